@@ -1,0 +1,30 @@
+/**
+ * NestJS 12 ships as ES modules, which Jest loads only in its native ESM mode
+ * (`--experimental-vm-modules`, see the `test` script). The build stays CommonJS: Node
+ * 20.19+ requires ES modules from CommonJS natively, so only the tests need this.
+ * Unit specs live beside the code (*.spec.ts); end-to-end suites in test/ (*.e2e-spec.ts).
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: [
+    '<rootDir>/{apps,libs,migrations,scripts}/**/*.spec.ts',
+    '<rootDir>/test/**/*.e2e-spec.ts',
+  ],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.jest.json' }] },
+  moduleNameMapper: {
+    // A few CommonJS dependencies require() packages that are ESM-only. Node 20.19+ allows
+    // that; Jest's module system does so only on Node 24.9+. For the tests, those packages
+    // resolve to their previous major, the CommonJS build of the same API.
+    '^content-disposition$': '<rootDir>/node_modules/content-disposition-cjs/dist/index.js',
+    '^cookie$': '<rootDir>/node_modules/cookie-cjs/dist/index.js',
+    '^@schoolyard/migrations/(public|tenant)$': '<rootDir>/migrations/$1/index.ts',
+    '^@schoolyard/(.*)$': '<rootDir>/libs/$1/index.ts',
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies defaults when the environment is empty', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.baseDomain).toBe('localhost');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.trustProxy).toBe(false);
+    expect(config.argon2).toEqual({ memoryKiB: 19456, timeCost: 2, parallelism: 1 });
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be a whole number/],
+    ['PORT', '70000', /PORT must be between 0 and 65535/],
+    ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL must start with postgres/],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL is not a URL/],
+    ['DATABASE_URL', 'postgres://127.0.0.1:5432', /DATABASE_URL must name a database/],
+    ['BASE_DOMAIN', 'bad_domain!', /BASE_DOMAIN must be a host name/],
+    ['NODE_ENV', 'staging', /NODE_ENV must be one of/],
+    ['TRUST_PROXY', 'everyone', /TRUST_PROXY must be true, false/],
+    ['ARGON2_MEMORY_KIB', '1024', /ARGON2_MEMORY_KIB must be between/],
+  ])('refuses %s=%s naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('accepts a list of trusted proxies', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.1.0.0/16',
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { type AppConfig } from '@schoolyard/config';
+import { type DataSourceOptions, type EntitySchema } from 'typeorm';
+import { Domain, Organization, TenantMigrationLedgerEntry, User } from './entities';
+import { type DatabaseUrls } from './prepare-database';
+
+export const OWNER_DATA_SOURCE = 'owner';
+export const DATABASE_URLS = Symbol('DATABASE_URLS');
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type EntityClass = Function | EntitySchema;
+
+/** Entities of the public schema; feature libraries add their tenant entities with `forRoot`. */
+export const PLATFORM_ENTITIES: EntityClass[] = [
+  Organization,
+  Domain,
+  User,
+  TenantMigrationLedgerEntry,
+];
+
+/**
+ * Two pools. Requests use the unprivileged login role (bounded lifetime and uses, since a
+ * backend's catalog cache grows with every school it visits); the owner pool is small and
+ * serves provisioning, migrations and platform writes.
+ */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(
+    config: AppConfig,
+    urls: DatabaseUrls,
+    tenantEntities: EntityClass[],
+  ): DynamicModule {
+    const entities = [...PLATFORM_ENTITIES, ...tenantEntities];
+    const common = (applicationName: string): Partial<DataSourceOptions> => ({
+      type: 'postgres',
+      entities,
+      synchronize: false,
+      migrationsRun: false,
+      logging: false,
+      applicationName,
+    });
+    const requests = {
+      ...common('schoolyard-api'),
+      url: urls.requestsUrl,
+      extra: {
+        max: config.pool.size,
+        maxUses: config.pool.maxUses,
+        maxLifetimeSeconds: config.pool.maxLifetimeSeconds,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: 5_000,
+      },
+    } as DataSourceOptions;
+    const owner = {
+      ...common('schoolyard-owner'),
+      url: urls.ownerUrl,
+      extra: {
+        max: 4,
+        maxLifetimeSeconds: config.pool.maxLifetimeSeconds,
+        connectionTimeoutMillis: 5_000,
+      },
+    } as DataSourceOptions;
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot(requests),
+        TypeOrmModule.forRoot({ ...owner, name: OWNER_DATA_SOURCE }),
+      ],
+      providers: [{ provide: DATABASE_URLS, useValue: urls }],
+      exports: [TypeOrmModule, DATABASE_URLS],
+    };
+  }
+}

@@ -1,0 +1,123 @@
+import { publicMigrations } from '@schoolyard/migrations/public';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import {
+  databaseNameOf,
+  databaseTag,
+  derivedApiPassword,
+  userOf,
+  withCredentials,
+} from './database-url';
+
+export interface DatabaseUrls {
+  /** Owner account: provisioning, migrations, platform writes. */
+  ownerUrl: string;
+  /** Unprivileged NOINHERIT login: every request runs here, switching into a school role. */
+  requestsUrl: string;
+  apiRole: string;
+  /** Short tag of the database name, part of every school role's name. */
+  databaseTag: string;
+}
+
+/** Serialises start-up work of several instances (or a test run's workers) on one database. */
+const PREPARE_LOCK = 7_240_001;
+
+/**
+ * Brings the public schema up to date and makes sure the API's login role exists with the
+ * privileges it needs: read the school registry, switch into school roles, nothing else.
+ */
+export interface PreparedDatabase {
+  urls: DatabaseUrls;
+  /** Public migrations this call applied (empty when the schema was current). */
+  appliedPublic: string[];
+}
+
+export async function prepareDatabase(
+  ownerUrl: string,
+  apiUrl?: string,
+): Promise<PreparedDatabase> {
+  const tag = databaseTag(databaseNameOf(ownerUrl));
+  const client = new Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [PREPARE_LOCK]);
+    const appliedPublic = await runPublicMigrations(ownerUrl);
+    const apiRole = apiUrl ? userOf(apiUrl) : `schoolyard_api_${tag}`;
+    const password = derivedApiPassword(ownerUrl);
+    if (!apiUrl) await ensureLoginRole(client, apiRole, password);
+    await grantApiPrivileges(client, apiRole);
+    const urls = {
+      ownerUrl,
+      requestsUrl: apiUrl ?? withCredentials(ownerUrl, apiRole, password),
+      apiRole,
+      databaseTag: tag,
+    };
+    return { urls, appliedPublic };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [PREPARE_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+export async function runPublicMigrations(ownerUrl: string): Promise<string[]> {
+  const source = new DataSource({
+    type: 'postgres',
+    url: ownerUrl,
+    migrations: publicMigrations,
+    migrationsTableName: 'platform_migrations',
+    logging: false,
+  });
+  await source.initialize();
+  try {
+    const applied = await source.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await source.destroy();
+  }
+}
+
+async function ensureLoginRole(client: Client, role: string, password: string): Promise<void> {
+  const name = quoteRole(role);
+  const literal = client.escapeLiteral(password);
+  const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  if (found.rowCount === 0) {
+    // NOINHERIT: membership in school roles gives no privilege until the request switches.
+    await client.query(
+      `CREATE ROLE ${name} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal}`,
+    );
+  } else {
+    await client.query(
+      `ALTER ROLE ${name} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal}`,
+    );
+  }
+}
+
+async function grantApiPrivileges(client: Client, role: string): Promise<void> {
+  const name = quoteRole(role);
+  const superuser = await client.query<{ rolsuper: boolean }>(
+    'SELECT rolsuper FROM pg_roles WHERE rolname = $1',
+    [role],
+  );
+  if (superuser.rows[0]?.rolsuper) {
+    throw new Error(
+      `API_DATABASE_URL logs in as superuser "${role}": a superuser ignores privileges, so school isolation would not hold`,
+    );
+  }
+  await client.query(`GRANT SELECT ON public.organizations, public.domains TO ${name}`);
+  // A login role recreated by hand (or a new API_DATABASE_URL) gets back every school in one statement.
+  const missing = await client.query<{ db_role: string }>(
+    `SELECT o.db_role FROM public.organizations o
+      WHERE EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = o.db_role)
+        AND NOT pg_has_role($1, o.db_role, 'MEMBER')`,
+    [role],
+  );
+  if (missing.rowCount) {
+    const roles = missing.rows.map((row) => quoteRole(row.db_role)).join(', ');
+    await client.query(`GRANT ${roles} TO ${name}`);
+  }
+}
+
+function quoteRole(role: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`unexpected role name "${role}"`);
+  return `"${role}"`;
+}

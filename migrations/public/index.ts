@@ -1,0 +1,4 @@
+import { PlatformSchema1763900000000 } from './1763900000000-PlatformSchema';
+
+/** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
+export const publicMigrations = [PlatformSchema1763900000000];

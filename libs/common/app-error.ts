@@ -1,0 +1,26 @@
+import { HttpStatus } from '@nestjs/common';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+  requestId: string;
+}
+
+/** A refusal the application means to give: it becomes the shared error shape as is. */
+export class AppError extends Error {
+  constructor(
+    readonly status: HttpStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
+export const validationFailed = (details: FieldProblem[]) =>
+  new AppError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is not valid', details);

@@ -1,0 +1,4 @@
+export * from './app-error';
+export * from './error.filter';
+export * from './request-id';
+export * from './validation';

@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { ClsService } from 'nestjs-cls';
+import { type PoolClient } from 'pg';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { type School } from './school';
+import { identifierLiteral, quoteIdentifier } from './school-naming';
+import { MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
+
+/**
+ * BEGIN and every setting travel as ONE message: no parameters are needed because the
+ * names were validated and quoted when the school was made. Everything is transaction-scoped
+ * (`set_config(..., true)`), so COMMIT or ROLLBACK returns the connection clean, whatever
+ * happened, and it works behind PgBouncer in transaction mode (invariant 2).
+ */
+export function openTenantTransactionSql(school: School, statementTimeoutMs: number): string {
+  // quoteIdentifier validates the name, so the quoted form holds no single quote.
+  return (
+    `BEGIN; SELECT set_config('search_path', '${quoteIdentifier(school.schemaName)}', true), ` +
+    `set_config('role', ${identifierLiteral(school.dbRole)}, true), ` +
+    `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', true)`
+  );
+}
+
+interface TypeOrmRunnerInternals {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+  releasePostgresConnection(error?: Error): Promise<void>;
+}
+
+/**
+ * TypeORM only knows a transaction is open when it sent START TRANSACTION itself. We sent
+ * BEGIN in our combined message, so tell it: then `save()` does not wrap a second BEGIN/COMMIT
+ * around itself and a nested `manager.transaction()` becomes a SAVEPOINT, not a COMMIT of ours.
+ * A spec checks this against the TypeORM version we ship.
+ */
+function adoptOpenTransaction(runner: QueryRunner): void {
+  const internals = runner as unknown as TypeOrmRunnerInternals;
+  internals.isTransactionActive = true;
+  internals.transactionDepth = 1;
+}
+
+async function release(runner: QueryRunner, error?: unknown): Promise<void> {
+  // Releasing with an error makes the pool destroy the connection instead of reusing it.
+  const reason =
+    error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
+  await (runner as unknown as TypeOrmRunnerInternals).releasePostgresConnection(reason);
+}
+
+@Injectable()
+export class TenantTransactions {
+  private readonly statementTimeoutMs: number;
+
+  constructor(
+    @InjectDataSource() private readonly requests: DataSource,
+    private readonly cls: ClsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.statementTimeoutMs = config.pool.statementTimeoutMs;
+  }
+
+  /**
+   * Runs `work` in one transaction on one pooled connection switched into `school`'s schema
+   * and role; commits when it resolves, rolls back when it throws.
+   */
+  run<T>(school: School, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.cls.run({ ifNested: 'inherit' }, () => this.inTransaction(school, work));
+  }
+
+  private async inTransaction<T>(
+    school: School,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    const runner = this.requests.createQueryRunner();
+    let client: PoolClient;
+    try {
+      client = (await runner.connect()) as PoolClient;
+      await client.query(openTenantTransactionSql(school, this.statementTimeoutMs));
+    } catch (error) {
+      await release(runner, error);
+      throw error;
+    }
+    adoptOpenTransaction(runner);
+    this.cls.set(SCHOOL_KEY, school);
+    this.cls.set(MANAGER_KEY, runner.manager);
+    let result: T;
+    try {
+      result = await work(runner.manager);
+    } catch (error) {
+      this.cls.set(MANAGER_KEY, undefined);
+      await client.query('ROLLBACK').then(
+        () => release(runner),
+        (rollbackError: unknown) => release(runner, rollbackError),
+      );
+      throw error;
+    }
+    this.cls.set(MANAGER_KEY, undefined);
+    try {
+      await client.query('COMMIT');
+    } catch (error) {
+      await release(runner, error);
+      throw error;
+    }
+    await release(runner);
+    return result;
+  }
+}

@@ -1,0 +1,100 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  registerDecorator,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { checkSubdomain } from '@schoolyard/tenancy';
+
+const NAME_PART = /^[^\p{C}]+$/u;
+
+export class SchoolOwnerDto {
+  @ApiProperty({ example: 'Alice' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(80)
+  @Matches(NAME_PART, { message: 'firstName must not contain control characters' })
+  firstName!: string;
+
+  @ApiPropertyOptional({ example: 'Jones' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  @Matches(/^[^\p{C}]*$/u, { message: 'middleName must not contain control characters' })
+  middleName?: string;
+
+  @ApiProperty({ example: 'Williams' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(80)
+  @Matches(NAME_PART, { message: 'lastName must not contain control characters' })
+  lastName!: string;
+
+  @ApiProperty({ example: 'alice@oxford.example' })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ minLength: 10, maxLength: 256, example: 'correct horse battery' })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(256)
+  password!: string;
+}
+
+export class RegisterSchoolDto {
+  @ApiProperty({ example: 'Oxford High School' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  @Matches(NAME_PART, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiProperty({
+    example: 'oxford',
+    description:
+      'Lower-case letters, digits and single hyphens, 2-41 characters, starting with a letter',
+  })
+  @IsSchoolSubdomain()
+  subdomain!: string;
+
+  @ApiProperty({ type: SchoolOwnerDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SchoolOwnerDto)
+  owner!: SchoolOwnerDto;
+}
+
+export class CheckDomainQueryDto {
+  @ApiProperty({ example: 'oxford' })
+  @IsString()
+  @MaxLength(100)
+  subdomain!: string;
+}
+
+/** The same rule the provisioning applies, reported with the other field problems. */
+function IsSchoolSubdomain(options?: ValidationOptions) {
+  return (target: object, property: string) =>
+    registerDecorator({
+      name: 'isSchoolSubdomain',
+      target: target.constructor,
+      propertyName: property,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && checkSubdomain(value).ok,
+        defaultMessage: (args) =>
+          typeof args?.value === 'string'
+            ? `subdomain ${checkSubdomain(args.value).message}`
+            : 'subdomain must be a string',
+      },
+    });
+}

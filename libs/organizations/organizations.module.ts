@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '@schoolyard/identity';
+import { OrganizationsController } from './organizations.controller';
+import { RegistrationService } from './registration.service';
+import { SchoolController } from './school.controller';
+import { SchoolSettingsService } from './school-settings.service';
+
+@Module({
+  imports: [IdentityModule],
+  controllers: [OrganizationsController, SchoolController],
+  providers: [RegistrationService, SchoolSettingsService],
+  exports: [RegistrationService],
+})
+export class OrganizationsModule {}

@@ -1,0 +1,26 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SchoolScoped } from '@schoolyard/tenancy';
+import { SchoolSettingsView, UpdateSchoolSettingsDto } from './dto/school-settings.dto';
+import { SchoolSettingsService } from './school-settings.service';
+
+@ApiTags('School')
+@SchoolScoped()
+@Controller('api/school')
+export class SchoolController {
+  constructor(private readonly settings: SchoolSettingsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "This school's settings (served at the school's address)" })
+  @ApiOkResponse({ type: SchoolSettingsView })
+  get(): Promise<SchoolSettingsView> {
+    return this.settings.get();
+  }
+
+  @Patch()
+  @ApiOperation({ summary: "Change this school's settings" })
+  @ApiOkResponse({ type: SchoolSettingsView })
+  update(@Body() changes: UpdateSchoolSettingsDto): Promise<SchoolSettingsView> {
+    return this.settings.update(changes);
+  }
+}

@@ -1,0 +1,72 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
+import { type AppConfig, ConfigModule } from '@schoolyard/config';
+import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
+import { OrganizationsModule } from '@schoolyard/organizations';
+import { SchoolScopeGuard, TenancyModule, TenantTransactionInterceptor } from '@schoolyard/tenancy';
+import { type IncomingMessage } from 'node:http';
+import { ClsModule } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import { HealthController } from './health.controller';
+import { TENANT_ENTITIES } from './tenant-entities';
+
+export interface AppModuleOptions {
+  /** Extra controllers (the test suite mounts probes that throw mid-transaction). */
+  controllers?: Type[];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(
+    config: AppConfig,
+    urls: DatabaseUrls,
+    options: AppModuleOptions = {},
+  ): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ClsModule.forRoot({
+          global: true,
+          middleware: {
+            mount: true,
+            generateId: true,
+            idGenerator: (req: unknown) => requestIdOf(rawRequestOf(req)),
+          },
+        }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req: IncomingMessage) => requestIdOf(req),
+            customProps: (req: IncomingMessage) => ({
+              school: (req as IncomingMessage & { schoolSlug?: string }).schoolSlug,
+            }),
+            // Credentials never reach the logs.
+            redact: {
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'res.headers["set-cookie"]',
+              ],
+              remove: true,
+            },
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+          },
+        }),
+        DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
+        TenancyModule,
+        TerminusModule,
+        OrganizationsModule,
+      ],
+      controllers: [HealthController, ...(options.controllers ?? [])],
+      providers: [
+        // Guards run before interceptors: the school is known before its transaction opens.
+        { provide: APP_GUARD, useExisting: SchoolScopeGuard },
+        { provide: APP_INTERCEPTOR, useExisting: TenantTransactionInterceptor },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@schoolyard/config';
+import { openDatabase, prepareDatabase } from '@schoolyard/database';
+import { createHttpApp } from './http-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const { urls } = await prepareDatabase(database.ownerUrl, config.apiDatabaseUrl);
+  const app = await createHttpApp(config, urls);
+  await app.listen({ port: config.port, host: config.listenHost });
+
+  const where = `http://${config.baseDomain}:${config.port}`;
+  process.stdout.write(
+    `Schoolyard is listening on ${where} (API docs at ${where}/docs)` +
+      (database.embedded ? `, on the embedded PostgreSQL in ${config.embeddedDataDir}\n` : '\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal} received: finishing requests in flight, then stopping\n`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Schoolyard could not start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

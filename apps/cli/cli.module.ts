@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type AppConfig, ConfigModule } from '@schoolyard/config';
+import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
+import { TenancyModule } from '@schoolyard/tenancy';
+import { ClsModule } from 'nestjs-cls';
+import { TENANT_ENTITIES } from '../api/tenant-entities';
+import { DbCommand, DbMigrateCommand } from './commands/db.command';
+import { TenantsCommand, TenantsMigrateCommand } from './commands/tenants.command';
+
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig, urls: DatabaseUrls, appliedPublic: string[]): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ClsModule.forRoot({ global: true }),
+        DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
+        TenancyModule,
+      ],
+      providers: [
+        { provide: 'APPLIED_PUBLIC_MIGRATIONS', useValue: appliedPublic },
+        DbCommand,
+        DbMigrateCommand,
+        TenantsCommand,
+        TenantsMigrateCommand,
+      ],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { type Type } from '@nestjs/common';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type AppConfig, loadConfig } from '@schoolyard/config';
+import { type DatabaseUrls, prepareDatabase } from '@schoolyard/database';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createHttpApp } from '../../apps/api/http-app';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  urls: DatabaseUrls;
+  close(): Promise<void>;
+}
+
+export function testDatabaseUrl(): string {
+  const url = process.env.SCHOOLYARD_TEST_DATABASE_URL;
+  if (!url) throw new Error('SCHOOLYARD_TEST_DATABASE_URL is unset: run the suite with `npm test`');
+  return url;
+}
+
+/** The real application on the run's database; `env` overrides configuration like the environment would. */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  controllers: Type[] = [],
+): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ...env,
+    DATABASE_URL: testDatabaseUrl(),
+  });
+  const { urls } = await prepareDatabase(testDatabaseUrl(), config.apiDatabaseUrl);
+  const app = await createHttpApp(config, urls, { controllers });
+  return { app, config, urls, close: () => app.close() };
+}
+
+/** A subdomain no other test uses. */
+export function uniqueSubdomain(prefix = 't'): string {
+  return `${prefix}${randomBytes(5).toString('hex')}`;
+}
+
+export interface RegisteredSchool {
+  id: string;
+  slug: string;
+  host: string;
+  name: string;
+  ownerUsername: string;
+  ownerUserId: string;
+}
+
+export async function registerSchool(
+  app: NestFastifyApplication,
+  overrides: { subdomain?: string; name?: string; email?: string } = {},
+): Promise<RegisteredSchool> {
+  const subdomain = overrides.subdomain ?? uniqueSubdomain();
+  const name = overrides.name ?? `School ${subdomain}`;
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/organizations/register',
+    headers: { host: 'localhost' },
+    payload: {
+      name,
+      subdomain,
+      owner: {
+        firstName: 'Olive',
+        lastName: 'Owner',
+        email: overrides.email ?? `owner@${subdomain}.example`,
+        password: 'a long enough password',
+      },
+    },
+  });
+  if (response.statusCode !== 201) {
+    throw new Error(
+      `registration of ${subdomain} answered ${response.statusCode}: ${response.body}`,
+    );
+  }
+  const body = response.json<{
+    organization: { id: string; host: string };
+    owner: { username: string; userId: string };
+  }>();
+  return {
+    id: body.organization.id,
+    slug: subdomain,
+    host: body.organization.host,
+    name,
+    ownerUsername: body.owner.username,
+    ownerUserId: body.owner.userId,
+  };
+}
+
+/** A direct connection as the owner account, for looking at the catalog behind the API's back. */
+export async function withOwnerClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -8,6 +8,10 @@ export function userOf(url: string): string {
   return decodeURIComponent(new URL(url).username) || 'postgres';
 }
 
+export function passwordOf(url: string): string {
+  return decodeURIComponent(new URL(url).password);
+}
+
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${encodeURIComponent(database)}`;

@@ -2,6 +2,7 @@ import { publicMigrations } from '@schoolyard/migrations/public';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
+  passwordOf,
   databaseNameOf,
   databaseTag,
   derivedApiPassword,
@@ -43,8 +44,9 @@ export async function prepareDatabase(
     await client.query('SELECT pg_advisory_lock($1)', [PREPARE_LOCK]);
     const appliedPublic = await runPublicMigrations(ownerUrl);
     const apiRole = apiUrl ? userOf(apiUrl) : `schoolyard_api_${tag}`;
-    const password = derivedApiPassword(ownerUrl);
-    if (!apiUrl) await ensureLoginRole(client, apiRole, password);
+    const password = apiUrl ? passwordOf(apiUrl) : derivedApiPassword(ownerUrl);
+    // A role named by API_DATABASE_URL keeps the password its operator gave it.
+    await ensureLoginRole(client, apiRole, password, { resetPassword: !apiUrl });
     await grantApiPrivileges(client, apiRole);
     const urls = {
       ownerUrl,
@@ -76,7 +78,12 @@ export async function runPublicMigrations(ownerUrl: string): Promise<string[]> {
   }
 }
 
-async function ensureLoginRole(client: Client, role: string, password: string): Promise<void> {
+async function ensureLoginRole(
+  client: Client,
+  role: string,
+  password: string,
+  options: { resetPassword: boolean },
+): Promise<void> {
   const name = quoteRole(role);
   const literal = client.escapeLiteral(password);
   const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
@@ -86,9 +93,8 @@ async function ensureLoginRole(client: Client, role: string, password: string): 
       `CREATE ROLE ${name} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal}`,
     );
   } else {
-    await client.query(
-      `ALTER ROLE ${name} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal}`,
-    );
+    const passwordClause = options.resetPassword ? ` PASSWORD ${literal}` : '';
+    await client.query(`ALTER ROLE ${name} LOGIN NOINHERIT NOSUPERUSER${passwordClause}`);
   }
 }
 

@@ -91,8 +91,10 @@ export class SchoolDirectory implements OnModuleInit, OnModuleDestroy {
 
   private async listen(): Promise<void> {
     if (this.closing) return;
+    // LISTEN needs a session of its own: behind PgBouncer's transaction pooling the request
+    // URL cannot hold one, so the listener connects directly with the owner URL.
     const client = new Client({
-      connectionString: this.urls.requestsUrl,
+      connectionString: this.urls.ownerUrl,
       application_name: 'schoolyard-directory',
     });
     let lost = false;

@@ -1,0 +1,38 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { SchoolScoped, TenantContext } from '@schoolyard/tenancy';
+
+export interface ProbeAnswer {
+  displayName: string;
+  searchPath: string;
+  role: string;
+}
+
+/**
+ * Test-only endpoint: reports what the connection it ran on believes (search_path, role)
+ * and the school's row; `mode=throw` writes then fails mid-transaction, `mode=slow` holds
+ * the connection long enough for a client to hang up.
+ */
+@SchoolScoped()
+@Controller('test/probe')
+export class LeakProbeController {
+  constructor(private readonly tenant: TenantContext) {}
+
+  @Get()
+  async probe(@Query('mode') mode?: string): Promise<ProbeAnswer> {
+    const rows: Array<{ display_name: string; search_path: string; role: string }> =
+      await this.tenant.manager.query(
+        `SELECT display_name, current_setting('search_path') AS search_path, current_user AS role
+           FROM school_settings`,
+      );
+    if (mode === 'throw') {
+      await this.tenant.manager.query(`UPDATE school_settings SET display_name = 'CORRUPTED'`);
+      throw new Error('probe failed mid-transaction');
+    }
+    if (mode === 'slow') await this.tenant.manager.query('SELECT pg_sleep(0.03)');
+    return {
+      displayName: rows[0].display_name,
+      searchPath: rows[0].search_path,
+      role: rows[0].role,
+    };
+  }
+}

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
@@ -13,8 +13,9 @@ import { HealthController } from './health.controller';
 import { TENANT_ENTITIES } from './tenant-entities';
 
 export interface AppModuleOptions {
-  /** Extra controllers (the test suite mounts probes that throw mid-transaction). */
+  /** Extra controllers: the tests and benchmarks mount probes; production mounts none. */
   controllers?: Type[];
+  providers?: Provider[];
 }
 
 @Module({})
@@ -66,6 +67,7 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: SchoolScopeGuard },
         { provide: APP_INTERCEPTOR, useExisting: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        ...(options.providers ?? []),
       ],
     };
   }

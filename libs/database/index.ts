@@ -5,3 +5,4 @@ export * from './entities';
 export * from './prepare-database';
 export * from './postgres-errors';
 export * from './open-database';
+export * from './throwaway-database';

@@ -1,4 +1,10 @@
-import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Module,
+  type Provider,
+  RequestMethod,
+  type Type,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
@@ -38,6 +44,8 @@ export class AppModule {
           },
         }),
         LoggerModule.forRoot({
+          // nestjs-pino's default mount point does not match under Nest 12's Fastify adapter.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
             genReqId: (req: IncomingMessage) => requestIdOf(req),

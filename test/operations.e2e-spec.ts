@@ -1,0 +1,85 @@
+import { BODY_LIMIT_BYTES } from '../apps/api/http-app';
+import { createTestApp, type TestApp } from './support/test-app';
+
+const errorShape = (code: string) => ({
+  error: expect.objectContaining({ code, message: expect.any(String) }),
+  requestId: expect.any(String),
+});
+
+describe('operations basics', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reports the database as up on /health, whatever the host', async () => {
+    for (const host of ['localhost', 'unknown.example.com']) {
+      const response = await t.app.inject({ url: '/health', headers: { host } });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    }
+  });
+
+  it('documents every route in the OpenAPI document and serves the UI', async () => {
+    const document = (await t.app.inject({ url: '/docs-json' })).json();
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/organizations/check-domain',
+      '/api/organizations/register',
+      '/api/school',
+      '/health',
+    ]);
+    expect(Object.keys(document.paths['/api/school']).sort()).toEqual(['get', 'patch']);
+    const ui = await t.app.inject({ url: '/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toContain('text/html');
+  });
+
+  it('keeps the error shape for unknown routes and unreadable bodies', async () => {
+    const unknown = await t.app.inject({
+      url: '/api/nothing-here',
+      headers: { host: 'localhost' },
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual(errorShape('ROUTE_NOT_FOUND'));
+
+    const post = (payload: string, contentType = 'application/json') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/organizations/register',
+        headers: { host: 'localhost', 'content-type': contentType },
+        payload,
+      });
+    const malformed = await post('{"name": ');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toEqual(errorShape('BAD_REQUEST'));
+
+    const huge = await post(JSON.stringify({ name: 'x'.repeat(BODY_LIMIT_BYTES + 10) }));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json()).toEqual(errorShape('PAYLOAD_TOO_LARGE'));
+
+    const wrongType = await post('<school/>', 'application/xml');
+    expect(wrongType.statusCode).toBe(415);
+    expect(wrongType.json()).toEqual(errorShape('UNSUPPORTED_MEDIA_TYPE'));
+
+    const notAnObject = await post('[1, 2, 3]');
+    expect(notAnObject.statusCode).toBe(400);
+    expect(notAnObject.json()).toEqual(errorShape('VALIDATION_FAILED'));
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a hostile one', async () => {
+    const kept = await t.app.inject({
+      url: '/api/nothing',
+      headers: { 'x-request-id': 'trace-0123456789' },
+    });
+    expect(kept.json().requestId).toBe('trace-0123456789');
+    const replaced = await t.app.inject({
+      url: '/api/nothing',
+      headers: { 'x-request-id': '<script>' },
+    });
+    expect(replaced.json().requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

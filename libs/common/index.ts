@@ -2,3 +2,4 @@ export * from './app-error';
 export * from './error.filter';
 export * from './request-id';
 export * from './validation';
+export * from './satisfies.validator';

@@ -9,13 +9,23 @@ import {
   Matches,
   MaxLength,
   MinLength,
-  registerDecorator,
   ValidateNested,
-  type ValidationOptions,
 } from 'class-validator';
+import { Satisfies } from '@schoolyard/common';
 import { checkSubdomain } from '@schoolyard/tenancy';
 
 const NAME_PART = /^[^\p{C}]+$/u;
+
+/** The same rule the provisioning applies, reported with the other field problems. */
+const IsSchoolSubdomain = () =>
+  Satisfies(
+    'isSchoolSubdomain',
+    (value) => typeof value === 'string' && checkSubdomain(value).ok,
+    (args) =>
+      typeof args.value === 'string'
+        ? `subdomain ${checkSubdomain(args.value).message}`
+        : 'subdomain must be a string',
+  );
 
 export class SchoolOwnerDto {
   @ApiProperty({ example: 'Alice' })
@@ -79,22 +89,4 @@ export class CheckDomainQueryDto {
   @IsString()
   @MaxLength(100)
   subdomain!: string;
-}
-
-/** The same rule the provisioning applies, reported with the other field problems. */
-function IsSchoolSubdomain(options?: ValidationOptions) {
-  return (target: object, property: string) =>
-    registerDecorator({
-      name: 'isSchoolSubdomain',
-      target: target.constructor,
-      propertyName: property,
-      options,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && checkSubdomain(value).ok,
-        defaultMessage: (args) =>
-          typeof args?.value === 'string'
-            ? `subdomain ${checkSubdomain(args.value).message}`
-            : 'subdomain must be a string',
-      },
-    });
 }

@@ -1,51 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  registerDecorator,
-  type ValidationOptions,
-} from 'class-validator';
+import { Satisfies } from '@schoolyard/common';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
-function IsTimeZone(options?: ValidationOptions) {
-  return (target: object, property: string) =>
-    registerDecorator({
-      name: 'isTimeZone',
-      target: target.constructor,
-      propertyName: property,
-      options: {
-        message: `${property} must be an IANA time zone such as Europe/London`,
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && TIME_ZONES.has(value),
-      },
-    });
+function isLocale(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 35) return false;
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
 }
 
-function IsLocale(options?: ValidationOptions) {
-  return (target: object, property: string) =>
-    registerDecorator({
-      name: 'isLocale',
-      target: target.constructor,
-      propertyName: property,
-      options: { message: `${property} must be a BCP 47 language tag such as en-GB`, ...options },
-      validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string' || value.length > 35) return false;
-          try {
-            return Intl.getCanonicalLocales(value).length === 1;
-          } catch {
-            return false;
-          }
-        },
-      },
-    });
-}
+const IsTimeZone = () =>
+  Satisfies(
+    'isTimeZone',
+    (value) => typeof value === 'string' && TIME_ZONES.has(value),
+    'timezone must be an IANA time zone such as Europe/London',
+  );
+
+const IsLocale = () =>
+  Satisfies('isLocale', isLocale, 'locale must be a BCP 47 language tag such as en-GB');
 
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 

@@ -5,8 +5,10 @@ import { type DataSourceOptions, type EntitySchema } from 'typeorm';
 import { Domain, Organization, TenantMigrationLedgerEntry, User } from './entities';
 import { type DatabaseUrls } from './prepare-database';
 
-export const OWNER_DATA_SOURCE = 'owner';
-export const DATABASE_URLS = Symbol('DATABASE_URLS');
+import { DatabaseNotifications } from './database-notifications.service';
+import { DATABASE_URLS, OWNER_DATA_SOURCE } from './database.tokens';
+
+export { DATABASE_URLS, OWNER_DATA_SOURCE };
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type EntityClass = Function | EntitySchema;
@@ -67,8 +69,8 @@ export class DatabaseModule {
         TypeOrmModule.forRoot(requests),
         TypeOrmModule.forRoot({ ...owner, name: OWNER_DATA_SOURCE }),
       ],
-      providers: [{ provide: DATABASE_URLS, useValue: urls }],
-      exports: [TypeOrmModule, DATABASE_URLS],
+      providers: [{ provide: DATABASE_URLS, useValue: urls }, DatabaseNotifications],
+      exports: [TypeOrmModule, DATABASE_URLS, DatabaseNotifications],
     };
   }
 }

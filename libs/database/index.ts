@@ -6,3 +6,4 @@ export * from './prepare-database';
 export * from './postgres-errors';
 export * from './open-database';
 export * from './throwaway-database';
+export * from './database-notifications.service';

@@ -1,14 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { DATABASE_URLS, type DatabaseUrls } from '@schoolyard/database';
-import { Client } from 'pg';
+import { DatabaseNotifications } from '@schoolyard/database';
 import { DataSource } from 'typeorm';
 import { type School } from './school';
 
@@ -25,29 +18,22 @@ const MAX_ENTRIES = 50_000;
  * whoever made the change); the TTL only bounds staleness if that channel is down.
  */
 @Injectable()
-export class SchoolDirectory implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(SchoolDirectory.name);
+export class SchoolDirectory {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Promise<School | null>>();
-  private listener: Client | undefined;
-  private closing = false;
   private readonly ttlMs: number;
 
   constructor(
     @InjectDataSource() private readonly requests: DataSource,
-    @Inject(DATABASE_URLS) private readonly urls: DatabaseUrls,
+    notifications: DatabaseNotifications,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.ttlMs = config.schoolCacheTtlSeconds * 1000;
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.listen();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.closing = true;
-    await this.listener?.end().catch(() => undefined);
+    notifications.subscribe(
+      'school_directory',
+      (payload) => this.onNotification(payload),
+      () => this.entries.clear(),
+    );
   }
 
   async findByHost(host: string): Promise<School | null> {
@@ -87,38 +73,6 @@ export class SchoolDirectory implements OnModuleInit, OnModuleDestroy {
     }
     this.entries.set(host, { school, expiresAt: Date.now() + this.ttlMs });
     return school;
-  }
-
-  private async listen(): Promise<void> {
-    if (this.closing) return;
-    // LISTEN needs a session of its own: behind PgBouncer's transaction pooling the request
-    // URL cannot hold one, so the listener connects directly with the owner URL.
-    const client = new Client({
-      connectionString: this.urls.ownerUrl,
-      application_name: 'schoolyard-directory',
-    });
-    let lost = false;
-    const onLost = (error?: unknown) => {
-      if (lost) return;
-      lost = true;
-      if (this.listener === client) this.listener = undefined;
-      void client.end().catch(() => undefined);
-      // Changes announced while nobody listened are unknown, so start from an empty cache.
-      this.entries.clear();
-      if (this.closing) return;
-      this.logger.warn({ err: error }, 'school directory listener lost; reconnecting in 1 s');
-      setTimeout(() => void this.listen(), 1_000).unref();
-    };
-    client.on('notification', (message) => this.onNotification(message.payload ?? ''));
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    try {
-      await client.connect();
-      await client.query('LISTEN school_directory');
-      this.listener = client;
-    } catch (error) {
-      onLost(error);
-    }
   }
 
   private onNotification(payload: string): void {

@@ -1,6 +1,7 @@
 import { PG_INSUFFICIENT_PRIVILEGE, pgErrorOf } from '@schoolyard/database';
 import { SchoolDirectory, TenantTransactions, type School } from '@schoolyard/tenancy';
 import {
+  signIn,
   createTestApp,
   registerSchool,
   type RegisteredSchool,
@@ -50,16 +51,19 @@ describe('isolation between schools', () => {
     t.app.inject({ url: '/api/school', headers: { host, ...extra } });
 
   it('shows each host only its own row of the same table', async () => {
-    await t.app.inject({
+    const ownerA = await signIn(t.app, a.host, a.ownerUsername);
+    const ownerB = await signIn(t.app, b.host, b.ownerUsername);
+    const patchA = await t.app.inject({
       method: 'PATCH',
       url: '/api/school',
-      headers: { host: a.host },
+      headers: { host: a.host, ...ownerA.bearer },
       payload: { primaryColor: '#aa0000' },
     });
+    expect(patchA.statusCode).toBe(200);
     await t.app.inject({
       method: 'PATCH',
       url: '/api/school',
-      headers: { host: b.host },
+      headers: { host: b.host, ...ownerB.bearer },
       payload: { primaryColor: '#0000bb' },
     });
     expect((await get(a.host)).json()).toMatchObject({
@@ -182,10 +186,11 @@ describe('isolation between schools', () => {
   });
 
   it('validates school settings changes with field details and changes nothing on refusal', async () => {
+    const owner = await signIn(t.app, a.host, a.ownerUsername);
     const bad = await t.app.inject({
       method: 'PATCH',
       url: '/api/school',
-      headers: { host: a.host },
+      headers: { host: a.host, ...owner.bearer },
       payload: {
         timezone: 'Mars/Olympus',
         primaryColor: 'red',

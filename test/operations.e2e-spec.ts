@@ -27,6 +27,11 @@ describe('operations basics', () => {
   it('documents every route in the OpenAPI document and serves the UI', async () => {
     const document = (await t.app.inject({ url: '/docs-json' })).json();
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/auth/change-password',
+      '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/me',
+      '/api/auth/refresh',
       '/api/organizations/check-domain',
       '/api/organizations/register',
       '/api/school',

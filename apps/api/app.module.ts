@@ -10,6 +10,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
+import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
 import { OrganizationsModule } from '@schoolyard/organizations';
 import { SchoolScopeGuard, TenancyModule, TenantTransactionInterceptor } from '@schoolyard/tenancy';
 import { type IncomingMessage } from 'node:http';
@@ -67,12 +68,15 @@ export class AppModule {
         DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
         TenancyModule,
         TerminusModule,
+        IdentityModule,
         OrganizationsModule,
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [
-        // Guards run before interceptors: the school is known before its transaction opens.
+        // Guards run in this order, before interceptors: the school is known, then the caller,
+        // then the school's transaction opens.
         { provide: APP_GUARD, useExisting: SchoolScopeGuard },
+        { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_INTERCEPTOR, useExisting: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
         ...(options.providers ?? []),

@@ -1,4 +1,5 @@
 import { type IncomingMessage } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -28,6 +29,7 @@ export async function createHttpApp(
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
+  await app.register(fastifyCookie);
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,

@@ -1,12 +1,21 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@schoolyard/config';
 import { openDatabase, prepareDatabase } from '@schoolyard/database';
+import { Passwords, seedPlatformAdmin } from '@schoolyard/identity';
 import { createHttpApp } from './http-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config);
   const { urls } = await prepareDatabase(database.ownerUrl, config.apiDatabaseUrl);
+  if (config.auth.superuser) {
+    const outcome = await seedPlatformAdmin(
+      urls.ownerUrl,
+      new Passwords(config),
+      config.auth.superuser,
+    );
+    process.stdout.write(`Platform admin ${config.auth.superuser.email}: ${outcome}\n`);
+  }
   const app = await createHttpApp(config, urls);
   await app.listen({ port: config.port, host: config.listenHost });
 
@@ -15,6 +24,10 @@ async function main(): Promise<void> {
     `Schoolyard is listening on ${where} (API docs at ${where}/docs)` +
       (database.embedded ? `, on the embedded PostgreSQL in ${config.embeddedDataDir}\n` : '\n'),
   );
+
+  if (config.auth.jwtSecretGenerated) {
+    process.stdout.write('JWT_SECRET is unset: sign-ins last until this process stops.\n');
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

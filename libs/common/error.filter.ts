@@ -31,6 +31,7 @@ interface Translated {
   code: string;
   message: string;
   details?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** Errors Fastify raises itself (body parsing, size limit, media type) carry a statusCode. */
@@ -121,6 +122,8 @@ export class ErrorFilter implements ExceptionFilter {
       requestId: requestIdOf(rawRequestOf(request)),
     };
     if (translated.status === 503) void reply.header('Retry-After', '1');
+    for (const [name, value] of Object.entries(translated.headers ?? {}))
+      void reply.header(name, value);
     void reply.status(translated.status).send(body);
   }
 }

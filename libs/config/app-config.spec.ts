@@ -20,9 +20,28 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging', /NODE_ENV must be one of/],
     ['TRUST_PROXY', 'everyone', /TRUST_PROXY must be true, false/],
     ['ARGON2_MEMORY_KIB', '1024', /ARGON2_MEMORY_KIB must be between/],
+    ['JWT_SECRET', 'short', /JWT_SECRET must be 32 characters or more/],
+    ['COOKIE_SECURE', 'maybe', /COOKIE_SECURE must be true or false/],
+    [
+      'SUPERUSER_EMAIL',
+      'admin@example.org',
+      /SUPERUSER_PASSWORD must be set together with SUPERUSER_EMAIL/,
+    ],
   ])('refuses %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('requires a JWT secret in production and generates one elsewhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET is required in production/,
+    );
+    const development = loadConfig({});
+    expect(development.auth.jwtSecretGenerated).toBe(true);
+    expect(development.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(development.auth.secureCookies).toBe(false);
+    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    expect(production.auth).toMatchObject({ jwtSecretGenerated: false, secureCookies: true });
   });
 
   it('accepts a list of trusted proxies', () => {

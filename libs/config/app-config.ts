@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Configuration is read from the environment once, at start-up, and validated here.
  * A bad value stops start-up with a message naming the variable, so a typo in a
@@ -7,6 +9,19 @@ export interface Argon2Settings {
   memoryKiB: number;
   timeCost: number;
   parallelism: number;
+}
+
+export interface AuthSettings {
+  /** HMAC key for access tokens and CSRF tokens. */
+  jwtSecret: string;
+  /** True when no JWT_SECRET was given: a random one, so tokens die with the process. */
+  jwtSecretGenerated: boolean;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  /** Mark cookies Secure (HTTPS only). */
+  secureCookies: boolean;
+  /** Platform admin seeded at start-up when both are set. */
+  superuser: { email: string; password: string } | undefined;
 }
 
 export interface AppConfig {
@@ -27,6 +42,7 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   embeddedDataDir: string;
   argon2: Argon2Settings;
+  auth: AuthSettings;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +130,47 @@ function trustProxy(env: Env): boolean | string[] {
   return addresses;
 }
 
+function booleanFlag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function auth(env: Env, environment: AppConfig['environment']): AuthSettings {
+  const secret = text(env, 'JWT_SECRET');
+  if (secret === undefined && environment === 'production') {
+    throw new ConfigError('JWT_SECRET', 'is required in production (32 characters or more)');
+  }
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('JWT_SECRET', `must be 32 characters or more, got ${secret.length}`);
+  }
+  const email = text(env, 'SUPERUSER_EMAIL');
+  const password = text(env, 'SUPERUSER_PASSWORD');
+  if ((email === undefined) !== (password === undefined)) {
+    throw new ConfigError(
+      email === undefined ? 'SUPERUSER_EMAIL' : 'SUPERUSER_PASSWORD',
+      'must be set together with ' +
+        (email === undefined ? 'SUPERUSER_PASSWORD' : 'SUPERUSER_EMAIL'),
+    );
+  }
+  if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+    throw new ConfigError('SUPERUSER_EMAIL', `must be an email address, got "${email}"`);
+  }
+  if (password !== undefined && password.length < 10) {
+    throw new ConfigError('SUPERUSER_PASSWORD', 'must be 10 characters or more');
+  }
+  return {
+    jwtSecret: secret ?? randomBytes(32).toString('base64url'),
+    jwtSecretGenerated: secret === undefined,
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
+    refreshTokenTtlDays: integer(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
+    secureCookies: booleanFlag(env, 'COOKIE_SECURE', environment === 'production'),
+    superuser: email !== undefined && password !== undefined ? { email, password } : undefined,
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const environment = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
   return {
@@ -144,5 +201,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeCost: integer(env, 'ARGON2_TIME_COST', 2, 2, 100),
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
     },
+    auth: auth(env, environment),
   };
 }

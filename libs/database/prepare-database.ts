@@ -110,6 +110,16 @@ async function grantApiPrivileges(client: Client, role: string): Promise<void> {
     );
   }
   await client.query(`GRANT SELECT ON public.organizations, public.domains TO ${name}`);
+  // Sign-in is platform work done as this role, not as the owner: it reads accounts and
+  // writes only their sign-in columns, and keeps the session tables.
+  await client.query(`GRANT SELECT ON public.users TO ${name}`);
+  await client.query(
+    `GRANT UPDATE (password_hash, must_change_password, failed_login_count, last_failed_login_at,
+                   last_login_at, updated_at) ON public.users TO ${name}`,
+  );
+  await client.query(
+    `GRANT SELECT, INSERT, UPDATE ON public.auth_sessions, public.refresh_tokens TO ${name}`,
+  );
   // A login role recreated by hand (or a new API_DATABASE_URL) gets back every school in one statement.
   const missing = await client.query<{ db_role: string }>(
     `SELECT o.db_role FROM public.organizations o

@@ -1,5 +1,32 @@
 import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { AccessTokenStrategy } from './auth/access-token.strategy';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { AuthSessions } from './auth/auth-sessions.service';
+import { AuthTokens, TOKEN_ISSUER } from './auth/auth-tokens.service';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { PrincipalContext } from './auth/principal';
 import { Passwords } from './passwords.service';
 
-@Module({ providers: [Passwords], exports: [Passwords] })
+const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions, AuthTokens];
+
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.auth.jwtSecret,
+        signOptions: { algorithm: 'HS256', issuer: TOKEN_ISSUER },
+        verifyOptions: { algorithms: ['HS256'], issuer: TOKEN_ISSUER },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [...exported, AuthService, AccessTokenStrategy],
+  exports: exported,
+})
 export class IdentityModule {}

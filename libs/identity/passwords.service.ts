@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, type Argon2Settings } from '@schoolyard/config';
 import * as argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
 
 /**
  * argon2id with OWASP's parameters or stronger (configurable). The native binding hashes on
@@ -10,6 +11,7 @@ import * as argon2 from 'argon2';
 @Injectable()
 export class Passwords {
   private readonly settings: Argon2Settings;
+  private decoy: Promise<string> | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.settings = config.argon2;
@@ -26,5 +28,16 @@ export class Passwords {
 
   verify(hash: string, password: string): Promise<boolean> {
     return argon2.verify(hash, password);
+  }
+
+  /**
+   * Verifies against the account's hash, or against a decoy with the same cost when there is
+   * no account: an unknown username then takes as long to refuse as a wrong password.
+   */
+  async verifyOrWaste(hash: string | null | undefined, password: string): Promise<boolean> {
+    if (hash) return this.verify(hash, password);
+    this.decoy ??= this.hash(randomBytes(16).toString('hex'));
+    await this.verify(await this.decoy, password);
+    return false;
   }
 }

@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { Public } from '@schoolyard/identity';
 import { PlatformScoped } from '@schoolyard/tenancy';
 import { DomainAvailabilityView, RegistrationView } from './dto/organization-views.dto';
 import { CheckDomainQueryDto, RegisterSchoolDto } from './dto/register-school.dto';
@@ -14,6 +15,7 @@ import { RegistrationService } from './registration.service';
 
 @ApiTags('Organizations')
 @PlatformScoped()
+@Public()
 @Controller('api/organizations')
 export class OrganizationsController {
   constructor(private readonly registration: RegistrationService) {}

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '@schoolyard/identity';
 import { SchoolScoped } from '@schoolyard/tenancy';
 import { SchoolSettingsView, UpdateSchoolSettingsDto } from './dto/school-settings.dto';
 import { SchoolSettingsService } from './school-settings.service';
@@ -11,14 +12,19 @@ export class SchoolController {
   constructor(private readonly settings: SchoolSettingsService) {}
 
   @Get()
-  @ApiOperation({ summary: "This school's settings (served at the school's address)" })
+  @Public()
+  @ApiOperation({
+    summary:
+      "This school's settings (served at the school's address); public, for its sign-in page",
+  })
   @ApiOkResponse({ type: SchoolSettingsView })
   get(): Promise<SchoolSettingsView> {
     return this.settings.get();
   }
 
   @Patch()
-  @ApiOperation({ summary: "Change this school's settings" })
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Change this school's settings (signed in)" })
   @ApiOkResponse({ type: SchoolSettingsView })
   update(@Body() changes: UpdateSchoolSettingsDto): Promise<SchoolSettingsView> {
     return this.settings.update(changes);

@@ -39,6 +39,7 @@ export class SchoolScopeGuard implements CanActivate {
       if (isPlatformHost) return true;
       throw (await this.directory.findByHost(host)) ? platformOnly() : schoolNotFound();
     }
+    if (scope === 'school-or-platform' && isPlatformHost) return true;
     const school = isPlatformHost ? null : await this.directory.findByHost(host);
     if (!school) throw schoolNotFound();
     if (school.status === 'suspended') throw schoolSuspended();

@@ -26,7 +26,9 @@ export class TenantTransactionInterceptor implements NestInterceptor {
       MANUAL_TRANSACTION,
       targets,
     );
-    if (scope !== 'school' || manual) return next.handle();
+    const inSchool =
+      scope === 'school' || (scope === 'school-or-platform' && this.tenant.hasSchool);
+    if (!inSchool || manual) return next.handle();
     const school = this.tenant.school;
     return from(
       this.transactions.run(school, () =>

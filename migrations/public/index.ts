@@ -1,4 +1,5 @@
 import { PlatformSchema1763900000000 } from './1763900000000-PlatformSchema';
+import { AuthSessions1763900000200 } from './1763900000200-AuthSessions';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
-export const publicMigrations = [PlatformSchema1763900000000];
+export const publicMigrations = [PlatformSchema1763900000000, AuthSessions1763900000200];

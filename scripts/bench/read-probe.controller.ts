@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Req } from '@nestjs/common';
+import { Public } from '@schoolyard/identity';
 import {
   normalizeHost,
   quoteIdentifier,
@@ -18,6 +19,7 @@ const COLUMNS = `display_name AS "displayName", timezone, locale, primary_color 
 
 /** The school-settings read through the full tenant path (guard, transaction, role switch). */
 @SchoolScoped()
+@Public()
 @Controller('bench/tenant')
 export class TenantReadController {
   constructor(private readonly tenant: TenantContext) {}

@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { Public } from '@schoolyard/identity';
 import { SchoolScoped, TenantContext } from '@schoolyard/tenancy';
 
 export interface ProbeAnswer {
@@ -13,6 +14,7 @@ export interface ProbeAnswer {
  * the connection long enough for a client to hang up.
  */
 @SchoolScoped()
+@Public()
 @Controller('test/probe')
 export class LeakProbeController {
   constructor(private readonly tenant: TenantContext) {}

@@ -27,6 +27,9 @@ export async function createTestApp(
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
+    // Instances of one deployment share the secret; passport's strategy registry is
+    // process-wide too, so every app a test file builds must agree on it.
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     ...env,
     DATABASE_URL: testDatabaseUrl(),
   });
@@ -49,6 +52,8 @@ export interface RegisteredSchool {
   ownerUserId: string;
 }
 
+export const OWNER_PASSWORD = 'a long enough password';
+
 export async function registerSchool(
   app: NestFastifyApplication,
   overrides: { subdomain?: string; name?: string; email?: string } = {},
@@ -66,7 +71,7 @@ export async function registerSchool(
         firstName: 'Olive',
         lastName: 'Owner',
         email: overrides.email ?? `owner@${subdomain}.example`,
-        password: 'a long enough password',
+        password: OWNER_PASSWORD,
       },
     },
   });
@@ -87,6 +92,41 @@ export async function registerSchool(
     ownerUsername: body.owner.username,
     ownerUserId: body.owner.userId,
   };
+}
+
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  cookies: Record<string, string>;
+  mustChangePassword: boolean;
+  /** Authorization header for app.inject. */
+  bearer: { authorization: string };
+}
+
+export async function signIn(
+  app: NestFastifyApplication,
+  host: string,
+  username: string,
+  password = OWNER_PASSWORD,
+): Promise<SignedIn> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { host },
+    payload: { username, password },
+  });
+  if (response.statusCode !== 200) {
+    throw new Error(
+      `sign-in of ${username} at ${host} answered ${response.statusCode}: ${response.body}`,
+    );
+  }
+  const body = response.json<{
+    accessToken: string;
+    refreshToken: string;
+    mustChangePassword: boolean;
+  }>();
+  const cookies = Object.fromEntries(response.cookies.map((cookie) => [cookie.name, cookie.value]));
+  return { ...body, cookies, bearer: { authorization: `Bearer ${body.accessToken}` } };
 }
 
 /** A direct connection as the owner account, for looking at the catalog behind the API's back. */

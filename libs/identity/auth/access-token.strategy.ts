@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { type FastifyRequest } from 'fastify';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { invalidToken } from './auth.errors';
+import { ACCESS_COOKIE, cookieOf } from './auth.cookies';
+import { TOKEN_ISSUER } from './auth-tokens.service';
+import { type AccessClaims } from './principal';
+
+export const ACCESS_TOKEN_STRATEGY = 'access-token';
+
+/** Verifies the access token's signature, issuer and expiry; the guard checks the rest. */
+@Injectable()
+export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super({
+      jwtFromRequest: ExtractJwt.fromExtractors([
+        ExtractJwt.fromAuthHeaderAsBearerToken(),
+        (request: FastifyRequest) => cookieOf(request, ACCESS_COOKIE) ?? null,
+      ]),
+      secretOrKey: config.auth.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: TOKEN_ISSUER,
+    });
+  }
+
+  validate(claims: AccessClaims): AccessClaims {
+    if (claims.typ !== 'access' || typeof claims.sid !== 'string') throw invalidToken();
+    return claims;
+  }
+}

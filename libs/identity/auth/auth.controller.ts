@@ -1,0 +1,158 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { ManualTenantTransaction, SchoolOrPlatformScoped } from '@schoolyard/tenancy';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  ChangePasswordDto,
+  MeView,
+  PasswordChangedView,
+  RefreshDto,
+  RefreshedView,
+  SignedInView,
+  SignInDto,
+} from '../dto/auth.dto';
+import { AllowedDuringPasswordChange, Public } from './auth.decorators';
+import {
+  ACCESS_COOKIE,
+  clearAuthCookies,
+  cookieOf,
+  CSRF_HEADER,
+  REFRESH_COOKIE,
+  setAccessCookie,
+  setAuthCookies,
+} from './auth.cookies';
+import { csrfRejected, invalidRefreshToken } from './auth.errors';
+import { AuthService } from './auth.service';
+import { AuthTokens } from './auth-tokens.service';
+import { PrincipalContext } from './principal';
+
+/**
+ * Served at a school's address (local usernames) and at the platform's (platform admins by
+ * email). Handlers open their own short transactions: argon2 must not hold a connection.
+ */
+@ApiTags('Auth')
+@ApiBearerAuth()
+@ApiCookieAuth(ACCESS_COOKIE)
+@SchoolOrPlatformScoped()
+@ManualTenantTransaction()
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokens: AuthTokens,
+    private readonly caller: PrincipalContext,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Sign in; sets HttpOnly cookies as well as returning the tokens' })
+  @ApiOkResponse({ type: SignedInView })
+  @ApiUnauthorizedResponse({
+    description: 'INVALID_CREDENTIALS, whether the username or the password is wrong',
+  })
+  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_ATTEMPTS, with Retry-After' })
+  async login(
+    @Body() body: SignInDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SignedInView> {
+    const signedIn = await this.auth.signIn(body.username, body.password, request.ip);
+    setAuthCookies(
+      reply,
+      { ...signedIn, csrfToken: this.tokens.csrfFor(signedIn.sessionId) },
+      this.config,
+    );
+    const { sessionId: _sessionId, ...view } = signedIn;
+    return view;
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Spend the refresh token for a new pair; a reused token ends the session',
+  })
+  @ApiOkResponse({ type: RefreshedView })
+  async refresh(
+    @Body() body: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RefreshedView> {
+    const fromBody = body.refreshToken;
+    const token = fromBody ?? cookieOf(request, REFRESH_COOKIE);
+    if (!token) throw invalidRefreshToken();
+    // A token read from a cookie could have been sent by another site: demand the CSRF echo.
+    const csrfCheck = fromBody
+      ? undefined
+      : (sessionId: string) => {
+          if (!this.tokens.csrfMatches(sessionId, request.headers[CSRF_HEADER]))
+            throw csrfRejected();
+        };
+    const refreshed = await this.auth.refresh(token, csrfCheck);
+    setAuthCookies(
+      reply,
+      { ...refreshed, csrfToken: this.tokens.csrfFor(refreshed.sessionId) },
+      this.config,
+    );
+    return { accessToken: refreshed.accessToken, refreshToken: refreshed.refreshToken };
+  }
+
+  @Post('logout')
+  @AllowedDuringPasswordChange()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'End this session' })
+  @ApiNoContentResponse()
+  async logout(@Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.auth.signOut(this.caller.principal);
+    clearAuthCookies(reply);
+  }
+
+  @Get('me')
+  @AllowedDuringPasswordChange()
+  @ApiOperation({ summary: 'The caller: account, school, profile, roles and permissions here' })
+  @ApiOkResponse({ type: MeView })
+  me(): Promise<MeView> {
+    return this.auth.me(this.caller.principal);
+  }
+
+  @Post('change-password')
+  @AllowedDuringPasswordChange()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Change the caller's password; every other session ends" })
+  @ApiOkResponse({ type: PasswordChangedView })
+  async changePassword(
+    @Body() body: ChangePasswordDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PasswordChangedView> {
+    const principal = this.caller.principal;
+    const accessToken = await this.auth.changePassword(
+      principal,
+      body.currentPassword,
+      body.newPassword,
+    );
+    setAccessCookie(reply, accessToken, this.config);
+    return { accessToken, mustChangePassword: false };
+  }
+}

@@ -1,0 +1,66 @@
+// Brings @fastify/cookie's setCookie/clearCookie/cookies into Fastify's types.
+import type {} from '@fastify/cookie';
+import { type AppConfig } from '@schoolyard/config';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+
+export const ACCESS_COOKIE = 'sy_access';
+export const REFRESH_COOKIE = 'sy_refresh';
+/** Readable by the page on purpose: it echoes it in X-CSRF-Token (double submit). */
+export const CSRF_COOKIE = 'sy_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * Cookies are host-only (no Domain attribute): a cookie set at oxford.example.com is never
+ * sent to cambridge.example.com.
+ */
+export function setAuthCookies(
+  reply: FastifyReply,
+  tokens: { accessToken: string; refreshToken: string; csrfToken: string },
+  config: AppConfig,
+): void {
+  const secure = config.auth.secureCookies;
+  setAccessCookie(reply, tokens.accessToken, config);
+  void reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    path: '/api/auth',
+    maxAge: config.auth.refreshTokenTtlDays * 86_400,
+  });
+  void reply.setCookie(CSRF_COOKIE, tokens.csrfToken, {
+    httpOnly: false,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    maxAge: config.auth.refreshTokenTtlDays * 86_400,
+  });
+}
+
+export function setAccessCookie(reply: FastifyReply, accessToken: string, config: AppConfig): void {
+  void reply.setCookie(ACCESS_COOKIE, accessToken, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.auth.secureCookies,
+    path: '/',
+    maxAge: config.auth.accessTokenTtlSeconds,
+  });
+}
+
+export function clearAuthCookies(reply: FastifyReply): void {
+  void reply.clearCookie(ACCESS_COOKIE, { path: '/' });
+  void reply.clearCookie(REFRESH_COOKIE, { path: '/api/auth' });
+  void reply.clearCookie(CSRF_COOKIE, { path: '/' });
+}
+
+export function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  const value = (request as FastifyRequest & { cookies?: Record<string, string | undefined> })
+    .cookies?.[name];
+  return value || undefined;
+}
+
+export function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ')
+    ? header.slice('Bearer '.length).trim() || undefined
+    : undefined;
+}

@@ -1,0 +1,289 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppError, validationFailed } from '@schoolyard/common';
+import { type School, TenantContext, TenantTransactions } from '@schoolyard/tenancy';
+import { DataSource } from 'typeorm';
+import { passwordProblems } from '../password-policy';
+import { Passwords } from '../passwords.service';
+import { invalidCredentials, tooManyAttempts } from './auth.errors';
+import { AuthSessions } from './auth-sessions.service';
+import { AuthTokens } from './auth-tokens.service';
+import { Throttle } from '../login-throttle';
+import { type Principal } from './principal';
+
+interface Account {
+  userId: string;
+  passwordHash: string;
+  isActive: boolean;
+  mustChangePassword: boolean;
+  username: string;
+  displayName: string;
+}
+
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+  user: { id: string; username: string; displayName: string };
+  school: { slug: string; name: string } | null;
+  mustChangePassword: boolean;
+}
+
+interface ProfileRow {
+  id: string;
+  kind: string;
+  first_name: string;
+  middle_name: string | null;
+  last_name: string;
+  email: string | null;
+  local_username: string | null;
+  user_id: string;
+}
+
+const displayNameOf = (profile: Pick<ProfileRow, 'first_name' | 'last_name'>) =>
+  `${profile.first_name} ${profile.last_name}`.trim();
+
+/**
+ * Sign-in, token refresh, sign-out, the caller's own account and password. Database work
+ * happens in short steps (the school's profile in its transaction, the global account as the
+ * API's login role) and argon2 runs between them, holding no connection.
+ */
+@Injectable()
+export class AuthService {
+  /** Per client address, whatever the name tried. */
+  private readonly byClient = new Throttle({ free: 20, capSeconds: 300, forgetAfterSeconds: 900 });
+  /** Per name and client: an attacker elsewhere cannot slow the real user down. */
+  private readonly byNameAndClient = new Throttle({
+    free: 5,
+    capSeconds: 300,
+    forgetAfterSeconds: 900,
+  });
+  /** Per name from anywhere: slows guessing spread over many addresses, with a short cap. */
+  private readonly byName = new Throttle({ free: 50, capSeconds: 60, forgetAfterSeconds: 900 });
+
+  constructor(
+    @InjectDataSource() private readonly requests: DataSource,
+    private readonly tenant: TenantContext,
+    private readonly transactions: TenantTransactions,
+    private readonly passwords: Passwords,
+    private readonly sessions: AuthSessions,
+    private readonly tokens: AuthTokens,
+  ) {}
+
+  async signIn(identifier: string, password: string, clientAddress: string): Promise<SignedIn> {
+    const school = this.tenant.hasSchool ? this.tenant.school : null;
+    const name = identifier.trim().toLowerCase();
+    const nameKey = `${school?.id ?? 'platform'}:${name}`;
+    const keys: Array<[Throttle, string]> = [
+      [this.byClient, clientAddress],
+      [this.byNameAndClient, `${nameKey}:${clientAddress}`],
+      [this.byName, nameKey],
+    ];
+    const wait = Math.max(...keys.map(([throttle, key]) => throttle.waitSeconds(key)));
+    if (wait > 0) throw tooManyAttempts(wait);
+
+    const account = school
+      ? await this.schoolAccount(school, name)
+      : await this.platformAdmin(name);
+    const passwordOk = await this.passwords.verifyOrWaste(account?.passwordHash, password);
+    if (!account || !passwordOk || !account.isActive) {
+      for (const [throttle, key] of keys) throttle.fail(key);
+      if (account) {
+        await this.requests.query(
+          `UPDATE public.users SET failed_login_count = failed_login_count + 1,
+                  last_failed_login_at = now() WHERE id = $1`,
+          [account.userId],
+        );
+      }
+      throw invalidCredentials();
+    }
+    this.byNameAndClient.succeed(`${nameKey}:${clientAddress}`);
+    await this.requests.query(
+      `UPDATE public.users SET failed_login_count = 0, last_login_at = now() WHERE id = $1`,
+      [account.userId],
+    );
+    const { sessionId, refreshToken } = await this.sessions.open(
+      account.userId,
+      school?.id ?? null,
+    );
+    const accessToken = this.tokens.signAccess({
+      userId: account.userId,
+      sessionId,
+      schoolId: school?.id ?? null,
+      mustChangePassword: account.mustChangePassword,
+    });
+    return {
+      accessToken,
+      refreshToken,
+      sessionId,
+      user: { id: account.userId, username: account.username, displayName: account.displayName },
+      school: school ? { slug: school.slug, name: school.name } : null,
+      mustChangePassword: account.mustChangePassword,
+    };
+  }
+
+  async refresh(
+    refreshToken: string,
+    csrfCheck?: (sessionId: string) => void,
+  ): Promise<{ accessToken: string; refreshToken: string; sessionId: string }> {
+    const schoolId = this.tenant.hasSchool ? this.tenant.school.id : null;
+    const rotated = await this.sessions.rotate(refreshToken, schoolId, csrfCheck);
+    const accessToken = this.tokens.signAccess({
+      userId: rotated.userId,
+      sessionId: rotated.sessionId,
+      schoolId,
+      mustChangePassword: rotated.mustChangePassword,
+    });
+    return { accessToken, refreshToken: rotated.refreshToken, sessionId: rotated.sessionId };
+  }
+
+  signOut(principal: Principal): Promise<void> {
+    return this.sessions.revoke(principal.sessionId, 'logout');
+  }
+
+  async me(principal: Principal) {
+    const users: Array<{
+      id: string;
+      email: string | null;
+      must_change_password: boolean;
+      is_platform_admin: boolean;
+    }> = await this.requests.query(
+      `SELECT id, email, must_change_password, is_platform_admin FROM public.users WHERE id = $1`,
+      [principal.userId],
+    );
+    const user = users[0];
+    const school = this.tenant.hasSchool ? this.tenant.school : null;
+    const profile = school ? await this.profileOf(school, principal.userId) : null;
+    return {
+      user: {
+        id: user.id,
+        username: profile?.local_username ?? user.email ?? '',
+        displayName: profile ? displayNameOf(profile) : (user.email ?? ''),
+        email: user.email,
+        mustChangePassword: user.must_change_password,
+        isPlatformAdmin: user.is_platform_admin,
+      },
+      school: school ? { id: school.id, slug: school.slug, name: school.name } : null,
+      profile: profile
+        ? {
+            id: profile.id,
+            kind: profile.kind,
+            firstName: profile.first_name,
+            middleName: profile.middle_name,
+            lastName: profile.last_name,
+            email: profile.email,
+          }
+        : null,
+      // Filled in by role-based access control.
+      roles: [] as string[],
+      permissions: [] as string[],
+    };
+  }
+
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<string> {
+    const users: Array<{ password_hash: string; global_username: string; email: string | null }> =
+      await this.requests.query(
+        `SELECT password_hash, global_username, email FROM public.users WHERE id = $1`,
+        [principal.userId],
+      );
+    const user = users[0];
+    if (!(await this.passwords.verify(user.password_hash, currentPassword))) {
+      throw new AppError(
+        HttpStatus.BAD_REQUEST,
+        'INVALID_CURRENT_PASSWORD',
+        'The current password is wrong',
+        [{ field: 'currentPassword', problems: ['currentPassword is wrong'] }],
+      );
+    }
+    const school = this.tenant.hasSchool ? this.tenant.school : null;
+    const profile = school ? await this.profileOf(school, principal.userId) : null;
+    const problems = passwordProblems(newPassword, [
+      profile?.local_username,
+      user.global_username,
+      user.email,
+    ]);
+    if (newPassword === currentPassword)
+      problems.push('newPassword must differ from the current password');
+    if (problems.length) throw validationFailed([{ field: 'newPassword', problems }]);
+
+    const hash = await this.passwords.hash(newPassword);
+    await this.requests.query(
+      `UPDATE public.users SET password_hash = $2, must_change_password = false, updated_at = now()
+        WHERE id = $1`,
+      [principal.userId, hash],
+    );
+    await this.sessions.revokeOthers(principal.userId, principal.sessionId, 'password_changed');
+    return this.tokens.signAccess({ ...principal, mustChangePassword: false });
+  }
+
+  private async schoolAccount(school: School, localUsername: string): Promise<Account | null> {
+    const profiles: ProfileRow[] = await this.transactions.run(school, (manager) =>
+      manager.query(
+        `SELECT id, kind, first_name, middle_name, last_name, email, local_username, user_id
+           FROM profiles WHERE local_username = $1 AND user_id IS NOT NULL`,
+        [localUsername],
+      ),
+    );
+    const profile = profiles[0];
+    if (!profile) return null;
+    const users: Array<{
+      id: string;
+      password_hash: string;
+      is_active: boolean;
+      must_change_password: boolean;
+    }> = await this.requests.query(
+      `SELECT id, password_hash, is_active, must_change_password FROM public.users WHERE id = $1`,
+      [profile.user_id],
+    );
+    const user = users[0];
+    if (!user) return null;
+    return {
+      userId: user.id,
+      passwordHash: user.password_hash,
+      isActive: user.is_active,
+      mustChangePassword: user.must_change_password,
+      username: localUsername,
+      displayName: displayNameOf(profile),
+    };
+  }
+
+  /** At the platform address only platform admins sign in, by email. */
+  private async platformAdmin(email: string): Promise<Account | null> {
+    const users: Array<{
+      id: string;
+      password_hash: string;
+      is_active: boolean;
+      must_change_password: boolean;
+      email: string;
+    }> = await this.requests.query(
+      `SELECT id, password_hash, is_active, must_change_password, email FROM public.users
+          WHERE lower(email) = $1 AND is_platform_admin`,
+      [email],
+    );
+    const user = users[0];
+    if (!user) return null;
+    return {
+      userId: user.id,
+      passwordHash: user.password_hash,
+      isActive: user.is_active,
+      mustChangePassword: user.must_change_password,
+      username: user.email,
+      displayName: user.email,
+    };
+  }
+
+  private async profileOf(school: School, userId: string): Promise<ProfileRow | null> {
+    const rows: ProfileRow[] = await this.transactions.run(school, (manager) =>
+      manager.query(
+        `SELECT id, kind, first_name, middle_name, last_name, email, local_username, user_id
+           FROM profiles WHERE user_id = $1 ORDER BY created_at LIMIT 1`,
+        [userId],
+      ),
+    );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,84 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ROUTE_SCOPE, TenantContext } from '@schoolyard/tenancy';
+import { type FastifyRequest } from 'fastify';
+import { ClsService } from 'nestjs-cls';
+import { ACCESS_TOKEN_STRATEGY } from './access-token.strategy';
+import { ALLOWED_DURING_PASSWORD_CHANGE, PUBLIC_ROUTE } from './auth.decorators';
+import { bearerOf, CSRF_HEADER } from './auth.cookies';
+import {
+  authenticationRequired,
+  csrfRejected,
+  invalidToken,
+  passwordChangeRequired,
+  sessionRevoked,
+  tokenExpired,
+} from './auth.errors';
+import { AuthSessions } from './auth-sessions.service';
+import { AuthTokens } from './auth-tokens.service';
+import { type AccessClaims, type Principal, PRINCIPAL_KEY } from './principal';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Every school or platform route needs a signed-in caller unless it is @Public(). Runs after
+ * the school is resolved: a token is good only at the address it was issued for, only while
+ * its session lives, and, while the password must change, only for the few routes that allow it.
+ */
+@Injectable()
+export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tenant: TenantContext,
+    private readonly sessions: AuthSessions,
+    private readonly tokens: AuthTokens,
+    private readonly cls: ClsService,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (!this.reflector.getAllAndOverride(ROUTE_SCOPE, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    await super.canActivate(context);
+
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: AccessClaims }>();
+    const claims = request.user;
+    const schoolId = this.tenant.hasSchool ? this.tenant.school.id : null;
+    if ((claims.org ?? null) !== schoolId) throw invalidToken();
+    const fromCookie = bearerOf(request) === undefined;
+    if (
+      fromCookie &&
+      !SAFE_METHODS.has(request.method) &&
+      !this.tokens.csrfMatches(claims.sid, request.headers[CSRF_HEADER])
+    ) {
+      throw csrfRejected();
+    }
+    if (!(await this.sessions.isActive(claims.sid, claims.sub))) throw sessionRevoked();
+    if (
+      claims.mcp &&
+      !this.reflector.getAllAndOverride<boolean>(ALLOWED_DURING_PASSWORD_CHANGE, targets)
+    ) {
+      throw passwordChangeRequired();
+    }
+    const principal: Principal = {
+      userId: claims.sub,
+      sessionId: claims.sid,
+      schoolId,
+      mustChangePassword: claims.mcp,
+    };
+    this.cls.set(PRINCIPAL_KEY, principal);
+    return true;
+  }
+
+  override handleRequest<T>(error: unknown, user: T, info: unknown): T {
+    if (error) throw error;
+    if (user) return user;
+    const reason = info as { name?: string; message?: string } | undefined;
+    if (reason?.name === 'TokenExpiredError') throw tokenExpired();
+    if (reason?.message === 'No auth token') throw authenticationRequired();
+    throw invalidToken();
+  }
+}

@@ -84,8 +84,13 @@ export class AuthController {
       { ...signedIn, csrfToken: this.tokens.csrfFor(signedIn.sessionId) },
       this.config,
     );
-    const { sessionId: _sessionId, ...view } = signedIn;
-    return view;
+    return {
+      accessToken: signedIn.accessToken,
+      refreshToken: signedIn.refreshToken,
+      user: signedIn.user,
+      school: signedIn.school,
+      mustChangePassword: signedIn.mustChangePassword,
+    };
   }
 
   @Post('refresh')

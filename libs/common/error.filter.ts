@@ -67,6 +67,7 @@ export function translateError(error: unknown): Translated {
       code: error.code,
       message: error.message,
       details: error.details,
+      headers: error.headers,
     };
   }
   if (error instanceof HttpException) {

@@ -1,6 +1,10 @@
 import { createThrowawayDatabase } from '@schoolyard/database';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { measureLogins } from './logins';
 import { measureTenantOverhead } from './tenant-overhead';
+
+const BENCHMARKS = ['tenant-overhead', 'logins'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -11,48 +15,90 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
-/** `npm run bench`: runs on a throw-away database (embedded, or fresh on DATABASE_URL's server). */
+function chosen(): Benchmark[] {
+  const named = process.argv
+    .slice(2)
+    .filter((arg) => (BENCHMARKS as readonly string[]).includes(arg));
+  return named.length ? (named as Benchmark[]) : [...BENCHMARKS];
+}
+
+function table(rows: Array<Array<string | number>>): string {
+  return rows.map((row) => row.map((cell) => String(cell).padEnd(30)).join('')).join('\n') + '\n';
+}
+
+/** `npm run bench [tenant-overhead] [logins]`: each on a throw-away database. */
 async function main(): Promise<void> {
-  const options = {
-    schools: flag('schools', 50),
-    rounds: flag('rounds', 5),
-    durationSeconds: flag('duration', 5),
-    connections: flag('connections', 32),
-  };
-  const database = await createThrowawayDatabase(
-    'bench',
-    process.env.DATABASE_URL?.trim() || undefined,
-  );
-  try {
-    process.stdout.write(
-      `Tenant read overhead: ${options.schools} schools, ${options.rounds} rounds of ${options.durationSeconds} s per arm, ${options.connections} connections\n`,
+  const rounds = flag('rounds', 5);
+  const durationSeconds = flag('duration', 5);
+  const results: Record<string, unknown> = {};
+  for (const benchmark of chosen()) {
+    const database = await createThrowawayDatabase(
+      'bench',
+      process.env.DATABASE_URL?.trim() || undefined,
     );
-    const result = await measureTenantOverhead({ ...options, databaseUrl: database.url });
-    const rows = [
-      ['', 'req/s (median)', 'p99 ms (median)', 'round trips / read'],
-      [
-        'with tenant transaction',
-        result.median.tenant.requestsPerSecond,
-        result.median.tenant.p99Ms,
-        result.roundTripsPerRead.tenant,
-      ],
-      [
-        'tenancy bypassed',
-        result.median.bare.requestsPerSecond,
-        result.median.bare.p99Ms,
-        result.roundTripsPerRead.bare,
-      ],
-    ];
-    for (const row of rows)
-      process.stdout.write(`${row.map((cell) => String(cell).padEnd(26)).join('')}\n`);
-    process.stdout.write(`median ratio of the rounds (tenant / bypassed): ${result.medianRatio}\n`);
-    await mkdir('bench-results', { recursive: true });
-    const file = `bench-results/tenant-overhead-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-    await writeFile(file, `${JSON.stringify({ options, ...result }, null, 2)}\n`);
-    process.stdout.write(`written to ${file}\n`);
-  } finally {
-    await database.drop();
+    try {
+      if (benchmark === 'tenant-overhead') {
+        const options = {
+          schools: flag('schools', 50),
+          rounds,
+          durationSeconds,
+          connections: flag('connections', 32),
+        };
+        process.stdout.write(
+          `\nTenant read overhead (${options.schools} schools, ${rounds} rounds of ${durationSeconds} s per arm)\n`,
+        );
+        const result = await measureTenantOverhead({ ...options, databaseUrl: database.url });
+        process.stdout.write(
+          table([
+            ['', 'req/s (median)', 'p99 ms (median)', 'round trips / read'],
+            [
+              'with tenant transaction',
+              result.median.tenant.requestsPerSecond,
+              result.median.tenant.p99Ms,
+              result.roundTripsPerRead.tenant,
+            ],
+            [
+              'tenancy bypassed',
+              result.median.bare.requestsPerSecond,
+              result.median.bare.p99Ms,
+              result.roundTripsPerRead.bare,
+            ],
+          ]) + `median of per-round ratios (tenant / bypassed): ${result.medianRatio}\n`,
+        );
+        results[benchmark] = { options, ...result };
+      } else {
+        const options = { rounds, durationSeconds, concurrency: flag('concurrency', 16) };
+        process.stdout.write(
+          `\nSign-ins (${options.concurrency} at once, ${rounds} rounds of ${durationSeconds} s)\n`,
+        );
+        const result = await measureLogins({ ...options, databaseUrl: database.url });
+        process.stdout.write(
+          table([
+            [
+              'argon2 verifications/s',
+              'sign-ins/s',
+              'read p99 quiet ms',
+              'read p99 during sign-ins ms',
+            ],
+            [
+              result.median.argon2VerificationsPerSecond,
+              result.median.loginsPerSecond,
+              result.median.schoolReadP99QuietMs,
+              result.median.schoolReadP99DuringLoginsMs,
+            ],
+          ]) +
+            `median ratios: sign-ins / argon2 ${result.medianLoginToArgon2Ratio}, read p99 busy / quiet ${result.medianP99Ratio}\n`,
+        );
+        results[benchmark] = { options, ...result };
+      }
+    } finally {
+      await database.drop();
+    }
   }
+  await mkdir('bench-results', { recursive: true });
+  const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nwritten to ${file}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,113 @@
+import autocannon from 'autocannon';
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { httpJson } from './http';
+
+export const BENCH_PASSWORD = 'benchmark password';
+
+export interface BenchServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The API in a child process, so the load generator does not share its event loop. */
+export async function startBenchServer(databaseUrl: string): Promise<BenchServer> {
+  const child: ChildProcess = fork(join(__dirname, 'bench-server.js'), [], {
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: databaseUrl,
+      NODE_ENV: 'production',
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(() => {
+      throw new Error('the benchmark server exited before listening');
+    }),
+  ])) as [{ port: number }];
+  return {
+    port: message.port,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+export interface BenchSchool {
+  host: string;
+  ownerUsername: string;
+}
+
+export async function registerBenchSchools(
+  port: number,
+  count: number,
+  prefix = 'bench',
+): Promise<BenchSchool[]> {
+  const schools: BenchSchool[] = [];
+  for (let i = 0; i < count; i++) {
+    const subdomain = `${prefix}${i}`;
+    const made = await httpJson(port, 'POST', '/api/organizations/register', 'localhost', {
+      name: `Bench school ${i}`,
+      subdomain,
+      owner: {
+        firstName: 'Bench',
+        lastName: `Owner${i}`,
+        email: `owner${i}@${prefix}.example`,
+        password: BENCH_PASSWORD,
+      },
+    });
+    if (made.status !== 201)
+      throw new Error(`registration answered ${made.status}: ${JSON.stringify(made.body)}`);
+    const body = made.body as { organization: { host: string }; owner: { username: string } };
+    schools.push({ host: body.organization.host, ownerUsername: body.owner.username });
+  }
+  return schools;
+}
+
+export interface LoadSpec {
+  method?: 'GET' | 'POST';
+  path: string;
+  hosts: string[];
+  body?: string;
+  connections: number;
+  durationSeconds: number;
+}
+
+export interface LoadFigures {
+  requestsPerSecond: number;
+  p99Ms: number;
+}
+
+/** autocannon over loopback, spreading requests over the given hosts; any non-2xx fails the run. */
+export async function load(port: number, spec: LoadSpec): Promise<LoadFigures> {
+  let next = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: spec.connections,
+    duration: spec.durationSeconds,
+    requests: [
+      {
+        method: spec.method ?? 'GET',
+        path: spec.path,
+        body: spec.body,
+        setupRequest: (request) => ({
+          ...request,
+          headers: {
+            ...request.headers,
+            host: spec.hosts[next++ % spec.hosts.length],
+            ...(spec.body ? { 'content-type': 'application/json' } : {}),
+          },
+        }),
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${spec.path}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  }
+  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99 };
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 /**
  * Configuration is read from the environment once, at start-up, and validated here.
@@ -9,6 +10,8 @@ export interface Argon2Settings {
   memoryKiB: number;
   timeCost: number;
   parallelism: number;
+  /** Hashes computed at once; the rest wait, so a core stays free for requests and PostgreSQL. */
+  concurrency: number;
 }
 
 export interface AuthSettings {
@@ -200,6 +203,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       memoryKiB: integer(env, 'ARGON2_MEMORY_KIB', 19_456, 19_456, 4_194_304),
       timeCost: integer(env, 'ARGON2_TIME_COST', 2, 2, 100),
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+      concurrency: integer(
+        env,
+        'ARGON2_CONCURRENCY',
+        Math.max(1, availableParallelism() - 1),
+        1,
+        256,
+      ),
     },
     auth: auth(env, environment),
   };

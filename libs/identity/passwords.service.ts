@@ -12,22 +12,26 @@ import { randomBytes } from 'node:crypto';
 export class Passwords {
   private readonly settings: Argon2Settings;
   private decoy: Promise<string> | undefined;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.settings = config.argon2;
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, {
-      type: argon2.argon2id,
-      memoryCost: this.settings.memoryKiB,
-      timeCost: this.settings.timeCost,
-      parallelism: this.settings.parallelism,
-    });
+    return this.limited(() =>
+      argon2.hash(password, {
+        type: argon2.argon2id,
+        memoryCost: this.settings.memoryKiB,
+        timeCost: this.settings.timeCost,
+        parallelism: this.settings.parallelism,
+      }),
+    );
   }
 
   verify(hash: string, password: string): Promise<boolean> {
-    return argon2.verify(hash, password);
+    return this.limited(() => argon2.verify(hash, password));
   }
 
   /**
@@ -39,5 +43,22 @@ export class Passwords {
     this.decoy ??= this.hash(randomBytes(16).toString('hex'));
     await this.verify(await this.decoy, password);
     return false;
+  }
+
+  /**
+   * argon2 is CPU-bound: with every core hashing, the event loop and PostgreSQL wait too and
+   * every other request slows down. At most `concurrency` hashes run; the rest queue.
+   */
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.settings.concurrency) {
+      await new Promise<void>((resume) => this.waiting.push(resume));
+    }
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
   }
 }

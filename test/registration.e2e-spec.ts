@@ -99,9 +99,13 @@ describe('school registration', () => {
         [schema],
       );
       expect(tables.rows.map((row) => row.tablename)).toEqual([
+        'permissions',
         'profiles',
+        'role_permissions',
+        'roles',
         'school_migrations',
         'school_settings',
+        'user_roles',
       ]);
       const profile = await db.query(
         `SELECT kind, local_username, user_id FROM "${schema}".profiles`,

@@ -1,7 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OWNER_DATA_SOURCE } from '@schoolyard/database';
-import { type TenantMigration, tenantMigrations } from '@schoolyard/migrations/tenant';
+import {
+  PERMISSION_CATALOG_VERSION,
+  syncPermissionCatalog,
+  type TenantMigration,
+  tenantMigrations,
+} from '@schoolyard/migrations/tenant';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { quoteIdentifier } from './school-naming';
 
@@ -48,8 +53,24 @@ export class TenantMigrator {
     return this.migrations[this.migrations.length - 1].name;
   }
 
-  /** Runs inside a transaction whose search_path is already the school's schema. */
+  /** The permission catalog this code syncs into every school. */
+  readonly catalogVersion = PERMISSION_CATALOG_VERSION;
+
+  /**
+   * Runs inside a transaction whose search_path is already the school's schema: the pending
+   * migrations, then the permission catalog sync (cheap, and it runs only when the school was
+   * found behind, which the ledger says).
+   */
   async applyPending(runner: QueryRunner): Promise<string[]> {
+    const ran = await this.applyPendingMigrations(runner);
+    const synced = await syncPermissionCatalog(runner);
+    if (synced.added.length || synced.removed.length) {
+      ran.push(`permission catalog ${this.catalogVersion}`);
+    }
+    return ran;
+  }
+
+  private async applyPendingMigrations(runner: QueryRunner): Promise<string[]> {
     await runner.query(
       `CREATE TABLE IF NOT EXISTS school_migrations (
          name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
@@ -72,10 +93,11 @@ export class TenantMigrator {
          FROM public.organizations o
          LEFT JOIN public.tenant_migration_ledger l ON l.organization_id = o.id
         WHERE o.status <> 'archived'
-          AND (l.organization_id IS NULL OR l.last_migration IS DISTINCT FROM $1 OR l.state <> 'current')
+          AND (l.organization_id IS NULL OR l.state <> 'current'
+               OR l.last_migration IS DISTINCT FROM $1 OR l.catalog_version IS DISTINCT FROM $3)
           AND ($2::text[] IS NULL OR o.slug = ANY($2::text[]))
         ORDER BY o.slug`,
-      [this.latest, slugs ?? null],
+      [this.latest, slugs ?? null, this.catalogVersion],
     );
   }
 
@@ -137,15 +159,17 @@ export class TenantMigrator {
   ): Promise<void> {
     await db.query(
       `INSERT INTO public.tenant_migration_ledger
-           (organization_id, last_migration, state, last_error, attempted_at, migrated_at, updated_at)
-         VALUES ($1, CASE WHEN $2 = 'current' THEN $3 END, $2, $4, now(),
-                 CASE WHEN $2 = 'current' THEN now() END, now())
+           (organization_id, last_migration, catalog_version, state, last_error, attempted_at,
+            migrated_at, updated_at)
+         VALUES ($1, CASE WHEN $2 = 'current' THEN $3 END, CASE WHEN $2 = 'current' THEN $5 END,
+                 $2, $4, now(), CASE WHEN $2 = 'current' THEN now() END, now())
          ON CONFLICT (organization_id) DO UPDATE SET
            last_migration = CASE WHEN $2 = 'current' THEN $3 ELSE tenant_migration_ledger.last_migration END,
+           catalog_version = CASE WHEN $2 = 'current' THEN $5 ELSE tenant_migration_ledger.catalog_version END,
            state = $2, last_error = $4, attempted_at = now(),
            migrated_at = CASE WHEN $2 = 'current' THEN now() ELSE tenant_migration_ledger.migrated_at END,
            updated_at = now()`,
-      [organizationId, state, this.latest, error],
+      [organizationId, state, this.latest, error, this.catalogVersion],
     );
   }
 }

@@ -1,9 +1,13 @@
 import { type MigrationInterface } from 'typeorm';
 import { SchoolBasics1763900000100 } from './1763900000100-SchoolBasics';
+import { RolesAndPermissions1763900000300 } from './1763900000300-RolesAndPermissions';
+
+export { PERMISSION_CATALOG_VERSION, syncPermissionCatalog } from './permission-catalog.sync';
 
 export type TenantMigration = MigrationInterface & { name: string };
 
 /** In order of application; a unit spec checks the order follows the timestamps. */
 export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   SchoolBasics1763900000100,
+  RolesAndPermissions1763900000300,
 ];

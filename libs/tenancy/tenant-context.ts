@@ -5,6 +5,7 @@ import { type School } from './school';
 
 export const SCHOOL_KEY = 'schoolyard.school';
 export const MANAGER_KEY = 'schoolyard.manager';
+export const AFTER_COMMIT_KEY = 'schoolyard.after-commit';
 
 /**
  * The one small API services use to reach the current school's data. It reads from
@@ -39,6 +40,19 @@ export class TenantContext {
       );
     }
     return manager;
+  }
+
+  /**
+   * Runs `callback` once the open tenant transaction has committed (never if it rolls back):
+   * for in-process caches that must forget what this transaction changed, after the change
+   * is visible to the next reader.
+   */
+  afterCommit(callback: () => void): void {
+    const callbacks = this.cls.isActive()
+      ? this.cls.get<Array<() => void> | undefined>(AFTER_COMMIT_KEY)
+      : undefined;
+    if (!callbacks) throw new Error('No tenant transaction is open');
+    callbacks.push(callback);
   }
 
   /** Called once the request's host has been resolved. */

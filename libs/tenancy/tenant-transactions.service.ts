@@ -6,7 +6,7 @@ import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { type School } from './school';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
-import { MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
+import { AFTER_COMMIT_KEY, MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
 
 /**
  * BEGIN and every setting travel as ONE message: no parameters are needed because the
@@ -84,11 +84,14 @@ export class TenantTransactions {
     adoptOpenTransaction(runner);
     this.cls.set(SCHOOL_KEY, school);
     this.cls.set(MANAGER_KEY, runner.manager);
+    const afterCommit: Array<() => void> = [];
+    this.cls.set(AFTER_COMMIT_KEY, afterCommit);
     let result: T;
     try {
       result = await work(runner.manager);
     } catch (error) {
       this.cls.set(MANAGER_KEY, undefined);
+      this.cls.set(AFTER_COMMIT_KEY, undefined);
       await client.query('ROLLBACK').then(
         () => release(runner),
         (rollbackError: unknown) => release(runner, rollbackError),
@@ -96,6 +99,7 @@ export class TenantTransactions {
       throw error;
     }
     this.cls.set(MANAGER_KEY, undefined);
+    this.cls.set(AFTER_COMMIT_KEY, undefined);
     try {
       await client.query('COMMIT');
     } catch (error) {
@@ -103,6 +107,7 @@ export class TenantTransactions {
       throw error;
     }
     await release(runner);
+    for (const callback of afterCommit) callback();
     return result;
   }
 }

@@ -1,4 +1,5 @@
 import { allocateLocalUsername, Passwords, seedPlatformAdmin } from '@schoolyard/identity';
+import { ALL_PERMISSION_CODES } from '@schoolyard/rbac';
 import { SchoolDirectory, TenantTransactions } from '@schoolyard/tenancy';
 import { performance } from 'node:perf_hooks';
 import {
@@ -69,9 +70,9 @@ describe('identity: sign-in, sessions, passwords', () => {
       user: { id: school.ownerUserId, username: school.ownerUsername, mustChangePassword: false },
       school: { slug: school.slug },
       profile: { kind: 'owner', firstName: 'Olive', lastName: 'Owner' },
-      roles: [],
-      permissions: [],
+      roles: [{ name: 'Owner', systemKey: 'owner' }],
     });
+    expect(who.json().permissions).toEqual([...ALL_PERMISSION_CODES].sort());
 
     const first = await refresh(school.host, signedIn.refreshToken);
     expect(first.statusCode).toBe(200);

@@ -34,6 +34,11 @@ describe('operations basics', () => {
       '/api/auth/refresh',
       '/api/organizations/check-domain',
       '/api/organizations/register',
+      '/api/roles',
+      '/api/roles/permissions',
+      '/api/roles/{id}',
+      '/api/roles/{id}/assignments',
+      '/api/roles/{id}/assignments/{userId}',
       '/api/school',
       '/health',
     ]);

@@ -12,6 +12,7 @@ import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
 import { OrganizationsModule } from '@schoolyard/organizations';
+import { PermissionsGuard, RbacModule } from '@schoolyard/rbac';
 import { SchoolScopeGuard, TenancyModule, TenantTransactionInterceptor } from '@schoolyard/tenancy';
 import { type IncomingMessage } from 'node:http';
 import { ClsModule } from 'nestjs-cls';
@@ -69,14 +70,16 @@ export class AppModule {
         TenancyModule,
         TerminusModule,
         IdentityModule,
+        RbacModule,
         OrganizationsModule,
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [
         // Guards run in this order, before interceptors: the school is known, then the caller,
-        // then the school's transaction opens.
+        // then what the caller may do here; then the school's transaction opens.
         { provide: APP_GUARD, useExisting: SchoolScopeGuard },
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
+        { provide: APP_GUARD, useExisting: PermissionsGuard },
         { provide: APP_INTERCEPTOR, useExisting: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
         ...(options.providers ?? []),

@@ -42,6 +42,8 @@ export interface AppConfig {
   trustProxy: boolean | string[];
   pool: { size: number; maxUses: number; maxLifetimeSeconds: number; statementTimeoutMs: number };
   schoolCacheTtlSeconds: number;
+  /** How long a person's roles in a school are remembered; 0 looks them up on every request. */
+  accessCacheTtlSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   embeddedDataDir: string;
   argon2: Argon2Settings;
@@ -191,6 +193,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
     },
     schoolCacheTtlSeconds: integer(env, 'SCHOOL_CACHE_TTL_SECONDS', 60, 0, 86_400),
+    accessCacheTtlSeconds: integer(env, 'ACCESS_CACHE_TTL_SECONDS', 60, 0, 86_400),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

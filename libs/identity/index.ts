@@ -1,6 +1,7 @@
 export * from './auth/auth.decorators';
 export * from './auth/auth.errors';
 export * from './auth/authentication.guard';
+export * from './auth/member-access';
 export * from './auth/principal';
 export * from './identity.module';
 export * from './local-usernames';

@@ -108,6 +108,11 @@ export class RegistrationService {
     await manager.query(`INSERT INTO school_settings (id, display_name) VALUES (1, $1)`, [
       request.name,
     ]);
+    // The Owner role was seeded by the permission catalog sync, in this same transaction.
+    await manager.query(
+      `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE system_key = 'owner'`,
+      [userId],
+    );
     return userId;
   }
 

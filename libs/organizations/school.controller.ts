@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@schoolyard/identity';
+import { RequirePermissions } from '@schoolyard/rbac';
 import { SchoolScoped } from '@schoolyard/tenancy';
 import { SchoolSettingsView, UpdateSchoolSettingsDto } from './dto/school-settings.dto';
 import { SchoolSettingsService } from './school-settings.service';
@@ -24,7 +25,8 @@ export class SchoolController {
 
   @Patch()
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Change this school's settings (signed in)" })
+  @RequirePermissions('school.update')
+  @ApiOperation({ summary: "Change this school's settings (school.update)" })
   @ApiOkResponse({ type: SchoolSettingsView })
   update(@Body() changes: UpdateSchoolSettingsDto): Promise<SchoolSettingsView> {
     return this.settings.update(changes);

@@ -2,6 +2,7 @@ import { type Type } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type AppConfig, loadConfig } from '@schoolyard/config';
 import { type DatabaseUrls, prepareDatabase } from '@schoolyard/database';
+import { globalUsernameFor, localUsernameBase, Passwords } from '@schoolyard/identity';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createHttpApp } from '../../apps/api/http-app';
@@ -138,4 +139,41 @@ export async function withOwnerClient<T>(work: (client: Client) => Promise<T>): 
   } finally {
     await client.end();
   }
+}
+
+export interface Member {
+  userId: string;
+  username: string;
+  password: string;
+}
+
+/**
+ * A person of `school` with an account, written straight into the database (real argon2
+ * hash). Pass `userId` to link an account that already exists, as a person of two schools.
+ */
+export async function addMember(
+  t: TestApp,
+  school: RegisteredSchool,
+  person: { firstName: string; lastName: string; kind?: string; userId?: string },
+): Promise<Member> {
+  const password = `${person.firstName} has a long password`;
+  const username = localUsernameBase(person.firstName, undefined, person.lastName);
+  const schema = `school_${school.slug.replace(/-/g, '_')}`;
+  return withOwnerClient(async (db) => {
+    let userId = person.userId;
+    if (!userId) {
+      const hash = await new Passwords(t.config).hash(password);
+      const created = await db.query<{ id: string }>(
+        `INSERT INTO public.users (global_username, password_hash) VALUES ($1, $2) RETURNING id`,
+        [globalUsernameFor(username), hash],
+      );
+      userId = created.rows[0].id;
+    }
+    await db.query(
+      `INSERT INTO "${schema}".profiles (kind, first_name, last_name, local_username, user_id)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [person.kind ?? 'staff', person.firstName, person.lastName, username, userId],
+    );
+    return { userId, username, password };
+  });
 }

@@ -31,7 +31,7 @@ import {
   SignedInView,
   SignInDto,
 } from '../dto/auth.dto';
-import { AllowedDuringPasswordChange, Public } from './auth.decorators';
+import { AllowedDuringPasswordChange, NoPermissionRequired, Public } from './auth.decorators';
 import {
   ACCESS_COOKIE,
   clearAuthCookies,
@@ -126,6 +126,7 @@ export class AuthController {
 
   @Post('logout')
   @AllowedDuringPasswordChange()
+  @NoPermissionRequired('anyone signed in may end their own session')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End this session' })
   @ApiNoContentResponse()
@@ -136,6 +137,7 @@ export class AuthController {
 
   @Get('me')
   @AllowedDuringPasswordChange()
+  @NoPermissionRequired('anyone signed in may read their own account')
   @ApiOperation({ summary: 'The caller: account, school, profile, roles and permissions here' })
   @ApiOkResponse({ type: MeView })
   me(): Promise<MeView> {
@@ -144,6 +146,7 @@ export class AuthController {
 
   @Post('change-password')
   @AllowedDuringPasswordChange()
+  @NoPermissionRequired('anyone signed in may change their own password')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Change the caller's password; every other session ends" })
   @ApiOkResponse({ type: PasswordChangedView })

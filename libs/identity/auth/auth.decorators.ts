@@ -2,9 +2,17 @@ import { SetMetadata } from '@nestjs/common';
 
 export const PUBLIC_ROUTE = 'schoolyard:public';
 export const ALLOWED_DURING_PASSWORD_CHANGE = 'schoolyard:allowed-during-password-change';
+export const NO_PERMISSION_REASON = 'schoolyard:no-permission-reason';
 
 /** No sign-in needed (registration, sign-in itself, the school's public branding). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Still served while the account must change its password (me, change-password, logout). */
 export const AllowedDuringPasswordChange = () => SetMetadata(ALLOWED_DURING_PASSWORD_CHANGE, true);
+
+/**
+ * Any signed-in member of the school may call it (their own account, signing out), or the
+ * handler applies a narrower rule itself. Otherwise a school route needs @RequirePermissions()
+ * (role-based access control). The reason is for the reader of the code.
+ */
+export const NoPermissionRequired = (reason: string) => SetMetadata(NO_PERMISSION_REASON, reason);

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError, validationFailed } from '@schoolyard/common';
 import { type School, TenantContext, TenantTransactions } from '@schoolyard/tenancy';
@@ -9,6 +9,7 @@ import { invalidCredentials, tooManyAttempts } from './auth.errors';
 import { AuthSessions } from './auth-sessions.service';
 import { AuthTokens } from './auth-tokens.service';
 import { Throttle } from '../login-throttle';
+import { MemberAccessReader } from './member-access';
 import { type Principal } from './principal';
 
 interface Account {
@@ -68,6 +69,7 @@ export class AuthService {
     private readonly passwords: Passwords,
     private readonly sessions: AuthSessions,
     private readonly tokens: AuthTokens,
+    @Optional() private readonly memberAccess?: MemberAccessReader,
   ) {}
 
   async signIn(identifier: string, password: string, clientAddress: string): Promise<SignedIn> {
@@ -153,7 +155,12 @@ export class AuthService {
     );
     const user = users[0];
     const school = this.tenant.hasSchool ? this.tenant.school : null;
-    const profile = school ? await this.profileOf(school, principal.userId) : null;
+    const [profile, access] = school
+      ? await Promise.all([
+          this.profileOf(school, principal.userId),
+          this.memberAccess?.accessOf(school, principal.userId),
+        ])
+      : [null, undefined];
     return {
       user: {
         id: user.id,
@@ -174,9 +181,8 @@ export class AuthService {
             email: profile.email,
           }
         : null,
-      // Filled in by role-based access control.
-      roles: [] as string[],
-      permissions: [] as string[],
+      roles: access?.roles ?? [],
+      permissions: access?.permissions ?? [],
     };
   }
 

@@ -87,10 +87,18 @@ class MeProfileView {
   @ApiPropertyOptional({ nullable: true }) email!: string | null;
 }
 
+export class MeRoleView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'Instructor' }) name!: string;
+  @ApiPropertyOptional({ nullable: true, example: 'instructor' }) systemKey!: string | null;
+}
+
 export class MeView {
   @ApiProperty({ type: MeUserView }) user!: MeUserView;
   @ApiPropertyOptional({ type: SchoolRefView, nullable: true }) school!: SchoolRefView | null;
   @ApiPropertyOptional({ type: MeProfileView, nullable: true }) profile!: MeProfileView | null;
-  @ApiProperty({ type: [String] }) roles!: string[];
-  @ApiProperty({ type: [String] }) permissions!: string[];
+  @ApiProperty({ type: [MeRoleView], description: 'Active roles in this school' })
+  roles!: MeRoleView[];
+  @ApiProperty({ type: [String], description: 'Union of those roles’ permissions' })
+  permissions!: string[];
 }

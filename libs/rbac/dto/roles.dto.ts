@@ -1,0 +1,98 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { ALL_PERMISSION_CODES, type PermissionCode } from '../permission-catalog';
+
+const NO_CONTROL_CHARACTERS = /^[^\p{C}]+$/u;
+
+/** POST creates with it; PUT replaces a role's name, description and permissions with it. */
+export class RoleDto {
+  @ApiProperty({ example: 'Librarian' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(60)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Runs the library', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  description?: string | null;
+
+  @ApiProperty({ example: ['students.view'], enum: ALL_PERMISSION_CODES, isArray: true })
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(ALL_PERMISSION_CODES.length)
+  @IsIn(ALL_PERMISSION_CODES, {
+    each: true,
+    message: 'permissions must hold only codes from GET /api/roles/permissions',
+  })
+  permissions!: PermissionCode[];
+}
+
+export class RoleIdParams {
+  @IsUUID('all', { message: 'id must be a role id (a UUID)' })
+  id!: string;
+}
+
+export class AssignmentParams extends RoleIdParams {
+  @IsUUID('all', { message: 'userId must be an account id (a UUID)' })
+  userId!: string;
+}
+
+export class AssignRoleDto {
+  @ApiProperty({ description: "The person's account id", format: 'uuid' })
+  @IsUUID('all', { message: 'userId must be an account id (a UUID)' })
+  userId!: string;
+}
+
+export class RoleView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'Librarian' }) name!: string;
+  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiProperty({ description: 'Seeded in every school; cannot be deleted' }) system!: boolean;
+  @ApiPropertyOptional({
+    enum: ['owner', 'admin', 'instructor', 'student', 'guardian'],
+    nullable: true,
+  })
+  systemKey!: string | null;
+  @ApiProperty({ type: [String], example: ['students.view'] }) permissions!: string[];
+  @ApiProperty({ description: 'People holding this role now' }) activeHolders!: number;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class PermissionView {
+  @ApiProperty({ example: 'students.view' }) code!: string;
+  @ApiProperty({ example: 'See students and their records' }) description!: string;
+}
+
+export class PermissionModuleView {
+  @ApiProperty({ example: 'Students' }) module!: string;
+  @ApiProperty({ type: [PermissionView] }) permissions!: PermissionView[];
+}
+
+export class AssignmentView {
+  @ApiProperty({ format: 'uuid' }) roleId!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty() isActive!: boolean;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) grantedBy!: string | null;
+  @ApiProperty() grantedAt!: Date;
+}
+
+export class HeldRoleView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'Instructor' }) name!: string;
+  @ApiPropertyOptional({ nullable: true, example: 'instructor' }) systemKey!: string | null;
+}

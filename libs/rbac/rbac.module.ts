@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { IdentityModule, MemberAccessReader } from '@schoolyard/identity';
+import { CallerAccess } from './caller-access';
+import { PermissionsGuard } from './permissions.guard';
+import { RolesController } from './roles.controller';
+import { RolesService } from './roles.service';
+import { SchoolAccess } from './school-access.service';
+
+const exported = [SchoolAccess, CallerAccess, PermissionsGuard];
+
+/** Global so identity's GET /api/auth/me can read roles without importing this module. */
+@Global()
+@Module({
+  imports: [IdentityModule],
+  controllers: [RolesController],
+  providers: [
+    ...exported,
+    RolesService,
+    { provide: MemberAccessReader, useExisting: SchoolAccess },
+  ],
+  exports: [...exported, MemberAccessReader],
+})
+export class RbacModule {}

@@ -1,0 +1,60 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { type ModulesContainer, type Reflector } from '@nestjs/core';
+import { NO_PERMISSION_REASON, PUBLIC_ROUTE } from '@schoolyard/identity';
+import { ROUTE_SCOPE, type RouteScope } from '@schoolyard/tenancy';
+import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
+
+export interface SchoolRoute {
+  route: string;
+  /** The permissions it requires, `public`, or the reason it needs none; undefined: undeclared. */
+  declaration: string[] | 'public' | { reason: string } | undefined;
+}
+
+/**
+ * Every handler served at a school's address, with what it declares. The guard refuses an
+ * undeclared route at run time; a test asserts there is none, so a forgotten decorator fails CI
+ * instead of locking users out.
+ */
+export function schoolRoutes(modules: ModulesContainer, reflector: Reflector): SchoolRoute[] {
+  const routes: SchoolRoute[] = [];
+  for (const module of modules.values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
+      if (!controller) continue;
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      const prototype = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+        if (path === undefined) continue;
+        const targets = [handler, controller];
+        const scope = reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, targets);
+        if (scope !== 'school' && scope !== 'school-or-platform') continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const route = `${method} /${[base, path].filter((part) => part && part !== '/').join('/')}`;
+        const required = reflector.getAllAndOverride<string[] | undefined>(
+          REQUIRED_PERMISSIONS,
+          targets,
+        );
+        const reason = reflector.getAllAndOverride<string | undefined>(
+          NO_PERMISSION_REASON,
+          targets,
+        );
+        const isPublic = reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets);
+        routes.push({
+          route: route.replace(/\/+/g, '/'),
+          declaration: required?.length
+            ? required
+            : isPublic
+              ? 'public'
+              : reason !== undefined
+                ? { reason }
+                : undefined,
+        });
+      }
+    }
+  }
+  return routes.sort((a, b) => a.route.localeCompare(b.route));
+}

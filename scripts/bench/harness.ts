@@ -13,13 +13,17 @@ export interface BenchServer {
 }
 
 /** The API in a child process, so the load generator does not share its event loop. */
-export async function startBenchServer(databaseUrl: string): Promise<BenchServer> {
+export async function startBenchServer(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
   const child: ChildProcess = fork(join(__dirname, 'bench-server.js'), [], {
     env: {
       ...process.env,
       BENCH_DATABASE_URL: databaseUrl,
       NODE_ENV: 'production',
       JWT_SECRET: randomBytes(32).toString('base64url'),
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -73,6 +77,8 @@ export interface LoadSpec {
   method?: 'GET' | 'POST';
   path: string;
   hosts: string[];
+  /** Extra headers for the request to hosts[i] (a bearer token for that school). */
+  headers?: Array<Record<string, string>>;
   body?: string;
   connections: number;
   durationSeconds: number;
@@ -95,14 +101,18 @@ export async function load(port: number, spec: LoadSpec): Promise<LoadFigures> {
         method: spec.method ?? 'GET',
         path: spec.path,
         body: spec.body,
-        setupRequest: (request) => ({
-          ...request,
-          headers: {
-            ...request.headers,
-            host: spec.hosts[next++ % spec.hosts.length],
-            ...(spec.body ? { 'content-type': 'application/json' } : {}),
-          },
-        }),
+        setupRequest: (request) => {
+          const at = next++ % spec.hosts.length;
+          return {
+            ...request,
+            headers: {
+              ...request.headers,
+              ...spec.headers?.[at],
+              host: spec.hosts[at],
+              ...(spec.body ? { 'content-type': 'application/json' } : {}),
+            },
+          };
+        },
       },
     ],
   });

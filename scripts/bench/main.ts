@@ -1,9 +1,11 @@
 import { createThrowawayDatabase } from '@schoolyard/database';
+import { comparisonTable, table } from './abba';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { measureLogins } from './logins';
-import { measureTenantOverhead } from './tenant-overhead';
+import { measurePermissionChecks, PERMISSION_ARMS } from './permissions';
+import { measureTenantOverhead, OVERHEAD_ARMS } from './tenant-overhead';
 
-const BENCHMARKS = ['tenant-overhead', 'logins'] as const;
+const BENCHMARKS = ['tenant-overhead', 'permissions', 'logins'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function flag(name: string, fallback: number): number {
@@ -22,11 +24,7 @@ function chosen(): Benchmark[] {
   return named.length ? (named as Benchmark[]) : [...BENCHMARKS];
 }
 
-function table(rows: Array<Array<string | number>>): string {
-  return rows.map((row) => row.map((cell) => String(cell).padEnd(30)).join('')).join('\n') + '\n';
-}
-
-/** `npm run bench [tenant-overhead] [logins]`: each on a throw-away database. */
+/** `npm run bench [tenant-overhead] [permissions] [logins]`: each on a throw-away database. */
 async function main(): Promise<void> {
   const rounds = flag('rounds', 5);
   const durationSeconds = flag('duration', 5);
@@ -49,21 +47,32 @@ async function main(): Promise<void> {
         );
         const result = await measureTenantOverhead({ ...options, databaseUrl: database.url });
         process.stdout.write(
-          table([
-            ['', 'req/s (median)', 'p99 ms (median)', 'round trips / read'],
-            [
-              'with tenant transaction',
-              result.median.tenant.requestsPerSecond,
-              result.median.tenant.p99Ms,
-              result.roundTripsPerRead.tenant,
-            ],
-            [
-              'tenancy bypassed',
-              result.median.bare.requestsPerSecond,
-              result.median.bare.p99Ms,
-              result.roundTripsPerRead.bare,
-            ],
-          ]) + `median of per-round ratios (tenant / bypassed): ${result.medianRatio}\n`,
+          comparisonTable(
+            result,
+            OVERHEAD_ARMS,
+            { tenant: 'with tenant transaction', bare: 'tenancy bypassed' },
+            result.roundTripsPerRead,
+          ),
+        );
+        results[benchmark] = { options, ...result };
+      } else if (benchmark === 'permissions') {
+        const options = {
+          schools: flag('schools', 50),
+          rounds,
+          durationSeconds,
+          connections: flag('connections', 32),
+        };
+        process.stdout.write(
+          `\nPermission checks (${options.schools} schools, ${rounds} rounds of ${durationSeconds} s per arm)\n`,
+        );
+        const result = await measurePermissionChecks({ ...options, databaseUrl: database.url });
+        process.stdout.write(
+          comparisonTable(
+            result,
+            PERMISSION_ARMS,
+            { uncached: 'looked up every request', cached: 'grants cached per school' },
+            result.roundTripsPerRequest,
+          ),
         );
         results[benchmark] = { options, ...result };
       } else {

@@ -1,0 +1,67 @@
+import { type LoadFigures } from './harness';
+import { median, round } from './stats';
+
+export interface Comparison<N extends string> {
+  rounds: Array<Record<N, LoadFigures>>;
+  median: Record<N, LoadFigures>;
+  /** Median of the per-round ratios of the first arm's throughput to the second's. */
+  medianRatio: number;
+}
+
+/**
+ * Two arms measured side by side: a warm-up of each, then rounds in ABBA order so a drift
+ * in a noisy machine's speed falls on both alike.
+ */
+export async function compareAbba<N extends string>(
+  arms: readonly [N, N],
+  run: (arm: N, durationSeconds: number) => Promise<LoadFigures>,
+  options: { rounds: number; durationSeconds: number },
+): Promise<Comparison<N>> {
+  for (const arm of arms) await run(arm, 2);
+  const rounds: Array<Record<N, LoadFigures>> = [];
+  for (let r = 0; r < options.rounds; r++) {
+    const order = r % 2 === 0 ? arms : [...arms].reverse();
+    const figures = {} as Record<N, LoadFigures>;
+    for (const arm of order) figures[arm] = await run(arm, options.durationSeconds);
+    rounds.push(figures);
+  }
+  const summary = (arm: N): LoadFigures => ({
+    requestsPerSecond: round(median(rounds.map((x) => x[arm].requestsPerSecond)), 0),
+    p99Ms: median(rounds.map((x) => x[arm].p99Ms)),
+  });
+  const [first, second] = arms;
+  return {
+    rounds,
+    median: { [first]: summary(first), [second]: summary(second) } as Record<N, LoadFigures>,
+    medianRatio: round(
+      median(rounds.map((x) => x[first].requestsPerSecond / x[second].requestsPerSecond)),
+      3,
+    ),
+  };
+}
+
+export function table(rows: Array<Array<string | number>>): string {
+  return rows.map((row) => row.map((cell) => String(cell).padEnd(30)).join('')).join('\n') + '\n';
+}
+
+/** The printed table of a comparison: one line per arm, then the ratio to quote. */
+export function comparisonTable<N extends string>(
+  comparison: Comparison<N>,
+  arms: readonly [N, N],
+  labels: Record<N, string>,
+  roundTrips: Record<N, number>,
+): string {
+  const rows: Array<Array<string | number>> = [
+    ['', 'req/s (median)', 'p99 ms (median)', 'round trips / request'],
+    ...arms.map((arm) => [
+      labels[arm],
+      comparison.median[arm].requestsPerSecond,
+      comparison.median[arm].p99Ms,
+      roundTrips[arm],
+    ]),
+  ];
+  return (
+    table(rows) +
+    `median of per-round ratios (${labels[arms[0]]} / ${labels[arms[1]]}): ${comparison.medianRatio}\n`
+  );
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { type Comparison, compareAbba } from './abba';
+import { BENCH_PASSWORD, load, registerBenchSchools, startBenchServer } from './harness';
+import { httpJson } from './http';
+
+export interface PermissionOptions {
+  databaseUrl: string;
+  schools: number;
+  rounds: number;
+  durationSeconds: number;
+  connections: number;
+}
+
+export const PERMISSION_ARMS = ['uncached', 'cached'] as const;
+type Arm = (typeof PERMISSION_ARMS)[number];
+
+export interface PermissionResult extends Comparison<Arm> {
+  roundTripsPerRequest: Record<Arm, number>;
+}
+
+/**
+ * The cost of the permission check on a guarded route that does no work of its own
+ * (GET /api/roles/permissions: the tenant transaction opens and commits around it). Two API
+ * processes on the same database and tokens, one caching grants per school (the default) and
+ * one looking them up on every request (ACCESS_CACHE_TTL_SECONDS=0).
+ */
+export async function measurePermissionChecks(
+  options: PermissionOptions,
+): Promise<PermissionResult> {
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const servers = {
+    cached: await startBenchServer(options.databaseUrl, { JWT_SECRET: jwtSecret }),
+    uncached: await startBenchServer(options.databaseUrl, {
+      JWT_SECRET: jwtSecret,
+      ACCESS_CACHE_TTL_SECONDS: '0',
+    }),
+  };
+  try {
+    const schools = await registerBenchSchools(servers.cached.port, options.schools, 'perm');
+    const headers: Array<Record<string, string>> = [];
+    for (const school of schools) {
+      const signedIn = await httpJson(servers.cached.port, 'POST', '/api/auth/login', school.host, {
+        username: school.ownerUsername,
+        password: BENCH_PASSWORD,
+      });
+      if (signedIn.status !== 200) throw new Error(`sign-in answered ${signedIn.status}`);
+      const { accessToken } = signedIn.body as { accessToken: string };
+      headers.push({ authorization: `Bearer ${accessToken}` });
+    }
+    const hosts = schools.map((school) => school.host);
+    const comparison = await compareAbba(
+      PERMISSION_ARMS,
+      (arm, durationSeconds) =>
+        load(servers[arm].port, {
+          path: '/api/roles/permissions',
+          hosts,
+          headers,
+          connections: options.connections,
+          durationSeconds,
+        }),
+      options,
+    );
+    return {
+      ...comparison,
+      // The route's own transaction: BEGIN+settings, COMMIT. A lookup adds its own: BEGIN+settings,
+      // the roles query, COMMIT.
+      roundTripsPerRequest: { cached: 2, uncached: 5 },
+    };
+  } finally {
+    await Promise.all([servers.cached.stop(), servers.uncached.stop()]);
+  }
+}

@@ -340,6 +340,89 @@ describe('role-based access control', () => {
     ).toBe(201);
   });
 
+  it('lets nobody change or take away a role whose permissions they lack', async () => {
+    const { school, owner } = await schoolWithOwner();
+    const editor = (
+      await call(school, owner, 'POST', '/api/roles', {
+        name: 'Role editor',
+        permissions: ['roles.view', 'roles.update', 'roles.assign'],
+      })
+    ).json<RoleBody>();
+    const { session } = await memberWithRole(school, owner, 'Eddie', editor);
+    const adminRole = await roleId(school, owner, 'admin');
+    const emptied = await call(school, session, 'PUT', `/api/roles/${adminRole}`, {
+      name: 'Admin',
+      permissions: [],
+    });
+    expect(emptied.statusCode).toBe(403);
+    const ownerRole = await roleId(school, owner, 'owner');
+    const retitled = await call(school, session, 'PUT', `/api/roles/${ownerRole}`, {
+      name: 'Owner',
+      description: 'mine now',
+      permissions: ALL_PERMISSION_CODES,
+    });
+    expect(retitled.statusCode).toBe(403);
+    const { member: admin } = await memberWithRole(school, owner, 'Adele', { id: adminRole });
+    expect(
+      (await call(school, session, 'DELETE', `/api/roles/${adminRole}/assignments/${admin.userId}`))
+        .statusCode,
+    ).toBe(403);
+    const roles = Object.fromEntries((await rolesOf(school, owner)).map((r) => [r.id, r]));
+    expect(roles[adminRole].permissions.length).toBeGreaterThan(10);
+    expect(roles[adminRole].activeHolders).toBe(1);
+  });
+
+  it('answers 404, never 500, when a role is deleted while it is being given', async () => {
+    const { school, owner } = await schoolWithOwner();
+    const people = await Promise.all(
+      ['Una', 'Vic', 'Wes', 'Xia'].map((firstName) =>
+        addMember(t, school, { firstName, lastName: 'Racer' }),
+      ),
+    );
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const role = (
+        await call(school, owner, 'POST', '/api/roles', {
+          name: `Fleeting ${attempt}`,
+          permissions: [],
+        })
+      ).json<RoleBody>();
+      const answers = await Promise.all([
+        ...people.map((person) =>
+          call(school, owner, 'POST', `/api/roles/${role.id}/assignments`, {
+            userId: person.userId,
+          }),
+        ),
+        call(school, owner, 'DELETE', `/api/roles/${role.id}`),
+      ]);
+      for (const answer of answers) expect([201, 204, 404]).toContain(answer.statusCode);
+    }
+  });
+
+  it('makes the owner of a school that predates roles its Owner when tenants migrate runs', async () => {
+    const { school } = await schoolWithOwner();
+    const schema = `school_${school.slug}`;
+    await withOwnerClient(async (db) => {
+      await db.query(`DROP TABLE "${schema}".user_roles, "${schema}".role_permissions,
+                        "${schema}".roles, "${schema}".permissions`);
+      await db.query(`DROP FUNCTION "${schema}".access_changed()`);
+      await db.query(
+        `DELETE FROM "${schema}".school_migrations WHERE name LIKE 'RolesAndPermissions%'`,
+      );
+      await db.query(
+        `UPDATE tenant_migration_ledger SET last_migration = 'older' WHERE organization_id = $1`,
+        [school.id],
+      );
+    });
+    const summary = await t.app
+      .get(TenantMigrator)
+      .migrateFleet({ concurrency: 1, slugs: [school.slug] });
+    expect(summary.failed).toEqual([]);
+    const owner = await signIn(t.app, school.host, school.ownerUsername);
+    expect((await call(school, owner, 'GET', '/api/auth/me')).json()).toMatchObject({
+      roles: [{ systemKey: 'owner' }],
+    });
+  });
+
   it('refuses bad input with the shared error shape and changes nothing', async () => {
     const { school, owner } = await schoolWithOwner();
     const unknown = await call(school, owner, 'POST', '/api/roles', {
@@ -353,6 +436,13 @@ describe('role-based access control', () => {
       permissions: [],
     });
     expect(badId.statusCode).toBe(400);
+    for (const payload of [
+      { name: '   ', permissions: [] },
+      { name: 'Nul', description: 'a\u0000b', permissions: [] },
+    ]) {
+      const refused = await call(school, owner, 'POST', '/api/roles', payload);
+      expect(refused.statusCode).toBe(400);
+    }
     const taken = await call(school, owner, 'POST', '/api/roles', {
       name: 'ADMIN',
       permissions: [],

@@ -24,6 +24,7 @@ export class DatabaseNotifications implements OnModuleInit, OnModuleDestroy {
   private readonly lostHandlers: Array<() => void> = [];
   private client: Client | undefined;
   private closing = false;
+  private connectedBefore = false;
 
   constructor(@Inject(DATABASE_URLS) private readonly urls: DatabaseUrls) {}
 
@@ -70,6 +71,9 @@ export class DatabaseNotifications implements OnModuleInit, OnModuleDestroy {
       await client.connect();
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
       this.client = client;
+      // Changes committed while nobody listened were missed: forget again now that we hear.
+      if (this.connectedBefore) for (const forget of this.lostHandlers) forget();
+      this.connectedBefore = true;
     } catch (error) {
       onLost(error);
     }

@@ -113,7 +113,7 @@ export class RolesService {
   }
 
   async replace(id: string, role: RoleDto): Promise<RoleView> {
-    const current = await this.find(id, { lock: true });
+    const current = await this.find(id, { lock: 'update' });
     const name = role.name.trim();
     const wanted = new Set<string>(role.permissions);
     if (current.systemKey === 'owner') {
@@ -122,8 +122,8 @@ export class RolesService {
     } else if (current.system && name !== current.name) {
       throw systemRoleProtected(`The system role "${current.name}" cannot be renamed`);
     }
-    const had = new Set(current.permissions);
-    this.mayGrant(role.permissions.filter((code) => !had.has(code)));
+    await this.mayManage(current);
+    this.mayGrant(role.permissions);
     try {
       await this.tenant.manager.query(
         `UPDATE roles SET name = $2, description = $3, updated_at = now() WHERE id = $1`,
@@ -143,23 +143,22 @@ export class RolesService {
   }
 
   async remove(id: string): Promise<void> {
-    const current = await this.find(id, { lock: true });
+    const current = await this.find(id, { lock: 'update' });
     if (current.systemKey === 'owner') throw ownerRoleProtected();
     if (current.system) {
       throw systemRoleProtected(`The system role "${current.name}" cannot be deleted`);
     }
+    await this.mayManage(current);
     // Its assignments go with it (ON DELETE CASCADE).
     await this.tenant.manager.query(`DELETE FROM roles WHERE id = $1`, [id]);
     this.access.changedInTransaction();
   }
 
   async assign(roleId: string, userId: string): Promise<AssignmentView> {
-    const role = await this.find(roleId);
-    if (role.systemKey === 'owner') {
-      if (!this.caller.isOwner) throw onlyOwnersManageOwners();
-    } else {
-      this.mayGrant(role.permissions.filter(isPermissionCode));
-    }
+    // FOR SHARE: a concurrent delete of the role waits for us (or we see it gone: 404), and a
+    // concurrent Owner removal (FOR UPDATE) finishes before we re-check the caller below.
+    const role = await this.find(roleId, { lock: 'share' });
+    await this.mayManage(role);
     const people: unknown[] = await this.tenant.manager.query(
       `SELECT 1 FROM profiles WHERE user_id = $1 LIMIT 1`,
       [userId],
@@ -182,9 +181,9 @@ export class RolesService {
   async unassign(roleId: string, userId: string): Promise<void> {
     // Locking the role row serialises concurrent removals of the same role's holders, so two
     // Owners removing each other at once cannot leave the school with none.
-    const role = await this.find(roleId, { lock: true });
+    const role = await this.find(roleId, { lock: 'update' });
+    await this.mayManage(role);
     if (role.systemKey === 'owner') {
-      if (!this.caller.isOwner) throw onlyOwnersManageOwners();
       const others: Array<{ n: number }> = await this.tenant.manager.query(
         `SELECT count(*)::int AS n FROM user_roles
           WHERE role_id = $1 AND is_active AND user_id <> $2`,
@@ -201,9 +200,10 @@ export class RolesService {
     this.access.changedInTransaction();
   }
 
-  private async find(id: string, options: { lock?: boolean } = {}): Promise<RoleView> {
+  private async find(id: string, options: { lock?: 'update' | 'share' } = {}): Promise<RoleView> {
+    const lock = options.lock === undefined ? '' : `FOR ${options.lock.toUpperCase()} OF r`;
     const rows: RoleRow[] = await this.tenant.manager.query(
-      `SELECT ${ROLE_COLUMNS} FROM roles r WHERE r.id = $1 ${options.lock ? 'FOR UPDATE OF r' : ''}`,
+      `SELECT ${ROLE_COLUMNS} FROM roles r WHERE r.id = $1 ${lock}`,
       [id],
     );
     if (rows.length === 0) throw roleNotFound();
@@ -226,6 +226,25 @@ export class RolesService {
        ON CONFLICT DO NOTHING`,
       [roleId, codes],
     );
+  }
+
+  /**
+   * Changing a role, or who holds it, needs every permission it carries: otherwise a holder of
+   * roles.update could empty Admin. The Owner role is the Owners' alone, and that is re-checked
+   * in this transaction, after the role row is locked, so an Owner demoted while this request
+   * was in flight acts as Owner no more.
+   */
+  private async mayManage(role: RoleView): Promise<void> {
+    if (role.systemKey !== 'owner') {
+      this.mayGrant(role.permissions.filter(isPermissionCode));
+      return;
+    }
+    const still: unknown[] = await this.tenant.manager.query(
+      `SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+        WHERE ur.user_id = $1 AND ur.is_active AND r.system_key = 'owner'`,
+      [this.principal.principal.userId],
+    );
+    if (!this.caller.isOwner || still.length === 0) throw onlyOwnersManageOwners();
   }
 
   /** Nobody hands out a permission they do not hold. */

@@ -65,6 +65,15 @@ export async function syncPermissionCatalog(db: QueryRunner): Promise<CatalogSyn
      ON CONFLICT DO NOTHING`,
     [grants.map(([key]) => key), grants.map(([, code]) => code)],
   );
+  if (newRoles.has('owner')) {
+    // A school made before roles existed: whoever owns it becomes Owner, so nobody is locked out.
+    await db.query(
+      `INSERT INTO user_roles (user_id, role_id)
+       SELECT DISTINCT p.user_id, r.id FROM profiles p, roles r
+        WHERE p.kind = 'owner' AND p.user_id IS NOT NULL AND r.system_key = 'owner'
+       ON CONFLICT DO NOTHING`,
+    );
+  }
   return { added, removed };
 }
 

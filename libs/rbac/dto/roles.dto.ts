@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -14,10 +15,13 @@ import {
 import { ALL_PERMISSION_CODES, type PermissionCode } from '../permission-catalog';
 
 const NO_CONTROL_CHARACTERS = /^[^\p{C}]+$/u;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS_BUT_LINE_BREAKS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
 /** POST creates with it; PUT replaces a role's name, description and permissions with it. */
 export class RoleDto {
   @ApiProperty({ example: 'Librarian' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @IsNotEmpty()
   @MaxLength(60)
@@ -28,6 +32,9 @@ export class RoleDto {
   @IsOptional()
   @IsString()
   @MaxLength(300)
+  @Matches(CONTROL_CHARACTERS_BUT_LINE_BREAKS, {
+    message: 'description must not contain control characters other than line breaks',
+  })
   description?: string | null;
 
   @ApiProperty({ example: ['students.view'], enum: ALL_PERMISSION_CODES, isArray: true })

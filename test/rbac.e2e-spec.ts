@@ -457,6 +457,14 @@ describe('role-based access control', () => {
       { userId: '00000000-0000-4000-8000-000000000000' },
     );
     expect(nobody.json()).toMatchObject({ error: { code: 'PERSON_NOT_FOUND' } });
+    const notHeld = await call(
+      school,
+      owner,
+      'DELETE',
+      `/api/roles/${await roleId(school, owner, 'admin')}/assignments/${school.ownerUserId}`,
+    );
+    expect(notHeld.statusCode).toBe(404);
+    expect(notHeld.json()).toMatchObject({ error: { code: 'ASSIGNMENT_NOT_FOUND' } });
     expect((await rolesOf(school, owner)).map((role) => role.name)).toEqual([
       'Owner',
       'Admin',

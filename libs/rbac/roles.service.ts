@@ -191,12 +191,15 @@ export class RolesService {
       );
       if (others[0].n === 0) throw lastOwner();
     }
-    const changed: unknown[] = await this.tenant.manager.query(
-      `UPDATE user_roles SET is_active = false
-        WHERE role_id = $1 AND user_id = $2 AND is_active RETURNING 1`,
+    // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count], not rows.
+    const [changed]: Array<{ n: number }> = await this.tenant.manager.query(
+      `WITH changed AS (
+         UPDATE user_roles SET is_active = false
+          WHERE role_id = $1 AND user_id = $2 AND is_active RETURNING 1)
+       SELECT count(*)::int AS n FROM changed`,
       [roleId, userId],
     );
-    if (changed.length === 0) throw assignmentNotFound();
+    if (changed.n === 0) throw assignmentNotFound();
     this.access.changedInTransaction();
   }
 

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     ['ARGON2_MEMORY_KIB', '1024', /ARGON2_MEMORY_KIB must be between/],
     ['JWT_SECRET', 'short', /JWT_SECRET must be 32 characters or more/],
     ['COOKIE_SECURE', 'maybe', /COOKIE_SECURE must be true or false/],
+    ['CREDENTIALS_KEY', 'c2hvcnQ=', /CREDENTIALS_KEY must be 32 bytes/],
     [
       'SUPERUSER_EMAIL',
       'admin@example.org',
@@ -41,8 +42,24 @@ describe('loadConfig', () => {
     expect(development.auth.jwtSecretGenerated).toBe(true);
     expect(development.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(development.auth.secureCookies).toBe(false);
-    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      CREDENTIALS_KEY: 'ab'.repeat(32),
+    });
     expect(production.auth).toMatchObject({ jwtSecretGenerated: false, secureCookies: true });
+  });
+
+  it('requires a credentials key in production, as base64 or hex', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(
+      /CREDENTIALS_KEY is required in production/,
+    );
+    expect(loadConfig({}).credentialsKey).toBeUndefined();
+    const base64 = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ CREDENTIALS_KEY: base64 }).credentialsKey).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({ CREDENTIALS_KEY: '07'.repeat(32) }).credentialsKey).toEqual(
+      Buffer.alloc(32, 7),
+    );
   });
 
   it('accepts a list of trusted proxies', () => {

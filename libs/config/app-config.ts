@@ -48,6 +48,11 @@ export interface AppConfig {
   embeddedDataDir: string;
   argon2: Argon2Settings;
   auth: AuthSettings;
+  /**
+   * AES-256-GCM key for temporary passwords kept for credential slips. Required in production;
+   * elsewhere unset means a key derived from the owner's database URL (stable across restarts).
+   */
+  credentialsKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +181,27 @@ function auth(env: Env, environment: AppConfig['environment']): AuthSettings {
   };
 }
 
+function credentialsKey(env: Env, environment: AppConfig['environment']): Buffer | undefined {
+  const raw = text(env, 'CREDENTIALS_KEY');
+  if (raw === undefined) {
+    if (environment === 'production') {
+      throw new ConfigError(
+        'CREDENTIALS_KEY',
+        'is required in production (32 random bytes, base64 or hex: openssl rand -base64 32)',
+      );
+    }
+    return undefined;
+  }
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(
+      'CREDENTIALS_KEY',
+      'must be 32 bytes, written as base64 or 64 hex digits',
+    );
+  }
+  return key;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const environment = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
   return {
@@ -215,5 +241,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ),
     },
     auth: auth(env, environment),
+    credentialsKey: credentialsKey(env, environment),
   };
 }

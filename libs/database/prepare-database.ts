@@ -120,6 +120,13 @@ async function grantApiPrivileges(client: Client, role: string): Promise<void> {
   await client.query(
     `GRANT SELECT, INSERT, UPDATE ON public.auth_sessions, public.refresh_tokens TO ${name}`,
   );
+  // A password change erases the temporary one; the account-event cascade reads its outbox and
+  // the memberships it visits (schools themselves go through SECURITY DEFINER functions).
+  await client.query(
+    `GRANT UPDATE (temporary_password, temporary_password_school) ON public.users TO ${name}`,
+  );
+  await client.query(`GRANT SELECT, UPDATE ON public.account_events TO ${name}`);
+  await client.query(`GRANT SELECT, DELETE ON public.school_memberships TO ${name}`);
   // A login role recreated by hand (or a new API_DATABASE_URL) gets back every school in one statement.
   const missing = await client.query<{ db_role: string }>(
     `SELECT o.db_role FROM public.organizations o

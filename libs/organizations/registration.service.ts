@@ -3,7 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError } from '@schoolyard/common';
 import { isUniqueViolation, OWNER_DATA_SOURCE } from '@schoolyard/database';
 import { globalUsernameFor, localUsernameBase, Passwords } from '@schoolyard/identity';
-import { checkSubdomain, SchoolProvisioning, subdomainRefused } from '@schoolyard/tenancy';
+import {
+  checkSubdomain,
+  type School,
+  SchoolProvisioning,
+  subdomainRefused,
+} from '@schoolyard/tenancy';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type DomainAvailabilityView, type RegistrationView } from './dto/organization-views.dto';
 import { type RegisterSchoolDto, type SchoolOwnerDto } from './dto/register-school.dto';
@@ -51,7 +56,7 @@ export class RegistrationService {
     try {
       const made = await this.provisioning.provision(
         { subdomain: request.subdomain, name: request.name },
-        (manager) => this.seedSchool(manager, request, account, username),
+        (manager, school) => this.seedSchool(manager, school, request, account, username),
       );
       return {
         organization: {
@@ -87,6 +92,7 @@ export class RegistrationService {
   /** Runs inside the provisioning transaction, with the new school's schema on the search_path. */
   private async seedSchool(
     manager: EntityManager,
+    school: School,
     request: RegisterSchoolDto,
     account: OwnerAccount,
     username: string,
@@ -112,6 +118,10 @@ export class RegistrationService {
     await manager.query(
       `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE system_key = 'owner'`,
       [userId],
+    );
+    await manager.query(
+      `INSERT INTO public.school_memberships (user_id, organization_id) VALUES ($1, $2)`,
+      [userId, school.id],
     );
     return userId;
   }

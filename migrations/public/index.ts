@@ -1,10 +1,12 @@
 import { PlatformSchema1763900000000 } from './1763900000000-PlatformSchema';
 import { AuthSessions1763900000200 } from './1763900000200-AuthSessions';
 import { LedgerCatalogVersion1763900000400 } from './1763900000400-LedgerCatalogVersion';
+import { PortalAccounts1763900000500 } from './1763900000500-PortalAccounts';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
   PlatformSchema1763900000000,
   AuthSessions1763900000200,
   LedgerCatalogVersion1763900000400,
+  PortalAccounts1763900000500,
 ];

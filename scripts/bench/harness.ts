@@ -23,6 +23,7 @@ export async function startBenchServer(
       BENCH_DATABASE_URL: databaseUrl,
       NODE_ENV: 'production',
       JWT_SECRET: randomBytes(32).toString('base64url'),
+      CREDENTIALS_KEY: randomBytes(32).toString('base64'),
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

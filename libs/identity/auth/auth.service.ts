@@ -218,7 +218,8 @@ export class AuthService {
 
     const hash = await this.passwords.hash(newPassword);
     await this.requests.query(
-      `UPDATE public.users SET password_hash = $2, must_change_password = false, updated_at = now()
+      `UPDATE public.users SET password_hash = $2, must_change_password = false, updated_at = now(),
+              temporary_password = NULL, temporary_password_school = NULL
         WHERE id = $1`,
       [principal.userId, hash],
     );

@@ -99,12 +99,16 @@ describe('school registration', () => {
         [schema],
       );
       expect(tables.rows.map((row) => row.tablename)).toEqual([
+        'guardians',
         'permissions',
         'profiles',
         'role_permissions',
         'roles',
         'school_migrations',
         'school_settings',
+        'staff',
+        'student_guardians',
+        'students',
         'user_roles',
       ]);
       const profile = await db.query(

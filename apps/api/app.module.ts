@@ -12,11 +12,13 @@ import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
 import { OrganizationsModule } from '@schoolyard/organizations';
+import { PeopleModule } from '@schoolyard/people';
 import { PermissionsGuard, RbacModule } from '@schoolyard/rbac';
 import { SchoolScopeGuard, TenancyModule, TenantTransactionInterceptor } from '@schoolyard/tenancy';
 import { type IncomingMessage } from 'node:http';
 import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
+import { type DestinationStream, pino } from 'pino';
 import { HealthController } from './health.controller';
 import { TENANT_ENTITIES } from './tenant-entities';
 
@@ -24,6 +26,8 @@ export interface AppModuleOptions {
   /** Extra controllers: the tests and benchmarks mount probes; production mounts none. */
   controllers?: Type[];
   providers?: Provider[];
+  /** Where request logs go; standard output unless a test wants to read them. */
+  logStream?: DestinationStream;
 }
 
 @Module({})
@@ -48,23 +52,26 @@ export class AppModule {
         LoggerModule.forRoot({
           // nestjs-pino's default mount point does not match under Nest 12's Fastify adapter.
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (req: IncomingMessage) => requestIdOf(req),
-            customProps: (req: IncomingMessage) => ({
-              school: (req as IncomingMessage & { schoolSlug?: string }).schoolSlug,
-            }),
-            // Credentials never reach the logs.
-            redact: {
-              paths: [
-                'req.headers.authorization',
-                'req.headers.cookie',
-                'res.headers["set-cookie"]',
-              ],
-              remove: true,
+          pinoHttp: [
+            {
+              level: config.logLevel,
+              genReqId: (req: IncomingMessage) => requestIdOf(req),
+              customProps: (req: IncomingMessage) => ({
+                school: (req as IncomingMessage & { schoolSlug?: string }).schoolSlug,
+              }),
+              // Credentials never reach the logs.
+              redact: {
+                paths: [
+                  'req.headers.authorization',
+                  'req.headers.cookie',
+                  'res.headers["set-cookie"]',
+                ],
+                remove: true,
+              },
+              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
             },
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
-          },
+            options.logStream ?? pino.destination(1),
+          ],
         }),
         DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
         TenancyModule,
@@ -72,6 +79,7 @@ export class AppModule {
         IdentityModule,
         RbacModule,
         OrganizationsModule,
+        PeopleModule,
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [

@@ -1,6 +1,7 @@
 /** SQLSTATE codes the application reacts to. */
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_INSUFFICIENT_PRIVILEGE = '42501';
+export const PG_FOREIGN_KEY_VIOLATION = '23503';
 
 interface PgErrorLike {
   code?: string;
@@ -20,6 +21,10 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return (
     pg?.code === PG_UNIQUE_VIOLATION && (constraint === undefined || pg.constraint === constraint)
   );
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  return pgErrorOf(error)?.code === PG_FOREIGN_KEY_VIOLATION;
 }
 
 /**

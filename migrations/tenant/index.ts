@@ -1,6 +1,7 @@
 import { type MigrationInterface } from 'typeorm';
 import { SchoolBasics1763900000100 } from './1763900000100-SchoolBasics';
 import { RolesAndPermissions1763900000300 } from './1763900000300-RolesAndPermissions';
+import { People1763900000500 } from './1763900000500-People';
 
 export { PERMISSION_CATALOG_VERSION, syncPermissionCatalog } from './permission-catalog.sync';
 
@@ -10,4 +11,5 @@ export type TenantMigration = MigrationInterface & { name: string };
 export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   SchoolBasics1763900000100,
   RolesAndPermissions1763900000300,
+  People1763900000500,
 ];

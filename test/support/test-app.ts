@@ -5,6 +5,7 @@ import { type DatabaseUrls, prepareDatabase } from '@schoolyard/database';
 import { globalUsernameFor, localUsernameBase, Passwords } from '@schoolyard/identity';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { type DestinationStream } from 'pino';
 import { createHttpApp } from '../../apps/api/http-app';
 
 export interface TestApp {
@@ -24,6 +25,7 @@ export function testDatabaseUrl(): string {
 export async function createTestApp(
   env: Record<string, string> = {},
   controllers: Type[] = [],
+  logStream?: DestinationStream,
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -35,7 +37,7 @@ export async function createTestApp(
     DATABASE_URL: testDatabaseUrl(),
   });
   const { urls } = await prepareDatabase(testDatabaseUrl(), config.apiDatabaseUrl);
-  const app = await createHttpApp(config, urls, { controllers });
+  const app = await createHttpApp(config, urls, { controllers, logStream });
   return { app, config, urls, close: () => app.close() };
 }
 

@@ -1,0 +1,174 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+const NO_CONTROL_CHARACTERS = /^[^\p{C}]+$/u;
+
+/** Names and contact of a person, as the office types them. */
+export class PersonDto {
+  @ApiProperty({ example: 'José' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(80)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'firstName must not contain control characters' })
+  firstName!: string;
+
+  @ApiPropertyOptional({ example: 'María' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'middleName must not contain control characters' })
+  middleName?: string;
+
+  @ApiProperty({ example: 'Núñez' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(80)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'lastName must not contain control characters' })
+  lastName!: string;
+
+  @ApiPropertyOptional({ example: 'jose@example.org' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email?: string;
+}
+
+export const IsCalendarDate = (field: string) =>
+  IsISO8601(
+    { strict: true, strictSeparator: true },
+    { message: `${field} must be a date such as 2025-09-01` },
+  );
+
+export class IdParams {
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+}
+
+export class PageQuery {
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize: number = 20;
+
+  @ApiPropertyOptional({ description: 'Part of a name (or of an admission number, for students)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^[^\p{C}]*$/u, { message: 'search must not contain control characters' })
+  search?: string;
+}
+
+export class PageMeta {
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty() total!: number;
+}
+
+/** The linked account as the school may see it; null until portal activation. */
+export class AccountView {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ example: 'josenunez' }) username!: string;
+  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiProperty() mustChangePassword!: boolean;
+  @ApiProperty() isActive!: boolean;
+  @ApiPropertyOptional({ nullable: true }) lastLoginAt!: Date | null;
+}
+
+export const MAX_ACTIVATION_BATCH = 200;
+
+/** 1 to MAX_ACTIVATION_BATCH distinct ids: activation hashes a password per person. */
+const ActivationIds = (field: string) =>
+  applyDecorators(
+    ApiProperty({ type: [String], format: 'uuid', maxItems: MAX_ACTIVATION_BATCH }),
+    IsArray({ message: `${field} must be a list of ids` }),
+    ArrayMinSize(1, { message: `${field} must name at least one person` }),
+    ArrayMaxSize(MAX_ACTIVATION_BATCH, {
+      message: `${field} may name at most ${MAX_ACTIVATION_BATCH} people per request`,
+    }),
+    ArrayUnique({ message: `${field} must not repeat an id` }),
+    IsUUID('all', { each: true, message: `each of ${field} must be a UUID` }),
+  );
+
+export class StudentActivationDto {
+  @ActivationIds('studentIds') studentIds!: string[];
+}
+
+export class StaffActivationDto {
+  @ActivationIds('staffIds') staffIds!: string[];
+}
+
+export class GuardianActivationDto {
+  @ActivationIds('guardianIds') guardianIds!: string[];
+}
+
+export class ActivatedPersonView {
+  @ApiProperty({ format: 'uuid' }) profileId!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ example: 'josenunez' }) username!: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Null when an existing account (same email) was linked: its password is unchanged',
+  })
+  temporaryPassword!: string | null;
+  @ApiProperty() linkedExistingAccount!: boolean;
+}
+
+export class SkippedPersonView {
+  @ApiProperty({ format: 'uuid' }) profileId!: string;
+  @ApiProperty({ enum: ['NOT_FOUND', 'ALREADY_ACTIVE'] }) reason!: 'NOT_FOUND' | 'ALREADY_ACTIVE';
+}
+
+export class ActivationView {
+  @ApiProperty({ type: [ActivatedPersonView] }) activated!: ActivatedPersonView[];
+  @ApiProperty({ type: [SkippedPersonView] }) skipped!: SkippedPersonView[];
+}
+
+export class CredentialSlipView {
+  @ApiProperty({ format: 'uuid' }) profileId!: string;
+  @ApiProperty({ example: 'José Núñez' }) displayName!: string;
+  @ApiProperty({ example: 'josenunez' }) username!: string;
+  @ApiProperty({ example: 'Hk7pQ-x9RtZ-m2VwB' }) temporaryPassword!: string;
+}
+
+export const RELATIONSHIPS = [
+  'mother',
+  'father',
+  'guardian',
+  'grandparent',
+  'sibling',
+  'other',
+] as const;
+export type Relationship = (typeof RELATIONSHIPS)[number];
+
+export const IsRelationship = () =>
+  IsIn(RELATIONSHIPS, { message: `relationship must be one of ${RELATIONSHIPS.join(', ')}` });

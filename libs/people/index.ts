@@ -1,0 +1,4 @@
+export * from './account-cascade.service';
+export * from './credential-cipher';
+export * from './people.module';
+export * from './portal-activation.service';

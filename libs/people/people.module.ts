@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '@schoolyard/identity';
+import { AccountCascade } from './account-cascade.service';
+import { CredentialCipher } from './credential-cipher';
+import { GuardiansController } from './guardians.controller';
+import { GuardiansService } from './guardians.service';
+import { PortalActivation } from './portal-activation.service';
+import { StaffController } from './staff.controller';
+import { StaffService } from './staff.service';
+import { StudentsController } from './students.controller';
+import { StudentsService } from './students.service';
+
+@Module({
+  imports: [IdentityModule],
+  controllers: [StudentsController, StaffController, GuardiansController],
+  providers: [
+    StudentsService,
+    StaffService,
+    GuardiansService,
+    PortalActivation,
+    CredentialCipher,
+    AccountCascade,
+  ],
+  exports: [AccountCascade, CredentialCipher],
+})
+export class PeopleModule {}

@@ -1,0 +1,270 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AppError } from '@schoolyard/common';
+import { isUniqueViolation } from '@schoolyard/database';
+import { CallerAccess, forbidden, SchoolAccess } from '@schoolyard/rbac';
+import { TenantContext } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
+import {
+  type EnrollStudentDto,
+  type GuardianRefView,
+  type StudentListQuery,
+  type StudentPage,
+  type StudentSort,
+  type StudentView,
+  type UpdateStudentDto,
+} from './dto/students.dto';
+import {
+  accountView,
+  insertProfile,
+  likePattern,
+  PERSON_COLUMNS,
+  type PersonRow,
+} from './people-rows';
+import { admissionNumberTaken, personNotFound } from './people.errors';
+import { linkedAccounts, unlinkAccounts } from './school-accounts';
+
+interface StudentRow extends PersonRow {
+  admission_number: string;
+  admission_date: string;
+  status: StudentView['status'];
+  created_at: Date;
+  updated_at: Date;
+  total?: string;
+}
+
+const STUDENT_COLUMNS = `${PERSON_COLUMNS},
+  s.admission_number, s.admission_date::text AS admission_date, s.status, s.created_at, s.updated_at`;
+
+/** Sort keys map to fixed SQL; the id breaks ties so pages never overlap. */
+const ORDER_BY: Record<StudentSort, string> = {
+  lastName: 'p.last_name, p.first_name',
+  '-lastName': 'p.last_name DESC, p.first_name DESC',
+  firstName: 'p.first_name, p.last_name',
+  '-firstName': 'p.first_name DESC, p.last_name DESC',
+  admissionNumber: 'lower(s.admission_number)',
+  '-admissionNumber': 'lower(s.admission_number) DESC',
+  admissionDate: 's.admission_date',
+  '-admissionDate': 's.admission_date DESC',
+  createdAt: 's.created_at',
+  '-createdAt': 's.created_at DESC',
+};
+
+const PROFILE_FIELDS = {
+  firstName: 'first_name',
+  middleName: 'middle_name',
+  lastName: 'last_name',
+  email: 'email',
+  dateOfBirth: 'date_of_birth',
+  gender: 'gender',
+} as const;
+
+const STUDENT_FIELDS = {
+  admissionNumber: 'admission_number',
+  admissionDate: 'admission_date',
+  status: 'status',
+} as const;
+
+@Injectable()
+export class StudentsService {
+  constructor(
+    private readonly tenant: TenantContext,
+    private readonly caller: CallerAccess,
+    private readonly access: SchoolAccess,
+  ) {}
+
+  /** The profile and the student record together, in the request's one transaction; no account yet. */
+  async enroll(student: EnrollStudentDto): Promise<StudentView> {
+    const manager = this.tenant.manager;
+    const profileId = await insertProfile(manager, 'student', student);
+    try {
+      await manager.query(
+        `INSERT INTO students (profile_id, admission_number, admission_date)
+         VALUES ($1, $2, coalesce($3::date, current_date))`,
+        [profileId, student.admissionNumber, student.admissionDate ?? null],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'students_admission_number_key')) {
+        throw admissionNumberTaken(student.admissionNumber);
+      }
+      throw error;
+    }
+    return this.get(profileId);
+  }
+
+  /**
+   * One query for the page (with its total), one for the linked accounts of the whole page:
+   * the same two statements for 10 students or 100.
+   */
+  async list(query: StudentListQuery): Promise<StudentPage> {
+    const manager = this.tenant.manager;
+    const search = likePattern(query.search);
+    const rows: StudentRow[] = await manager.query(
+      `SELECT ${STUDENT_COLUMNS}, count(*) OVER () AS total
+         FROM students s JOIN profiles p ON p.id = s.profile_id
+        WHERE ($1::text IS NULL OR s.status = $1)
+          AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
+               OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
+               OR (p.first_name || ' ' || p.last_name) ILIKE $2)
+        ORDER BY ${ORDER_BY[query.sort]}, p.id
+        LIMIT $3 OFFSET $4`,
+      [query.status ?? null, search, query.pageSize, (query.page - 1) * query.pageSize],
+    );
+    const total = rows.length
+      ? Number(rows[0].total)
+      : query.page > 1
+        ? await this.count(manager, query.status ?? null, search)
+        : 0;
+    return {
+      data: await this.withAccounts(manager, rows),
+      meta: { page: query.page, pageSize: query.pageSize, total },
+    };
+  }
+
+  async get(id: string): Promise<StudentView> {
+    const manager = this.tenant.manager;
+    const [student] = await this.withAccounts(manager, await this.rows(manager, id));
+    const guardians: Array<{
+      id: string;
+      first_name: string;
+      last_name: string;
+      relationship: string;
+    }> = await manager.query(
+      `SELECT p.id, p.first_name, p.last_name, sg.relationship
+           FROM student_guardians sg JOIN profiles p ON p.id = sg.guardian_id
+          WHERE sg.student_id = $1 ORDER BY p.last_name, p.first_name`,
+      [id],
+    );
+    return {
+      ...student,
+      guardians: guardians.map((row): GuardianRefView => ({
+        id: row.id,
+        displayName: `${row.first_name} ${row.last_name}`,
+        relationship: row.relationship,
+      })),
+    };
+  }
+
+  async update(id: string, changes: UpdateStudentDto): Promise<StudentView> {
+    const manager = this.tenant.manager;
+    const profile = assignments(changes, PROFILE_FIELDS);
+    const student = assignments(changes, STUDENT_FIELDS);
+    if (profile.columns.length + student.columns.length === 0) {
+      throw new AppError(
+        HttpStatus.BAD_REQUEST,
+        'NOTHING_TO_CHANGE',
+        'Send at least one field to change',
+      );
+    }
+    await this.rows(manager, id, true);
+    if (profile.columns.length) {
+      await manager.query(
+        `UPDATE profiles SET ${profile.set(2)}, updated_at = now() WHERE id = $1`,
+        [id, ...profile.values],
+      );
+    }
+    try {
+      await manager.query(
+        `UPDATE students SET ${student.columns.length ? `${student.set(2)}, ` : ''}updated_at = now()
+          WHERE profile_id = $1`,
+        [id, ...student.values],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'students_admission_number_key')) {
+        throw admissionNumberTaken(changes.admissionNumber ?? '');
+      }
+      throw error;
+    }
+    return this.get(id);
+  }
+
+  /**
+   * Withdraws by default. `permanent` deletes the profile and its records for good and unlinks
+   * the account from this school (the global account itself stays): that needs students.purge.
+   */
+  async remove(id: string, permanent: boolean): Promise<void> {
+    const manager = this.tenant.manager;
+    if (!permanent) {
+      await this.rows(manager, id, true);
+      await manager.query(
+        `UPDATE students SET status = 'withdrawn', updated_at = now() WHERE profile_id = $1`,
+        [id],
+      );
+      return;
+    }
+    if (!this.caller.has('students.purge')) throw forbidden(['students.purge']);
+    const [student] = await this.rows(manager, id, true);
+    await manager.query(`DELETE FROM profiles WHERE id = $1`, [id]);
+    if (!student.user_id) return;
+    // The same account may be someone else here too (a guardian): keep what that needs.
+    const others: unknown[] = await manager.query(
+      `SELECT 1 FROM profiles WHERE user_id = $1 LIMIT 1`,
+      [student.user_id],
+    );
+    await manager.query(
+      `DELETE FROM user_roles WHERE user_id = $1
+         AND ($2 OR role_id = (SELECT id FROM roles WHERE system_key = 'student'))`,
+      [student.user_id, others.length === 0],
+    );
+    if (others.length === 0) await unlinkAccounts(manager, [student.user_id]);
+    this.access.changedInTransaction();
+  }
+
+  private async rows(manager: EntityManager, id: string, lock = false): Promise<StudentRow[]> {
+    const rows: StudentRow[] = await manager.query(
+      `SELECT ${STUDENT_COLUMNS} FROM students s JOIN profiles p ON p.id = s.profile_id
+        WHERE s.profile_id = $1 ${lock ? 'FOR UPDATE OF s, p' : ''}`,
+      [id],
+    );
+    if (rows.length === 0) throw personNotFound('student');
+    return rows;
+  }
+
+  private async count(manager: EntityManager, status: string | null, search: string | null) {
+    const [row]: Array<{ n: number }> = await manager.query(
+      `SELECT count(*)::int AS n FROM students s JOIN profiles p ON p.id = s.profile_id
+        WHERE ($1::text IS NULL OR s.status = $1)
+          AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
+               OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
+               OR (p.first_name || ' ' || p.last_name) ILIKE $2)`,
+      [status, search],
+    );
+    return row.n;
+  }
+
+  private async withAccounts(manager: EntityManager, rows: StudentRow[]): Promise<StudentView[]> {
+    const accounts = await linkedAccounts(
+      manager,
+      rows.flatMap((row) => (row.user_id ? [row.user_id] : [])),
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      firstName: row.first_name,
+      middleName: row.middle_name,
+      lastName: row.last_name,
+      email: row.email,
+      dateOfBirth: row.date_of_birth,
+      gender: row.gender,
+      admissionNumber: row.admission_number,
+      admissionDate: row.admission_date,
+      status: row.status,
+      account: accountView(row, accounts),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
+  }
+}
+
+/** `SET a = $2, b = $3` for the fields present in `changes`, from a fixed field → column map. */
+function assignments<F extends Record<string, string>>(changes: object, fields: F) {
+  const present = Object.entries(fields).filter(
+    ([field]) => (changes as Record<string, unknown>)[field] !== undefined,
+  );
+  return {
+    columns: present.map(([, column]) => column),
+    values: present.map(([field]) => {
+      const value = (changes as Record<string, unknown>)[field];
+      return value === '' ? null : value;
+    }),
+    set: (first: number) => present.map(([, column], i) => `${column} = $${first + i}`).join(', '),
+  };
+}

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@schoolyard/config';
 import { openDatabase, prepareDatabase } from '@schoolyard/database';
 import { Passwords, seedPlatformAdmin } from '@schoolyard/identity';
+import { TenantMigrator } from '@schoolyard/tenancy';
 import { createHttpApp } from './http-app';
 
 async function main(): Promise<void> {
@@ -17,6 +18,18 @@ async function main(): Promise<void> {
     process.stdout.write(`Platform admin ${config.auth.superuser.email}: ${outcome}\n`);
   }
   const app = await createHttpApp(config, urls);
+  if (config.environment !== 'production') {
+    // Outside production, schools made by an older build catch up on start. In production the
+    // maintainer runs `tenants migrate`, with its progress, summary and exit code.
+    const fleet = await app.get(TenantMigrator).migrateFleet({ concurrency: 2 });
+    if (fleet.migrated.length || fleet.failed.length) {
+      process.stdout.write(
+        `Tenant migrations: ${fleet.migrated.length} schools brought up to date, ${fleet.failed.length} failed` +
+          fleet.failed.map((school) => `\n  ${school.slug}: ${school.error}`).join('') +
+          '\n',
+      );
+    }
+  }
   await app.listen({ port: config.port, host: config.listenHost });
 
   const where = `http://${config.baseDomain}:${config.port}`;

@@ -1,5 +1,7 @@
 import { AccountCascade } from '@schoolyard/people';
+import { TenantTransactions } from '@schoolyard/tenancy';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import {
   addMember,
   createTestApp,
@@ -231,6 +233,52 @@ describe('people and portal activation', () => {
     expect(
       (await call(school, owner, 'GET', '/api/students/credential-distribution')).json(),
     ).toEqual([]);
+  });
+
+  it('refuses a batch in which two people share one email', async () => {
+    const { school, owner } = await schoolWithOwner();
+    const email = `twins@${uniqueSubdomain()}.example`;
+    const one = await enroll(school, owner, { firstName: 'Tom', lastName: 'Twin', email });
+    const two = await enroll(school, owner, { firstName: 'Tim', lastName: 'Twin', email });
+    const response = await call(school, owner, 'POST', '/api/students/portal-activation', {
+      studentIds: [one.id, two.id],
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details[0].problems[0]).toContain(one.id);
+  });
+
+  it("shows a school's transaction only the accounts linked to that school", async () => {
+    const a = await schoolWithOwner();
+    const b = await schoolWithOwner();
+    const schoolOf = (slug: string) =>
+      withOwnerClient(async (db) => {
+        const row = await db.query(
+          `SELECT id, slug, name, status, schema_name AS "schemaName", db_role AS "dbRole"
+             FROM organizations WHERE slug = $1`,
+          [slug],
+        );
+        return row.rows[0];
+      });
+    const transactions = t.app.get(TenantTransactions);
+    const seen = (slug: string, ids: string[]) =>
+      schoolOf(slug).then((school) =>
+        transactions.run(school, (manager) =>
+          manager.query('SELECT id FROM public.school_accounts($1::uuid[])', [ids]),
+        ),
+      );
+    const both = [a.school.ownerUserId, b.school.ownerUserId];
+    expect(await seen(b.school.slug, both)).toEqual([{ id: b.school.ownerUserId }]);
+    expect(await seen(a.school.slug, both)).toEqual([{ id: a.school.ownerUserId }]);
+    // Outside any school's transaction the functions refuse to answer.
+    await expect(
+      t.app.get(DataSource).query('SELECT * FROM public.school_accounts($1::uuid[])', [both]),
+    ).rejects.toThrow(/not inside a school/);
+    // Nor can a school read users directly.
+    await expect(
+      schoolOf(b.school.slug).then((school) =>
+        transactions.run(school, (manager) => manager.query('SELECT email FROM public.users')),
+      ),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it("keeps a school's students invisible, unpatchable and unactivatable from another school", async () => {
@@ -501,6 +549,8 @@ describe('people and portal activation', () => {
       ['POST', '/api/students/portal-activation', { studentIds: [] }, 400, 'VALIDATION_FAILED'],
       ['POST', '/api/students/portal-activation', { studentIds: ['x'] }, 400, 'VALIDATION_FAILED'],
       ['PATCH', `/api/students/${taken.id}`, {}, 400, 'NOTHING_TO_CHANGE'],
+      ['PATCH', `/api/students/${taken.id}`, { firstName: null }, 400, 'VALIDATION_FAILED'],
+      ['PATCH', `/api/students/${taken.id}`, { status: null }, 400, 'VALIDATION_FAILED'],
       ['PATCH', `/api/students/${taken.id}`, { status: 'expelled' }, 400, 'VALIDATION_FAILED'],
     ];
     for (const [method, url, payload, status, code] of cases) {

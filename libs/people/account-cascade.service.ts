@@ -17,6 +17,7 @@ interface AccountEvent {
 
 export interface CascadeOutcome {
   events: number;
+  failed: number;
   schoolsVisited: number;
 }
 
@@ -90,11 +91,18 @@ export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async drain(): Promise<CascadeOutcome> {
-    const outcome: CascadeOutcome = { events: 0, schoolsVisited: 0 };
+    const outcome: CascadeOutcome = { events: 0, failed: 0, schoolsVisited: 0 };
     for (;;) {
       const [event] = await this.claim();
       if (!event) return outcome;
-      outcome.schoolsVisited += await this.process(event);
+      try {
+        outcome.schoolsVisited += await this.process(event);
+      } catch (error) {
+        // Its claim lapses and a later sweep retries it; the events behind it go on now.
+        this.logger.warn({ err: error }, 'account event not finished; retried later');
+        outcome.failed += 1;
+        continue;
+      }
       await this.requests.query(
         `UPDATE public.account_events SET processed_at = now() WHERE id = $1`,
         [event.id],
@@ -129,21 +137,32 @@ export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
     const schools: Array<School & { status: OrganizationStatus }> = await this.requests.query(
       `SELECT o.id, o.slug, o.name, o.status, o.schema_name AS "schemaName", o.db_role AS "dbRole"
          FROM public.school_memberships m JOIN public.organizations o ON o.id = m.organization_id
-        WHERE m.user_id = $1`,
+        WHERE m.user_id = $1
+        ORDER BY o.slug`,
       [event.user_id],
     );
+    // A school that fails does not hold up the others; the event stays pending (and its claim
+    // lapses) until every school is done.
+    const failures: string[] = [];
     for (const school of schools) {
-      await this.transactions.run(school, async (manager) => {
-        await manager.query(
-          `UPDATE profiles SET user_id = NULL, updated_at = now() WHERE user_id = $1`,
-          [event.user_id],
+      try {
+        await this.transactions.run(school, async (manager) => {
+          await manager.query(
+            `UPDATE profiles SET user_id = NULL, updated_at = now() WHERE user_id = $1`,
+            [event.user_id],
+          );
+          await manager.query(`DELETE FROM user_roles WHERE user_id = $1`, [event.user_id]);
+        });
+        await this.requests.query(
+          `DELETE FROM public.school_memberships WHERE user_id = $1 AND organization_id = $2`,
+          [event.user_id, school.id],
         );
-        await manager.query(`DELETE FROM user_roles WHERE user_id = $1`, [event.user_id]);
-      });
-      await this.requests.query(
-        `DELETE FROM public.school_memberships WHERE user_id = $1 AND organization_id = $2`,
-        [event.user_id, school.id],
-      );
+      } catch (error) {
+        failures.push(`${school.slug}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (failures.length) {
+      throw new Error(`account ${event.user_id} is still linked in ${failures.join('; ')}`);
     }
     return schools.length;
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { validationFailed } from '@schoolyard/common';
 import { isUniqueViolation } from '@schoolyard/database';
 import { allocateLocalUsernames, Passwords, PrincipalContext } from '@schoolyard/identity';
 import { SchoolAccess, type SystemRoleKey } from '@schoolyard/rbac';
@@ -60,14 +61,14 @@ export class PortalActivation {
     const first = await this.transactions.run(school, (manager) =>
       this.candidates(manager, kind, profileIds, false),
     );
+    refuseSharedEmails(first);
     const knownEmails = await this.transactions.run(school, (manager) =>
       accountsByEmail(manager, emailsOf(first)),
     );
     // Only people who will get a new account need a password; hash them with no connection held.
     const prepared = new Map<string, Prepared>();
     for (const candidate of first) {
-      if (candidate.user_id || (candidate.email && knownEmails.has(candidate.email.toLowerCase())))
-        continue;
+      if (candidate.user_id || (candidate.email && knownEmails.has(candidate.email))) continue;
       const password = temporaryPassword();
       prepared.set(candidate.id, {
         candidate,
@@ -76,13 +77,18 @@ export class PortalActivation {
       });
     }
 
-    try {
-      return await this.transactions.run(school, (manager) =>
-        this.write(manager, kind, profileIds, prepared),
-      );
-    } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw emailTakenDuringActivation();
-      throw error;
+    // Two offices activating people of the same name at once can pick the same username; the
+    // unique index stops the second, which then tries again with the names taken meanwhile.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactions.run(school, (manager) =>
+          this.write(manager, kind, profileIds, prepared),
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, 'users_email_key')) throw emailTakenDuringActivation();
+        if (isUniqueViolation(error, 'profiles_local_username_key') && attempt < 5) continue;
+        throw error;
+      }
     }
   }
 
@@ -145,20 +151,20 @@ export class PortalActivation {
     const linking: number[] = [];
     const creating: number[] = [];
     toActivate.forEach((person, index) => {
-      const known = person.email ? existing.get(person.email.toLowerCase()) : undefined;
+      const known = person.email ? existing.get(person.email) : undefined;
       // An account made since the first read (same email) is linked; a person whose password
       // was not prepared cannot get a new account in this request, so that one is linked too.
       if (known || !prepared.has(person.id)) linking.push(index);
       else creating.push(index);
     });
     const unpreparedWithoutAccount = linking.filter(
-      (index) => !existing.has(toActivate[index].email?.toLowerCase() ?? ''),
+      (index) => !existing.has(toActivate[index].email ?? ''),
     );
     if (unpreparedWithoutAccount.length) throw emailTakenDuringActivation();
 
     const userIds: string[] = new Array<string>(toActivate.length);
     for (const index of linking) {
-      userIds[index] = existing.get(toActivate[index].email!.toLowerCase())!;
+      userIds[index] = existing.get(toActivate[index].email!)!;
     }
     await linkAccounts(
       manager,
@@ -216,6 +222,25 @@ export class PortalActivation {
         WHERE p.id = ANY($1::uuid[])
         ${lock ? 'FOR UPDATE OF p' : ''}`,
       [[...profileIds]],
+    );
+  }
+}
+
+/** One email, one account: two people of a batch cannot share one. */
+function refuseSharedEmails(people: readonly Candidate[]): void {
+  const byEmail = new Map<string, string[]>();
+  for (const person of people) {
+    if (!person.email || person.user_id) continue;
+    const key = person.email.toLowerCase();
+    byEmail.set(key, [...(byEmail.get(key) ?? []), person.id]);
+  }
+  const shared = [...byEmail.values()].filter((ids) => ids.length > 1);
+  if (shared.length) {
+    throw validationFailed(
+      shared.map((ids) => ({
+        field: 'ids',
+        problems: [`${ids.join(', ')} share one email; an account has one owner`],
+      })),
     );
   }
 }

@@ -47,7 +47,7 @@ export async function linkedAccounts(
   );
 }
 
-/** Lower-cased email → id of the account that already uses it, anywhere on the platform. */
+/** Email as given → id of the account that already uses it (case aside), anywhere on the platform. */
 export async function accountsByEmail(
   manager: EntityManager,
   emails: readonly string[],
@@ -57,7 +57,7 @@ export async function accountsByEmail(
     'SELECT * FROM public.accounts_by_email($1::text[])',
     [[...emails]],
   );
-  return new Map(rows.map((row) => [row.email.toLowerCase(), row.id]));
+  return new Map(rows.map((row) => [row.email, row.id]));
 }
 
 export interface NewAccount {

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AppError } from '@schoolyard/common';
+import { AppError, validationFailed } from '@schoolyard/common';
 import { isUniqueViolation } from '@schoolyard/database';
 import { CallerAccess, forbidden, SchoolAccess } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
@@ -57,6 +57,9 @@ const PROFILE_FIELDS = {
   dateOfBirth: 'date_of_birth',
   gender: 'gender',
 } as const;
+
+/** A PATCH may clear the optional fields with null, never these. */
+const REQUIRED_FIELDS = ['firstName', 'lastName', 'admissionNumber', 'admissionDate', 'status'];
 
 const STUDENT_FIELDS = {
   admissionNumber: 'admission_number',
@@ -153,6 +156,14 @@ export class StudentsService {
         HttpStatus.BAD_REQUEST,
         'NOTHING_TO_CHANGE',
         'Send at least one field to change',
+      );
+    }
+    const cleared = REQUIRED_FIELDS.filter(
+      (field) => (changes as Record<string, unknown>)[field] === null,
+    );
+    if (cleared.length) {
+      throw validationFailed(
+        cleared.map((field) => ({ field, problems: [`${field} cannot be cleared`] })),
       );
     }
     await this.rows(manager, id, true);

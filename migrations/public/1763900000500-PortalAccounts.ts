@@ -8,6 +8,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * `public.users`. The few things a school may do with global accounts are SECURITY DEFINER
  * functions that find the calling school from the transaction's `role` setting and touch only
  * accounts linked to that school: no role switching in request code, and one round trip each.
+ * Their search_path puts pg_temp last and every name is qualified, so a temporary table
+ * cannot stand in for `organizations`.
  *
  * `school_memberships` says which schools link an account, so the cascade that follows a
  * deleted or deactivated account visits those schools only. `account_events` is its outbox:
@@ -67,10 +69,10 @@ export class PortalAccounts1763900000500 implements MigrationInterface {
 
       -- The school whose role this transaction runs as; none outside a school's transaction.
       CREATE FUNCTION calling_school() RETURNS uuid LANGUAGE plpgsql STABLE
-        SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
       DECLARE school uuid;
       BEGIN
-        SELECT id INTO school FROM organizations WHERE db_role = current_setting('role');
+        SELECT o.id INTO school FROM public.organizations o WHERE o.db_role = current_setting('role');
         IF school IS NULL THEN
           RAISE EXCEPTION 'not inside a school''s transaction' USING ERRCODE = 'insufficient_privilege';
         END IF;
@@ -81,21 +83,22 @@ export class PortalAccounts1763900000500 implements MigrationInterface {
       CREATE FUNCTION school_accounts(ids uuid[])
         RETURNS TABLE (id uuid, email text, must_change_password boolean, is_active boolean,
                        last_login_at timestamptz, temporary_password text)
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT u.id, u.email, u.must_change_password, u.is_active, u.last_login_at,
                CASE WHEN u.temporary_password_school = m.organization_id THEN u.temporary_password END
-          FROM users u
-          JOIN school_memberships m ON m.user_id = u.id AND m.organization_id = calling_school()
+          FROM public.users u
+          JOIN public.school_memberships m ON m.user_id = u.id AND m.organization_id = public.calling_school()
          WHERE u.id = ANY(ids)
       $$;
 
       -- Which of these emails already have an account (anywhere), so activation links them.
+      -- Answers the email as asked, so the caller matches it without re-implementing lower().
       CREATE FUNCTION accounts_by_email(emails text[])
         RETURNS TABLE (id uuid, email text)
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        SELECT u.id, u.email FROM users u
-         WHERE calling_school() IS NOT NULL
-           AND lower(u.email) = ANY(SELECT lower(e) FROM unnest(emails) AS e)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        SELECT u.id, e.email FROM unnest(emails) AS e (email)
+          JOIN public.users u ON lower(u.email) = lower(e.email)
+         WHERE public.calling_school() IS NOT NULL
       $$;
 
       -- New accounts made by the calling school, linked to it. A global username that is
@@ -104,12 +107,12 @@ export class PortalAccounts1763900000500 implements MigrationInterface {
           ids uuid[], global_usernames text[], emails text[], password_hashes text[],
           temporary_passwords text[])
         RETURNS TABLE (user_id uuid)
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-      DECLARE school uuid := calling_school();
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+      DECLARE school uuid := public.calling_school();
       BEGIN
         RETURN QUERY
           WITH created AS (
-            INSERT INTO users AS u (id, global_username, email, password_hash, must_change_password,
+            INSERT INTO public.users AS u (id, global_username, email, password_hash, must_change_password,
                                     temporary_password, temporary_password_school)
             SELECT a.id, a.global_username, a.email, a.password_hash, true, a.temporary_password, school
               FROM unnest(ids, global_usernames, emails, password_hashes, temporary_passwords)
@@ -117,7 +120,7 @@ export class PortalAccounts1763900000500 implements MigrationInterface {
             ON CONFLICT (global_username) DO NOTHING
             RETURNING u.id
           ), linked AS (
-            INSERT INTO school_memberships AS m (user_id, organization_id)
+            INSERT INTO public.school_memberships AS m (user_id, organization_id)
             SELECT c.id, school FROM created c
             RETURNING m.user_id
           )
@@ -125,16 +128,16 @@ export class PortalAccounts1763900000500 implements MigrationInterface {
       END $$;
 
       CREATE FUNCTION link_school_accounts(ids uuid[]) RETURNS void
-        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        INSERT INTO school_memberships (user_id, organization_id)
-        SELECT u.id, calling_school() FROM users u WHERE u.id = ANY(ids)
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        INSERT INTO public.school_memberships (user_id, organization_id)
+        SELECT u.id, public.calling_school() FROM public.users u WHERE u.id = ANY(ids)
         ON CONFLICT DO NOTHING
       $$;
 
       CREATE FUNCTION unlink_school_accounts(ids uuid[]) RETURNS void
-        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        DELETE FROM school_memberships
-         WHERE organization_id = calling_school() AND user_id = ANY(ids)
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        DELETE FROM public.school_memberships
+         WHERE organization_id = public.calling_school() AND user_id = ANY(ids)
       $$;
     `);
   }

@@ -176,6 +176,11 @@ export async function addMember(
        VALUES ($1, $2, $3, $4, $5)`,
       [person.kind ?? 'staff', person.firstName, person.lastName, username, userId],
     );
+    await db.query(
+      `INSERT INTO public.school_memberships (user_id, organization_id) VALUES ($1, $2)
+       ON CONFLICT DO NOTHING`,
+      [userId, school.id],
+    );
     return { userId, username, password };
   });
 }

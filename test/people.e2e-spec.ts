@@ -1,4 +1,4 @@
-import { AccountCascade } from '@schoolyard/people';
+import { AccountCascade, SoftLinkAudit } from '@schoolyard/people';
 import { TenantTransactions } from '@schoolyard/tenancy';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -637,5 +637,38 @@ describe('people and portal activation', () => {
       );
       expect(roles.rows[0].n).toBe(0);
     });
+  });
+
+  it("audits soft links: finds an account deleted behind the application's back, and repairs it", async () => {
+    const { school, owner } = await schoolWithOwner();
+    const student = await enroll(school, owner, { firstName: 'Omar', lastName: 'Orphan' });
+    const [activated] = (
+      await call(school, owner, 'POST', '/api/students/portal-activation', {
+        studentIds: [student.id],
+      })
+    ).json<ActivationBody>().activated;
+    await withOwnerClient(async (db) => {
+      // Behind the application's back: no event, so the cascade never hears of it.
+      await db.query('BEGIN');
+      await db.query('ALTER TABLE users DISABLE TRIGGER users_deleted');
+      await db.query('DELETE FROM users WHERE id = $1', [activated.userId]);
+      await db.query('ALTER TABLE users ENABLE TRIGGER users_deleted');
+      await db.query('COMMIT');
+    });
+    const audit = t.app.get(SoftLinkAudit);
+    const found = await audit.orphans({ fix: false, slugs: [school.slug] });
+    expect(found.orphans.map((orphan) => orphan.kind).sort()).toEqual([
+      'assignment',
+      'membership',
+      'profile',
+    ]);
+    expect(found.orphans.find((orphan) => orphan.kind === 'profile')?.id).toBe(student.id);
+    const fixed = await audit.orphans({ fix: true, slugs: [school.slug] });
+    expect(fixed.orphans).toHaveLength(3);
+    expect((await audit.orphans({ fix: false, slugs: [school.slug] })).orphans).toEqual([]);
+    const after = await call(school, owner, 'GET', `/api/students/${student.id}`);
+    expect(after.json().account).toBeNull();
+    const unlinked = await audit.unlinked([school.slug]);
+    expect(unlinked.map((person) => person.profileId)).toEqual([student.id]);
   });
 });

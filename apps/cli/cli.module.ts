@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
+import { SoftLinkAudit } from '@schoolyard/people';
 import { TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
 import { TENANT_ENTITIES } from '../api/tenant-entities';
+import { AuditCommand, AuditOrphansCommand, AuditUnlinkedCommand } from './commands/audit.command';
 import { DbCommand, DbMigrateCommand } from './commands/db.command';
 import { TenantsCommand, TenantsMigrateCommand } from './commands/tenants.command';
 
@@ -24,6 +26,10 @@ export class CliModule {
         DbMigrateCommand,
         TenantsCommand,
         TenantsMigrateCommand,
+        SoftLinkAudit,
+        AuditCommand,
+        AuditOrphansCommand,
+        AuditUnlinkedCommand,
       ],
     };
   }

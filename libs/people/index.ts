@@ -2,3 +2,4 @@ export * from './account-cascade.service';
 export * from './credential-cipher';
 export * from './people.module';
 export * from './portal-activation.service';
+export * from './soft-link-audit.service';

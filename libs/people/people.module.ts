@@ -5,6 +5,7 @@ import { CredentialCipher } from './credential-cipher';
 import { GuardiansController } from './guardians.controller';
 import { GuardiansService } from './guardians.service';
 import { PortalActivation } from './portal-activation.service';
+import { SoftLinkAudit } from './soft-link-audit.service';
 import { StaffController } from './staff.controller';
 import { StaffService } from './staff.service';
 import { StudentsController } from './students.controller';
@@ -20,7 +21,8 @@ import { StudentsService } from './students.service';
     PortalActivation,
     CredentialCipher,
     AccountCascade,
+    SoftLinkAudit,
   ],
-  exports: [AccountCascade, CredentialCipher],
+  exports: [AccountCascade, CredentialCipher, SoftLinkAudit],
 })
 export class PeopleModule {}

@@ -12,6 +12,7 @@ import {
 } from './dto/guardians.dto';
 import { type PageQuery } from './dto/person.dto';
 import {
+  accountsOfPeople,
   accountView,
   insertProfile,
   likePattern,
@@ -19,7 +20,6 @@ import {
   type PersonRow,
 } from './people-rows';
 import { alreadyLinked, linkNotFound, personNotFound } from './people.errors';
-import { linkedAccounts } from './school-accounts';
 
 interface GuardianRow extends PersonRow {
   phone: string | null;
@@ -134,10 +134,7 @@ export class GuardiansService {
 
   private async views(rows: GuardianRow[]): Promise<GuardianView[]> {
     const manager = this.tenant.manager;
-    const accounts = await linkedAccounts(
-      manager,
-      rows.flatMap((row) => (row.user_id ? [row.user_id] : [])),
-    );
+    const accounts = await accountsOfPeople(manager, rows);
     const links: Array<{
       guardian_id: string;
       student_id: string;

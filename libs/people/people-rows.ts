@@ -1,6 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type AccountView, type PersonDto } from './dto/person.dto';
-import { type LinkedAccount } from './school-accounts';
+import { type LinkedAccount, linkedAccounts } from './school-accounts';
 
 /** The profile columns every list of people selects. */
 export interface PersonRow {
@@ -39,6 +39,17 @@ export async function insertProfile(
     ],
   );
   return profile.id;
+}
+
+/** The accounts of a page of people, in one query (the people without one cost nothing). */
+export function accountsOfPeople(
+  manager: EntityManager,
+  people: ReadonlyArray<Pick<PersonRow, 'user_id'>>,
+): Promise<Map<string, LinkedAccount>> {
+  return linkedAccounts(
+    manager,
+    people.flatMap((person) => (person.user_id ? [person.user_id] : [])),
+  );
 }
 
 export function accountView(

@@ -13,7 +13,8 @@ import {
   type SkippedPersonView,
 } from './dto/person.dto';
 import { emailTakenDuringActivation } from './people.errors';
-import { accountsByEmail, createAccounts, linkAccounts, linkedAccounts } from './school-accounts';
+import { accountsOfPeople } from './people-rows';
+import { accountsByEmail, createAccounts, linkAccounts } from './school-accounts';
 
 /** The kinds of people an office activates, with the table of their record and their role. */
 export const PORTAL_KINDS = {
@@ -58,13 +59,14 @@ export class PortalActivation {
 
   async activate(kind: PortalKind, profileIds: readonly string[]): Promise<ActivationView> {
     const school = this.tenant.school;
-    const first = await this.transactions.run(school, (manager) =>
-      this.candidates(manager, kind, profileIds, false),
-    );
-    refuseSharedEmails(first);
-    const knownEmails = await this.transactions.run(school, (manager) =>
-      accountsByEmail(manager, emailsOf(first)),
-    );
+    const { first, knownEmails } = await this.transactions.run(school, async (manager) => {
+      const candidates = await this.candidates(manager, kind, profileIds, false);
+      refuseSharedEmails(candidates);
+      return {
+        first: candidates,
+        knownEmails: await accountsByEmail(manager, emailsOf(candidates)),
+      };
+    });
     // Only people who will get a new account need a password; hash them with no connection held.
     const prepared = new Map<string, Prepared>();
     for (const candidate of first) {
@@ -101,10 +103,7 @@ export class PortalActivation {
         WHERE p.user_id IS NOT NULL
         ORDER BY p.last_name, p.first_name, p.id`,
     );
-    const accounts = await linkedAccounts(
-      manager,
-      people.map((person) => person.user_id as string),
-    );
+    const accounts = await accountsOfPeople(manager, people);
     const slips: CredentialSlipView[] = [];
     for (const person of people) {
       const account = accounts.get(person.user_id as string);
@@ -148,27 +147,20 @@ export class PortalActivation {
         lastName: person.last_name,
       })),
     );
-    const linking: number[] = [];
+    // Someone whose email has an account is linked to it (an account made since the first read
+    // included); everyone else gets the account whose password was prepared for them.
+    const userIds: string[] = new Array<string>(toActivate.length);
     const creating: number[] = [];
     toActivate.forEach((person, index) => {
       const known = person.email ? existing.get(person.email) : undefined;
-      // An account made since the first read (same email) is linked; a person whose password
-      // was not prepared cannot get a new account in this request, so that one is linked too.
-      if (known || !prepared.has(person.id)) linking.push(index);
-      else creating.push(index);
+      if (known) userIds[index] = known;
+      else if (prepared.has(person.id)) creating.push(index);
+      // No password was prepared because the email had an account at the first read, gone now.
+      else throw emailTakenDuringActivation();
     });
-    const unpreparedWithoutAccount = linking.filter(
-      (index) => !existing.has(toActivate[index].email ?? ''),
-    );
-    if (unpreparedWithoutAccount.length) throw emailTakenDuringActivation();
-
-    const userIds: string[] = new Array<string>(toActivate.length);
-    for (const index of linking) {
-      userIds[index] = existing.get(toActivate[index].email!)!;
-    }
     await linkAccounts(
       manager,
-      linking.map((index) => userIds[index]),
+      userIds.filter((id) => id !== undefined),
     );
     const created = await createAccounts(
       manager,
@@ -200,12 +192,13 @@ export class PortalActivation {
     );
     this.access.changedInTransaction();
 
+    const isNew = new Set(creating);
     const activated: ActivatedPersonView[] = toActivate.map((person, index) => ({
       profileId: person.id,
       userId: userIds[index],
       username: usernames[index],
-      temporaryPassword: creating.includes(index) ? prepared.get(person.id)!.password : null,
-      linkedExistingAccount: !creating.includes(index),
+      temporaryPassword: isNew.has(index) ? prepared.get(person.id)!.password : null,
+      linkedExistingAccount: !isNew.has(index),
     }));
     return { activated, skipped };
   }

@@ -3,6 +3,7 @@ import { TenantContext } from '@schoolyard/tenancy';
 import { type PageQuery } from './dto/person.dto';
 import { type OnboardInstructorDto, type StaffPage, type StaffView } from './dto/staff.dto';
 import {
+  accountsOfPeople,
   accountView,
   insertProfile,
   likePattern,
@@ -10,7 +11,6 @@ import {
   type PersonRow,
 } from './people-rows';
 import { personNotFound } from './people.errors';
-import { linkedAccounts } from './school-accounts';
 
 interface StaffRow extends PersonRow {
   job_title: string;
@@ -80,10 +80,7 @@ export class StaffService {
   }
 
   private async views(rows: StaffRow[]): Promise<StaffView[]> {
-    const accounts = await linkedAccounts(
-      this.tenant.manager,
-      rows.flatMap((row) => (row.user_id ? [row.user_id] : [])),
-    );
+    const accounts = await accountsOfPeople(this.tenant.manager, rows);
     return rows.map((row) => ({
       id: row.id,
       firstName: row.first_name,

@@ -14,6 +14,7 @@ import {
   type UpdateStudentDto,
 } from './dto/students.dto';
 import {
+  accountsOfPeople,
   accountView,
   insertProfile,
   likePattern,
@@ -21,7 +22,7 @@ import {
   type PersonRow,
 } from './people-rows';
 import { admissionNumberTaken, personNotFound } from './people.errors';
-import { linkedAccounts, unlinkAccounts } from './school-accounts';
+import { unlinkAccounts } from './school-accounts';
 
 interface StudentRow extends PersonRow {
   admission_number: string;
@@ -34,6 +35,12 @@ interface StudentRow extends PersonRow {
 
 const STUDENT_COLUMNS = `${PERSON_COLUMNS},
   s.admission_number, s.admission_date::text AS admission_date, s.status, s.created_at, s.updated_at`;
+
+/** $1 a status or null, $2 an ILIKE pattern or null: the page and its count must agree. */
+const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
+  AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
+       OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
+       OR (p.first_name || ' ' || p.last_name) ILIKE $2)`;
 
 /** Sort keys map to fixed SQL; the id breaks ties so pages never overlap. */
 const ORDER_BY: Record<StudentSort, string> = {
@@ -104,10 +111,7 @@ export class StudentsService {
     const rows: StudentRow[] = await manager.query(
       `SELECT ${STUDENT_COLUMNS}, count(*) OVER () AS total
          FROM students s JOIN profiles p ON p.id = s.profile_id
-        WHERE ($1::text IS NULL OR s.status = $1)
-          AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
-               OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
-               OR (p.first_name || ' ' || p.last_name) ILIKE $2)
+        ${STUDENT_FILTER}
         ORDER BY ${ORDER_BY[query.sort]}, p.id
         LIMIT $3 OFFSET $4`,
       [query.status ?? null, search, query.pageSize, (query.page - 1) * query.pageSize],
@@ -233,20 +237,14 @@ export class StudentsService {
   private async count(manager: EntityManager, status: string | null, search: string | null) {
     const [row]: Array<{ n: number }> = await manager.query(
       `SELECT count(*)::int AS n FROM students s JOIN profiles p ON p.id = s.profile_id
-        WHERE ($1::text IS NULL OR s.status = $1)
-          AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
-               OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
-               OR (p.first_name || ' ' || p.last_name) ILIKE $2)`,
+        ${STUDENT_FILTER}`,
       [status, search],
     );
     return row.n;
   }
 
   private async withAccounts(manager: EntityManager, rows: StudentRow[]): Promise<StudentView[]> {
-    const accounts = await linkedAccounts(
-      manager,
-      rows.flatMap((row) => (row.user_id ? [row.user_id] : [])),
-    );
+    const accounts = await accountsOfPeople(manager, rows);
     return rows.map((row) => ({
       id: row.id,
       firstName: row.first_name,

@@ -1,12 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { NO_PERMISSION_REASON, PrincipalContext, PUBLIC_ROUTE } from '@schoolyard/identity';
+import { PrincipalContext } from '@schoolyard/identity';
 import { ROUTE_SCOPE, type RouteScope, TenantContext } from '@schoolyard/tenancy';
 import { ClsService } from 'nestjs-cls';
-import { type PermissionCode } from './permission-catalog';
 import { forbidden, routeUndeclared } from './rbac.errors';
-import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
 import { CALLER_GRANT_KEY } from './caller-access';
+import { permissionDeclaration } from './route-permissions';
 import { SchoolAccess } from './school-access.service';
 
 /**
@@ -28,22 +27,11 @@ export class PermissionsGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const scope = this.reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, targets);
     if (scope === undefined || scope === 'platform' || !this.tenant.hasSchool) return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-
-    const required = this.reflector.getAllAndOverride<PermissionCode[] | undefined>(
-      REQUIRED_PERMISSIONS,
-      targets,
-    );
-    const exempt = this.reflector.getAllAndOverride<string | undefined>(
-      NO_PERMISSION_REASON,
-      targets,
-    );
-    if (!required?.length) {
-      if (exempt !== undefined) return true;
-      throw routeUndeclared();
-    }
+    const declaration = permissionDeclaration(this.reflector, targets);
+    if (declaration === undefined) throw routeUndeclared();
+    if (!Array.isArray(declaration)) return true; // public, or open to every member
     const grant = await this.access.grantOf(this.tenant.school, this.caller.principal.userId);
-    const missing = required.filter((code) => !grant.permissions.has(code));
+    const missing = declaration.filter((code) => !grant.permissions.has(code));
     if (missing.length) throw forbidden(missing);
     this.cls.set(CALLER_GRANT_KEY, grant);
     return true;

@@ -3,12 +3,30 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { type ModulesContainer, type Reflector } from '@nestjs/core';
 import { NO_PERMISSION_REASON, PUBLIC_ROUTE } from '@schoolyard/identity';
 import { ROUTE_SCOPE, type RouteScope } from '@schoolyard/tenancy';
+import { type PermissionCode } from './permission-catalog';
 import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
+
+/** The permissions a route requires, `public`, or the reason it needs none; undefined: undeclared. */
+export type PermissionDeclaration = PermissionCode[] | 'public' | { reason: string } | undefined;
 
 export interface SchoolRoute {
   route: string;
-  /** The permissions it requires, `public`, or the reason it needs none; undefined: undeclared. */
-  declaration: string[] | 'public' | { reason: string } | undefined;
+  declaration: PermissionDeclaration;
+}
+
+/** What a handler declares; the guard and the route listing read it from here alike. */
+export function permissionDeclaration(
+  reflector: Reflector,
+  targets: Parameters<Reflector['getAllAndOverride']>[1],
+): PermissionDeclaration {
+  if (reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets)) return 'public';
+  const required = reflector.getAllAndOverride<PermissionCode[] | undefined>(
+    REQUIRED_PERMISSIONS,
+    targets,
+  );
+  if (required?.length) return required;
+  const reason = reflector.getAllAndOverride<string | undefined>(NO_PERMISSION_REASON, targets);
+  return reason === undefined ? undefined : { reason };
 }
 
 /**
@@ -34,24 +52,9 @@ export function schoolRoutes(modules: ModulesContainer, reflector: Reflector): S
         if (scope !== 'school' && scope !== 'school-or-platform') continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         const route = `${method} /${[base, path].filter((part) => part && part !== '/').join('/')}`;
-        const required = reflector.getAllAndOverride<string[] | undefined>(
-          REQUIRED_PERMISSIONS,
-          targets,
-        );
-        const reason = reflector.getAllAndOverride<string | undefined>(
-          NO_PERMISSION_REASON,
-          targets,
-        );
-        const isPublic = reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets);
         routes.push({
           route: route.replace(/\/+/g, '/'),
-          declaration: required?.length
-            ? required
-            : isPublic
-              ? 'public'
-              : reason !== undefined
-                ? { reason }
-                : undefined,
+          declaration: permissionDeclaration(reflector, targets),
         });
       }
     }

@@ -1,17 +1,12 @@
 import { SoftLinkAudit } from '@schoolyard/people';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { parseSlugList } from './options';
 
 interface OrphanOptions {
   fix?: boolean;
   json?: boolean;
   schools?: string[];
 }
-
-const parseSlugs = (value: string) =>
-  value
-    .split(',')
-    .map((slug) => slug.trim())
-    .filter(Boolean);
 
 @SubCommand({
   name: 'orphans',
@@ -62,7 +57,7 @@ export class AuditOrphansCommand extends CommandRunner {
 
   @Option({ flags: '-s, --schools <slugs>', description: 'only these schools (comma-separated)' })
   parseSchools(value: string): string[] {
-    return parseSlugs(value);
+    return parseSlugList(value);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { TenantMigrator } from '@schoolyard/tenancy';
+import { parseSlugList } from './options';
 
 interface MigrateOptions {
   concurrency: number;
@@ -51,10 +52,7 @@ export class TenantsMigrateCommand extends CommandRunner {
 
   @Option({ flags: '-s, --schools <slugs>', description: 'only these schools (comma-separated)' })
   parseSchools(value: string): string[] {
-    return value
-      .split(',')
-      .map((slug) => slug.trim())
-      .filter(Boolean);
+    return parseSlugList(value);
   }
 
   @Option({ flags: '--json', description: 'print one JSON document' })

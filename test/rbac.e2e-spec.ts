@@ -409,7 +409,9 @@ describe('role-based access control', () => {
         `DELETE FROM "${schema}".school_migrations WHERE name LIKE 'RolesAndPermissions%'`,
       );
       await db.query(
-        `UPDATE tenant_migration_ledger SET last_migration = 'older' WHERE organization_id = $1`,
+        // The version it really had before roles existed (an unknown name would mean "ahead").
+        `UPDATE tenant_migration_ledger SET last_migration = 'SchoolBasics1763900000100'
+          WHERE organization_id = $1`,
         [school.id],
       );
     });

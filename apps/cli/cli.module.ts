@@ -1,31 +1,50 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { type AppConfig, ConfigModule } from '@schoolyard/config';
-import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
+import { ConfigModule } from '@schoolyard/config';
+import { DatabaseModule } from '@schoolyard/database';
+import { IdentityModule } from '@schoolyard/identity';
+import { OrganizationsModule } from '@schoolyard/organizations';
 import { SoftLinkAudit } from '@schoolyard/people';
 import { TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
 import { TENANT_ENTITIES } from '../api/tenant-entities';
+import { type CliSetup } from './cli';
+import { CLI_OWNER_POOL_SIZE } from './cli-limits';
+import { CliOutput } from './cli-output';
 import { AuditCommand, AuditOrphansCommand, AuditUnlinkedCommand } from './commands/audit.command';
-import { DbCommand, DbMigrateCommand } from './commands/db.command';
-import { TenantsCommand, TenantsMigrateCommand } from './commands/tenants.command';
+import {
+  APPLIED_PUBLIC_MIGRATIONS,
+  DbCommand,
+  DbMigrateCommand,
+  DbSeedAdminCommand,
+} from './commands/db.command';
+import { TENANTS_SUBCOMMANDS, TenantsCommand } from './commands/tenants.command';
 
 @Module({})
 export class CliModule {
-  static forRoot(config: AppConfig, urls: DatabaseUrls, appliedPublic: string[]): DynamicModule {
+  static forRoot(setup: CliSetup & { output: CliOutput }): DynamicModule {
+    const { config, urls } = setup;
     return {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
         ClsModule.forRoot({ global: true }),
-        DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
-        TenancyModule,
+        DatabaseModule.forRoot(config, urls, TENANT_ENTITIES, {
+          ownerPoolSize: CLI_OWNER_POOL_SIZE,
+        }),
+        setup.tenantMigrations
+          ? TenancyModule.withMigrations(setup.tenantMigrations)
+          : TenancyModule,
+        IdentityModule,
+        OrganizationsModule,
       ],
       providers: [
-        { provide: 'APPLIED_PUBLIC_MIGRATIONS', useValue: appliedPublic },
+        { provide: APPLIED_PUBLIC_MIGRATIONS, useValue: setup.appliedPublic },
+        { provide: CliOutput, useValue: setup.output },
         DbCommand,
         DbMigrateCommand,
+        DbSeedAdminCommand,
         TenantsCommand,
-        TenantsMigrateCommand,
+        ...TENANTS_SUBCOMMANDS,
         SoftLinkAudit,
         AuditCommand,
         AuditOrphansCommand,

@@ -1,20 +1,17 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@schoolyard/config';
 import { openDatabase, prepareDatabase } from '@schoolyard/database';
-import { CommandFactory } from 'nest-commander';
-import { CliModule } from './cli.module';
+import { runCli } from './cli';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config);
   try {
     const prepared = await prepareDatabase(database.ownerUrl, config.apiDatabaseUrl);
-    await CommandFactory.run(CliModule.forRoot(config, prepared.urls, prepared.appliedPublic), {
-      logger: ['error', 'warn'],
-      errorHandler: (error) => {
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = 2;
-      },
+    process.exitCode = await runCli(process.argv.slice(2), {
+      config,
+      urls: prepared.urls,
+      appliedPublic: prepared.appliedPublic,
     });
   } finally {
     await database.stop();

@@ -1,4 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { type FieldProblem, validationFailed } from './app-error';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
@@ -18,4 +20,22 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => validationFailed(flatten(errors)),
   });
+}
+
+/**
+ * The same validation for input that does not arrive over HTTP (the CLI's `tenants create`),
+ * so a school made from a terminal passes exactly the rules of the registration endpoint.
+ */
+export async function validateInput<T extends object>(
+  type: new () => T,
+  input: Record<string, unknown>,
+): Promise<T> {
+  const value = plainToInstance(type, input);
+  const errors = await validate(value, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    stopAtFirstError: false,
+  });
+  if (errors.length) throw validationFailed(flatten(errors));
+  return value;
 }

@@ -24,7 +24,8 @@ export const PLATFORM_ENTITIES: EntityClass[] = [
 /**
  * Two pools. Requests use the unprivileged login role (bounded lifetime and uses, since a
  * backend's catalog cache grows with every school it visits); the owner pool is small and
- * serves provisioning, migrations and platform writes.
+ * serves provisioning, migrations and platform writes (the CLI widens it to migrate many
+ * schools at once).
  */
 @Global()
 @Module({})
@@ -33,6 +34,7 @@ export class DatabaseModule {
     config: AppConfig,
     urls: DatabaseUrls,
     tenantEntities: EntityClass[],
+    options: { ownerPoolSize?: number } = {},
   ): DynamicModule {
     const entities = [...PLATFORM_ENTITIES, ...tenantEntities];
     const common = (applicationName: string): Partial<DataSourceOptions> => ({
@@ -58,7 +60,7 @@ export class DatabaseModule {
       ...common('schoolyard-owner'),
       url: urls.ownerUrl,
       extra: {
-        max: 4,
+        max: options.ownerPoolSize ?? 4,
         maxLifetimeSeconds: config.pool.maxLifetimeSeconds,
         connectionTimeoutMillis: 5_000,
       },

@@ -1,5 +1,6 @@
 export * from './school';
 export * from './school-directory.service';
+export * from './school-lifecycle.service';
 export * from './school-naming';
 export * from './school-provisioning.service';
 export * from './school-scope.guard';

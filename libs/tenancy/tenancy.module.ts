@@ -1,14 +1,17 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type TenantMigration } from '@schoolyard/migrations/tenant';
 import { SchoolDirectory } from './school-directory.service';
+import { SchoolLifecycle } from './school-lifecycle.service';
 import { SchoolProvisioning } from './school-provisioning.service';
 import { SchoolScopeGuard } from './school-scope.guard';
 import { TenantContext } from './tenant-context';
-import { TenantMigrator } from './tenant-migrator.service';
+import { TENANT_MIGRATIONS, TenantMigrator } from './tenant-migrator.service';
 import { TenantTransactionInterceptor } from './tenant-transaction.interceptor';
 import { TenantTransactions } from './tenant-transactions.service';
 
 const providers = [
   SchoolDirectory,
+  SchoolLifecycle,
   SchoolProvisioning,
   SchoolScopeGuard,
   TenantContext,
@@ -19,4 +22,12 @@ const providers = [
 
 @Global()
 @Module({ providers, exports: providers })
-export class TenancyModule {}
+export class TenancyModule {
+  /** The same module with another tenant migration list: for benchmarks and fleet tests only. */
+  static withMigrations(migrations: ReadonlyArray<new () => TenantMigration>): DynamicModule {
+    return {
+      module: TenancyModule,
+      providers: [{ provide: TENANT_MIGRATIONS, useValue: migrations }],
+    };
+  }
+}

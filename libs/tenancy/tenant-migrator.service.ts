@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OWNER_DATA_SOURCE } from '@schoolyard/database';
 import {
@@ -11,7 +11,16 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { quoteIdentifier } from './school-naming';
 
 /** Advisory-lock namespace: one lock per school, so two maintainers never migrate one school at once. */
-const SCHOOL_LOCK_NAMESPACE = 7_240_002;
+export const SCHOOL_LOCK_NAMESPACE = 7_240_002;
+
+/**
+ * Replaces the tenant migration list. Production code never provides it: the benchmarks and
+ * the fleet-migration tests use it to ship "a new migration" without editing the real list.
+ */
+export const TENANT_MIGRATIONS = Symbol('TENANT_MIGRATIONS');
+
+/** Schools migrated at once when the caller does not say: one per connection of the owner pool. */
+export const DEFAULT_MIGRATION_CONCURRENCY = 4;
 
 export interface SchoolToMigrate {
   id: string;
@@ -34,7 +43,49 @@ export interface FleetSummary {
 export interface FleetOptions {
   concurrency: number;
   slugs?: string[];
+  /** Called once the pending schools are known, before the first is migrated. */
+  onPlan?: (total: number) => void;
   onSchool?: (outcome: SchoolMigrationOutcome, done: number, total: number) => void;
+}
+
+export interface PlanScope {
+  /** Archived schools too: only when one is being brought back. */
+  includeArchived?: boolean;
+}
+
+/** A school the ledger says is behind, and what migrating it would apply. */
+export interface PlannedSchool extends SchoolToMigrate {
+  state: string | null;
+  lastMigration: string | null;
+  lastError: string | null;
+  pending: string[];
+  catalogBehind: boolean;
+}
+
+export interface SchoolVersion {
+  slug: string;
+  status: string;
+  lastMigration: string | null;
+  state: string | null;
+  lastError: string | null;
+  migratedAt: Date | null;
+  /** Migrations of this build the school has not had; -1 when the school is ahead of this build. */
+  behind: number;
+  catalogCurrent: boolean;
+}
+
+export interface FleetStatus {
+  latest: string;
+  catalogVersion: string;
+  schools: SchoolVersion[];
+  summary: {
+    total: number;
+    current: number;
+    behind: number;
+    failed: number;
+    ahead: number;
+    archived: number;
+  };
 }
 
 /**
@@ -45,9 +96,16 @@ export interface FleetOptions {
 @Injectable()
 export class TenantMigrator {
   private readonly logger = new Logger(TenantMigrator.name);
-  readonly migrations: TenantMigration[] = tenantMigrations.map((Migration) => new Migration());
+  readonly migrations: TenantMigration[];
+  private readonly known: string[];
 
-  constructor(@InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource) {}
+  constructor(
+    @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
+    @Optional() @Inject(TENANT_MIGRATIONS) migrations?: ReadonlyArray<new () => TenantMigration>,
+  ) {
+    this.migrations = (migrations ?? tenantMigrations).map((Migration) => new Migration());
+    this.known = this.migrations.map((migration) => migration.name);
+  }
 
   get latest(): string {
     return this.migrations[this.migrations.length - 1].name;
@@ -87,18 +145,78 @@ export class TenantMigrator {
     return ran;
   }
 
-  async pendingSchools(slugs?: string[]): Promise<SchoolToMigrate[]> {
-    return this.owner.query(
-      `SELECT o.id, o.slug, o.schema_name AS "schemaName"
-         FROM public.organizations o
-         LEFT JOIN public.tenant_migration_ledger l ON l.organization_id = o.id
-        WHERE o.status <> 'archived'
-          AND (l.organization_id IS NULL OR l.state <> 'current'
-               OR l.last_migration IS DISTINCT FROM $1 OR l.catalog_version IS DISTINCT FROM $3)
-          AND ($2::text[] IS NULL OR o.slug = ANY($2::text[]))
-        ORDER BY o.slug`,
-      [this.latest, slugs ?? null, this.catalogVersion],
-    );
+  /**
+   * Schools that can serve requests (active or suspended: a suspended school may be resumed at
+   * any moment) and are behind this build, by the ledger alone. Archived schools wait until
+   * they are resumed. A school whose ledger names a migration this build does not know was
+   * migrated by a newer build: an older one must not touch it.
+   */
+  async pendingSchools(slugs?: string[], scope: PlanScope = {}): Promise<SchoolToMigrate[]> {
+    const planned = await this.plan(slugs, scope);
+    return planned.map(({ id, slug, schemaName }) => ({ id, slug, schemaName }));
+  }
+
+  /** What `migrateFleet` would do, without doing it: one query over the ledger. */
+  async plan(slugs?: string[], scope: PlanScope = {}): Promise<PlannedSchool[]> {
+    const rows: Array<Omit<PlannedSchool, 'pending' | 'catalogBehind'> & { catalog: string }> =
+      await this.owner.query(
+        `SELECT o.id, o.slug, o.schema_name AS "schemaName", l.state,
+                l.last_migration AS "lastMigration", l.last_error AS "lastError",
+                l.catalog_version AS catalog
+           FROM public.organizations o
+           LEFT JOIN public.tenant_migration_ledger l ON l.organization_id = o.id
+          WHERE (o.status <> 'archived' OR $5)
+            AND (l.last_migration IS NULL OR l.last_migration = ANY($4::text[]))
+            AND (l.organization_id IS NULL OR l.state <> 'current'
+                 OR l.last_migration IS DISTINCT FROM $1 OR l.catalog_version IS DISTINCT FROM $3)
+            AND ($2::text[] IS NULL OR o.slug = ANY($2::text[]))
+          ORDER BY o.slug`,
+        [
+          this.latest,
+          slugs ?? null,
+          this.catalogVersion,
+          this.known,
+          scope.includeArchived === true,
+        ],
+      );
+    return rows.map(({ catalog, ...row }) => ({
+      ...row,
+      pending: this.known.slice(
+        row.lastMigration === null ? 0 : this.known.indexOf(row.lastMigration) + 1,
+      ),
+      catalogBehind: catalog !== this.catalogVersion,
+    }));
+  }
+
+  /** Every school's version against this build, and the fleet in numbers. */
+  async status(slugs?: string[]): Promise<FleetStatus> {
+    const rows: Array<Omit<SchoolVersion, 'behind' | 'catalogCurrent'> & { catalog: string }> =
+      await this.owner.query(
+        `SELECT o.slug, o.status, l.last_migration AS "lastMigration", l.state,
+                l.last_error AS "lastError", l.migrated_at AS "migratedAt",
+                l.catalog_version AS catalog
+           FROM public.organizations o
+           LEFT JOIN public.tenant_migration_ledger l ON l.organization_id = o.id
+          WHERE $1::text[] IS NULL OR o.slug = ANY($1::text[])
+          ORDER BY o.slug`,
+        [slugs ?? null],
+      );
+    const summary = { total: 0, current: 0, behind: 0, failed: 0, ahead: 0, archived: 0 };
+    const schools = rows.map(({ catalog, ...row }): SchoolVersion => {
+      const position = row.lastMigration === null ? -1 : this.known.indexOf(row.lastMigration);
+      const ahead = row.lastMigration !== null && position === -1;
+      const behind = ahead ? -1 : this.known.length - 1 - position;
+      const school = { ...row, behind, catalogCurrent: catalog === this.catalogVersion };
+      summary.total++;
+      // Archived schools are not migrated until resumed: they count apart, not as behind.
+      if (row.status === 'archived') summary.archived++;
+      else if (ahead) summary.ahead++;
+      else if (row.state === 'failed') summary.failed++;
+      else if (behind > 0 || !school.catalogCurrent || row.state !== 'current') summary.behind++;
+      else summary.current++;
+      return school;
+    });
+    return { latest: this.latest, catalogVersion: this.catalogVersion, schools, summary };
   }
 
   async migrateSchool(school: SchoolToMigrate): Promise<SchoolMigrationOutcome> {
@@ -132,6 +250,7 @@ export class TenantMigrator {
 
   async migrateFleet(options: FleetOptions): Promise<FleetSummary> {
     const schools = await this.pendingSchools(options.slugs);
+    options.onPlan?.(schools.length);
     const summary: FleetSummary = { latest: this.latest, migrated: [], current: [], failed: [] };
     let next = 0;
     let done = 0;

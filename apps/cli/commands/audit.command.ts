@@ -1,5 +1,8 @@
+import { Inject } from '@nestjs/common';
 import { SoftLinkAudit } from '@schoolyard/people';
+import { CommandGroup } from './command-group';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { CliOutput } from '../cli-output';
 import { parseSlugList } from './options';
 
 interface OrphanOptions {
@@ -14,35 +17,41 @@ interface OrphanOptions {
     'Soft links to global accounts that no longer exist (profiles, role assignments, memberships); exits 1 when any are found',
 })
 export class AuditOrphansCommand extends CommandRunner {
-  constructor(private readonly audit: SoftLinkAudit) {
+  constructor(
+    private readonly audit: SoftLinkAudit,
+    @Inject(CliOutput) private readonly output: CliOutput,
+  ) {
     super();
   }
 
   async run(_args: string[], options: OrphanOptions): Promise<void> {
-    const progress = !options.json && process.stderr.isTTY;
+    let progress: ReturnType<CliOutput['progress']> | undefined;
     const report = await this.audit.orphans({
       fix: options.fix === true,
       slugs: options.schools,
-      onSchool: progress
-        ? (done, total) => process.stderr.write(`\rchecked ${done}/${total} schools`)
-        : undefined,
+      onSchool: options.json
+        ? undefined
+        : (_done, total) => {
+            progress ??= this.output.progress(total, 'auditing');
+            progress?.tick('');
+          },
     });
-    if (progress) process.stderr.write('\n');
+    progress?.stop();
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(report)}\n`);
+      this.output.json(report);
     } else {
       for (const orphan of report.orphans) {
-        process.stdout.write(
+        this.output.line(
           `${orphan.school}: ${orphan.kind} ${orphan.id} points at missing account ${orphan.userId}` +
-            (report.fixed ? ' (fixed)\n' : '\n'),
+            (report.fixed ? ' (fixed)' : ''),
         );
       }
-      process.stdout.write(
+      this.output.line(
         `${report.schoolsChecked} schools checked, ${report.orphans.length} orphaned links` +
-          (report.fixed && report.orphans.length ? ', all repaired\n' : '\n'),
+          (report.fixed && report.orphans.length ? ', all repaired' : ''),
       );
     }
-    if (report.orphans.length) process.exitCode = 1;
+    if (report.orphans.length) this.output.fail(1);
   }
 
   @Option({ flags: '--fix', description: 'unlink the profiles, remove the assignments' })
@@ -66,23 +75,24 @@ export class AuditOrphansCommand extends CommandRunner {
   description: 'Profiles without an account (not activated yet); exits 1 when any are found',
 })
 export class AuditUnlinkedCommand extends CommandRunner {
-  constructor(private readonly audit: SoftLinkAudit) {
+  constructor(
+    private readonly audit: SoftLinkAudit,
+    @Inject(CliOutput) private readonly output: CliOutput,
+  ) {
     super();
   }
 
   async run(_args: string[], options: { school?: string; json?: boolean }): Promise<void> {
     const found = await this.audit.unlinked(options.school ? [options.school] : undefined);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(found)}\n`);
+      this.output.json(found);
     } else {
       for (const person of found) {
-        process.stdout.write(
-          `${person.school}: ${person.kind} ${person.name} (${person.profileId})\n`,
-        );
+        this.output.line(`${person.school}: ${person.kind} ${person.name} (${person.profileId})`);
       }
-      process.stdout.write(`${found.length} profiles without an account\n`);
+      this.output.line(`${found.length} profiles without an account`);
     }
-    if (found.length) process.exitCode = 1;
+    if (found.length) this.output.fail(1);
   }
 
   @Option({ flags: '--school <slug>', description: 'only this school' })
@@ -101,8 +111,4 @@ export class AuditUnlinkedCommand extends CommandRunner {
   description: 'Integrity checks across schools',
   subCommands: [AuditOrphansCommand, AuditUnlinkedCommand],
 })
-export class AuditCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class AuditCommand extends CommandGroup {}

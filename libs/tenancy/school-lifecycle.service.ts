@@ -1,0 +1,207 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppError } from '@schoolyard/common';
+import { OWNER_DATA_SOURCE, type OrganizationStatus } from '@schoolyard/database';
+import { DataSource } from 'typeorm';
+import { quoteIdentifier } from './school-naming';
+import { SCHOOL_LOCK_NAMESPACE, TenantMigrator } from './tenant-migrator.service';
+
+export interface SchoolListing {
+  slug: string;
+  name: string;
+  status: OrganizationStatus;
+  host: string | null;
+  createdAt: Date;
+  lastMigration: string | null;
+  migrationState: string | null;
+}
+
+export interface StatusChange {
+  slug: string;
+  from: OrganizationStatus;
+  to: OrganizationStatus;
+  /** Migrations applied on the way back (a school is never served behind the code). */
+  migrated: string[];
+}
+
+export interface DroppedSchool {
+  slug: string;
+  schema: string;
+  role: string;
+  domains: number;
+  memberships: number;
+}
+
+interface SchoolRow {
+  id: string;
+  slug: string;
+  status: OrganizationStatus;
+  schemaName: string;
+  dbRole: string;
+}
+
+const unknownSchool = (slug: string) =>
+  new AppError(HttpStatus.NOT_FOUND, 'SCHOOL_NOT_FOUND', `No school has the slug "${slug}"`);
+
+/**
+ * A school's life after registration: suspended (billing or abuse: no access, back at once),
+ * archived (left the platform: no access, data kept), dropped (gone, but the people's global
+ * accounts stay). Access is blocked by the status alone; the host cache hears of every change
+ * through the registry's NOTIFY trigger, so no instance serves a school after it is blocked.
+ */
+@Injectable()
+export class SchoolLifecycle {
+  constructor(
+    @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
+    private readonly migrator: TenantMigrator,
+  ) {}
+
+  async list(status?: OrganizationStatus): Promise<SchoolListing[]> {
+    return this.owner.query(
+      `SELECT o.slug, o.name, o.status, d.host, o.created_at AS "createdAt",
+              l.last_migration AS "lastMigration", l.state AS "migrationState"
+         FROM public.organizations o
+         LEFT JOIN public.domains d ON d.organization_id = o.id AND d.is_primary
+         LEFT JOIN public.tenant_migration_ledger l ON l.organization_id = o.id
+        WHERE $1::text IS NULL OR o.status = $1
+        ORDER BY o.slug`,
+      [status ?? null],
+    );
+  }
+
+  suspend(slug: string): Promise<StatusChange> {
+    return this.setStatus(slug, 'suspended');
+  }
+
+  archive(slug: string): Promise<StatusChange> {
+    return this.setStatus(slug, 'archived');
+  }
+
+  /**
+   * Back to active. An archived school was skipped by fleet migrations, so it is brought up to
+   * date first; if that fails it stays blocked and the error says why.
+   */
+  async resume(slug: string): Promise<StatusChange> {
+    const school = await this.find(slug);
+    let migrated: string[] = [];
+    if (school.status !== 'active') {
+      const [pending] = await this.migrator.pendingSchools([slug], { includeArchived: true });
+      if (pending) {
+        const outcome = await this.migrator.migrateSchool(pending);
+        if (outcome.status === 'failed') {
+          throw new AppError(
+            HttpStatus.CONFLICT,
+            'MIGRATION_FAILED',
+            `"${slug}" could not be brought up to date, so it stays ${school.status}: ${outcome.error}`,
+          );
+        }
+        if (outcome.status === 'migrated') migrated = outcome.applied;
+      }
+    }
+    return { ...(await this.setStatus(slug, 'active')), migrated };
+  }
+
+  private async setStatus(slug: string, to: OrganizationStatus): Promise<StatusChange> {
+    const rows: Array<{ from: OrganizationStatus }> = await this.owner.query(
+      `WITH previous AS (SELECT id, status FROM public.organizations WHERE slug = $1 FOR UPDATE),
+            changed AS (
+              UPDATE public.organizations o SET status = $2, updated_at = now()
+                FROM previous WHERE o.id = previous.id AND previous.status <> $2
+              RETURNING o.id)
+       SELECT previous.status AS "from" FROM previous`,
+      [slug, to],
+    );
+    if (rows.length === 0) throw unknownSchool(slug);
+    return { slug, from: rows[0].from, to, migrated: [] };
+  }
+
+  /**
+   * Removes the school for good in one transaction: schema with every table, its database
+   * role, domains, ledger row, memberships and sessions (the last three by cascade). Global
+   * accounts stay: a person may belong to other schools. Only an archived school can be
+   * dropped, so a slip of the keyboard cannot delete a school that is in use.
+   */
+  async drop(slug: string, confirmation: string): Promise<DroppedSchool> {
+    if (confirmation !== slug) {
+      throw new AppError(
+        HttpStatus.BAD_REQUEST,
+        'CONFIRMATION_MISMATCH',
+        `Dropping deletes every record of the school: confirm with --confirm ${slug}`,
+      );
+    }
+    const runner = this.owner.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const [school]: SchoolRow[] = await runner.query(
+        `SELECT id, slug, status, schema_name AS "schemaName", db_role AS "dbRole"
+           FROM public.organizations WHERE slug = $1 FOR UPDATE`,
+        [slug],
+      );
+      if (!school) throw unknownSchool(slug);
+      if (school.status !== 'archived') {
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          'SCHOOL_NOT_ARCHIVED',
+          `"${slug}" is ${school.status}: archive it first (tenants archive ${slug})`,
+        );
+      }
+      // Waits for a fleet migration working on this school to finish.
+      await runner.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        SCHOOL_LOCK_NAMESPACE,
+        school.id,
+      ]);
+      const [counts]: Array<{ domains: number; memberships: number }> = await runner.query(
+        `SELECT (SELECT count(*)::int FROM public.domains WHERE organization_id = $1) AS domains,
+                (SELECT count(*)::int FROM public.school_memberships WHERE organization_id = $1)
+                  AS memberships`,
+        [school.id],
+      );
+      const role = quoteIdentifier(school.dbRole);
+      await runner.query(
+        [
+          `DROP SCHEMA IF EXISTS ${quoteIdentifier(school.schemaName)} CASCADE`,
+          // Grants the role holds outside the schema (functions of public) go with it.
+          `DROP OWNED BY ${role}`,
+          `DROP ROLE ${role}`,
+        ].join('; '),
+      );
+      // A temporary password the school issued is useless without it: no ciphertext stays.
+      await runner.query(
+        `WITH erased AS (
+           UPDATE public.users SET temporary_password = NULL, temporary_password_school = NULL
+            WHERE temporary_password_school = $1 RETURNING id)
+         SELECT count(*) FROM erased`,
+        [school.id],
+      );
+      await runner.query(
+        `WITH gone AS (DELETE FROM public.organizations WHERE id = $1 RETURNING id)
+         SELECT count(*) FROM gone`,
+        [school.id],
+      );
+      await runner.commitTransaction();
+      return {
+        slug,
+        schema: school.schemaName,
+        role: school.dbRole,
+        domains: counts.domains,
+        memberships: counts.memberships,
+      };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async find(slug: string): Promise<SchoolRow> {
+    const [school]: SchoolRow[] = await this.owner.query(
+      `SELECT id, slug, status, schema_name AS "schemaName", db_role AS "dbRole"
+         FROM public.organizations WHERE slug = $1`,
+      [slug],
+    );
+    if (!school) throw unknownSchool(slug);
+    return school;
+  }
+}

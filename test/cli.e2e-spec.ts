@@ -83,8 +83,8 @@ describe('maintainer CLI', () => {
     const broken = schools[7];
     const before = await ledgerOf([broken.slug]);
     const oldVersion = before.get(broken.slug)?.last_migration;
-    const release = { column: 'locker_number', timestamp: 1763999000001 };
-    const released = releaseName(release.column, release.timestamp);
+    const release = { columns: ['locker_number'], timestamp: 1763999000001 };
+    const released = releaseName(release.columns, release.timestamp);
     // Sabotage: the column the release adds already exists, with another type.
     await withOwnerClient((db) =>
       db.query(`ALTER TABLE "${schemaNameFor(broken.slug)}".students ADD COLUMN locker_number int`),
@@ -163,8 +163,8 @@ describe('maintainer CLI', () => {
   it('leaves a correct ledger when two maintainers migrate the same schools at once', async () => {
     const schools = await registerMany(t, 8);
     const slugs = schools.map((school) => school.slug);
-    const release = { column: 'bus_route', timestamp: 1763999000002 };
-    const released = releaseName(release.column, release.timestamp);
+    const release = { columns: ['bus_route'], timestamp: 1763999000002 };
+    const released = releaseName(release.columns, release.timestamp);
     const argv = [
       'tenants',
       'migrate',
@@ -194,7 +194,7 @@ describe('maintainer CLI', () => {
 
   it('leaves a school that a newer build migrated alone', async () => {
     const [school] = await registerMany(t, 1);
-    const newer = { column: 'house_colour', timestamp: 1763999000003 };
+    const newer = { columns: ['house_colour'], timestamp: 1763999000003 };
     expect((await runCommand(['tenants', 'migrate', '--schools', school.slug], newer)).code).toBe(
       0,
     );
@@ -205,7 +205,7 @@ describe('maintainer CLI', () => {
     const migrate = await runCommand(['tenants', 'migrate', '--json', '--schools', school.slug]);
     expect(migrate.json<FleetSummary>()).toMatchObject({ migrated: [], current: [], failed: [] });
     expect((await ledgerOf([school.slug])).get(school.slug)?.last_migration).toBe(
-      releaseName(newer.column, newer.timestamp),
+      releaseName(newer.columns, newer.timestamp),
     );
   });
 

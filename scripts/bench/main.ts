@@ -1,11 +1,12 @@
 import { createThrowawayDatabase } from '@schoolyard/database';
 import { comparisonTable, table } from './abba';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { measureFleet } from './fleet';
 import { measureLogins } from './logins';
 import { measurePermissionChecks, PERMISSION_ARMS } from './permissions';
 import { measureTenantOverhead, OVERHEAD_ARMS } from './tenant-overhead';
 
-const BENCHMARKS = ['tenant-overhead', 'permissions', 'logins'] as const;
+const BENCHMARKS = ['tenant-overhead', 'permissions', 'logins', 'fleet'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function flag(name: string, fallback: number): number {
@@ -24,7 +25,7 @@ function chosen(): Benchmark[] {
   return named.length ? (named as Benchmark[]) : [...BENCHMARKS];
 }
 
-/** `npm run bench [tenant-overhead] [permissions] [logins]`: each on a throw-away database. */
+/** `npm run bench [tenant-overhead] [permissions] [logins] [fleet]`: each on a throw-away database. */
 async function main(): Promise<void> {
   const rounds = flag('rounds', 5);
   const durationSeconds = flag('duration', 5);
@@ -73,6 +74,49 @@ async function main(): Promise<void> {
             { uncached: 'looked up every request', cached: 'grants cached per school' },
             result.roundTripsPerRequest,
           ),
+        );
+        results[benchmark] = { options, ...result };
+      } else if (benchmark === 'fleet') {
+        const options = {
+          schools: flag('fleet-schools', 1000),
+          rounds: flag('fleet-rounds', 2),
+          concurrencies: [1, 2, 4, 8],
+        };
+        process.stdout.write(
+          `\nFleet (${options.schools} schools; a release = one column + one index, ${options.rounds} rounds per concurrency)\n`,
+        );
+        const result = await measureFleet({ ...options, databaseUrl: database.url });
+        process.stdout.write(
+          table([
+            [
+              'provisioning p50 ms',
+              'p95 ms',
+              'max ms',
+              'no-op migrate s (process s)',
+              'replay 1 school ms',
+            ],
+            [
+              result.provisioning.p50Ms,
+              result.provisioning.p95Ms,
+              result.provisioning.maxMs,
+              `${result.noOpMigrate.commandSeconds} (${result.noOpMigrate.processSeconds})`,
+              result.replayOneSchoolMs,
+            ],
+          ]) +
+            table([
+              [
+                'concurrency',
+                'release to fleet s (median)',
+                'ms per school',
+                'x one-school replay',
+              ],
+              ...result.release.map((row) => [
+                row.concurrency,
+                row.medianSeconds,
+                row.msPerSchool,
+                row.timesReplay,
+              ]),
+            ]),
         );
         results[benchmark] = { options, ...result };
       } else {

@@ -2,17 +2,17 @@ import 'reflect-metadata';
 import { loadConfig } from '@schoolyard/config';
 import { openDatabase, prepareDatabase } from '@schoolyard/database';
 import { runCli } from '../../apps/cli/cli';
-import { withReleaseMigration } from './release-migration';
+import { withReleaseMigrations } from './release-migration';
 
 /**
  * The maintainer CLI as it would be after a release that adds a column: the fleet tests and
  * the fleet-migration benchmark run it to ship a real schema change without editing the real
  * migration list. The shipped CLI (apps/cli) has no switch for this.
  *
- *   node dist/scripts/fleet/release-cli.js <column> <timestamp> tenants migrate ...
+ *   node dist/scripts/fleet/release-cli.js <column,column...> <timestamp> tenants migrate ...
  */
 async function main(): Promise<void> {
-  const [column, timestamp, ...argv] = process.argv.slice(2);
+  const [columns, timestamp, ...argv] = process.argv.slice(2);
   const config = loadConfig();
   const database = await openDatabase(config);
   try {
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
       config,
       urls: prepared.urls,
       appliedPublic: prepared.appliedPublic,
-      tenantMigrations: withReleaseMigration(column, Number(timestamp)),
+      tenantMigrations: withReleaseMigrations(columns.split(','), Number(timestamp)),
     });
   } finally {
     await database.stop();

@@ -17,7 +17,7 @@ export interface CommandResult {
 }
 
 export interface Release {
-  column: string;
+  columns: string[];
   timestamp: number;
 }
 
@@ -34,7 +34,12 @@ export async function buildCli(): Promise<void> {
 /** `release` runs the CLI as it would be after a release that adds one column (see scripts/fleet). */
 export async function runCommand(argv: string[], release?: Release): Promise<CommandResult> {
   const program = release
-    ? ['dist/scripts/fleet/release-cli.js', release.column, String(release.timestamp), ...argv]
+    ? [
+        'dist/scripts/fleet/release-cli.js',
+        release.columns.join(','),
+        String(release.timestamp),
+        ...argv,
+      ]
     : ['dist/apps/cli/main.js', ...argv];
   const env = {
     PATH: process.env.PATH ?? '',

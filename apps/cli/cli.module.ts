@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { BillingCoreModule } from '@schoolyard/billing';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { SoftLinkAudit } from '@schoolyard/people';
@@ -7,6 +8,7 @@ import { ClsModule } from 'nestjs-cls';
 import { TENANT_ENTITIES } from '../api/tenant-entities';
 import { AuditCommand, AuditOrphansCommand, AuditUnlinkedCommand } from './commands/audit.command';
 import { DbCommand, DbMigrateCommand } from './commands/db.command';
+import { PaymentsCommand, PaymentsRecheckCommand } from './commands/payments.command';
 import { TenantsCommand, TenantsMigrateCommand } from './commands/tenants.command';
 
 @Module({})
@@ -19,6 +21,7 @@ export class CliModule {
         ClsModule.forRoot({ global: true }),
         DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
         TenancyModule,
+        BillingCoreModule,
       ],
       providers: [
         { provide: 'APPLIED_PUBLIC_MIGRATIONS', useValue: appliedPublic },
@@ -30,6 +33,8 @@ export class CliModule {
         AuditCommand,
         AuditOrphansCommand,
         AuditUnlinkedCommand,
+        PaymentsCommand,
+        PaymentsRecheckCommand,
       ],
     };
   }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { BillingModule } from '@schoolyard/billing';
 import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
@@ -80,6 +81,7 @@ export class AppModule {
         RbacModule,
         OrganizationsModule,
         PeopleModule,
+        BillingModule,
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { BillingCoreModule } from '@schoolyard/billing';
 import { ConfigModule } from '@schoolyard/config';
 import { DatabaseModule } from '@schoolyard/database';
 import { IdentityModule } from '@schoolyard/identity';
@@ -17,6 +18,7 @@ import {
   DbMigrateCommand,
   DbSeedAdminCommand,
 } from './commands/db.command';
+import { PaymentsCommand, PaymentsRecheckCommand } from './commands/payments.command';
 import { TENANTS_SUBCOMMANDS, TenantsCommand } from './commands/tenants.command';
 
 @Module({})
@@ -36,6 +38,7 @@ export class CliModule {
           : TenancyModule,
         IdentityModule,
         OrganizationsModule,
+        BillingCoreModule,
       ],
       providers: [
         { provide: APPLIED_PUBLIC_MIGRATIONS, useValue: setup.appliedPublic },
@@ -49,6 +52,8 @@ export class CliModule {
         AuditCommand,
         AuditOrphansCommand,
         AuditUnlinkedCommand,
+        PaymentsCommand,
+        PaymentsRecheckCommand,
       ],
     };
   }

@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     ['JWT_SECRET', 'short', /JWT_SECRET must be 32 characters or more/],
     ['COOKIE_SECURE', 'maybe', /COOKIE_SECURE must be true or false/],
     ['CREDENTIALS_KEY', 'c2hvcnQ=', /CREDENTIALS_KEY must be 32 bytes/],
+    ['BILLING_TRIAL_PLAN', 'Trial Plan', /BILLING_TRIAL_PLAN must be a plan code/],
+    ['BILLING_TRIAL_DAYS', '0', /BILLING_TRIAL_DAYS must be between 1 and 365/],
+    ['ESEWA_PRODUCT_CODE', 'EPAY TEST', /ESEWA_PRODUCT_CODE must be eSewa's merchant code/],
+    ['ESEWA_FORM_URL', 'not a url', /ESEWA_FORM_URL is not a URL/],
+    ['ESEWA_STATUS_URL', 'ftp://esewa.example/status', /ESEWA_STATUS_URL must be an http\(s\) URL/],
+    ['ESEWA_TIMEOUT_MS', '10', /ESEWA_TIMEOUT_MS must be between/],
+    ['ESEWA_ALLOW_TEST_SECRET', 'perhaps', /ESEWA_ALLOW_TEST_SECRET must be true or false/],
     [
       'SUPERUSER_EMAIL',
       'admin@example.org',
@@ -46,6 +53,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(40),
       CREDENTIALS_KEY: 'ab'.repeat(32),
+      ESEWA_SECRET_KEY: 'the merchant secret',
     });
     expect(production.auth).toMatchObject({ jwtSecretGenerated: false, secureCookies: true });
   });
@@ -67,5 +75,44 @@ describe('loadConfig', () => {
       '10.0.0.1',
       '10.1.0.0/16',
     ]);
+  });
+
+  it("defaults to eSewa's test environment and keeps its public secret out of production", () => {
+    expect(loadConfig({}).billing).toEqual({
+      trialPlan: 'trial',
+      trialDays: 30,
+      esewa: {
+        productCode: 'EPAYTEST',
+        secretKey: '8gBm/:&EnhH.1/q',
+        formUrl: 'https://rc-epay.esewa.com.np/api/epay/main/v2/form',
+        statusUrl: 'https://rc.esewa.com.np/api/epay/transaction/status/',
+        timeoutMs: 10_000,
+        usesTestSecret: true,
+      },
+    });
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      CREDENTIALS_KEY: 'ab'.repeat(32),
+    };
+    expect(() => loadConfig(production)).toThrow(/ESEWA_SECRET_KEY is eSewa's public test secret/);
+    expect(() => loadConfig({ ...production, ESEWA_SECRET_KEY: '8gBm/:&EnhH.1/q' })).toThrow(
+      /ESEWA_SECRET_KEY is eSewa's public test secret/,
+    );
+    expect(
+      loadConfig({ ...production, ESEWA_ALLOW_TEST_SECRET: 'true' }).billing.esewa,
+    ).toMatchObject({
+      usesTestSecret: true,
+    });
+    expect(() =>
+      loadConfig({
+        ...production,
+        ESEWA_SECRET_KEY: 'the merchant secret',
+        ESEWA_STATUS_URL: 'http://esewa.example/status',
+      }),
+    ).toThrow(/ESEWA_STATUS_URL must be an https URL in production/);
+    expect(
+      loadConfig({ ESEWA_STATUS_URL: 'http://127.0.0.1:4000/status' }).billing.esewa.statusUrl,
+    ).toBe('http://127.0.0.1:4000/status');
   });
 });

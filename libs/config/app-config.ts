@@ -27,6 +27,34 @@ export interface AuthSettings {
   superuser: { email: string; password: string } | undefined;
 }
 
+/** Plans and payments (see libs/billing). */
+export interface BillingSettings {
+  /** Plan a new school starts on, in the registration's transaction. */
+  trialPlan: string;
+  trialDays: number;
+  esewa: EsewaSettings;
+}
+
+/**
+ * eSewa ePay v2. The defaults are eSewa's public test environment (merchant EPAYTEST), from
+ * its developer documentation; production needs the merchant's own product code and secret.
+ */
+export interface EsewaSettings {
+  productCode: string;
+  secretKey: string;
+  formUrl: string;
+  statusUrl: string;
+  /** How long the transaction-status API may take before the payment is left pending. */
+  timeoutMs: number;
+  /** True when the secret is eSewa's published test secret. */
+  usesTestSecret: boolean;
+}
+
+export const ESEWA_TEST_PRODUCT_CODE = 'EPAYTEST';
+export const ESEWA_TEST_SECRET_KEY = '8gBm/:&EnhH.1/q';
+export const ESEWA_TEST_FORM_URL = 'https://rc-epay.esewa.com.np/api/epay/main/v2/form';
+export const ESEWA_TEST_STATUS_URL = 'https://rc.esewa.com.np/api/epay/transaction/status/';
+
 export interface AppConfig {
   /** `development`, `test` or `production`; production hides internals from error bodies. */
   environment: 'development' | 'test' | 'production';
@@ -53,6 +81,7 @@ export interface AppConfig {
    * elsewhere unset means a key derived from the owner's database URL (stable across restarts).
    */
   credentialsKey: Buffer | undefined;
+  billing: BillingSettings;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +231,68 @@ function credentialsKey(env: Env, environment: AppConfig['environment']): Buffer
   return key;
 }
 
+function httpUrl(
+  env: Env,
+  name: string,
+  fallback: string,
+  environment: AppConfig['environment'],
+): string {
+  const raw = text(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  if (environment === 'production' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an https URL in production, got "${raw}"`);
+  }
+  return raw;
+}
+
+function billing(env: Env, environment: AppConfig['environment']): BillingSettings {
+  const trialPlan = text(env, 'BILLING_TRIAL_PLAN') ?? 'trial';
+  if (!/^[a-z][a-z0-9_-]{1,39}$/.test(trialPlan)) {
+    throw new ConfigError(
+      'BILLING_TRIAL_PLAN',
+      `must be a plan code (lower-case letters, digits, - and _), got "${trialPlan}"`,
+    );
+  }
+  const productCode = text(env, 'ESEWA_PRODUCT_CODE') ?? ESEWA_TEST_PRODUCT_CODE;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(productCode)) {
+    throw new ConfigError(
+      'ESEWA_PRODUCT_CODE',
+      `must be eSewa's merchant code, got "${productCode}"`,
+    );
+  }
+  const secretKey = text(env, 'ESEWA_SECRET_KEY') ?? ESEWA_TEST_SECRET_KEY;
+  const usesTestSecret = secretKey === ESEWA_TEST_SECRET_KEY;
+  const allowTestSecret = booleanFlag(env, 'ESEWA_ALLOW_TEST_SECRET', false);
+  // Anyone can forge a "paid" callback signed with the published test secret, so production
+  // takes it only when the operator says so out loud (a production-mode stack on eSewa's test).
+  if (environment === 'production' && usesTestSecret && !allowTestSecret) {
+    throw new ConfigError(
+      'ESEWA_SECRET_KEY',
+      "is eSewa's public test secret (or unset) in production: set the merchant's secret, or ESEWA_ALLOW_TEST_SECRET=true to run against eSewa's test environment on purpose",
+    );
+  }
+  return {
+    trialPlan,
+    trialDays: integer(env, 'BILLING_TRIAL_DAYS', 30, 1, 365),
+    esewa: {
+      productCode,
+      secretKey,
+      formUrl: httpUrl(env, 'ESEWA_FORM_URL', ESEWA_TEST_FORM_URL, environment),
+      statusUrl: httpUrl(env, 'ESEWA_STATUS_URL', ESEWA_TEST_STATUS_URL, environment),
+      timeoutMs: integer(env, 'ESEWA_TIMEOUT_MS', 10_000, 100, 120_000),
+      usesTestSecret,
+    },
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const environment = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
   return {
@@ -242,5 +333,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     auth: auth(env, environment),
     credentialsKey: credentialsKey(env, environment),
+    billing: billing(env, environment),
   };
 }

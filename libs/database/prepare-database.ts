@@ -127,6 +127,19 @@ async function grantApiPrivileges(client: Client, role: string): Promise<void> {
   );
   await client.query(`GRANT SELECT, UPDATE ON public.account_events TO ${name}`);
   await client.query(`GRANT SELECT, DELETE ON public.school_memberships TO ${name}`);
+  // Billing is platform work done as this role, outside any school's transaction: it reads
+  // plans, keeps payments, extends subscriptions when a payment completes and journals events.
+  await client.query(`GRANT SELECT ON public.plans TO ${name}`);
+  await client.query(
+    `GRANT SELECT, UPDATE (plan_code, state, current_period_start, current_period_end, updated_at)
+       ON public.subscriptions TO ${name}`,
+  );
+  await client.query(
+    `GRANT SELECT, INSERT, UPDATE (status, provider_status, provider_ref, period_start, period_end,
+                                   checked_at, completed_at, updated_at)
+       ON public.payments TO ${name}`,
+  );
+  await client.query(`GRANT INSERT ON public.payment_events TO ${name}`);
   // A login role recreated by hand (or a new API_DATABASE_URL) gets back every school in one statement.
   const missing = await client.query<{ db_role: string }>(
     `SELECT o.db_role FROM public.organizations o

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BillingCoreModule } from '@schoolyard/billing';
 import { IdentityModule } from '@schoolyard/identity';
 import { OrganizationsController } from './organizations.controller';
 import { RegistrationService } from './registration.service';
@@ -6,7 +7,7 @@ import { SchoolController } from './school.controller';
 import { SchoolSettingsService } from './school-settings.service';
 
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, BillingCoreModule],
   controllers: [OrganizationsController, SchoolController],
   providers: [RegistrationService, SchoolSettingsService],
   exports: [RegistrationService],

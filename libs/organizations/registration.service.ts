@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Subscriptions } from '@schoolyard/billing';
 import { AppError } from '@schoolyard/common';
 import { isUniqueViolation, OWNER_DATA_SOURCE } from '@schoolyard/database';
 import { globalUsernameFor, localUsernameBase, Passwords } from '@schoolyard/identity';
@@ -31,6 +32,7 @@ export class RegistrationService {
   constructor(
     private readonly provisioning: SchoolProvisioning,
     private readonly passwords: Passwords,
+    private readonly subscriptions: Subscriptions,
     @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
   ) {}
 
@@ -123,6 +125,7 @@ export class RegistrationService {
       `INSERT INTO public.school_memberships (user_id, organization_id) VALUES ($1, $2)`,
       [userId, school.id],
     );
+    await this.subscriptions.startTrial(manager, school.id);
     return userId;
   }
 

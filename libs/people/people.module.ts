@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BillingCoreModule } from '@schoolyard/billing';
 import { IdentityModule } from '@schoolyard/identity';
 import { AccountCascade } from './account-cascade.service';
 import { CredentialCipher } from './credential-cipher';
@@ -12,7 +13,7 @@ import { StudentsController } from './students.controller';
 import { StudentsService } from './students.service';
 
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, BillingCoreModule],
   controllers: [StudentsController, StaffController, GuardiansController],
   providers: [
     StudentsService,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PlanLimits } from '@schoolyard/billing';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type PageQuery } from './dto/person.dto';
 import { type OnboardInstructorDto, type StaffPage, type StaffView } from './dto/staff.dto';
@@ -26,10 +27,14 @@ const STAFF_COLUMNS = `${PERSON_COLUMNS},
 
 @Injectable()
 export class StaffService {
-  constructor(private readonly tenant: TenantContext) {}
+  constructor(
+    private readonly tenant: TenantContext,
+    private readonly limits: PlanLimits,
+  ) {}
 
   async onboardInstructor(person: OnboardInstructorDto): Promise<StaffView> {
     const manager = this.tenant.manager;
+    await this.limits.assertRoomFor('staff');
     const profileId = await insertProfile(manager, 'staff', person);
     await manager.query(
       `INSERT INTO staff (profile_id, job_title, department, hire_date)

@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { PlanLimits } from '@schoolyard/billing';
 import { AppError, validationFailed } from '@schoolyard/common';
 import { isUniqueViolation } from '@schoolyard/database';
 import { CallerAccess, forbidden, SchoolAccess } from '@schoolyard/rbac';
@@ -80,11 +81,13 @@ export class StudentsService {
     private readonly tenant: TenantContext,
     private readonly caller: CallerAccess,
     private readonly access: SchoolAccess,
+    private readonly limits: PlanLimits,
   ) {}
 
   /** The profile and the student record together, in the request's one transaction; no account yet. */
   async enroll(student: EnrollStudentDto): Promise<StudentView> {
     const manager = this.tenant.manager;
+    await this.limits.assertRoomFor('students');
     const profileId = await insertProfile(manager, 'student', student);
     try {
       await manager.query(
@@ -170,7 +173,11 @@ export class StudentsService {
         cleared.map((field) => ({ field, problems: [`${field} cannot be cleared`] })),
       );
     }
-    await this.rows(manager, id, true);
+    const [current] = await this.rows(manager, id, true);
+    // Back to active takes a place under the plan's limit, like an enrolment.
+    if (changes.status === 'active' && current.status !== 'active') {
+      await this.limits.assertRoomFor('students');
+    }
     if (profile.columns.length) {
       await manager.query(
         `UPDATE profiles SET ${profile.set(2)}, updated_at = now() WHERE id = $1`,

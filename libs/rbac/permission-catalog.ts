@@ -51,7 +51,7 @@ export const PERMISSION_CATALOG = {
   },
   Billing: {
     'billing.view': "See the school's plan, subscription and payments",
-    'billing.manage': "Change the school's plan and payment details",
+    'billing.manage': "Pay for the school's plan (eSewa) and check payments with the provider",
   },
 } as const satisfies Record<string, Record<string, string>>;
 
@@ -107,9 +107,11 @@ export const SYSTEM_ROLES: readonly SystemRoleDefinition[] = [
   {
     key: 'admin',
     name: 'Admin',
-    description: 'The school office: people, roles, academics and billing',
+    description: 'The school office: people, roles and academics; sees billing',
+    // Paying the platform stays with the Owner unless the Owner grants it.
     defaults: everything.filter(
-      (code) => code !== 'students.purge' && code !== 'coursework.submit',
+      (code) =>
+        code !== 'students.purge' && code !== 'coursework.submit' && code !== 'billing.manage',
     ),
   },
   {

@@ -2,6 +2,7 @@ import { PlatformSchema1763900000000 } from './1763900000000-PlatformSchema';
 import { AuthSessions1763900000200 } from './1763900000200-AuthSessions';
 import { LedgerCatalogVersion1763900000400 } from './1763900000400-LedgerCatalogVersion';
 import { PortalAccounts1763900000500 } from './1763900000500-PortalAccounts';
+import { Billing1763900000700 } from './1763900000700-Billing';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -9,4 +10,5 @@ export const publicMigrations = [
   AuthSessions1763900000200,
   LedgerCatalogVersion1763900000400,
   PortalAccounts1763900000500,
+  Billing1763900000700,
 ];

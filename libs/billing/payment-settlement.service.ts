@@ -1,0 +1,267 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '@schoolyard/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { callbackRefused, providerUnavailable } from './billing.errors';
+import { type PaymentView } from './dto/payments.dto';
+import { minorUnitsOf } from './money';
+import { PaymentEvents } from './payment-events';
+import {
+  CallbackRefused,
+  PAYMENT_PROVIDER,
+  type PaymentProvider,
+  ProviderUnavailable,
+  type ProviderStatus,
+  type VerifiedCallback,
+} from './payment-provider';
+import { isFinal, PAYMENT_COLUMNS, type PaymentRow, paymentView, toSettle } from './payment-rows';
+import { PaymentsService } from './payments.service';
+
+/** One payment checked by the maintainer: where it stands now, or why it could not be checked. */
+export interface RecheckOutcome {
+  paymentId: string;
+  school?: string;
+  status?: string;
+  providerStatus?: string | null;
+  error?: { code: string; message: string };
+}
+
+interface CreditedPeriod {
+  starts: string;
+  subscription_starts: string;
+  ends: string;
+}
+
+/**
+ * Turns a provider's word into our records. A callback is only a prompt: it must be authentic,
+ * for a payment of the school it arrived at, for that payment's amount; then the provider's
+ * status API is asked (outside any transaction), and only COMPLETE completes the payment and
+ * extends the subscription, together, once.
+ */
+@Injectable()
+export class PaymentSettlement {
+  constructor(
+    @InjectDataSource() private readonly requests: DataSource,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly payments: PaymentsService,
+    private readonly events: PaymentEvents,
+  ) {}
+
+  /** The browser back from the provider at `schoolId`'s address, carrying the signed answer. */
+  async verify(schoolId: string, data: string): Promise<PaymentView> {
+    let callback: VerifiedCallback;
+    try {
+      callback = this.provider.readCallback(data);
+    } catch (error) {
+      if (!(error instanceof CallbackRefused)) throw error;
+      throw await this.refuse(schoolId, null, error, data);
+    }
+    const [payment]: PaymentRow[] = await this.requests.query(
+      `SELECT ${PAYMENT_COLUMNS} FROM public.payments WHERE transaction_uuid = $1 AND provider = $2`,
+      [callback.transactionUuid, this.provider.name],
+    );
+    const unknown = 'No payment of this school has this transaction';
+    if (!payment) {
+      throw await this.refuse(
+        schoolId,
+        null,
+        new CallbackRefused('unknown_transaction', unknown, callback.transactionUuid),
+        data,
+      );
+    }
+    if (payment.organization_id !== schoolId) {
+      throw await this.refuse(
+        schoolId,
+        payment.id,
+        new CallbackRefused('other_school', unknown, callback.transactionUuid),
+        data,
+      );
+    }
+    if (callback.totalMinor !== minorUnitsOf(payment.total_minor)) {
+      throw await this.refuse(
+        schoolId,
+        payment.id,
+        new CallbackRefused(
+          'amount_mismatch',
+          "The callback's amount is not the payment's",
+          callback.transactionUuid,
+        ),
+        data,
+      );
+    }
+    return this.settle(payment, schoolId);
+  }
+
+  /** Asks the provider again: after a timeout, or when the browser never came back. */
+  async recheck(schoolId: string | null, paymentId: string): Promise<PaymentView> {
+    return this.settle(await this.payments.row(schoolId, paymentId), schoolId);
+  }
+
+  /**
+   * The maintainer's sweep (CLI `payments recheck`): every pending payment, oldest first, or
+   * the one named, asked about one at a time so a slow provider is not flooded.
+   */
+  async recheckPending(paymentId?: string): Promise<RecheckOutcome[]> {
+    const targets: Array<{ id: string; slug?: string }> = paymentId
+      ? [{ id: paymentId }]
+      : await this.requests.query(
+          `SELECT p.id, o.slug FROM public.payments p
+             JOIN public.organizations o ON o.id = p.organization_id
+            WHERE p.status = 'pending' ORDER BY p.created_at`,
+        );
+    const outcomes: RecheckOutcome[] = [];
+    for (const target of targets) {
+      const school = target.slug === undefined ? {} : { school: target.slug };
+      try {
+        const payment = await this.recheck(null, target.id);
+        outcomes.push({
+          paymentId: payment.id,
+          ...school,
+          status: payment.status,
+          providerStatus: payment.providerStatus,
+        });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        outcomes.push({
+          paymentId: target.id,
+          ...school,
+          error: { code: error.code, message: error.message },
+        });
+      }
+    }
+    return outcomes;
+  }
+
+  private async refuse(
+    schoolId: string,
+    paymentId: string | null,
+    refusal: CallbackRefused,
+    data: string,
+  ) {
+    await this.events.record({
+      kind: 'callback_refused',
+      schoolId,
+      paymentId,
+      transactionUuid: refusal.transactionUuid,
+      reason: refusal.reason,
+      detail: { message: refusal.message, data },
+    });
+    return callbackRefused(refusal.reason, refusal.message);
+  }
+
+  private async settle(payment: PaymentRow, schoolId: string | null): Promise<PaymentView> {
+    // A replayed callback for a completed payment is answered from the record: credited once.
+    if (isFinal(payment)) return paymentView(payment);
+    let status: ProviderStatus;
+    try {
+      status = await this.provider.statusOf(toSettle(payment));
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailable)) throw error;
+      await this.events.record({
+        kind: 'provider_unavailable',
+        schoolId,
+        paymentId: payment.id,
+        transactionUuid: payment.transaction_uuid,
+        reason: error.kind,
+        detail: { message: error.message },
+      });
+      throw providerUnavailable(payment.id, error.kind, error.message);
+    }
+    return paymentView(await this.apply(payment.id, status, schoolId));
+  }
+
+  /** One transaction: the payment row is locked first, so a replay racing this one waits and then finds it done. */
+  private apply(
+    paymentId: string,
+    status: ProviderStatus,
+    schoolId: string | null,
+  ): Promise<PaymentRow> {
+    return this.requests.transaction(async (manager) => {
+      const [payment]: PaymentRow[] = await manager.query(
+        `SELECT ${PAYMENT_COLUMNS} FROM public.payments WHERE id = $1 FOR UPDATE`,
+        [paymentId],
+      );
+      if (isFinal(payment)) return payment;
+      const event = {
+        schoolId,
+        paymentId,
+        transactionUuid: payment.transaction_uuid,
+        reason: status.providerStatus,
+      };
+      if (status.outcome !== 'complete') {
+        const [checked]: PaymentRow[] = await manager.query(
+          `WITH checked AS (
+             UPDATE public.payments
+                SET status = CASE WHEN $2 = 'pending' THEN status ELSE $2 END,
+                    provider_status = $3, provider_ref = coalesce($4, provider_ref),
+                    checked_at = now(), updated_at = now()
+              WHERE id = $1 RETURNING ${PAYMENT_COLUMNS})
+           SELECT * FROM checked`,
+          [paymentId, status.outcome, status.providerStatus, status.reference],
+        );
+        await this.events.record({ ...event, kind: 'provider_status' }, manager);
+        return checked;
+      }
+      const period = await this.extendSubscription(manager, payment);
+      const [completed]: PaymentRow[] = await manager.query(
+        `WITH completed AS (
+           UPDATE public.payments
+              SET status = 'complete', provider_status = $2, provider_ref = coalesce($3, provider_ref),
+                  period_start = $4::timestamptz, period_end = $5::timestamptz,
+                  checked_at = now(), completed_at = now(), updated_at = now()
+            WHERE id = $1 AND status IN ('pending', 'failed') RETURNING ${PAYMENT_COLUMNS})
+         SELECT * FROM completed`,
+        [paymentId, status.providerStatus, status.reference, period.starts, period.ends],
+      );
+      await this.events.record(
+        {
+          ...event,
+          kind: 'completed',
+          detail: { periodStart: period.starts, periodEnd: period.ends },
+        },
+        manager,
+      );
+      return completed;
+    });
+  }
+
+  /**
+   * Paying for the plan the school is on, while it runs, adds time after the current period;
+   * anything else (a trial, another plan, a lapsed subscription) starts a new period now.
+   */
+  private async extendSubscription(
+    manager: EntityManager,
+    payment: PaymentRow,
+  ): Promise<CreditedPeriod> {
+    // Locked first; the next statement's snapshot then sees what any other payment of this
+    // school committed while we waited, so two payments add up instead of overwriting.
+    await manager.query(
+      'SELECT 1 FROM public.subscriptions WHERE organization_id = $1 FOR UPDATE',
+      [payment.organization_id],
+    );
+    const [period]: CreditedPeriod[] = await manager.query(
+      `SELECT c.starts::text, c.subscription_starts::text,
+              (c.starts + make_interval(months => $3 * p.period_months))::text AS ends
+         FROM public.subscriptions s
+         JOIN public.plans p ON p.code = $2
+         CROSS JOIN LATERAL (
+           SELECT s.plan_code = p.code AND s.state = 'active' AND s.current_period_end > now()
+                  AS renewing) r
+         CROSS JOIN LATERAL (
+           SELECT CASE WHEN r.renewing THEN s.current_period_end ELSE now() END AS starts,
+                  CASE WHEN r.renewing THEN s.current_period_start ELSE now() END
+                  AS subscription_starts) c
+        WHERE s.organization_id = $1`,
+      [payment.organization_id, payment.plan_code, payment.periods],
+    );
+    if (!period) throw new Error(`school ${payment.organization_id} has no subscription`);
+    await manager.query(
+      `UPDATE public.subscriptions
+          SET plan_code = $2, state = 'active', current_period_start = $3::timestamptz,
+              current_period_end = $4::timestamptz, updated_at = now()
+        WHERE organization_id = $1`,
+      [payment.organization_id, payment.plan_code, period.subscription_starts, period.ends],
+    );
+    return period;
+  }
+}

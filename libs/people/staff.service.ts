@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { likePattern } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type PageQuery } from './dto/person.dto';
 import { type OnboardInstructorDto, type StaffPage, type StaffView } from './dto/staff.dto';
@@ -6,7 +7,6 @@ import {
   accountsOfPeople,
   accountView,
   insertProfile,
-  likePattern,
   PERSON_COLUMNS,
   type PersonRow,
 } from './people-rows';

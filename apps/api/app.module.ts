@@ -7,6 +7,8 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { AcademicsModule } from '@schoolyard/academics';
+import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
@@ -80,6 +82,8 @@ export class AppModule {
         RbacModule,
         OrganizationsModule,
         PeopleModule,
+        AcademicsModule,
+        CourseworkModule,
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [

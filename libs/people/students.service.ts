@@ -41,11 +41,16 @@ interface StudentRow extends PersonRow {
 const STUDENT_COLUMNS = `${PERSON_COLUMNS},
   s.admission_number, s.admission_date::text AS admission_date, s.status, s.created_at, s.updated_at`;
 
-/** $1 a status or null, $2 an ILIKE pattern or null: the page and its count must agree. */
+/**
+ * $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null: the
+ * page and its count must agree.
+ */
 const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
   AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
        OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
-       OR (p.first_name || ' ' || p.last_name) ILIKE $2)`;
+       OR (p.first_name || ' ' || p.last_name) ILIKE $2)
+  AND ($3::uuid IS NULL OR EXISTS (
+       SELECT 1 FROM section_students ss WHERE ss.section_id = $3 AND ss.student_id = s.profile_id))`;
 
 /** Sort keys map to fixed SQL; the id breaks ties so pages never overlap. */
 const ORDER_BY: Record<StudentSort, string> = {
@@ -112,13 +117,13 @@ export class StudentsService {
    */
   async list(query: StudentListQuery): Promise<StudentPage> {
     const manager = this.tenant.manager;
-    const filter = [query.status ?? null, likePattern(query.search)];
+    const filter = [query.status ?? null, likePattern(query.search), query.sectionId ?? null];
     const rows: StudentRow[] = await manager.query(
       `SELECT ${STUDENT_COLUMNS}, count(*) OVER () AS total
          FROM students s JOIN profiles p ON p.id = s.profile_id
         ${STUDENT_FILTER}
         ORDER BY ${ORDER_BY[query.sort]}, p.id
-        LIMIT $3 OFFSET $4`,
+        LIMIT $4 OFFSET $5`,
       [...filter, ...pageWindow(query)],
     );
     const total = rows.length

@@ -1,4 +1,4 @@
-import { bodyOf, type Campus, caller, campus } from './support/campus';
+import { bodyOf, type Campus, caller, campus, type Page } from './support/campus';
 import { createTestApp, registerSchool, signIn, type TestApp } from './support/test-app';
 
 interface ContentBody {
@@ -21,11 +21,6 @@ interface SubmissionBody {
   student: { id: string };
   gradedBy: { id: string } | null;
   attempts?: Array<{ attempt: number; body: string; feedback: string | null; isLate: boolean }>;
-}
-
-interface Page<T> {
-  data: T[];
-  meta: { page: number; pageSize: number; total: number };
 }
 
 const YESTERDAY = new Date(Date.now() - 86_400_000).toISOString();

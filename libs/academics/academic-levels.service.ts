@@ -3,6 +3,7 @@ import {
   deleteUnlessInUse,
   likePattern,
   lockRow,
+  oneRow,
   patchOf,
   queryPage,
   uniqueOr,
@@ -88,21 +89,22 @@ export class AcademicLevelsService {
   }
 
   async get(id: string): Promise<AcademicLevelView> {
-    const [row]: LevelRow[] = await this.tenant.manager.query(
-      `SELECT ${SELECT} FROM ${FROM} WHERE l.id = $1`,
-      [id],
+    return view(
+      await oneRow<LevelRow>(
+        this.tenant.manager,
+        `SELECT ${SELECT} FROM ${FROM} WHERE l.id = $1`,
+        [id],
+        levelNotFound,
+      ),
     );
-    if (!row) throw levelNotFound();
-    return view(row);
   }
 
   async update(id: string, changes: UpdateAcademicLevelDto): Promise<AcademicLevelView> {
     const plan = patchOf(changes, FIELDS, ['name', 'position']);
-    const updated = await uniqueOr(
-      () => updateRow(this.tenant.manager, 'academic_levels', id, plan),
-      nameTaken(changes.name),
-    );
-    if (!updated) throw levelNotFound();
+    await updateRow(this.tenant.manager, 'academic_levels', id, plan, {
+      conflicts: nameTaken(changes.name),
+      notFound: levelNotFound,
+    });
     return this.get(id);
   }
 

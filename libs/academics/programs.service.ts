@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import {
   deleteUnlessInUse,
   likePattern,
+  oneRow,
   patchOf,
   queryPage,
   uniqueOr,
   updateRow,
 } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
-import { type EntityManager } from 'typeorm';
 import { notFound, taken } from './academics.errors';
 import {
   type CreateProgramDto,
@@ -79,16 +79,22 @@ export class ProgramsService {
   }
 
   async get(id: string): Promise<ProgramView> {
-    return view(await programRow(this.tenant.manager, id));
+    return view(
+      await oneRow<ProgramRow>(
+        this.tenant.manager,
+        `SELECT ${SELECT} FROM programs pr WHERE pr.id = $1`,
+        [id],
+        programNotFound,
+      ),
+    );
   }
 
   async update(id: string, changes: UpdateProgramDto): Promise<ProgramView> {
     const plan = patchOf(changes, FIELDS, ['code', 'name']);
-    const updated = await uniqueOr(
-      () => updateRow(this.tenant.manager, 'programs', id, plan),
-      codeTaken(changes.code),
-    );
-    if (!updated) throw programNotFound();
+    await updateRow(this.tenant.manager, 'programs', id, plan, {
+      conflicts: codeTaken(changes.code),
+      notFound: programNotFound,
+    });
     return this.get(id);
   }
 
@@ -101,15 +107,6 @@ export class ProgramsService {
       programNotFound,
     );
   }
-}
-
-async function programRow(manager: EntityManager, id: string): Promise<ProgramRow> {
-  const [row]: ProgramRow[] = await manager.query(
-    `SELECT ${SELECT} FROM programs pr WHERE pr.id = $1`,
-    [id],
-  );
-  if (!row) throw programNotFound();
-  return row;
 }
 
 const codeTaken = (code: string | undefined) => ({

@@ -3,6 +3,7 @@ import {
   deleteUnlessInUse,
   likePattern,
   lockRow,
+  oneRow,
   patchOf,
   queryPage,
   uniqueOr,
@@ -134,12 +135,14 @@ export class SectionsService {
   }
 
   async get(id: string): Promise<SectionView> {
-    const [row]: SectionRow[] = await this.tenant.manager.query(
-      `SELECT ${SELECT} FROM ${FROM} WHERE sec.id = $1`,
-      [id],
+    return view(
+      await oneRow<SectionRow>(
+        this.tenant.manager,
+        `SELECT ${SELECT} FROM ${FROM} WHERE sec.id = $1`,
+        [id],
+        sectionNotFound,
+      ),
     );
-    if (!row) throw sectionNotFound();
-    return view(row);
   }
 
   async update(id: string, changes: UpdateSectionDto): Promise<SectionView> {
@@ -155,11 +158,10 @@ export class SectionsService {
     if (changes.homeroomInstructorId) {
       await requireInstructor(manager, changes.homeroomInstructorId);
     }
-    const updated = await uniqueOr(
-      () => updateRow(manager, 'sections', id, plan),
-      nameTaken(changes.name),
-    );
-    if (!updated) throw sectionNotFound();
+    await updateRow(manager, 'sections', id, plan, {
+      conflicts: nameTaken(changes.name),
+      notFound: sectionNotFound,
+    });
     return this.get(id);
   }
 

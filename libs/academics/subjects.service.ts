@@ -3,6 +3,7 @@ import {
   deleteUnlessInUse,
   likePattern,
   lockRow,
+  oneRow,
   patchOf,
   queryPage,
   uniqueOr,
@@ -95,12 +96,14 @@ export class SubjectsService {
   }
 
   async get(id: string): Promise<SubjectView> {
-    const [row]: SubjectRow[] = await this.tenant.manager.query(
-      `SELECT ${SELECT} FROM ${FROM} WHERE su.id = $1`,
-      [id],
+    return view(
+      await oneRow<SubjectRow>(
+        this.tenant.manager,
+        `SELECT ${SELECT} FROM ${FROM} WHERE su.id = $1`,
+        [id],
+        subjectNotFound,
+      ),
     );
-    if (!row) throw subjectNotFound();
-    return view(row);
   }
 
   async update(id: string, changes: UpdateSubjectDto): Promise<SubjectView> {
@@ -109,11 +112,10 @@ export class SubjectsService {
     if (changes.levelId) {
       await lockRow(manager, 'academic_levels', changes.levelId, notFound('academic level'));
     }
-    const updated = await uniqueOr(
-      () => updateRow(manager, 'subjects', id, plan),
-      codeTaken(changes.code),
-    );
-    if (!updated) throw subjectNotFound();
+    await updateRow(manager, 'subjects', id, plan, {
+      conflicts: codeTaken(changes.code),
+      notFound: subjectNotFound,
+    });
     return this.get(id);
   }
 

@@ -140,21 +140,38 @@ export async function uniqueOr<T>(
 }
 
 /**
- * Applies a `patchOf` plan to row `id` of `table` (fixed name) and stamps updated_at; false
- * when there is no such row. Wrapped in a SELECT: TypeORM answers a bare UPDATE with
- * [rows, count], not rows.
+ * Applies a `patchOf` plan to row `id` of `table` (fixed name) and stamps updated_at: a unique
+ * violation of a listed constraint answers its error, a missing row `notFound`. Wrapped in a
+ * SELECT: TypeORM answers a bare UPDATE with [rows, count], not rows.
  */
 export async function updateRow(
   manager: EntityManager,
   table: string,
   id: string,
   plan: ReturnType<typeof columnAssignments>,
-): Promise<boolean> {
-  const [changed]: Array<{ n: number }> = await manager.query(
-    `WITH changed AS (
-       UPDATE ${table} SET ${plan.set(2)}, updated_at = now() WHERE id = $1 RETURNING 1)
-     SELECT count(*)::int AS n FROM changed`,
-    [id, ...plan.values],
+  rules: { conflicts?: Record<string, () => AppError>; notFound: () => AppError },
+): Promise<void> {
+  const [changed]: Array<{ n: number }> = await uniqueOr(
+    () =>
+      manager.query(
+        `WITH changed AS (
+           UPDATE ${table} SET ${plan.set(2)}, updated_at = now() WHERE id = $1 RETURNING 1)
+         SELECT count(*)::int AS n FROM changed`,
+        [id, ...plan.values],
+      ),
+    rules.conflicts ?? {},
   );
-  return changed.n > 0;
+  if (changed.n === 0) throw rules.notFound();
+}
+
+/** The one row `sql` finds, or `notFound`. */
+export async function oneRow<Row>(
+  manager: EntityManager,
+  sql: string,
+  parameters: unknown[],
+  notFound: () => AppError,
+): Promise<Row> {
+  const [row]: Row[] = await manager.query(sql, parameters);
+  if (!row) throw notFound();
+  return row;
 }

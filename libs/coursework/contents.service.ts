@@ -3,6 +3,7 @@ import { displayName, notFound, subjectOfAnotherLevel } from '@schoolyard/academ
 import {
   deleteUnlessInUse,
   likePattern,
+  oneRow,
   patchOf,
   queryPage,
   validationFailed,
@@ -159,12 +160,14 @@ export class ContentsService {
 
   /** Content the viewer may not read answers 404, as if it did not exist. */
   async get(viewer: CourseworkViewer, id: string): Promise<ContentView> {
-    const [row]: ContentRow[] = await this.tenant.manager.query(
-      `SELECT ${SELECT} FROM ${FROM} WHERE ${CONTENT_IN_SCOPE} AND c.id = $4`,
-      [...scopeParameters(viewer), id],
+    return view(
+      await oneRow<ContentRow>(
+        this.tenant.manager,
+        `SELECT ${SELECT} FROM ${FROM} WHERE ${CONTENT_IN_SCOPE} AND c.id = $4`,
+        [...scopeParameters(viewer), id],
+        contentNotFound,
+      ),
     );
-    if (!row) throw contentNotFound();
-    return view(row);
   }
 
   async update(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { displayName } from '@schoolyard/academics';
-import { likePattern, queryPage } from '@schoolyard/common';
+import { likePattern, oneRow, queryPage } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import { scopeParameters, SUBMISSION_IN_SCOPE } from './coursework-scope';
 import {
@@ -153,11 +153,12 @@ export class SubmissionsService {
   /** With every attempt, oldest first. A submission the viewer may not read answers 404. */
   async get(viewer: CourseworkViewer, id: string): Promise<SubmissionView> {
     const manager = this.tenant.manager;
-    const [row]: SubmissionRow[] = await manager.query(
+    const row = await oneRow<SubmissionRow>(
+      manager,
       `SELECT ${SELECT} FROM ${FROM} WHERE ${SUBMISSION_IN_SCOPE} AND sub.id = $4`,
       [...scopeParameters(viewer), id],
+      submissionNotFound,
     );
-    if (!row) throw submissionNotFound();
     const attempts: Array<{
       attempt: number;
       body: string;

@@ -10,6 +10,12 @@ import {
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** A page of any list in the API. */
+export interface Page<T = { id: string }> {
+  data: T[];
+  meta: { page: number; pageSize: number; total: number };
+}
+
 /** A request as `who` at `school`. */
 export function caller(t: TestApp) {
   return (school: RegisteredSchool, who: SignedIn, method: Method, url: string, payload?: object) =>

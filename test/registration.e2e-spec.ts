@@ -99,16 +99,25 @@ describe('school registration', () => {
         [schema],
       );
       expect(tables.rows.map((row) => row.tablename)).toEqual([
+        'academic_levels',
+        'course_contents',
         'guardians',
         'permissions',
         'profiles',
+        'programs',
         'role_permissions',
         'roles',
         'school_migrations',
         'school_settings',
+        'section_students',
+        'sections',
         'staff',
         'student_guardians',
         'students',
+        'subjects',
+        'submission_attempts',
+        'submissions',
+        'teaching_assignments',
         'user_roles',
       ]);
       const profile = await db.query(

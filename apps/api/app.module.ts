@@ -8,6 +8,8 @@ import {
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BillingModule } from '@schoolyard/billing';
+import { AcademicsModule } from '@schoolyard/academics';
+import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
@@ -82,6 +84,8 @@ export class AppModule {
         OrganizationsModule,
         PeopleModule,
         BillingModule,
+        AcademicsModule,
+        CourseworkModule,
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [

@@ -26,3 +26,17 @@ export interface FieldProblem {
 
 export const validationFailed = (details: FieldProblem[]) =>
   new AppError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is not valid', details);
+
+export const nothingToChange = () =>
+  new AppError(HttpStatus.BAD_REQUEST, 'NOTHING_TO_CHANGE', 'Send at least one field to change');
+
+/** 409 naming what still uses the thing, with counts: `{ students: 3, contents: 1 }`. */
+export const inUse = (usedBy: Record<string, number>) =>
+  new AppError(
+    HttpStatus.CONFLICT,
+    'IN_USE',
+    `Still in use by ${Object.entries(usedBy)
+      .map(([what, n]) => `${n} ${what}`)
+      .join(', ')}: remove or move those first`,
+    usedBy,
+  );

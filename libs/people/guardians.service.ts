@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isForeignKeyViolation, isUniqueViolation } from '@schoolyard/database';
 import { PrincipalContext } from '@schoolyard/identity';
+import { likePattern } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import {
   type ChildRefView,
@@ -15,7 +16,6 @@ import {
   accountsOfPeople,
   accountView,
   insertProfile,
-  likePattern,
   PERSON_COLUMNS,
   type PersonRow,
 } from './people-rows';

@@ -67,10 +67,3 @@ export function accountView(
     lastLoginAt: account.lastLoginAt,
   };
 }
-
-/** `%text%` for ILIKE, with the user's own % and _ taken literally; null for no search. */
-export function likePattern(search: string | undefined): string | null {
-  const text = search?.trim();
-  if (!text) return null;
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}

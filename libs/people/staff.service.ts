@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PlanLimits } from '@schoolyard/billing';
+import { likePattern } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type PageQuery } from './dto/person.dto';
 import { type OnboardInstructorDto, type StaffPage, type StaffView } from './dto/staff.dto';
@@ -7,7 +8,6 @@ import {
   accountsOfPeople,
   accountView,
   insertProfile,
-  likePattern,
   PERSON_COLUMNS,
   type PersonRow,
 } from './people-rows';

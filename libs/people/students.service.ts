@@ -1,6 +1,12 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PlanLimits } from '@schoolyard/billing';
-import { AppError, validationFailed } from '@schoolyard/common';
+import {
+  columnAssignments,
+  likePattern,
+  nothingToChange,
+  pageWindow,
+  validationFailed,
+} from '@schoolyard/common';
 import { isUniqueViolation } from '@schoolyard/database';
 import { CallerAccess, forbidden, SchoolAccess } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
@@ -18,7 +24,6 @@ import {
   accountsOfPeople,
   accountView,
   insertProfile,
-  likePattern,
   PERSON_COLUMNS,
   type PersonRow,
 } from './people-rows';
@@ -37,11 +42,16 @@ interface StudentRow extends PersonRow {
 const STUDENT_COLUMNS = `${PERSON_COLUMNS},
   s.admission_number, s.admission_date::text AS admission_date, s.status, s.created_at, s.updated_at`;
 
-/** $1 a status or null, $2 an ILIKE pattern or null: the page and its count must agree. */
+/**
+ * $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null: the
+ * page and its count must agree.
+ */
 const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
   AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
        OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
-       OR (p.first_name || ' ' || p.last_name) ILIKE $2)`;
+       OR (p.first_name || ' ' || p.last_name) ILIKE $2)
+  AND ($3::uuid IS NULL OR EXISTS (
+       SELECT 1 FROM section_students ss WHERE ss.section_id = $3 AND ss.student_id = s.profile_id))`;
 
 /** Sort keys map to fixed SQL; the id breaks ties so pages never overlap. */
 const ORDER_BY: Record<StudentSort, string> = {
@@ -110,19 +120,19 @@ export class StudentsService {
    */
   async list(query: StudentListQuery): Promise<StudentPage> {
     const manager = this.tenant.manager;
-    const search = likePattern(query.search);
+    const filter = [query.status ?? null, likePattern(query.search), query.sectionId ?? null];
     const rows: StudentRow[] = await manager.query(
       `SELECT ${STUDENT_COLUMNS}, count(*) OVER () AS total
          FROM students s JOIN profiles p ON p.id = s.profile_id
         ${STUDENT_FILTER}
         ORDER BY ${ORDER_BY[query.sort]}, p.id
-        LIMIT $3 OFFSET $4`,
-      [query.status ?? null, search, query.pageSize, (query.page - 1) * query.pageSize],
+        LIMIT $4 OFFSET $5`,
+      [...filter, ...pageWindow(query)],
     );
     const total = rows.length
       ? Number(rows[0].total)
       : query.page > 1
-        ? await this.count(manager, query.status ?? null, search)
+        ? await this.count(manager, filter)
         : 0;
     return {
       data: await this.withAccounts(manager, rows),
@@ -156,14 +166,10 @@ export class StudentsService {
 
   async update(id: string, changes: UpdateStudentDto): Promise<StudentView> {
     const manager = this.tenant.manager;
-    const profile = assignments(changes, PROFILE_FIELDS);
-    const student = assignments(changes, STUDENT_FIELDS);
+    const profile = columnAssignments(changes, PROFILE_FIELDS);
+    const student = columnAssignments(changes, STUDENT_FIELDS);
     if (profile.columns.length + student.columns.length === 0) {
-      throw new AppError(
-        HttpStatus.BAD_REQUEST,
-        'NOTHING_TO_CHANGE',
-        'Send at least one field to change',
-      );
+      throw nothingToChange();
     }
     const cleared = REQUIRED_FIELDS.filter(
       (field) => (changes as Record<string, unknown>)[field] === null,
@@ -241,11 +247,11 @@ export class StudentsService {
     return rows;
   }
 
-  private async count(manager: EntityManager, status: string | null, search: string | null) {
+  private async count(manager: EntityManager, filter: Array<string | null>) {
     const [row]: Array<{ n: number }> = await manager.query(
       `SELECT count(*)::int AS n FROM students s JOIN profiles p ON p.id = s.profile_id
         ${STUDENT_FILTER}`,
-      [status, search],
+      filter,
     );
     return row.n;
   }
@@ -268,19 +274,4 @@ export class StudentsService {
       updatedAt: row.updated_at,
     }));
   }
-}
-
-/** `SET a = $2, b = $3` for the fields present in `changes`, from a fixed field → column map. */
-function assignments<F extends Record<string, string>>(changes: object, fields: F) {
-  const present = Object.entries(fields).filter(
-    ([field]) => (changes as Record<string, unknown>)[field] !== undefined,
-  );
-  return {
-    columns: present.map(([, column]) => column),
-    values: present.map(([field]) => {
-      const value = (changes as Record<string, unknown>)[field];
-      return value === '' ? null : value;
-    }),
-    set: (first: number) => present.map(([, column], i) => `${column} = $${first + i}`).join(', '),
-  };
 }

@@ -41,13 +41,16 @@ export const PERMISSION_CATALOG = {
   },
   Academics: {
     'academics.view': 'See programs, levels, sections and subjects',
-    'academics.manage': 'Create and change programs, levels, sections and subjects',
+    'academics.manage':
+      'Create and change programs, levels, sections and subjects; enrol students in sections and assign instructors',
   },
   'Course content': {
-    'coursework.view': 'See course content',
-    'coursework.manage': 'Publish and change course content',
-    'coursework.submit': 'Hand in work',
-    'coursework.grade': 'Grade submissions',
+    'coursework.view':
+      'See course content, submissions and grades: an instructor of their sections, a student their own, a guardian their children',
+    'coursework.manage': 'Publish and change course content in the sections one teaches',
+    'coursework.submit': "Hand in work to assignments of one's own sections",
+    'coursework.grade': 'Grade and return submissions in the sections one teaches',
+    'coursework.oversee': "See every section's course content, submissions and grades",
   },
   Billing: {
     'billing.view': "See the school's plan, subscription and payments",

@@ -2,6 +2,8 @@ import { type MigrationInterface } from 'typeorm';
 import { SchoolBasics1763900000100 } from './1763900000100-SchoolBasics';
 import { RolesAndPermissions1763900000300 } from './1763900000300-RolesAndPermissions';
 import { People1763900000500 } from './1763900000500-People';
+import { Academics1763900000610 } from './1763900000610-Academics';
+import { Coursework1763900000620 } from './1763900000620-Coursework';
 
 export { PERMISSION_CATALOG_VERSION, syncPermissionCatalog } from './permission-catalog.sync';
 
@@ -12,4 +14,6 @@ export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   SchoolBasics1763900000100,
   RolesAndPermissions1763900000300,
   People1763900000500,
+  Academics1763900000610,
+  Coursework1763900000620,
 ];

@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -8,17 +7,16 @@ import {
   IsArray,
   IsEmail,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
+
+export { IdParams, PageMeta, PageQuery } from '@schoolyard/common';
 
 const NO_CONTROL_CHARACTERS = /^[^\p{C}]+$/u;
 
@@ -57,42 +55,6 @@ export const IsCalendarDate = (field: string) =>
     { strict: true, strictSeparator: true },
     { message: `${field} must be a date such as 2025-09-01` },
   );
-
-export class IdParams {
-  @IsUUID('all', { message: 'id must be a UUID' })
-  id!: string;
-}
-
-export class PageQuery {
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  page: number = 1;
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 20;
-
-  @ApiPropertyOptional({ description: 'Part of a name (or of an admission number, for students)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  @Matches(/^[^\p{C}]*$/u, { message: 'search must not contain control characters' })
-  search?: string;
-}
-
-export class PageMeta {
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
-}
 
 /** The linked account as the school may see it; null until portal activation. */
 export class AccountView {

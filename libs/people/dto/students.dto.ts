@@ -6,6 +6,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   MaxLength,
 } from 'class-validator';
@@ -69,6 +70,14 @@ export class StudentListQuery extends PageQuery {
   @IsOptional()
   @IsIn(STUDENT_STATUSES, { message: `status must be one of ${STUDENT_STATUSES.join(', ')}` })
   status?: StudentStatus;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only the students enrolled in this section',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'sectionId must be a UUID' })
+  sectionId?: string;
 
   @ApiPropertyOptional({ enum: STUDENT_SORTS, default: 'lastName' })
   @IsOptional()

@@ -1,0 +1,160 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { PageMeta, PageQuery, Satisfies } from '@schoolyard/common';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+} from 'class-validator';
+import { CodedRefView, IsId, IsName, IsSort, PersonRefView } from './fields.dto';
+
+/** `2025-2026`: two consecutive years. */
+export function isAcademicYear(value: unknown): boolean {
+  const match = typeof value === 'string' ? /^(\d{4})-(\d{4})$/.exec(value) : null;
+  return match !== null && Number(match[2]) === Number(match[1]) + 1;
+}
+
+const IsAcademicYear = () =>
+  Satisfies(
+    'isAcademicYear',
+    isAcademicYear,
+    'academicYear must be two consecutive years such as 2025-2026',
+  );
+
+export const MAX_SECTION_CAPACITY = 1000;
+
+export class CreateSectionDto {
+  @IsId('levelId') levelId!: string;
+
+  @ApiProperty({ example: '2025-2026' })
+  @IsAcademicYear()
+  academicYear!: string;
+
+  @IsName('name', '7A') name!: string;
+
+  @ApiProperty({ example: 30, minimum: 1, maximum: MAX_SECTION_CAPACITY })
+  @Type(() => Number)
+  @IsInt({ message: 'capacity must be a whole number' })
+  @Min(1)
+  @Max(MAX_SECTION_CAPACITY)
+  capacity!: number;
+
+  @IsId('homeroomInstructorId', {
+    optional: true,
+    description: 'A staff member (instructor); null clears it',
+  })
+  homeroomInstructorId?: string | null;
+}
+
+/** A section stays at its level: its students and content were planned for that level. */
+export class UpdateSectionDto extends PartialType(
+  OmitType(CreateSectionDto, ['levelId'] as const),
+) {}
+
+export const SECTION_SORTS = [
+  'name',
+  '-name',
+  'academicYear',
+  '-academicYear',
+  'level',
+  '-level',
+  'createdAt',
+  '-createdAt',
+] as const;
+export type SectionSort = (typeof SECTION_SORTS)[number];
+
+export class SectionListQuery extends PageQuery {
+  @IsId('programId', { optional: true }) programId?: string;
+  @IsId('levelId', { optional: true }) levelId?: string;
+
+  @ApiPropertyOptional({ example: '2025-2026' })
+  @IsOptional()
+  @IsAcademicYear()
+  academicYear?: string;
+
+  @IsId('instructorId', {
+    optional: true,
+    description: 'Only the sections this instructor is homeroom instructor of or teaches in',
+  })
+  instructorId?: string;
+
+  @IsSort(SECTION_SORTS, 'name') sort: SectionSort = 'name';
+}
+
+export class LevelRefView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() position!: number;
+}
+
+export class SectionView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ example: '2025-2026' }) academicYear!: string;
+  @ApiProperty() capacity!: number;
+  @ApiProperty({ description: 'Students enrolled now' }) enrolledCount!: number;
+  @ApiProperty({ type: LevelRefView }) level!: LevelRefView;
+  @ApiProperty({ type: CodedRefView }) program!: CodedRefView;
+  @ApiPropertyOptional({ type: PersonRefView, nullable: true })
+  homeroomInstructor!: PersonRefView | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class SectionPage {
+  @ApiProperty({ type: [SectionView] }) data!: SectionView[];
+  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
+}
+
+export const MAX_ENROLMENT_BATCH = 200;
+
+export class EnrolStudentsDto {
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: MAX_ENROLMENT_BATCH })
+  @IsArray({ message: 'studentIds must be a list of ids' })
+  @ArrayMinSize(1, { message: 'studentIds must name at least one student' })
+  @ArrayMaxSize(MAX_ENROLMENT_BATCH, {
+    message: `studentIds may name at most ${MAX_ENROLMENT_BATCH} students per request`,
+  })
+  @ArrayUnique({ message: 'studentIds must not repeat an id' })
+  @IsUUID('all', { each: true, message: 'each of studentIds must be a UUID' })
+  studentIds!: string[];
+}
+
+export class EnrolmentView {
+  @ApiProperty({ format: 'uuid' }) sectionId!: string;
+  @ApiProperty() capacity!: number;
+  @ApiProperty({ description: 'Students enrolled after this request' }) enrolledCount!: number;
+  @ApiProperty({ type: [String], format: 'uuid' }) added!: string[];
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Already enrolled: left alone' })
+  alreadyEnrolled!: string[];
+}
+
+export class SectionStudentParams {
+  @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
+  @IsUUID('all', { message: 'studentId must be a UUID' }) studentId!: string;
+}
+
+export class AssignTeachingDto {
+  @IsId('subjectId') subjectId!: string;
+  @IsId('instructorId', { description: 'A staff member who teaches the subject here' })
+  instructorId!: string;
+}
+
+export class TeachingParams {
+  @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
+  @IsUUID('all', { message: 'assignmentId must be a UUID' }) assignmentId!: string;
+}
+
+export class TeachingAssignmentView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) sectionId!: string;
+  @ApiProperty({ type: CodedRefView }) subject!: CodedRefView;
+  @ApiProperty({ type: PersonRefView }) instructor!: PersonRefView;
+  @ApiProperty() createdAt!: Date;
+}

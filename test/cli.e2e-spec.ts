@@ -416,4 +416,133 @@ describe('maintainer CLI', () => {
       (await runCommand(['db', 'seed-admin', '--email', email, '--password', 'short'])).code,
     ).toBe(1);
   });
+  it('seeds realistic test data into one school only, tops up on a re-run, and leaves no orphans', async () => {
+    const [school, other] = await registerMany(t, 2);
+    const password = 'seeded people password';
+    const first = await runCommand([
+      'seed',
+      'test-data',
+      '--school',
+      school.slug,
+      '--students',
+      '60',
+      '--staff',
+      '8',
+      '--guardians',
+      '40',
+      '--password',
+      password,
+      '--json',
+    ]);
+    expect(first.code).toBe(0);
+    const seeded = first.json<{ created: Record<string, number>; warnings: string[] }>();
+    const report = seeded.created;
+    // A new school is on the trial plan (50 students): test data may exceed it, and says so.
+    expect(seeded.warnings).toEqual([
+      expect.stringContaining('60 active students, over the trial'),
+    ]);
+    expect(report).toMatchObject({ students: 60, staff: 8, guardians: 40, accounts: 108 });
+    expect(report.enrolments).toBe(60);
+    expect(report.guardianLinks).toBeGreaterThanOrEqual(40);
+    expect(report.teaching).toBeGreaterThan(0);
+    expect(report.contents).toBeGreaterThan(0);
+    expect(report.submissions).toBeGreaterThan(0);
+
+    const states = await withOwnerClient(async (db) => {
+      const { rows } = await db.query<{ status: string; late: boolean }>(
+        `SELECT DISTINCT status, is_late AS late FROM "${schemaNameFor(school.slug)}".submissions`,
+      );
+      return rows;
+    });
+    // Submissions in every state, some late and some on time.
+    expect(new Set(states.map((row) => row.status))).toEqual(
+      new Set(['submitted', 'graded', 'returned']),
+    );
+    expect(new Set(states.map((row) => row.late))).toEqual(new Set([true, false]));
+
+    // A seeded person signs in at their school with the password from the flag, not elsewhere.
+    const person = await withOwnerClient(async (db) => {
+      const { rows } = await db.query<{ local_username: string }>(
+        `SELECT local_username FROM "${schemaNameFor(school.slug)}".profiles
+          WHERE kind = 'student' AND user_id IS NOT NULL LIMIT 1`,
+      );
+      return rows[0].local_username;
+    });
+    expect((await signIn(t.app, school.host, person, password)).mustChangePassword).toBe(true);
+    const elsewhere = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { host: other.host },
+      payload: { username: person, password },
+    });
+    expect(elsewhere.statusCode).toBe(401);
+
+    // Sizes are totals: the same command again adds nothing, a larger one tops up.
+    const again = await runCommand([
+      'seed',
+      'test-data',
+      '--school',
+      school.slug,
+      '--students',
+      '60',
+      '--staff',
+      '8',
+      '--guardians',
+      '40',
+      '--json',
+    ]);
+    expect(Object.values(again.json<{ created: Record<string, number> }>().created)).toEqual(
+      Object.values(report).map(() => 0),
+    );
+    const more = await runCommand([
+      'seed',
+      'test-data',
+      '--school',
+      school.slug,
+      '--students',
+      '70',
+      '--staff',
+      '8',
+      '--guardians',
+      '40',
+      '--json',
+    ]);
+    expect(more.json<{ created: Record<string, number> }>().created).toMatchObject({
+      students: 10,
+      staff: 0,
+      enrolments: 10,
+    });
+
+    const counts = await withOwnerClient(async (db) => {
+      const count = async (slug: string) =>
+        (
+          await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM "${schemaNameFor(slug)}".students`,
+          )
+        ).rows[0].n;
+      return { school: await count(school.slug), other: await count(other.slug) };
+    });
+    expect(counts).toEqual({ school: 70, other: 0 });
+
+    const audit = await runCommand([
+      'audit',
+      'orphans',
+      '--schools',
+      `${school.slug},${other.slug}`,
+    ]);
+    expect(audit.code).toBe(0);
+    expect(audit.stdout).toContain('2 schools checked, 0 orphaned links');
+
+    const unknown = await runCommand(['seed', 'test-data', '--school', 'no-such-school']);
+    expect(unknown.code).toBe(1);
+    const weak = await runCommand([
+      'seed',
+      'test-data',
+      '--school',
+      school.slug,
+      '--password',
+      'short',
+    ]);
+    expect(weak.code).toBe(1);
+  });
 });

@@ -19,7 +19,9 @@ import {
   DbSeedAdminCommand,
 } from './commands/db.command';
 import { PaymentsCommand, PaymentsRecheckCommand } from './commands/payments.command';
+import { SeedCommand, SeedTestDataCommand } from './commands/seed.command';
 import { TENANTS_SUBCOMMANDS, TenantsCommand } from './commands/tenants.command';
+import { TestDataSeeder } from './seed/test-data.seeder';
 
 @Module({})
 export class CliModule {
@@ -54,6 +56,9 @@ export class CliModule {
         AuditUnlinkedCommand,
         PaymentsCommand,
         PaymentsRecheckCommand,
+        TestDataSeeder,
+        SeedCommand,
+        SeedTestDataCommand,
       ],
     };
   }

@@ -64,8 +64,8 @@ export interface NewAccount {
   localUsername: string;
   email: string | null;
   passwordHash: string;
-  /** Sealed with the account's id, hence the callback. */
-  sealTemporaryPassword: (userId: string) => string;
+  /** Sealed with the account's id, hence the callback; absent when no slip is to be printed. */
+  sealTemporaryPassword?: (userId: string) => string;
 }
 
 /**
@@ -86,7 +86,7 @@ export async function createAccounts(
         pending.map((i) => globalUsernameFor(accounts[i].localUsername)),
         pending.map((i) => accounts[i].email),
         pending.map((i) => accounts[i].passwordHash),
-        pending.map((i) => accounts[i].sealTemporaryPassword(ids[i])),
+        pending.map((i) => accounts[i].sealTemporaryPassword?.(ids[i]) ?? null),
       ],
     );
     const done = new Set(created.map((row) => row.user_id));

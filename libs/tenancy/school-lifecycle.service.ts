@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError } from '@schoolyard/common';
 import { OWNER_DATA_SOURCE, type OrganizationStatus } from '@schoolyard/database';
 import { DataSource } from 'typeorm';
+import { type School } from './school';
 import { quoteIdentifier } from './school-naming';
 import { SCHOOL_LOCK_NAMESPACE, TenantMigrator } from './tenant-migrator.service';
 
@@ -30,14 +31,6 @@ export interface DroppedSchool {
   role: string;
   domains: number;
   memberships: number;
-}
-
-interface SchoolRow {
-  id: string;
-  slug: string;
-  status: OrganizationStatus;
-  schemaName: string;
-  dbRole: string;
 }
 
 const unknownSchool = (slug: string) =>
@@ -82,7 +75,7 @@ export class SchoolLifecycle {
    * date first; if that fails it stays blocked and the error says why.
    */
   async resume(slug: string): Promise<StatusChange> {
-    const school = await this.find(slug);
+    const school = await this.bySlug(slug);
     let migrated: string[] = [];
     if (school.status !== 'active') {
       const [pending] = await this.migrator.pendingSchools([slug], { includeArchived: true });
@@ -133,8 +126,8 @@ export class SchoolLifecycle {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const [school]: SchoolRow[] = await runner.query(
-        `SELECT id, slug, status, schema_name AS "schemaName", db_role AS "dbRole"
+      const [school]: School[] = await runner.query(
+        `SELECT id, slug, name, status, schema_name AS "schemaName", db_role AS "dbRole"
            FROM public.organizations WHERE slug = $1 FOR UPDATE`,
         [slug],
       );
@@ -195,9 +188,10 @@ export class SchoolLifecycle {
     }
   }
 
-  private async find(slug: string): Promise<SchoolRow> {
-    const [school]: SchoolRow[] = await this.owner.query(
-      `SELECT id, slug, status, schema_name AS "schemaName", db_role AS "dbRole"
+  /** The school a maintainer names on the command line. */
+  async bySlug(slug: string): Promise<School> {
+    const [school]: School[] = await this.owner.query(
+      `SELECT id, slug, name, status, schema_name AS "schemaName", db_role AS "dbRole"
          FROM public.organizations WHERE slug = $1`,
       [slug],
     );

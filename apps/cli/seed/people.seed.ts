@@ -3,7 +3,7 @@ import { createAccounts } from '@schoolyard/people';
 import { type Faker } from '@faker-js/faker';
 import { type EntityManager } from 'typeorm';
 import { CATALOGUE } from './catalogue';
-import { ids, type Ids, insertProfiles, type MakeEmail } from './seed-rows';
+import { fakePeople, ids, type Ids, insertProfiles, type MakeEmail } from './seed-rows';
 
 /** The people of a seeded school: staff, students, guardians and their families, accounts. */
 
@@ -14,19 +14,14 @@ export async function addStaff(
   mail: MakeEmail,
 ): Promise<Ids> {
   if (count <= 0) return [];
-  const people = Array.from({ length: count }, (_, i) => {
-    const first = faker.person.firstName();
-    const last = faker.person.lastName();
+  const people = fakePeople(faker, count, mail).map((person, i) => {
     // Most staff teach; a school also has an office, a library and a nurse.
     const teaches = i % 8 !== 7;
     return {
-      first,
-      last,
-      email: mail(first, last, faker.number.int({ min: 1000, max: 999_999 })),
+      ...person,
       title: teaches ? 'Instructor' : faker.helpers.arrayElement(CATALOGUE.otherJobs),
       department: teaches ? faker.helpers.arrayElement(CATALOGUE.departments) : 'Administration',
       hired: faker.date.past({ years: 15 }).toISOString().slice(0, 10),
-      gender: faker.helpers.arrayElement(['female', 'male']),
     };
   });
   const profiles = await insertProfiles(manager, 'staff', people, () => null);
@@ -51,16 +46,7 @@ export async function addStudents(
   mail: MakeEmail,
 ): Promise<Ids> {
   if (count <= 0) return [];
-  const people = Array.from({ length: count }, () => {
-    const first = faker.person.firstName();
-    const last = faker.person.lastName();
-    return {
-      first,
-      last,
-      email: mail(first, last, faker.number.int({ min: 1000, max: 999_999 })),
-      gender: faker.helpers.arrayElement(['female', 'male']),
-    };
-  });
+  const people = fakePeople(faker, count, mail);
   const born = () =>
     faker.date.birthdate({ mode: 'age', min: 6, max: 16 }).toISOString().slice(0, 10);
   const profiles = await insertProfiles(manager, 'student', people, born);
@@ -82,17 +68,10 @@ export async function addGuardians(
   mail: MakeEmail,
 ): Promise<Ids> {
   if (count <= 0) return [];
-  const people = Array.from({ length: count }, () => {
-    const first = faker.person.firstName();
-    const last = faker.person.lastName();
-    return {
-      first,
-      last,
-      email: mail(first, last, faker.number.int({ min: 1000, max: 999_999 })),
-      gender: faker.helpers.arrayElement(['female', 'male']),
-      phone: faker.phone.number({ style: 'international' }),
-    };
-  });
+  const people = fakePeople(faker, count, mail).map((person) => ({
+    ...person,
+    phone: faker.phone.number({ style: 'international' }),
+  }));
   const profiles = await insertProfiles(manager, 'guardian', people, () => null);
   await manager.query(
     `INSERT INTO guardians (profile_id, phone) SELECT * FROM unnest($1::uuid[], $2::text[])`,

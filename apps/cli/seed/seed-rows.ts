@@ -1,3 +1,4 @@
+import { type Faker } from '@faker-js/faker';
 import { type EntityManager } from 'typeorm';
 
 export type Ids = string[];
@@ -34,4 +35,25 @@ export async function insertProfiles(
       people.map(() => born()),
     ],
   );
+}
+
+export interface FakePerson {
+  first: string;
+  last: string;
+  email: string;
+  gender: string;
+}
+
+/** Names, an address and a gender: what every seeded person has, whatever their kind. */
+export function fakePeople(faker: Faker, count: number, mail: MakeEmail): FakePerson[] {
+  return Array.from({ length: count }, () => {
+    const first = faker.person.firstName();
+    const last = faker.person.lastName();
+    return {
+      first,
+      last,
+      email: mail(first, last, faker.number.int({ min: 1000, max: 999_999 })),
+      gender: faker.helpers.arrayElement(['female', 'male']),
+    };
+  });
 }

@@ -157,7 +157,7 @@ describe('maintainer CLI', () => {
 
     const plain = await runCommand(['tenants', 'migrate', '--schools', slugs.join(',')], release);
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toContain('0 migrated, 0 already current, 0 failed');
+    expect(plain.stdout).toContain('0 migrated, 0 already current, 0 skipped, 0 failed');
   });
 
   it('leaves a correct ledger when two maintainers migrate the same schools at once', async () => {
@@ -312,6 +312,15 @@ describe('maintainer CLI', () => {
     expect(list.json<Array<{ slug: string; status: string }>>()).toEqual(
       expect.arrayContaining([expect.objectContaining({ slug: school.slug, status: 'active' })]),
     );
+
+    const typo = await runCommand([
+      'tenants',
+      'migrate',
+      '--schools',
+      `${school.slug},no-such-school`,
+    ]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('no school has the slug no-such-school');
 
     const unknown = await runCommand(['tenants', 'suspend', 'no-such-school']);
     expect(unknown.code).toBe(1);

@@ -507,7 +507,7 @@ describe('role-based access control', () => {
     await withOwnerClient(async (db) => {
       await db.query(`DELETE FROM "${schema}".permissions WHERE code = 'coursework.manage'`);
       await db.query(
-        `UPDATE tenant_migration_ledger SET catalog_version = 'older' WHERE organization_id = $1`,
+        `UPDATE tenant_migration_ledger SET schema_version = 'older' WHERE organization_id = $1`,
         [school.id],
       );
     });

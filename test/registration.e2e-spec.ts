@@ -158,7 +158,7 @@ describe('school registration', () => {
       },
       down: async () => undefined,
     };
-    migrator.migrations.push(broken);
+    migrator.ledger.release.migrations.push(broken);
     const subdomain = uniqueSubdomain('broken-');
     const email = `${subdomain}@example.org`;
     try {
@@ -166,7 +166,7 @@ describe('school registration', () => {
       expect(response.statusCode).toBe(500);
       expect(response.json().error.code).toBe('INTERNAL_ERROR');
     } finally {
-      migrator.migrations.pop();
+      migrator.ledger.release.migrations.pop();
     }
     expect(await footprint(subdomain, email, t.urls.databaseTag)).toEqual({
       organizations: 0,

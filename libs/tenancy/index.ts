@@ -1,3 +1,4 @@
+export * from './fleet-ledger.service';
 export * from './school';
 export * from './school-directory.service';
 export * from './school-lifecycle.service';
@@ -9,5 +10,6 @@ export * from './tenancy.errors';
 export * from './tenancy.module';
 export * from './tenant-context';
 export * from './tenant-migrator.service';
+export * from './tenant-release';
 export * from './tenant-transaction.interceptor';
 export * from './tenant-transactions.service';

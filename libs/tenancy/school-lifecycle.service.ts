@@ -1,10 +1,15 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError } from '@schoolyard/common';
-import { OWNER_DATA_SOURCE, type OrganizationStatus } from '@schoolyard/database';
+import {
+  DATABASE_URLS,
+  type DatabaseUrls,
+  OWNER_DATA_SOURCE,
+  type OrganizationStatus,
+} from '@schoolyard/database';
 import { DataSource } from 'typeorm';
 import { type School } from './school';
-import { quoteIdentifier } from './school-naming';
+import { quoteIdentifier, roleNameFor, schemaNameFor } from './school-naming';
 import { SCHOOL_LOCK_NAMESPACE, TenantMigrator } from './tenant-migrator.service';
 
 export interface SchoolListing {
@@ -46,6 +51,7 @@ const unknownSchool = (slug: string) =>
 export class SchoolLifecycle {
   constructor(
     @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
+    @Inject(DATABASE_URLS) private readonly urls: DatabaseUrls,
     private readonly migrator: TenantMigrator,
   ) {}
 
@@ -80,7 +86,7 @@ export class SchoolLifecycle {
     if (school.status !== 'active') {
       const [pending] = await this.migrator.pendingSchools([slug], { includeArchived: true });
       if (pending) {
-        const outcome = await this.migrator.migrateSchool(pending);
+        const outcome = await this.migrator.migrateSchool(pending, { includeArchived: true });
         if (outcome.status === 'failed') {
           throw new AppError(
             HttpStatus.CONFLICT,
@@ -137,6 +143,18 @@ export class SchoolLifecycle {
           HttpStatus.CONFLICT,
           'SCHOOL_NOT_ARCHIVED',
           `"${slug}" is ${school.status}: archive it first (tenants archive ${slug})`,
+        );
+      }
+      // The names come from the registry: check they are the ones this slug makes, so a
+      // damaged row can never point the DROP at another schema or role.
+      if (
+        school.schemaName !== schemaNameFor(slug) ||
+        school.dbRole !== roleNameFor(slug, this.urls.databaseTag)
+      ) {
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          'REGISTRY_MISMATCH',
+          `"${slug}" names schema ${school.schemaName} and role ${school.dbRole}, not the ones its slug makes: not dropping`,
         );
       }
       // Waits for a fleet migration working on this school to finish.

@@ -104,7 +104,7 @@ export class SchoolProvisioning {
       );
       await this.migrator.applyPending(runner);
       const seeded = await seed(runner.manager, school);
-      await this.migrator.record(runner, school.id, 'current', null);
+      await this.migrator.ledger.record(runner, school.id, 'current', null);
       await runner.commitTransaction();
       this.directory.forgetHost(host);
       return { school, host, createdAt: inserted[0].created_at, seeded };

@@ -5,11 +5,14 @@ import { SchoolLifecycle } from './school-lifecycle.service';
 import { SchoolProvisioning } from './school-provisioning.service';
 import { SchoolScopeGuard } from './school-scope.guard';
 import { TenantContext } from './tenant-context';
-import { TENANT_MIGRATIONS, TenantMigrator } from './tenant-migrator.service';
+import { FleetLedger } from './fleet-ledger.service';
+import { TenantMigrator } from './tenant-migrator.service';
+import { TENANT_MIGRATIONS } from './tenant-release';
 import { TenantTransactionInterceptor } from './tenant-transaction.interceptor';
 import { TenantTransactions } from './tenant-transactions.service';
 
 const providers = [
+  FleetLedger,
   SchoolDirectory,
   SchoolLifecycle,
   SchoolProvisioning,

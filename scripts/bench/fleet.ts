@@ -1,5 +1,5 @@
 import { prepareDatabase } from '@schoolyard/database';
-import { TenantMigrator } from '@schoolyard/tenancy';
+import { FleetLedger, TenantMigrator } from '@schoolyard/tenancy';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -91,7 +91,7 @@ async function replayOneSchool(databaseUrl: string, times: number): Promise<numb
   const owner = new DataSource({ type: 'postgres', url: urls.ownerUrl });
   await owner.initialize();
   try {
-    const migrator = new TenantMigrator(owner);
+    const migrator = new TenantMigrator(owner, new FleetLedger(owner));
     const samples: number[] = [];
     for (let i = 0; i < times; i++) {
       const runner = owner.createQueryRunner();

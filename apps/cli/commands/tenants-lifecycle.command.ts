@@ -59,7 +59,7 @@ export class TenantsCreateCommand extends CommandRunner {
     const made = await this.registration.register(request);
     const result = {
       ...made,
-      owner: { ...made.owner, ...(generated ? { temporaryPassword: password } : {}) },
+      owner: { ...made.owner, ...(generated ? { generatedPassword: password } : {}) },
     };
     if (options.json) return this.output.json(result);
     this.output.line(`created ${made.organization.slug} at ${made.organization.host}`);

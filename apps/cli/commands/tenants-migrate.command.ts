@@ -6,7 +6,7 @@ import {
 } from '@schoolyard/tenancy';
 import { CommandRunner, Option, SubCommand } from 'nest-commander';
 import { CLI_OWNER_POOL_SIZE } from '../cli-limits';
-import { CliOutput } from '../cli-output';
+import { CliOutput, type Progress } from '../cli-output';
 import { parseCount, parseSlugList } from './options';
 
 interface MigrateOptions {
@@ -30,30 +30,40 @@ export class TenantsMigrateCommand extends CommandRunner {
   }
 
   async run(_args: string[], options: MigrateOptions): Promise<void> {
+    if (options.schools) await this.refuseUnknown(options.schools);
     if (options.dryRun) return this.dryRun(options);
     const json = options.json === true;
-    let progress: ReturnType<CliOutput['progress']> = null;
+    const shown: { bar: Progress | null } = { bar: null };
     const started = Date.now();
     const summary = await this.migrator.migrateFleet({
       concurrency: options.concurrency ?? DEFAULT_MIGRATION_CONCURRENCY,
       slugs: options.schools,
       onPlan: (total) => {
-        if (!json) progress = this.output.progress(total, 'migrating');
+        if (!json) shown.bar = this.output.progress(total, 'migrating');
       },
       onSchool: (outcome, done, total) => {
         if (json) return;
-        if (progress) return progress.tick(outcome.slug);
-        this.output.line(
-          `[${done}/${total}] ${outcome.slug}: ${outcome.status}` +
-            (outcome.status === 'failed' ? ` (${outcome.error})` : ''),
-        );
+        if (shown.bar) return shown.bar.tick(outcome.slug);
+        const why =
+          outcome.status === 'failed'
+            ? ` (${outcome.error})`
+            : outcome.status === 'skipped'
+              ? ` (${outcome.reason})`
+              : '';
+        this.output.line(`[${done}/${total}] ${outcome.slug}: ${outcome.status}${why}`);
       },
     });
-    (progress as ReturnType<CliOutput['progress']>)?.stop();
+    shown.bar?.stop();
     const seconds = (Date.now() - started) / 1000;
     if (json) this.output.json({ ...summary, seconds });
     else this.printSummary(summary, seconds);
     if (summary.failed.length > 0) this.output.fail(1);
+  }
+
+  /** A mistyped slug must not pass for "nothing to do". */
+  private async refuseUnknown(slugs: string[]): Promise<void> {
+    const unknown = await this.migrator.ledger.unknownSlugs(slugs);
+    if (unknown.length) throw new Error(`no school has the slug ${unknown.join(', ')}`);
   }
 
   private printSummary(summary: FleetSummary, seconds: number): void {
@@ -62,20 +72,20 @@ export class TenantsMigrateCommand extends CommandRunner {
     }
     this.output.line(
       `latest ${summary.latest}: ${summary.migrated.length} migrated, ` +
-        `${summary.current.length} already current, ${summary.failed.length} failed ` +
+        `${summary.current.length} already current, ${summary.skipped.length} skipped, ` +
+        `${summary.failed.length} failed ` +
         `(${seconds.toFixed(1)} s)`,
     );
   }
 
   private async dryRun(options: MigrateOptions): Promise<void> {
-    const planned = await this.migrator.plan(options.schools);
+    const planned = await this.migrator.ledger.plan(options.schools);
     if (options.json) {
       this.output.json({ latest: this.migrator.latest, dryRun: true, schools: planned });
       return;
     }
     for (const school of planned) {
-      const work = [...school.pending];
-      if (school.catalogBehind) work.push('permission catalog');
+      const work = school.pending.length ? school.pending : ['permission catalog'];
       const previous = school.state === 'failed' ? ` (failed before: ${school.lastError})` : '';
       this.output.line(`${school.slug}: would apply ${work.join(', ')}${previous}`);
     }
@@ -122,7 +132,7 @@ export class TenantsStatusCommand extends CommandRunner {
   }
 
   async run(_args: string[], options: { schools?: string[]; json?: boolean }): Promise<void> {
-    const status = await this.migrator.status(options.schools);
+    const status = await this.migrator.ledger.status(options.schools);
     const { summary } = status;
     if (options.json) {
       this.output.json(status);
@@ -133,9 +143,9 @@ export class TenantsStatusCommand extends CommandRunner {
             ? 'ahead of this build'
             : school.behind > 0
               ? `${school.behind} behind`
-              : school.catalogCurrent
+              : school.atThisRelease
                 ? 'current'
-                : 'permission catalog behind';
+                : 'not at this release';
         this.output.line(
           `${school.slug} [${school.status}] ${school.lastMigration ?? '(none)'}: ` +
             `${school.state === 'failed' ? `FAILED (${school.lastError}), ` : ''}${where}`,

@@ -42,7 +42,6 @@ export async function addStudents(
   manager: EntityManager,
   faker: Faker,
   count: number,
-  already: number,
   mail: MakeEmail,
 ): Promise<Ids> {
   if (count <= 0) return [];
@@ -50,12 +49,16 @@ export async function addStudents(
   const born = () =>
     faker.date.birthdate({ mode: 'age', min: 6, max: 16 }).toISOString().slice(0, 10);
   const profiles = await insertProfiles(manager, 'student', people, born);
-  const numbers = profiles.map((_, i) => `SEED-${String(already + i + 1).padStart(5, '0')}`);
+  // Numbered after the highest seeded number, not the count: a deleted student frees no number.
+  const [{ highest }]: Array<{ highest: number }> = await manager.query(
+    `SELECT coalesce(max(substring(admission_number FROM '^SEED-([0-9]+)$')::int), 0) AS highest
+       FROM students`,
+  );
+  const numbers = profiles.map((_, i) => `SEED-${String(highest + i + 1).padStart(5, '0')}`);
   await manager.query(
     `INSERT INTO students (profile_id, admission_number, admission_date)
      SELECT p, n, current_date - (random() * 1500)::int
-       FROM unnest($1::uuid[], $2::text[]) AS s (p, n)
-     ON CONFLICT DO NOTHING`,
+       FROM unnest($1::uuid[], $2::text[]) AS s (p, n)`,
     [profiles, numbers],
   );
   return profiles;
@@ -127,7 +130,7 @@ export async function linkFamilies(
  */
 export async function giveAccounts(
   manager: EntityManager,
-  slug: string,
+  domain: string,
   passwordHash: string,
 ): Promise<number> {
   const people: Array<{
@@ -141,7 +144,7 @@ export async function giveAccounts(
     `SELECT id, kind, first_name, middle_name, last_name, email FROM profiles
         WHERE user_id IS NULL AND kind IN ('student', 'staff', 'guardian') AND email LIKE $1
         ORDER BY id`,
-    [`%@${slug}.seed.example`],
+    [`%@${domain}`],
   );
   if (people.length === 0) return 0;
   const usernames = await allocateLocalUsernames(

@@ -54,28 +54,32 @@ export class TestDataSeeder {
 
   async seed(slug: string, sizes: SeedSizes, password?: string): Promise<SeedReport> {
     const school = await this.schools.bySlug(slug);
+    if (school.status === 'archived') {
+      throw new Error(`"${slug}" is archived: resume it before seeding`);
+    }
     // Hashing is slow on purpose: once, before the transaction, shared by every seeded account.
     const passwordHash = password === undefined ? undefined : await this.passwords.hash(password);
     const year = schoolYearOf(new Date());
     return this.transactions.run(school, async (manager) => {
+      // Two seeds of one school at once would both count, then both add.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('seed:' || current_schema()))`);
       const existing = await this.count(manager);
       // The same school and sizes make the same people; a top-up continues the sequence.
       const faker = new Faker({ locale: [en] });
-      faker.seed(seedOf(`${slug}:${existing.students}:${existing.staff}:${existing.guardians}`));
-      const mail: MakeEmail = (first, last, n) =>
-        `${first}.${last}.${n}@${slug}.seed.example`.toLowerCase().replace(/[^a-z0-9.@-]/g, '');
+      faker.seed(
+        seedOf(`${school.id}:${existing.students}:${existing.staff}:${existing.guardians}`),
+      );
+      // Unique on the platform: accounts are global, and a dropped school's people keep theirs.
+      const domain = seedDomain(slug, school.id);
+      let sequence = existing.students + existing.staff + existing.guardians;
+      const mail: MakeEmail = (first, last) =>
+        `${first}.${last}.${++sequence}@${domain}`.toLowerCase().replace(/[^a-z0-9.@-]/g, '');
 
       const catalogue = await addCatalogue(manager, year, sizes.students);
       const created = { ...catalogue.created } as SeedReport['created'];
       const staff = await addStaff(manager, faker, sizes.staff - existing.staff, mail);
       created.staff = staff.length;
-      const students = await addStudents(
-        manager,
-        faker,
-        sizes.students - existing.students,
-        existing.students,
-        mail,
-      );
+      const students = await addStudents(manager, faker, sizes.students - existing.students, mail);
       created.students = students.length;
       created.enrolments = await enrol(manager, catalogue.sections);
       const guardians = await addGuardians(
@@ -90,7 +94,7 @@ export class TestDataSeeder {
       const contents = await publishContent(manager, faker);
       created.contents = contents.length;
       created.submissions = await handIn(manager, faker, contents);
-      created.accounts = passwordHash ? await giveAccounts(manager, slug, passwordHash) : 0;
+      created.accounts = passwordHash ? await giveAccounts(manager, domain, passwordHash) : 0;
       return { school: slug, academicYear: year, warnings: await overPlan(manager), created };
     });
   }
@@ -128,6 +132,11 @@ async function overPlan(manager: EntityManager): Promise<string[]> {
     ...over('students', plan.students, plan.max_students),
     ...over('staff', plan.staff, plan.max_staff),
   ];
+}
+
+/** Where seeded people's addresses live: the slug to read, the id to stay unique after a drop. */
+function seedDomain(slug: string, schoolId: string): string {
+  return `${slug}-${schoolId.slice(0, 8)}.seed.example`;
 }
 
 function seedOf(text: string): number {

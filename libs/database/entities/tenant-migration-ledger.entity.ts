@@ -7,7 +7,8 @@ export type LedgerState = 'current' | 'pending' | 'migrating' | 'failed';
 export class TenantMigrationLedgerEntry {
   @PrimaryColumn('uuid', { name: 'organization_id' }) organizationId!: string;
   @Column('text', { name: 'last_migration', nullable: true }) lastMigration!: string | null;
-  @Column('text', { name: 'catalog_version', nullable: true }) catalogVersion!: string | null;
+  /** Digest of the tenant release the school is at: migration names and permission catalog. */
+  @Column('text', { name: 'schema_version', nullable: true }) schemaVersion!: string | null;
   @Column('text') state!: LedgerState;
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
   @Column('timestamptz', { name: 'attempted_at', nullable: true }) attemptedAt!: Date | null;

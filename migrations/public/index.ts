@@ -3,6 +3,7 @@ import { AuthSessions1763900000200 } from './1763900000200-AuthSessions';
 import { LedgerCatalogVersion1763900000400 } from './1763900000400-LedgerCatalogVersion';
 import { PortalAccounts1763900000500 } from './1763900000500-PortalAccounts';
 import { Billing1763900000700 } from './1763900000700-Billing';
+import { PlanRateLimits1763900000910 } from './1763900000910-PlanRateLimits';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -11,4 +12,5 @@ export const publicMigrations = [
   LedgerCatalogVersion1763900000400,
   PortalAccounts1763900000500,
   Billing1763900000700,
+  PlanRateLimits1763900000910,
 ];

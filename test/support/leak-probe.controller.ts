@@ -11,7 +11,7 @@ export interface ProbeAnswer {
 /**
  * Test-only endpoint: reports what the connection it ran on believes (search_path, role)
  * and the school's row; `mode=throw` writes then fails mid-transaction, `mode=slow` holds
- * the connection long enough for a client to hang up.
+ * the connection long enough for a client to hang up, `mode=sql` fails in PostgreSQL.
  */
 @SchoolScoped()
 @Public()
@@ -29,6 +29,9 @@ export class LeakProbeController {
     if (mode === 'throw') {
       await this.tenant.manager.query(`UPDATE school_settings SET display_name = 'CORRUPTED'`);
       throw new Error('probe failed mid-transaction');
+    }
+    if (mode === 'sql') {
+      await this.tenant.manager.query('SELECT secret_column FROM no_such_table WHERE 1 = 1');
     }
     if (mode === 'slow') await this.tenant.manager.query('SELECT pg_sleep(0.03)');
     return {

@@ -6,6 +6,8 @@ export interface ProbeAnswer {
   displayName: string;
   searchPath: string;
   role: string;
+  /** The PostgreSQL backend that served it: behind PgBouncer, fewer than the API's connections. */
+  backend: number;
 }
 
 /**
@@ -21,11 +23,16 @@ export class LeakProbeController {
 
   @Get()
   async probe(@Query('mode') mode?: string): Promise<ProbeAnswer> {
-    const rows: Array<{ display_name: string; search_path: string; role: string }> =
-      await this.tenant.manager.query(
-        `SELECT display_name, current_setting('search_path') AS search_path, current_user AS role
+    const rows: Array<{
+      display_name: string;
+      search_path: string;
+      role: string;
+      backend: number;
+    }> = await this.tenant.manager.query(
+      `SELECT display_name, current_setting('search_path') AS search_path, current_user AS role,
+                pg_backend_pid() AS backend
            FROM school_settings`,
-      );
+    );
     if (mode === 'throw') {
       await this.tenant.manager.query(`UPDATE school_settings SET display_name = 'CORRUPTED'`);
       throw new Error('probe failed mid-transaction');
@@ -38,6 +45,7 @@ export class LeakProbeController {
       displayName: rows[0].display_name,
       searchPath: rows[0].search_path,
       role: rows[0].role,
+      backend: rows[0].backend,
     };
   }
 }

@@ -147,8 +147,11 @@ export async function signIn(
 }
 
 /** A direct connection as the owner account, for looking at the catalog behind the API's back. */
-export async function withOwnerClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: testDatabaseUrl() });
+export async function withOwnerClient<T>(
+  work: (client: Client) => Promise<T>,
+  databaseUrl = testDatabaseUrl(),
+): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     return await work(client);

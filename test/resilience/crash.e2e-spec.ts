@@ -2,7 +2,6 @@ import { roleNameFor, schemaNameFor } from '@schoolyard/tenancy';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { releaseName } from '../../scripts/fleet/release-migration';
 import { buildCli, builtEnv, exited, runCommand, spawnCommand } from '../support/cli';
@@ -15,6 +14,7 @@ import {
   uniqueSubdomain,
   withOwnerClient,
 } from '../support/test-app';
+import { freePort } from '../support/ports';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -62,14 +62,6 @@ async function gone(pids: number[]): Promise<true | undefined> {
     db.query(`SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1)`, [pids]),
   );
   return rows.rowCount === 0 ? true : undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 /** The built API, as production runs it (`node dist/apps/api/main.js`), in a child process. */

@@ -16,6 +16,7 @@ import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
 import { OrganizationsModule } from '@schoolyard/organizations';
 import { PeopleModule } from '@schoolyard/people';
+import { RateLimitGuard, RateLimitsModule } from '@schoolyard/rate-limits';
 import { PermissionsGuard, RbacModule } from '@schoolyard/rbac';
 import { SchoolScopeGuard, TenancyModule, TenantTransactionInterceptor } from '@schoolyard/tenancy';
 import { type IncomingMessage } from 'node:http';
@@ -86,12 +87,15 @@ export class AppModule {
         BillingModule,
         AcademicsModule,
         CourseworkModule,
+        RateLimitsModule,
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [
-        // Guards run in this order, before interceptors: the school is known, then the caller,
-        // then what the caller may do here; then the school's transaction opens.
+        // Guards run in this order, before interceptors: the school is known, then whether it
+        // (and this client) may send another request, then the caller, then what the caller
+        // may do here; then the school's transaction opens.
         { provide: APP_GUARD, useExisting: SchoolScopeGuard },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
         { provide: APP_INTERCEPTOR, useExisting: TenantTransactionInterceptor },

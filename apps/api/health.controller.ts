@@ -1,7 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AppError } from '@schoolyard/common';
 import { DataSource } from 'typeorm';
 
 @ApiTags('Health')
@@ -16,16 +17,29 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Whether the API can reach its database (503 when it cannot)' })
-  check() {
-    // The request pool's own login: if requests cannot reach the database, neither can this.
-    return this.health.check([
-      () =>
-        this.indicators
-          .check('database')
-          .attempt(async () => {
-            await this.requests.query('SELECT 1');
-          })
-          .withTimeout(1500),
-    ]);
+  async check() {
+    try {
+      // The request pool's own login: if requests cannot reach the database, neither can this.
+      return await this.health.check([
+        () =>
+          this.indicators
+            .check('database')
+            .attempt(async () => {
+              await this.requests.query('SELECT 1');
+            })
+            .withTimeout(1500),
+      ]);
+    } catch (error) {
+      // The same answer requests give while the database is away, so one alert rule fits both.
+      if (error instanceof ServiceUnavailableException) {
+        throw new AppError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'DATABASE_UNAVAILABLE',
+          'The database is unavailable; try again shortly',
+          { database: 'down' },
+        );
+      }
+      throw error;
+    }
   }
 }

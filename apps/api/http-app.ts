@@ -8,6 +8,7 @@ import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { corsOptions, registerSecurityHeaders } from './http-security';
 
 /** Request bodies above this are refused with 413 before any work is done. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -29,6 +30,8 @@ export async function createHttpApp(
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
+  registerSecurityHeaders(app.getHttpAdapter().getInstance(), config);
+  app.enableCors(corsOptions(config));
   await app.register(fastifyCookie);
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(

@@ -68,7 +68,17 @@ export interface AppConfig {
   baseDomain: string;
   /** Passed to Fastify: only then is `X-Forwarded-Host` believed. */
   trustProxy: boolean | string[];
-  pool: { size: number; maxUses: number; maxLifetimeSeconds: number; statementTimeoutMs: number };
+  pool: {
+    size: number;
+    maxUses: number;
+    maxLifetimeSeconds: number;
+    statementTimeoutMs: number;
+    /**
+     * Longest wait for a database connection (a free pooled one or a new one). While the
+     * database is down or unreachable, a request fails with 503 after at most this long.
+     */
+    connectTimeoutMs: number;
+  };
   schoolCacheTtlSeconds: number;
   /** How long a person's roles in a school are remembered; 0 looks them up on every request. */
   accessCacheTtlSeconds: number;
@@ -82,6 +92,21 @@ export interface AppConfig {
    */
   credentialsKey: Buffer | undefined;
   billing: BillingSettings;
+  rateLimits: RateLimitSettings;
+  /** Browser origins allowed to call the API besides the platform's own hosts (see cors.ts). */
+  corsOrigins: string[];
+}
+
+/**
+ * Requests per minute. A school's own limits come from its plan (public.plans); these apply
+ * where no plan is known: platform routes, and a school whose plan could not be read.
+ */
+export interface RateLimitSettings {
+  enabled: boolean;
+  /** Per client address on the platform host (registration, sign-in there). */
+  platformClientPerMinute: number;
+  fallbackSchoolPerMinute: number;
+  fallbackClientPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -293,6 +318,28 @@ function billing(env: Env, environment: AppConfig['environment']): BillingSettin
   };
 }
 
+function corsOrigins(env: Env): string[] {
+  const raw = text(env, 'CORS_ORIGINS');
+  if (raw === undefined) return [];
+  return raw.split(',').map((part) => {
+    const origin = part.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    // An origin is scheme, host and port only: no path, no trailing slash, no wildcard.
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `must be a comma-separated list of origins such as https://app.example.com, got "${origin}"`,
+      );
+    }
+    return origin;
+  });
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const environment = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
   return {
@@ -308,6 +355,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxUses: integer(env, 'DB_POOL_MAX_USES', 2000, 1, 100_000_000),
       maxLifetimeSeconds: integer(env, 'DB_POOL_MAX_LIFETIME_SECONDS', 600, 1, 86_400),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
+      connectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),
     },
     schoolCacheTtlSeconds: integer(env, 'SCHOOL_CACHE_TTL_SECONDS', 60, 0, 86_400),
     accessCacheTtlSeconds: integer(env, 'ACCESS_CACHE_TTL_SECONDS', 60, 0, 86_400),
@@ -334,5 +382,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: auth(env, environment),
     credentialsKey: credentialsKey(env, environment),
     billing: billing(env, environment),
+    rateLimits: {
+      enabled: booleanFlag(env, 'RATE_LIMITS', true),
+      platformClientPerMinute: integer(env, 'RATE_LIMIT_PLATFORM_PER_MINUTE', 120, 1, 1_000_000),
+      fallbackSchoolPerMinute: integer(env, 'RATE_LIMIT_SCHOOL_PER_MINUTE', 600, 1, 1_000_000),
+      fallbackClientPerMinute: integer(env, 'RATE_LIMIT_CLIENT_PER_MINUTE', 300, 1, 1_000_000),
+    },
+    corsOrigins: corsOrigins(env),
   };
 }

@@ -53,7 +53,7 @@ export class DatabaseModule {
         maxUses: config.pool.maxUses,
         maxLifetimeSeconds: config.pool.maxLifetimeSeconds,
         idleTimeoutMillis: 30_000,
-        connectionTimeoutMillis: 5_000,
+        connectionTimeoutMillis: config.pool.connectTimeoutMs,
       },
     } as DataSourceOptions;
     const owner = {
@@ -62,7 +62,7 @@ export class DatabaseModule {
       extra: {
         max: options.ownerPoolSize ?? 4,
         maxLifetimeSeconds: config.pool.maxLifetimeSeconds,
-        connectionTimeoutMillis: 5_000,
+        connectionTimeoutMillis: config.pool.connectTimeoutMs,
       },
     } as DataSourceOptions;
     return {

@@ -29,7 +29,8 @@ export function isForeignKeyViolation(error: unknown): boolean {
 
 /**
  * The database is down or restarting: connection refused or reset, the server shutting down
- * (class 57P), or a connection lost mid-query (class 08). Answered 503, not 500.
+ * (class 57P), a connection lost mid-query (class 08), or the database closed to new
+ * connections for maintenance (ALTER DATABASE ... ALLOW_CONNECTIONS false). Answered 503, not 500.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const pg = pgErrorOf(error);
@@ -37,7 +38,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (code.startsWith('08') || code.startsWith('57P') || code === '53300') return true;
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|is not currently accepting connections/i.test(
     message,
   );
 }

@@ -76,13 +76,37 @@ export class TenantTransactions {
     let client: PoolClient;
     try {
       client = (await runner.connect()) as PoolClient;
-      await client.query(openTenantTransactionSql(school, this.statementTimeoutMs));
     } catch (error) {
       await release(runner, error);
       throw error;
     }
+    // When the server drops the connection mid-request (a restart, pg_terminate_backend),
+    // TypeORM releases the runner at once and the handler's next query fails with "already
+    // released": remember the real cause, so the caller hears "database unavailable" (503).
+    let lost: unknown;
+    const onLost = (error: unknown) => (lost ??= error);
+    client.on('error', onLost);
+    try {
+      try {
+        await client.query(openTenantTransactionSql(school, this.statementTimeoutMs));
+      } catch (error) {
+        await release(runner, error);
+        throw error;
+      }
+      this.cls.set(SCHOOL_KEY, school);
+      return await this.runAndCommit(runner, client, work, () => lost);
+    } finally {
+      client.off('error', onLost);
+    }
+  }
+
+  private async runAndCommit<T>(
+    runner: QueryRunner,
+    client: PoolClient,
+    work: (manager: EntityManager) => Promise<T>,
+    lostConnection: () => unknown,
+  ): Promise<T> {
     adoptOpenTransaction(runner);
-    this.cls.set(SCHOOL_KEY, school);
     this.cls.set(MANAGER_KEY, runner.manager);
     const afterCommit: Array<() => void> = [];
     this.cls.set(AFTER_COMMIT_KEY, afterCommit);
@@ -96,7 +120,7 @@ export class TenantTransactions {
         () => release(runner),
         (rollbackError: unknown) => release(runner, rollbackError),
       );
-      throw error;
+      throw lostConnection() ?? error;
     }
     this.cls.set(MANAGER_KEY, undefined);
     this.cls.set(AFTER_COMMIT_KEY, undefined);
@@ -104,7 +128,7 @@ export class TenantTransactions {
       await client.query('COMMIT');
     } catch (error) {
       await release(runner, error);
-      throw error;
+      throw lostConnection() ?? error;
     }
     await release(runner);
     for (const callback of afterCommit) callback();

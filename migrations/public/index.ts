@@ -4,6 +4,7 @@ import { LedgerCatalogVersion1763900000400 } from './1763900000400-LedgerCatalog
 import { PortalAccounts1763900000500 } from './1763900000500-PortalAccounts';
 import { Billing1763900000700 } from './1763900000700-Billing';
 import { LedgerSchemaVersion1763900000800 } from './1763900000800-LedgerSchemaVersion';
+import { PlanRateLimits1763900000910 } from './1763900000910-PlanRateLimits';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -13,4 +14,5 @@ export const publicMigrations = [
   PortalAccounts1763900000500,
   Billing1763900000700,
   LedgerSchemaVersion1763900000800,
+  PlanRateLimits1763900000910,
 ];

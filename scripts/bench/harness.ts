@@ -24,6 +24,10 @@ export async function startBenchServer(
       NODE_ENV: 'production',
       JWT_SECRET: randomBytes(32).toString('base64url'),
       CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+      // Production mode refuses eSewa's public test secret unless told; benchmarks make no payment.
+      ESEWA_ALLOW_TEST_SECRET: 'true',
+      // Throughput benchmarks send far more than any plan allows; noisy-neighbour turns them on.
+      RATE_LIMITS: 'false',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -3,10 +3,17 @@ import { comparisonTable, table } from './abba';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { measureFleet } from './fleet';
 import { measureLogins } from './logins';
+import { measureNoisyNeighbour } from './noisy-neighbour';
 import { measurePermissionChecks, PERMISSION_ARMS } from './permissions';
 import { measureTenantOverhead, OVERHEAD_ARMS } from './tenant-overhead';
 
-const BENCHMARKS = ['tenant-overhead', 'permissions', 'logins', 'fleet'] as const;
+const BENCHMARKS = [
+  'tenant-overhead',
+  'permissions',
+  'logins',
+  'fleet',
+  'noisy-neighbour',
+] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function flag(name: string, fallback: number): number {
@@ -25,7 +32,7 @@ function chosen(): Benchmark[] {
   return named.length ? (named as Benchmark[]) : [...BENCHMARKS];
 }
 
-/** `npm run bench [tenant-overhead] [permissions] [logins] [fleet]`: each on a throw-away database. */
+/** `npm run bench [tenant-overhead] [permissions] [logins] [fleet] [noisy-neighbour]`: each on a throw-away database. */
 async function main(): Promise<void> {
   const rounds = flag('rounds', 5);
   const durationSeconds = flag('duration', 5);
@@ -117,6 +124,33 @@ async function main(): Promise<void> {
                 row.timesReplay,
               ]),
             ]),
+        );
+        results[benchmark] = { options, ...result };
+      } else if (benchmark === 'noisy-neighbour') {
+        const options = {
+          rounds,
+          durationSeconds,
+          floodConnections: flag('flood-connections', 32),
+        };
+        process.stdout.write(
+          `\nNoisy neighbour (school A floods with ${options.floodConnections} connections; school B reads with 4; ${rounds} rounds of ${durationSeconds} s)\n`,
+        );
+        const result = await measureNoisyNeighbour({ ...options, databaseUrl: database.url });
+        process.stdout.write(
+          table([
+            [
+              'B p99 quiet ms',
+              'B p99 during flood ms',
+              'ratio (promise: <= 1.5)',
+              'flood refused 429',
+            ],
+            [
+              result.medianQuietP99Ms,
+              result.medianDuringFloodP99Ms,
+              result.medianP99Ratio,
+              result.medianFloodRefusedShare,
+            ],
+          ]),
         );
         results[benchmark] = { options, ...result };
       } else {

@@ -21,22 +21,36 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
+export interface TestAppOptions {
+  /** Another database than the run's (a suite that must not disturb the others). */
+  databaseUrl?: string;
+  /** Where the request pool connects, given the prepared URLs (a suite putting PgBouncer in between). */
+  requestsUrl?: (urls: DatabaseUrls) => string;
+}
+
 /** The real application on the run's database; `env` overrides configuration like the environment would. */
 export async function createTestApp(
   env: Record<string, string> = {},
   controllers: Type[] = [],
   logStream?: DestinationStream,
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? testDatabaseUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     // Instances of one deployment share the secret; passport's strategy registry is
     // process-wide too, so every app a test file builds must agree on it.
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    // Suites register dozens of schools from one address; test/rate-limits covers the limit.
+    RATE_LIMIT_PLATFORM_PER_MINUTE: '1000000',
     ...env,
-    DATABASE_URL: testDatabaseUrl(),
+    DATABASE_URL: databaseUrl,
   });
-  const { urls } = await prepareDatabase(testDatabaseUrl(), config.apiDatabaseUrl);
+  const prepared = await prepareDatabase(databaseUrl, config.apiDatabaseUrl);
+  const urls = options.requestsUrl
+    ? { ...prepared.urls, requestsUrl: options.requestsUrl(prepared.urls) }
+    : prepared.urls;
   const app = await createHttpApp(config, urls, { controllers, logStream });
   return { app, config, urls, close: () => app.close() };
 }
@@ -133,8 +147,11 @@ export async function signIn(
 }
 
 /** A direct connection as the owner account, for looking at the catalog behind the API's back. */
-export async function withOwnerClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: testDatabaseUrl() });
+export async function withOwnerClient<T>(
+  work: (client: Client) => Promise<T>,
+  databaseUrl = testDatabaseUrl(),
+): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     return await work(client);

@@ -1,0 +1,4 @@
+export * from './rate-limit.guard';
+export * from './rate-limits.module';
+export * from './school-rate-limits.service';
+export * from './token-buckets';

@@ -1,0 +1,75 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppError } from '@schoolyard/common';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { ROUTE_SCOPE, type RouteScope, TenantContext } from '@schoolyard/tenancy';
+import { type FastifyRequest } from 'fastify';
+import { SchoolRateLimits } from './school-rate-limits.service';
+import { TokenBuckets } from './token-buckets';
+
+export type RateLimitScope = 'school' | 'client' | 'platform';
+
+export const rateLimited = (scope: RateLimitScope, retryAfterSeconds: number) =>
+  new AppError(
+    HttpStatus.TOO_MANY_REQUESTS,
+    'RATE_LIMITED',
+    scope === 'school'
+      ? 'This school is sending too many requests: try again shortly'
+      : 'Too many requests from this client: try again shortly',
+    { scope, retryAfterSeconds },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+
+/**
+ * Runs right after the school is known and before anything costly (authentication, argon2,
+ * the school's transaction), so a flood is refused from memory and cannot take connections
+ * or CPU from other schools. A school-host request spends one token of its client within the
+ * school and one of the school; a platform-host request one of its client address. Routes
+ * without a scope (the health check) are not limited.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly buckets = new TokenBuckets();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tenant: TenantContext,
+    private readonly limits: SchoolRateLimits,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.config.rateLimits.enabled) return true;
+    const scope = this.reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!scope) return true;
+    // Fastify's `ip` believes X-Forwarded-For only from the proxies TRUST_PROXY names.
+    const client = context.switchToHttp().getRequest<FastifyRequest>().ip;
+    if (!this.tenant.hasSchool) {
+      const perMinute = this.config.rateLimits.platformClientPerMinute;
+      const taken = this.buckets.take(`platform:${client}`, perMinute);
+      if (!taken.allowed) throw rateLimited('platform', taken.retryAfterSeconds);
+      return true;
+    }
+    const schoolId = this.tenant.school.id;
+    const limits = await this.limits.forSchool(schoolId);
+    // The client first: a flooding client is refused without spending its school's allowance.
+    const clientKey = `client:${schoolId}:${client}`;
+    const byClient = this.buckets.take(clientKey, limits.clientPerMinute);
+    if (!byClient.allowed) throw rateLimited('client', byClient.retryAfterSeconds);
+    const bySchool = this.buckets.take(`school:${schoolId}`, limits.schoolPerMinute);
+    if (!bySchool.allowed) {
+      this.buckets.giveBack(clientKey, limits.clientPerMinute);
+      throw rateLimited('school', bySchool.retryAfterSeconds);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createTestApp,
+  registerSchool,
+  type RegisteredSchool,
+  type TestApp,
+  withOwnerClient,
+} from './support/test-app';
+
+/** A plan of this run only, with small limits, so a flood is a few dozen requests. */
+async function tinyPlan(perMinute: number, clientPerMinute: number): Promise<string> {
+  const code = `tiny-${randomBytes(4).toString('hex')}`;
+  await withOwnerClient((db) =>
+    db.query(
+      `INSERT INTO public.plans (code, name, price_minor, purchasable, requests_per_minute,
+                                 client_requests_per_minute)
+       VALUES ($1, 'Tiny test plan', 0, false, $2, $3)`,
+      [code, perMinute, clientPerMinute],
+    ),
+  );
+  return code;
+}
+
+async function putOnPlan(school: RegisteredSchool, plan: string): Promise<void> {
+  await withOwnerClient((db) =>
+    db.query(`UPDATE public.subscriptions SET plan_code = $1 WHERE organization_id = $2`, [
+      plan,
+      school.id,
+    ]),
+  );
+}
+
+describe('rate limits per school and per client', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_PLATFORM_PER_MINUTE: '12' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const schoolPage = (school: RegisteredSchool, client: string) =>
+    t.app.inject({ url: '/api/school', headers: { host: school.host }, remoteAddress: client });
+
+  it("refuses a flooding school with 429 and Retry-After while another school's requests all pass", async () => {
+    // Registration is from other addresses than the platform flood below.
+    const noisy = await registerSchool(t.app);
+    const quiet = await registerSchool(t.app);
+    // Before either school's first request: limits are read once and then remembered.
+    await putOnPlan(noisy, await tinyPlan(30, 20));
+
+    const noisyAnswers: number[] = [];
+    const quietAnswers: number[] = [];
+    let refusal: Awaited<ReturnType<typeof schoolPage>> | undefined;
+    for (let i = 0; i < 60; i++) {
+      const [a, b] = await Promise.all([
+        schoolPage(noisy, '10.0.0.1'),
+        schoolPage(quiet, '10.0.0.1'),
+      ]);
+      noisyAnswers.push(a.statusCode);
+      quietAnswers.push(b.statusCode);
+      if (a.statusCode === 429) refusal ??= a;
+    }
+    // The client's own allowance (20) runs out first; the quiet school is untouched.
+    expect(noisyAnswers.filter((status) => status === 200)).toHaveLength(20);
+    expect(noisyAnswers.filter((status) => status === 429)).toHaveLength(40);
+    expect(quietAnswers.every((status) => status === 200)).toBe(true);
+
+    expect(Number(refusal!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refusal!.json()).toEqual({
+      error: {
+        code: 'RATE_LIMITED',
+        message: expect.any(String),
+        details: { scope: 'client', retryAfterSeconds: Number(refusal!.headers['retry-after']) },
+      },
+      requestId: expect.any(String),
+    });
+
+    // Another client of the noisy school still has its own allowance, up to the school's (30).
+    const others: number[] = [];
+    for (let i = 0; i < 15; i++) others.push((await schoolPage(noisy, '10.0.0.2')).statusCode);
+    expect(others.filter((status) => status === 200)).toHaveLength(10);
+    const last = await schoolPage(noisy, '10.0.0.3');
+    expect(last.statusCode).toBe(429);
+    expect(last.json()).toMatchObject({ error: { details: { scope: 'school' } } });
+  });
+
+  it('limits each client address on the platform host', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const response = await t.app.inject({
+        url: `/api/organizations/check-domain?subdomain=free${i}`,
+        headers: { host: 'localhost' },
+        remoteAddress: '10.9.9.9',
+      });
+      answers.push(response.statusCode);
+    }
+    expect(answers.slice(0, 12).every((status) => status === 200)).toBe(true);
+    expect(answers.slice(12)).toEqual([429, 429, 429]);
+    const elsewhere = await t.app.inject({
+      url: '/api/organizations/check-domain?subdomain=free0',
+      headers: { host: 'localhost' },
+      remoteAddress: '10.9.9.10',
+    });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+
+  it('never limits the health check', async () => {
+    for (let i = 0; i < 20; i++) {
+      const response = await t.app.inject({
+        url: '/health',
+        headers: { host: 'localhost' },
+        remoteAddress: '10.9.9.9',
+      });
+      expect(response.statusCode).toBe(200);
+    }
+  });
+});

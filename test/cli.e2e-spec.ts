@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import {
   type FleetStatus,
   type FleetSummary,
@@ -55,6 +56,10 @@ async function schoolMigrations(slug: string): Promise<string[]> {
     return rows.map((row) => row.name);
   });
 }
+
+// Every test runs the built CLI as processes of their own, several per test: on a busy
+// 2-core machine a test takes minutes, not the suite default of one.
+jest.setTimeout(300_000);
 
 describe('maintainer CLI', () => {
   let t: TestApp;

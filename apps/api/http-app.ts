@@ -1,9 +1,10 @@
 import { type IncomingMessage } from 'node:http';
+import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createValidationPipe, requestIdOf } from '@schoolyard/common';
+import { createValidationPipe, type ErrorBody, requestIdOf } from '@schoolyard/common';
 import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
 import { Logger } from 'nestjs-pino';
@@ -23,6 +24,20 @@ export async function createHttpApp(
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
+    // Errors Fastify's router raises before Nest sees the request (an id over 100
+    // characters, a malformed URL) get the shared error shape too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      const body: ErrorBody = {
+        error: {
+          code: status === 414 ? 'URI_TOO_LONG' : 'BAD_URL',
+          message:
+            status === 414 ? 'A part of the address is too long' : 'The address is not valid',
+        },
+        requestId: String(request.id),
+      };
+      void reply.code(status).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, urls, options),

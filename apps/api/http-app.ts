@@ -10,6 +10,7 @@ import { type DatabaseUrls } from '@schoolyard/database';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { corsOptions, registerSecurityHeaders } from './http-security';
+import { FastRefusals } from '@schoolyard/rate-limits';
 
 /** Request bodies above this are refused with 413 before any work is done. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -46,6 +47,7 @@ export async function createHttpApp(
   );
   app.useLogger(app.get(Logger));
   registerSecurityHeaders(app.getHttpAdapter().getInstance(), config);
+  app.get(FastRefusals).attach(app.getHttpAdapter().getInstance());
   app.enableCors(corsOptions(config));
   await app.register(fastifyCookie);
   app.useGlobalPipes(createValidationPipe());

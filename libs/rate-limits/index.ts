@@ -1,3 +1,4 @@
+export * from './fast-refusals';
 export * from './rate-limit.guard';
 export * from './rate-limits.module';
 export * from './school-rate-limits.service';

@@ -10,6 +10,7 @@ import { AppError } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { ROUTE_SCOPE, type RouteScope, TenantContext } from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
+import { FastRefusals } from './fast-refusals';
 import { SchoolRateLimits } from './school-rate-limits.service';
 import { TokenBuckets } from './token-buckets';
 
@@ -41,6 +42,7 @@ export class RateLimitGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tenant: TenantContext,
     private readonly limits: SchoolRateLimits,
+    private readonly fast: FastRefusals,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,11 +54,16 @@ export class RateLimitGuard implements CanActivate {
     ]);
     if (!scope) return true;
     // Fastify's `ip` believes X-Forwarded-For only from the proxies TRUST_PROXY names.
-    const client = context.switchToHttp().getRequest<FastifyRequest>().ip;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const client = request.ip;
+    const host = request.hostname.toLowerCase();
     if (!this.tenant.hasSchool) {
       const perMinute = this.config.rateLimits.platformClientPerMinute;
       const taken = this.buckets.take(`platform:${client}`, perMinute);
-      if (!taken.allowed) throw rateLimited('platform', taken.retryAfterSeconds);
+      if (!taken.allowed) {
+        this.fast.remember(host, client, 'platform', taken.retryAfterSeconds);
+        throw rateLimited('platform', taken.retryAfterSeconds);
+      }
       return true;
     }
     const schoolId = this.tenant.school.id;
@@ -64,10 +71,14 @@ export class RateLimitGuard implements CanActivate {
     // The client first: a flooding client is refused without spending its school's allowance.
     const clientKey = `client:${schoolId}:${client}`;
     const byClient = this.buckets.take(clientKey, limits.clientPerMinute);
-    if (!byClient.allowed) throw rateLimited('client', byClient.retryAfterSeconds);
+    if (!byClient.allowed) {
+      this.fast.remember(host, client, 'client', byClient.retryAfterSeconds);
+      throw rateLimited('client', byClient.retryAfterSeconds);
+    }
     const bySchool = this.buckets.take(`school:${schoolId}`, limits.schoolPerMinute);
     if (!bySchool.allowed) {
       this.buckets.giveBack(clientKey, limits.clientPerMinute);
+      this.fast.remember(host, null, 'school', bySchool.retryAfterSeconds);
       throw rateLimited('school', bySchool.retryAfterSeconds);
     }
     return true;

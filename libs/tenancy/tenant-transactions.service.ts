@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { DeferredOpening } from './deferred-opening';
 import { type School } from './school';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
 import { AFTER_COMMIT_KEY, MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
@@ -62,7 +63,8 @@ export class TenantTransactions {
 
   /**
    * Runs `work` in one transaction on one pooled connection switched into `school`'s schema
-   * and role; commits when it resolves, rolls back when it throws.
+   * and role; commits when it resolves, rolls back when it throws. The transaction begins
+   * with the work's first query, so work that runs none costs no round trip.
    */
   run<T>(school: School, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.cls.run({ ifNested: 'inherit' }, () => this.inTransaction(school, work));
@@ -76,11 +78,15 @@ export class TenantTransactions {
     let client: PoolClient;
     try {
       client = (await runner.connect()) as PoolClient;
-      await client.query(openTenantTransactionSql(school, this.statementTimeoutMs));
     } catch (error) {
       await release(runner, error);
       throw error;
     }
+    // BEGIN and the settings ride with the work's first query (see DeferredOpening).
+    const opening = new DeferredOpening(
+      client,
+      openTenantTransactionSql(school, this.statementTimeoutMs),
+    );
     adoptOpenTransaction(runner);
     this.cls.set(SCHOOL_KEY, school);
     this.cls.set(MANAGER_KEY, runner.manager);
@@ -89,22 +95,36 @@ export class TenantTransactions {
     let result: T;
     try {
       result = await work(runner.manager);
+      await opening.confirm();
     } catch (error) {
       this.cls.set(MANAGER_KEY, undefined);
       this.cls.set(AFTER_COMMIT_KEY, undefined);
+      opening.restore();
+      if (!opening.sent) {
+        await release(runner);
+        throw error;
+      }
+      // A failed opening explains whatever the work saw after it.
+      const cause = await opening.confirm().then(
+        () => error,
+        (openingError: unknown) => openingError,
+      );
       await client.query('ROLLBACK').then(
         () => release(runner),
         (rollbackError: unknown) => release(runner, rollbackError),
       );
-      throw error;
+      throw cause;
     }
     this.cls.set(MANAGER_KEY, undefined);
     this.cls.set(AFTER_COMMIT_KEY, undefined);
-    try {
-      await client.query('COMMIT');
-    } catch (error) {
-      await release(runner, error);
-      throw error;
+    opening.restore();
+    if (opening.sent) {
+      try {
+        await client.query('COMMIT');
+      } catch (error) {
+        await release(runner, error);
+        throw error;
+      }
     }
     await release(runner);
     for (const callback of afterCommit) callback();

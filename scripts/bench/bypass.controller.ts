@@ -1,56 +1,111 @@
-import { Controller, Get, Inject, Req } from '@nestjs/common';
-import { Public } from '@schoolyard/identity';
 import {
-  normalizeHost,
+  type CallHandler,
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  type OnModuleInit,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Public } from '@schoolyard/identity';
+import { SchoolSettingsService } from '@schoolyard/organizations';
+import { RequirePermissions } from '@schoolyard/rbac';
+import {
+  MANAGER_KEY,
+  ManualTenantTransaction,
   quoteIdentifier,
-  SchoolDirectory,
-  schoolNotFound,
   SchoolScoped,
   TenantContext,
 } from '@schoolyard/tenancy';
-import { type FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
+import { ClsService } from 'nestjs-cls';
+import { type Observable } from 'rxjs';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { StudentListQuery } from '../../libs/people/dto/students.dto';
+import { StudentsService } from '../../libs/people/students.service';
 
-/** A pool with no tenancy at all: the owner account, schema-qualified names, no transaction. */
-export const BARE_DATA_SOURCE = Symbol('BARE_DATA_SOURCE');
+/** Where the bypass connects: the owner account, and the pool size of the request pool. */
+export const BYPASS_SETTINGS = Symbol('BYPASS_SETTINGS');
+export interface BypassSettings {
+  url: string;
+  poolSize: number;
+  entities: DataSourceOptions['entities'];
+}
 
-const COLUMNS = `display_name AS "displayName", timezone, locale, primary_color AS "primaryColor",
-  secondary_color AS "secondaryColor", updated_at AS "updatedAt"`;
+/**
+ * Tenancy bypassed: no transaction, no role switch, no per-request settings. The school's
+ * schema is named once per connection, at connect time, so the handler's unqualified names
+ * resolve without a statement of their own. Only the benchmark's server mounts this: the API
+ * module never imports anything under scripts/.
+ */
+@Injectable()
+export class BypassTenancy implements NestInterceptor {
+  private readonly pools = new Map<string, Promise<DataSource>>();
 
-/** The school-settings read through the full tenant path (guard, transaction, role switch). */
-@SchoolScoped()
-@Public()
-@Controller('bench/tenant')
-export class TenantReadController {
-  constructor(private readonly tenant: TenantContext) {}
+  constructor(
+    @Inject(BYPASS_SETTINGS) private readonly settings: BypassSettings,
+    private readonly tenant: TenantContext,
+    private readonly cls: ClsService,
+  ) {}
 
-  @Get('school')
-  async read(): Promise<unknown> {
-    const rows: unknown[] = await this.tenant.manager.query(
-      `SELECT ${COLUMNS} FROM school_settings WHERE id = 1`,
-    );
-    return rows[0];
+  async intercept(_context: unknown, next: CallHandler): Promise<Observable<unknown>> {
+    const pool = await this.poolFor(this.tenant.school.schemaName);
+    this.cls.set(MANAGER_KEY, pool.manager);
+    return next.handle();
+  }
+
+  async close(): Promise<void> {
+    for (const pool of this.pools.values()) await (await pool).destroy();
+  }
+
+  private poolFor(schemaName: string): Promise<DataSource> {
+    let pool = this.pools.get(schemaName);
+    if (!pool) {
+      pool = new DataSource({
+        type: 'postgres',
+        url: this.settings.url,
+        entities: this.settings.entities,
+        extra: {
+          max: this.settings.poolSize,
+          options: `-c search_path=${quoteIdentifier(schemaName)}`,
+        },
+      }).initialize();
+      this.pools.set(schemaName, pool);
+    }
+    return pool;
   }
 }
 
 /**
- * The same read with tenancy bypassed: same host lookup, one schema-qualified statement in
- * autocommit. Only the benchmark mounts it; the API's own module never does.
+ * The same services as GET /api/school and GET /api/students, behind the same guards (school
+ * from the host, sign-in, permission), with tenancy bypassed by BypassTenancy.
  */
-@Controller('bench/bare')
-export class BareReadController {
-  constructor(
-    @Inject(BARE_DATA_SOURCE) private readonly bare: DataSource,
-    private readonly directory: SchoolDirectory,
-  ) {}
+@SchoolScoped()
+@ManualTenantTransaction()
+@UseInterceptors(BypassTenancy)
+@Controller('bench/bypass')
+export class BypassController implements OnModuleInit {
+  private settings!: SchoolSettingsService;
+  private students!: StudentsService;
+
+  constructor(private readonly modules: ModuleRef) {}
+
+  onModuleInit(): void {
+    this.settings = this.modules.get(SchoolSettingsService, { strict: false });
+    this.students = this.modules.get(StudentsService, { strict: false });
+  }
 
   @Get('school')
-  async read(@Req() request: FastifyRequest): Promise<unknown> {
-    const school = await this.directory.findByHost(normalizeHost(request.hostname));
-    if (!school) throw schoolNotFound();
-    const rows: unknown[] = await this.bare.query(
-      `SELECT ${COLUMNS} FROM ${quoteIdentifier(school.schemaName)}.school_settings WHERE id = 1`,
-    );
-    return rows[0];
+  @Public()
+  school(): Promise<unknown> {
+    return this.settings.get();
+  }
+
+  @Get('students')
+  @RequirePermissions('students.view')
+  list(@Query() query: StudentListQuery): Promise<unknown> {
+    return this.students.list(query);
   }
 }

@@ -5,16 +5,15 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { type Comparison, compareAbba } from './abba';
-import { type LoadFigures, load, registerBenchSchools, startBenchServer } from './harness';
+import {
+  type LoadFigures,
+  load,
+  registerBenchSchools,
+  type RunOptions,
+  startBenchServer,
+} from './harness';
 
 const run = promisify(execFile);
-
-export interface CeilingOptions {
-  databaseUrl: string;
-  rounds: number;
-  durationSeconds: number;
-  connections: number;
-}
 
 export const CEILING_ARMS = ['http', 'pgbench'] as const;
 type Arm = (typeof CEILING_ARMS)[number];
@@ -49,7 +48,7 @@ async function pgbench(binary: string, url: string, args: string[]): Promise<str
  * server, with as many clients as the API's pool has connections; ABBA rounds. Null when no
  * pgbench is installed.
  */
-export async function measureCeiling(options: CeilingOptions): Promise<CeilingResult | null> {
+export async function measureCeiling(options: RunOptions): Promise<CeilingResult | null> {
   const binary = pgbenchBinary();
   if (!binary) return null;
   const scratch = `${databaseNameOf(options.databaseUrl)}_pgbench`;

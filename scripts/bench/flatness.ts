@@ -3,14 +3,10 @@ import { type Comparison, compareAbba } from './abba';
 import { type BackendMemory, backendMemory } from './backend-memory';
 import { type CpuPerRequest, CpuTally } from './cpu';
 import { type FleetSchool } from './fleet-builder';
-import { type BenchServer, load, startBenchServer } from './harness';
+import { type BenchServer, load, type RunOptions, startBenchServer } from './harness';
 
-export interface FlatnessOptions {
-  databaseUrl: string;
+export interface FlatnessOptions extends RunOptions {
   jwtSecret: string;
-  rounds: number;
-  durationSeconds: number;
-  connections: number;
 }
 
 export const FLATNESS_ARMS = ['fleet', 'one'] as const;

@@ -7,6 +7,14 @@ import { httpJson } from './http';
 
 export const BENCH_PASSWORD = 'benchmark password';
 
+/** What every side-by-side benchmark takes. */
+export interface RunOptions {
+  databaseUrl: string;
+  rounds: number;
+  durationSeconds: number;
+  connections: number;
+}
+
 export interface BenchServer {
   port: number;
   pid: number;

@@ -1,15 +1,15 @@
 import { type Comparison, compareAbba } from './abba';
-import { type BenchServer, load, registerBenchSchools, signIn, startBenchServer } from './harness';
+import {
+  type BenchServer,
+  load,
+  registerBenchSchools,
+  signIn,
+  startBenchServer,
+  type RunOptions,
+} from './harness';
 import { type CpuPerRequest, CpuTally } from './cpu';
 import { enrollStudents } from './seed';
 import { type WireCounts, wirePerRequest } from './round-trips';
-
-export interface IsolationOptions {
-  databaseUrl: string;
-  rounds: number;
-  durationSeconds: number;
-  connections: number;
-}
 
 export const ISOLATION_ARMS = ['tenant', 'bypass'] as const;
 type Arm = (typeof ISOLATION_ARMS)[number];
@@ -37,7 +37,7 @@ export type IsolationResult = Record<Route, RouteIsolation>;
  * full tenant path against the same services with tenancy bypassed, on one school with 50
  * students (the bypass names its schema at connect time), in ABBA rounds per route.
  */
-export async function measureIsolation(options: IsolationOptions): Promise<IsolationResult> {
+export async function measureIsolation(options: RunOptions): Promise<IsolationResult> {
   const server: BenchServer = await startBenchServer(options.databaseUrl);
   const { port } = server;
   try {

@@ -1,14 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type Comparison, compareAbba } from './abba';
-import { load, registerBenchSchools, signIn, startBenchServer } from './harness';
+import { load, registerBenchSchools, type RunOptions, signIn, startBenchServer } from './harness';
 import { type WireCounts, wirePerRequest } from './round-trips';
 
-export interface PermissionOptions {
-  databaseUrl: string;
+export interface PermissionOptions extends RunOptions {
   schools: number;
-  rounds: number;
-  durationSeconds: number;
-  connections: number;
 }
 
 export const PERMISSION_ARMS = ['uncached', 'cached'] as const;

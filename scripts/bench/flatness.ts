@@ -97,7 +97,7 @@ export async function measureFlatness(
       DB_POOL_MAX_USES: String(maxUses === 'unbounded' ? 100_000_000 : maxUses),
     });
     try {
-      const amount = Math.min(2 * pool.size * pool.maxUses, 20 * schools.length);
+      const amount = Math.min(Math.ceil(1.2 * pool.size * pool.maxUses), 20 * schools.length);
       await workload(fresh, fleet, options.connections)(600, amount);
       recycling.push({ maxUses, memory: await backendMemory(options.databaseUrl) });
     } finally {

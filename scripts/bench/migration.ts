@@ -92,7 +92,7 @@ export async function measureMigration(options: MigrationOptions): Promise<Migra
   const releaseCli = join(dist, 'scripts', 'fleet', 'release-cli.js');
 
   const noOps = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 2; i++) {
     noOps.push(await cli(options.databaseUrl, [shipped, 'tenants', 'migrate', '--json']));
   }
   const replayMs = await replayOneSchool(options.databaseUrl, 15);

@@ -34,18 +34,13 @@ describe('benchmark settings', () => {
     expect(() => benchSettings(['--rounds', 'many'])).toThrow('positive whole number');
   });
 
-  it('runs the named benchmarks in their usual order, or all of them', () => {
+  it('runs the named benchmarks in their usual order, or the issue six', () => {
     expect(chosenBenchmarks(['logins', '--rounds', '3', 'isolation'])).toEqual([
       'isolation',
       'logins',
     ]);
-    expect(chosenBenchmarks(['--full'])).toEqual([
-      'isolation',
-      'ceiling',
-      'fleet',
-      'logins',
-      'permissions',
-    ]);
+    expect(chosenBenchmarks(['--full'])).toEqual(['isolation', 'ceiling', 'fleet', 'logins']);
+    expect(chosenBenchmarks(['permissions'])).toEqual(['permissions']);
     expect(() => chosenBenchmarks(['fleat'])).toThrow('unknown benchmark fleat');
   });
 });

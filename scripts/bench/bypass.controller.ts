@@ -37,8 +37,9 @@ export interface BypassSettings {
 /**
  * Tenancy bypassed: no transaction, no role switch, no per-request settings. The school's
  * schema is named once per connection, at connect time, so the handler's unqualified names
- * resolve without a statement of their own. Only the benchmark's server mounts this: the API
- * module never imports anything under scripts/.
+ * resolve without a statement of their own. That is a session-level search_path, exactly
+ * what invariant 2 forbids in the product, and the owner account: only the benchmark's
+ * server mounts this, and nothing under apps/ or libs/ imports anything under scripts/.
  */
 @Injectable()
 export class BypassTenancy implements NestInterceptor {

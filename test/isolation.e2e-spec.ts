@@ -1,5 +1,7 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { PG_INSUFFICIENT_PRIVILEGE, pgErrorOf } from '@schoolyard/database';
 import { SchoolDirectory, TenantTransactions, type School } from '@schoolyard/tenancy';
+import { type DataSource } from 'typeorm';
 import {
   signIn,
   createTestApp,
@@ -97,6 +99,56 @@ describe('isolation between schools', () => {
       transactions.run(schoolA, (m) => m.query(`RESET ROLE; SELECT * FROM ${other}`)),
     );
     expect((await get(b.host)).json().displayName).toBe('Beta College');
+  });
+
+  it('begins the transaction with the first query, in the school schema and role, and one transaction for all', async () => {
+    const transactions = t.app.get(TenantTransactions);
+    const schoolA = await schoolOf(t, a);
+    const seen = await transactions.run(schoolA, async (m) => {
+      // Two first queries at once: both must wait behind the opening, in one transaction.
+      const [first, second]: Array<Array<{ path: string; who: string; tx: string }>> =
+        await Promise.all(
+          [1, 2].map(() =>
+            m.query(
+              `SELECT current_setting('search_path') AS path, current_user AS who,
+                      txid_current()::text AS tx`,
+            ),
+          ),
+        );
+      const [later]: Array<{ tx: string }> = await m.query(`SELECT txid_current()::text AS tx`);
+      return { first: first[0], second: second[0], later: later.tx };
+    });
+    expect(seen.first).toMatchObject({ path: `"${schoolA.schemaName}"`, who: schoolA.dbRole });
+    expect(seen.second.tx).toBe(seen.first.tx);
+    expect(seen.later).toBe(seen.first.tx);
+  });
+
+  it('answers a failed opening with its own error and hands every connection back clean', async () => {
+    const transactions = t.app.get(TenantTransactions);
+    const schoolA = await schoolOf(t, a);
+    const ghost: School = { ...schoolA, dbRole: 'school_ghost_00000000' };
+    await expect(transactions.run(ghost, (m) => m.query('SELECT 1'))).rejects.toThrow(
+      /role "school_ghost_00000000" does not exist/,
+    );
+    // Work that runs no query opens nothing, and still returns its answer.
+    await expect(transactions.run(ghost, async () => 'nothing to read')).resolves.toBe(
+      'nothing to read',
+    );
+    const source = t.app.get<DataSource>(getDataSourceToken());
+    const pool = (source.driver as unknown as { master: { _clients: object[] } }).master;
+    expect(pool._clients.length).toBeGreaterThan(0);
+    for (const client of pool._clients) expect(Object.hasOwn(client, 'query')).toBe(false);
+    const rows: Array<{ who: string; path: string }> = await Promise.all(
+      pool._clients.map(() =>
+        source
+          .query(`SELECT current_user AS who, current_setting('search_path') AS path`)
+          .then((answer: Array<{ who: string; path: string }>) => answer[0]),
+      ),
+    );
+    for (const row of rows) {
+      expect(row.who).not.toMatch(/^school_/);
+      expect(row.path).not.toContain('school_');
+    }
   });
 
   it('rolls the whole request back when the handler fails, and keeps nested transactions as savepoints', async () => {

@@ -352,7 +352,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: trustProxy(env),
     pool: {
       size: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
-      maxUses: integer(env, 'DB_POOL_MAX_USES', 2000, 1, 100_000_000),
+      maxUses: integer(env, 'DB_POOL_MAX_USES', 500, 1, 100_000_000),
       maxLifetimeSeconds: integer(env, 'DB_POOL_MAX_LIFETIME_SECONDS', 600, 1, 86_400),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
       connectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),

@@ -50,6 +50,9 @@ export class DatabaseModule {
       url: urls.requestsUrl,
       extra: {
         max: config.pool.size,
+        // Queries queued on a connection go out without waiting for the previous answer:
+        // a tenant transaction's BEGIN and settings travel with its first query.
+        pipeline: true,
         maxUses: config.pool.maxUses,
         maxLifetimeSeconds: config.pool.maxLifetimeSeconds,
         idleTimeoutMillis: 30_000,

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { DeferredOpening } from './deferred-opening';
 import { type School } from './school';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
 import { AFTER_COMMIT_KEY, MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
@@ -62,7 +63,8 @@ export class TenantTransactions {
 
   /**
    * Runs `work` in one transaction on one pooled connection switched into `school`'s schema
-   * and role; commits when it resolves, rolls back when it throws.
+   * and role; commits when it resolves, rolls back when it throws. The transaction begins
+   * with the work's first query, so work that runs none costs no round trip.
    */
   run<T>(school: School, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.cls.run({ ifNested: 'inherit' }, () => this.inTransaction(school, work));
@@ -87,48 +89,62 @@ export class TenantTransactions {
     const onLost = (error: unknown) => (lost ??= error);
     client.on('error', onLost);
     try {
-      try {
-        await client.query(openTenantTransactionSql(school, this.statementTimeoutMs));
-      } catch (error) {
-        await release(runner, error);
-        throw error;
-      }
-      this.cls.set(SCHOOL_KEY, school);
-      return await this.runAndCommit(runner, client, work, () => lost);
+      return await this.runAndCommit(school, runner, client, work, () => lost);
     } finally {
       client.off('error', onLost);
     }
   }
 
   private async runAndCommit<T>(
+    school: School,
     runner: QueryRunner,
     client: PoolClient,
     work: (manager: EntityManager) => Promise<T>,
     lostConnection: () => unknown,
   ): Promise<T> {
+    // BEGIN and the settings ride with the work's first query (see DeferredOpening).
+    const opening = new DeferredOpening(
+      client,
+      openTenantTransactionSql(school, this.statementTimeoutMs),
+    );
     adoptOpenTransaction(runner);
+    this.cls.set(SCHOOL_KEY, school);
     this.cls.set(MANAGER_KEY, runner.manager);
     const afterCommit: Array<() => void> = [];
     this.cls.set(AFTER_COMMIT_KEY, afterCommit);
     let result: T;
     try {
       result = await work(runner.manager);
+      await opening.confirm();
     } catch (error) {
       this.cls.set(MANAGER_KEY, undefined);
       this.cls.set(AFTER_COMMIT_KEY, undefined);
+      opening.restore();
+      if (!opening.sent) {
+        await release(runner);
+        throw lostConnection() ?? error;
+      }
+      // A failed opening explains whatever the work saw after it.
+      const cause = await opening.confirm().then(
+        () => error,
+        (openingError: unknown) => openingError,
+      );
       await client.query('ROLLBACK').then(
         () => release(runner),
         (rollbackError: unknown) => release(runner, rollbackError),
       );
-      throw lostConnection() ?? error;
+      throw lostConnection() ?? cause;
     }
     this.cls.set(MANAGER_KEY, undefined);
     this.cls.set(AFTER_COMMIT_KEY, undefined);
-    try {
-      await client.query('COMMIT');
-    } catch (error) {
-      await release(runner, error);
-      throw lostConnection() ?? error;
+    opening.restore();
+    if (opening.sent) {
+      try {
+        await client.query('COMMIT');
+      } catch (error) {
+        await release(runner, error);
+        throw lostConnection() ?? error;
+      }
     }
     await release(runner);
     for (const callback of afterCommit) callback();

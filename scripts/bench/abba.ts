@@ -1,11 +1,13 @@
 import { type LoadFigures } from './harness';
-import { median, round } from './stats';
+import { median, medianRatio, round } from './stats';
 
 export interface Comparison<N extends string> {
   rounds: Array<Record<N, LoadFigures>>;
   median: Record<N, LoadFigures>;
   /** Median of the per-round ratios of the first arm's throughput to the second's. */
   medianRatio: number;
+  /** The same for p99 latency (the second arm's p99 floored at 1 ms). */
+  medianP99Ratio: number;
 }
 
 /**
@@ -15,9 +17,9 @@ export interface Comparison<N extends string> {
 export async function compareAbba<N extends string>(
   arms: readonly [N, N],
   run: (arm: N, durationSeconds: number) => Promise<LoadFigures>,
-  options: { rounds: number; durationSeconds: number },
+  options: { rounds: number; durationSeconds: number; warmupSeconds?: number },
 ): Promise<Comparison<N>> {
-  for (const arm of arms) await run(arm, 2);
+  for (const arm of arms) await run(arm, options.warmupSeconds ?? 2);
   const rounds: Array<Record<N, LoadFigures>> = [];
   for (let r = 0; r < options.rounds; r++) {
     const order = r % 2 === 0 ? arms : [...arms].reverse();
@@ -34,8 +36,20 @@ export async function compareAbba<N extends string>(
     rounds,
     median: { [first]: summary(first), [second]: summary(second) } as Record<N, LoadFigures>,
     medianRatio: round(
-      median(rounds.map((x) => x[first].requestsPerSecond / x[second].requestsPerSecond)),
+      medianRatio(
+        rounds,
+        (x) => x[first].requestsPerSecond,
+        (x) => x[second].requestsPerSecond,
+      ),
       3,
+    ),
+    medianP99Ratio: round(
+      medianRatio(
+        rounds,
+        (x) => x[first].p99Ms,
+        (x) => Math.max(1, x[second].p99Ms),
+      ),
+      2,
     ),
   };
 }

@@ -7,8 +7,17 @@ import { httpJson } from './http';
 
 export const BENCH_PASSWORD = 'benchmark password';
 
+/** What every side-by-side benchmark takes. */
+export interface RunOptions {
+  databaseUrl: string;
+  rounds: number;
+  durationSeconds: number;
+  connections: number;
+}
+
 export interface BenchServer {
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -17,7 +26,10 @@ export async function startBenchServer(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<BenchServer> {
+  const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const child: ChildProcess = fork(join(__dirname, 'bench-server.js'), [], {
+    // `--cpu-prof`: each server writes a V8 profile when it stops (open it in Chrome's DevTools).
+    execArgv: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
     env: {
       ...process.env,
       BENCH_DATABASE_URL: databaseUrl,
@@ -40,6 +52,7 @@ export async function startBenchServer(
   ])) as [{ port: number }];
   return {
     port: message.port,
+    pid: child.pid ?? 0,
     stop: async () => {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -80,49 +93,70 @@ export async function registerBenchSchools(
 
 export interface LoadSpec {
   method?: 'GET' | 'POST';
-  path: string;
+  /** One path, or several that each connection takes in turn (a mixed workload). */
+  path: string | string[];
   hosts: string[];
   /** Extra headers for the request to hosts[i] (a bearer token for that school). */
   headers?: Array<Record<string, string>>;
   body?: string;
   connections: number;
   durationSeconds: number;
+  /** Stop after this many requests instead of after the duration. */
+  amount?: number;
 }
 
 export interface LoadFigures {
   requestsPerSecond: number;
   p99Ms: number;
+  /** Requests answered in the run. */
+  requests?: number;
 }
 
 /** autocannon over loopback, spreading requests over the given hosts; any non-2xx fails the run. */
 export async function load(port: number, spec: LoadSpec): Promise<LoadFigures> {
   let next = 0;
+  const paths = typeof spec.path === 'string' ? [spec.path] : spec.path;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: spec.connections,
     duration: spec.durationSeconds,
-    requests: [
-      {
-        method: spec.method ?? 'GET',
-        path: spec.path,
-        body: spec.body,
-        setupRequest: (request) => {
-          const at = next++ % spec.hosts.length;
-          return {
-            ...request,
-            headers: {
-              ...request.headers,
-              ...spec.headers?.[at],
-              host: spec.hosts[at],
-              ...(spec.body ? { 'content-type': 'application/json' } : {}),
-            },
-          };
-        },
+    ...(spec.amount ? { amount: spec.amount } : {}),
+    requests: paths.map((path) => ({
+      method: spec.method ?? 'GET',
+      path,
+      body: spec.body,
+      setupRequest: (request) => {
+        const at = next++ % spec.hosts.length;
+        return {
+          ...request,
+          headers: {
+            ...request.headers,
+            ...spec.headers?.[at],
+            host: spec.hosts[at],
+            ...(spec.body ? { 'content-type': 'application/json' } : {}),
+          },
+        };
       },
-    ],
+    })),
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${spec.path}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    throw new Error(
+      `${paths.join(', ')}: ${result.non2xx} non-2xx answers and ${result.errors} errors`,
+    );
   }
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99 };
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+  };
+}
+
+/** Signs a school's owner in through the API; answers the bearer header. */
+export async function signIn(port: number, school: BenchSchool): Promise<Record<string, string>> {
+  const signedIn = await httpJson(port, 'POST', '/api/auth/login', school.host, {
+    username: school.ownerUsername,
+    password: BENCH_PASSWORD,
+  });
+  if (signedIn.status !== 200) throw new Error(`sign-in answered ${signedIn.status}`);
+  return { authorization: `Bearer ${(signedIn.body as { accessToken: string }).accessToken}` };
 }

@@ -7,6 +7,7 @@ export function httpJson(
   path: string,
   host: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: unknown }> {
   return new Promise((done, fail) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -16,7 +17,11 @@ export function httpJson(
         port,
         method,
         path,
-        headers: { host, ...(payload ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...headers,
+          host,
+          ...(payload ? { 'content-type': 'application/json' } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

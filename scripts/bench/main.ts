@@ -1,191 +1,83 @@
 import { createThrowawayDatabase } from '@schoolyard/database';
-import { comparisonTable, table } from './abba';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { measureCeiling } from './ceiling';
 import { measureFleet } from './fleet';
+import { measureIsolation } from './isolation';
 import { measureLogins } from './logins';
 import { measureNoisyNeighbour } from './noisy-neighbour';
-import { measurePermissionChecks, PERMISSION_ARMS } from './permissions';
-import { measureTenantOverhead, OVERHEAD_ARMS } from './tenant-overhead';
+import { measurePermissionChecks } from './permissions';
+import { type BenchResults, markdownTable, summaryRows } from './report';
+import { benchSettings, BENCHMARKS, type Benchmark, chosenBenchmarks } from './settings';
 
-const BENCHMARKS = [
-  'tenant-overhead',
-  'permissions',
-  'logins',
-  'fleet',
-  'noisy-neighbour',
-] as const;
-type Benchmark = (typeof BENCHMARKS)[number];
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at === -1) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} needs a positive whole number`);
-  return value;
+async function runOne(
+  benchmark: Benchmark,
+  databaseUrl: string,
+  results: BenchResults,
+  settings: ReturnType<typeof benchSettings>,
+): Promise<void> {
+  const common = {
+    databaseUrl,
+    rounds: settings.rounds,
+    durationSeconds: settings.durationSeconds,
+    connections: settings.connections,
+  };
+  if (benchmark === 'isolation') results.isolation = await measureIsolation(common);
+  else if (benchmark === 'ceiling') results.ceiling = await measureCeiling(common);
+  else if (benchmark === 'permissions')
+    results.permissions = await measurePermissionChecks({ ...common, schools: 20 });
+  else if (benchmark === 'noisy-neighbour')
+    results.noisyNeighbour = await measureNoisyNeighbour({ ...common, floodConnections: 32 });
+  else if (benchmark === 'logins')
+    results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
+  else
+    results.fleet = await measureFleet({
+      ...common,
+      registered: settings.registered,
+      schools: settings.fleetSchools,
+      migrationSchools: settings.migrationSchools,
+      migrationRounds: settings.migrationRounds,
+      concurrencies: settings.migrationConcurrencies,
+    });
 }
 
-function chosen(): Benchmark[] {
-  const named = process.argv
-    .slice(2)
-    .filter((arg) => (BENCHMARKS as readonly string[]).includes(arg));
-  return named.length ? (named as Benchmark[]) : [...BENCHMARKS];
-}
-
-/** `npm run bench [tenant-overhead] [permissions] [logins] [fleet] [noisy-neighbour]`: each on a throw-away database. */
+/**
+ * `npm run bench [-- --full] [isolation] [ceiling] [fleet] [logins] [permissions] [noisy-neighbour]`: each
+ * benchmark on a throw-away database of its own, a table at the end and the JSON beside it.
+ */
 async function main(): Promise<void> {
-  const rounds = flag('rounds', 5);
-  const durationSeconds = flag('duration', 5);
-  const results: Record<string, unknown> = {};
-  for (const benchmark of chosen()) {
+  const argv = process.argv.slice(2);
+  const settings = benchSettings(argv);
+  const benchmarks = chosenBenchmarks(argv);
+  const startedAt = new Date();
+  const results: BenchResults = {};
+  for (const benchmark of benchmarks) {
+    const started = Date.now();
+    process.stderr.write(`${benchmark}...\n`);
     const database = await createThrowawayDatabase(
       'bench',
       process.env.DATABASE_URL?.trim() || undefined,
     );
     try {
-      if (benchmark === 'tenant-overhead') {
-        const options = {
-          schools: flag('schools', 50),
-          rounds,
-          durationSeconds,
-          connections: flag('connections', 32),
-        };
-        process.stdout.write(
-          `\nTenant read overhead (${options.schools} schools, ${rounds} rounds of ${durationSeconds} s per arm)\n`,
-        );
-        const result = await measureTenantOverhead({ ...options, databaseUrl: database.url });
-        process.stdout.write(
-          comparisonTable(
-            result,
-            OVERHEAD_ARMS,
-            { tenant: 'with tenant transaction', bare: 'tenancy bypassed' },
-            result.roundTripsPerRead,
-          ),
-        );
-        results[benchmark] = { options, ...result };
-      } else if (benchmark === 'permissions') {
-        const options = {
-          schools: flag('schools', 50),
-          rounds,
-          durationSeconds,
-          connections: flag('connections', 32),
-        };
-        process.stdout.write(
-          `\nPermission checks (${options.schools} schools, ${rounds} rounds of ${durationSeconds} s per arm)\n`,
-        );
-        const result = await measurePermissionChecks({ ...options, databaseUrl: database.url });
-        process.stdout.write(
-          comparisonTable(
-            result,
-            PERMISSION_ARMS,
-            { uncached: 'looked up every request', cached: 'grants cached per school' },
-            result.roundTripsPerRequest,
-          ),
-        );
-        results[benchmark] = { options, ...result };
-      } else if (benchmark === 'fleet') {
-        const options = {
-          schools: flag('fleet-schools', 1000),
-          rounds: flag('fleet-rounds', 2),
-          concurrencies: [1, 2, 4, 8],
-        };
-        process.stdout.write(
-          `\nFleet (${options.schools} schools; a release = one column + one index, ${options.rounds} rounds per concurrency)\n`,
-        );
-        const result = await measureFleet({ ...options, databaseUrl: database.url });
-        process.stdout.write(
-          table([
-            [
-              'provisioning p50 ms',
-              'p95 ms',
-              'max ms',
-              'no-op migrate s (process s)',
-              'replay 1 school ms',
-            ],
-            [
-              result.provisioning.p50Ms,
-              result.provisioning.p95Ms,
-              result.provisioning.maxMs,
-              `${result.noOpMigrate.commandSeconds} (${result.noOpMigrate.processSeconds})`,
-              result.replayOneSchoolMs,
-            ],
-          ]) +
-            table([
-              [
-                'concurrency',
-                'release to fleet s (median)',
-                'ms per school',
-                'x one-school replay',
-              ],
-              ...result.release.map((row) => [
-                row.concurrency,
-                row.medianSeconds,
-                row.msPerSchool,
-                row.timesReplay,
-              ]),
-            ]),
-        );
-        results[benchmark] = { options, ...result };
-      } else if (benchmark === 'noisy-neighbour') {
-        const options = {
-          rounds,
-          durationSeconds,
-          floodConnections: flag('flood-connections', 32),
-        };
-        process.stdout.write(
-          `\nNoisy neighbour (school A floods with ${options.floodConnections} connections; school B reads with 4; ${rounds} rounds of ${durationSeconds} s)\n`,
-        );
-        const result = await measureNoisyNeighbour({ ...options, databaseUrl: database.url });
-        process.stdout.write(
-          table([
-            [
-              'B p99 quiet ms',
-              'B p99 during flood ms',
-              'ratio (promise: <= 1.5)',
-              'flood refused 429',
-            ],
-            [
-              result.medianQuietP99Ms,
-              result.medianDuringFloodP99Ms,
-              result.medianP99Ratio,
-              result.medianFloodRefusedShare,
-            ],
-          ]),
-        );
-        results[benchmark] = { options, ...result };
-      } else {
-        const options = { rounds, durationSeconds, concurrency: flag('concurrency', 16) };
-        process.stdout.write(
-          `\nSign-ins (${options.concurrency} at once, ${rounds} rounds of ${durationSeconds} s)\n`,
-        );
-        const result = await measureLogins({ ...options, databaseUrl: database.url });
-        process.stdout.write(
-          table([
-            [
-              'argon2 verifications/s',
-              'sign-ins/s',
-              'read p99 quiet ms',
-              'read p99 during sign-ins ms',
-            ],
-            [
-              result.median.argon2VerificationsPerSecond,
-              result.median.loginsPerSecond,
-              result.median.schoolReadP99QuietMs,
-              result.median.schoolReadP99DuringLoginsMs,
-            ],
-          ]) +
-            `median ratios: sign-ins / argon2 ${result.medianLoginToArgon2Ratio}, read p99 busy / quiet ${result.medianP99Ratio}\n`,
-        );
-        results[benchmark] = { options, ...result };
-      }
+      await runOne(benchmark, database.url, results, settings);
     } finally {
       await database.drop();
     }
+    process.stderr.write(`${benchmark} took ${Math.round((Date.now() - started) / 1000)} s\n`);
   }
+  const rows = summaryRows(results);
+  const table = markdownTable(rows);
+  process.stdout.write(`\n${table}`);
   await mkdir('bench-results', { recursive: true });
-  const file = `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\nwritten to ${file}\n`);
+  const file = `bench-results/bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+  const machine = { cores: availableParallelism(), node: process.version };
+  await writeFile(
+    file,
+    `${JSON.stringify({ startedAt, settings, machine, summary: rows, results }, null, 2)}\n`,
+  );
+  process.stdout.write(
+    `\nRatios are measured side by side in one run; absolute figures move with the machine's load.\nwritten to ${file} (${BENCHMARKS.filter((b) => benchmarks.includes(b)).join(', ')})\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { type Comparison, compareAbba } from './abba';
-import { BENCH_PASSWORD, load, registerBenchSchools, startBenchServer } from './harness';
-import { httpJson } from './http';
+import { load, registerBenchSchools, type RunOptions, signIn, startBenchServer } from './harness';
+import { type WireCounts, wirePerRequest } from './round-trips';
 
-export interface PermissionOptions {
-  databaseUrl: string;
+export interface PermissionOptions extends RunOptions {
   schools: number;
-  rounds: number;
-  durationSeconds: number;
-  connections: number;
 }
 
 export const PERMISSION_ARMS = ['uncached', 'cached'] as const;
 type Arm = (typeof PERMISSION_ARMS)[number];
 
 export interface PermissionResult extends Comparison<Arm> {
-  roundTripsPerRequest: Record<Arm, number>;
+  wire: Record<Arm, WireCounts>;
 }
 
 /**
@@ -38,15 +34,7 @@ export async function measurePermissionChecks(
   try {
     const schools = await registerBenchSchools(servers.cached.port, options.schools, 'perm');
     const headers: Array<Record<string, string>> = [];
-    for (const school of schools) {
-      const signedIn = await httpJson(servers.cached.port, 'POST', '/api/auth/login', school.host, {
-        username: school.ownerUsername,
-        password: BENCH_PASSWORD,
-      });
-      if (signedIn.status !== 200) throw new Error(`sign-in answered ${signedIn.status}`);
-      const { accessToken } = signedIn.body as { accessToken: string };
-      headers.push({ authorization: `Bearer ${accessToken}` });
-    }
+    for (const school of schools) headers.push(await signIn(servers.cached.port, school));
     const hosts = schools.map((school) => school.host);
     const comparison = await compareAbba(
       PERMISSION_ARMS,
@@ -60,11 +48,13 @@ export async function measurePermissionChecks(
         }),
       options,
     );
+    const probe = { path: '/api/roles/permissions', host: hosts[0], headers: headers[0] };
     return {
       ...comparison,
-      // The route's own transaction: BEGIN+settings, COMMIT. A lookup adds its own: BEGIN+settings,
-      // the roles query, COMMIT.
-      roundTripsPerRequest: { cached: 2, uncached: 5 },
+      wire: {
+        uncached: await wirePerRequest(servers.uncached.port, probe),
+        cached: await wirePerRequest(servers.cached.port, probe),
+      },
     };
   } finally {
     await Promise.all([servers.cached.stop(), servers.uncached.stop()]);

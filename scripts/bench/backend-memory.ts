@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { Client } from 'pg';
+import { round } from './stats';
+
+export interface BackendMemory {
+  backends: number;
+  /** Memory only these processes hold (their catalog caches among it): Private_Clean + Private_Dirty. */
+  privateMiB: number;
+  /** Resident set, including the shared buffers each one has touched. */
+  rssMiB: number;
+}
+
+function field(smaps: string, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(smaps);
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * PostgreSQL's client backends connected to the benchmark's database, read from /proc (the
+ * server runs on this machine in the benchmark). Null when it does not, or /proc is closed.
+ */
+export async function backendMemory(ownerUrl: string): Promise<BackendMemory | null> {
+  const client = new Client({ connectionString: ownerUrl });
+  await client.connect();
+  let pids: number[];
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend'
+          AND pid <> pg_backend_pid()`,
+    );
+    pids = rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+  let privateKiB = 0;
+  let rssKiB = 0;
+  let seen = 0;
+  for (const pid of pids) {
+    // A backend that left meanwhile (pool recycling) is skipped; a pid that is not a
+    // PostgreSQL process here means the server runs elsewhere.
+    const [command, smaps] = await Promise.all([
+      readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''),
+      readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => ''),
+    ]);
+    if (!command.includes('postgres') || !smaps) continue;
+    seen++;
+    privateKiB += field(smaps, 'Private_Clean') + field(smaps, 'Private_Dirty');
+    rssKiB += field(smaps, 'Rss');
+  }
+  if (pids.length > 0 && seen === 0) return null;
+  return {
+    backends: seen,
+    privateMiB: round(privateKiB / 1024, 1),
+    rssMiB: round(rssKiB / 1024, 1),
+  };
+}

@@ -1,0 +1,112 @@
+import {
+  type CallHandler,
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  type OnModuleInit,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Public } from '@schoolyard/identity';
+import { SchoolSettingsService } from '@schoolyard/organizations';
+import { RequirePermissions } from '@schoolyard/rbac';
+import {
+  MANAGER_KEY,
+  ManualTenantTransaction,
+  quoteIdentifier,
+  SchoolScoped,
+  TenantContext,
+} from '@schoolyard/tenancy';
+import { ClsService } from 'nestjs-cls';
+import { type Observable } from 'rxjs';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { StudentListQuery } from '../../libs/people/dto/students.dto';
+import { StudentsService } from '../../libs/people/students.service';
+
+/** Where the bypass connects: the owner account, and the pool size of the request pool. */
+export const BYPASS_SETTINGS = Symbol('BYPASS_SETTINGS');
+export interface BypassSettings {
+  url: string;
+  poolSize: number;
+  entities: DataSourceOptions['entities'];
+}
+
+/**
+ * Tenancy bypassed: no transaction, no role switch, no per-request settings. The school's
+ * schema is named once per connection, at connect time, so the handler's unqualified names
+ * resolve without a statement of their own. That is a session-level search_path, exactly
+ * what invariant 2 forbids in the product, and the owner account: only the benchmark's
+ * server mounts this, and nothing under apps/ or libs/ imports anything under scripts/.
+ */
+@Injectable()
+export class BypassTenancy implements NestInterceptor {
+  private readonly pools = new Map<string, Promise<DataSource>>();
+
+  constructor(
+    @Inject(BYPASS_SETTINGS) private readonly settings: BypassSettings,
+    private readonly tenant: TenantContext,
+    private readonly cls: ClsService,
+  ) {}
+
+  async intercept(_context: unknown, next: CallHandler): Promise<Observable<unknown>> {
+    const pool = await this.poolFor(this.tenant.school.schemaName);
+    this.cls.set(MANAGER_KEY, pool.manager);
+    return next.handle();
+  }
+
+  async close(): Promise<void> {
+    for (const pool of this.pools.values()) await (await pool).destroy();
+  }
+
+  private poolFor(schemaName: string): Promise<DataSource> {
+    let pool = this.pools.get(schemaName);
+    if (!pool) {
+      pool = new DataSource({
+        type: 'postgres',
+        url: this.settings.url,
+        entities: this.settings.entities,
+        extra: {
+          max: this.settings.poolSize,
+          options: `-c search_path=${quoteIdentifier(schemaName)}`,
+        },
+      }).initialize();
+      this.pools.set(schemaName, pool);
+    }
+    return pool;
+  }
+}
+
+/**
+ * The same services as GET /api/school and GET /api/students, behind the same guards (school
+ * from the host, sign-in, permission), with tenancy bypassed by BypassTenancy.
+ */
+@SchoolScoped()
+@ManualTenantTransaction()
+@UseInterceptors(BypassTenancy)
+@Controller('bench/bypass')
+export class BypassController implements OnModuleInit {
+  private settings!: SchoolSettingsService;
+  private students!: StudentsService;
+
+  constructor(private readonly modules: ModuleRef) {}
+
+  onModuleInit(): void {
+    this.settings = this.modules.get(SchoolSettingsService, { strict: false });
+    this.students = this.modules.get(StudentsService, { strict: false });
+  }
+
+  @Get('school')
+  @Public()
+  school(): Promise<unknown> {
+    return this.settings.get();
+  }
+
+  @Get('students')
+  @RequirePermissions('students.view')
+  list(@Query() query: StudentListQuery): Promise<unknown> {
+    return this.students.list(query);
+  }
+}

@@ -1,0 +1,78 @@
+import { Client } from 'pg';
+import { BENCH_PASSWORD, startBenchServer } from './harness';
+import { httpJson } from './http';
+import { percentile, round } from './stats';
+
+export interface ProvisioningResult {
+  schools: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** What one school adds to the system catalog: its relations and the catalog's growth on disk. */
+  catalogPerSchool: { relations: number; kiB: number };
+}
+
+/** Relations of one school schema, and the size of pg_catalog's tables and indexes. */
+async function catalogFigures(url: string, schemaName?: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string; relations: string }>(
+      `SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+                WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'r') AS bytes,
+              (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1) AS relations`,
+      [schemaName ?? ''],
+    );
+    return { bytes: Number(rows[0].bytes), relations: Number(rows[0].relations) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Registers schools one after another through the API's registration endpoint (hashing the
+ * owner's password, every table, role and seeded permission, the owner account), timing each.
+ */
+export async function measureProvisioning(
+  databaseUrl: string,
+  count: number,
+  prefix: string,
+): Promise<ProvisioningResult> {
+  const before = await catalogFigures(databaseUrl);
+  const server = await startBenchServer(databaseUrl);
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const started = process.hrtime.bigint();
+      const made = await httpJson(server.port, 'POST', '/api/organizations/register', 'localhost', {
+        name: `Registered school ${i}`,
+        subdomain: `${prefix}${i}`,
+        owner: {
+          firstName: 'Registered',
+          lastName: `Owner${i}`,
+          email: `owner${i}@${prefix}.example`,
+          password: BENCH_PASSWORD,
+        },
+      });
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (made.status !== 201) {
+        throw new Error(`registration answered ${made.status}: ${JSON.stringify(made.body)}`);
+      }
+      if ((i + 1) % 100 === 0) process.stderr.write(`  registered ${i + 1}/${count}\n`);
+    }
+  } finally {
+    await server.stop();
+  }
+  const after = await catalogFigures(databaseUrl, `school_${prefix}0`);
+  return {
+    schools: count,
+    p50Ms: round(percentile(latencies, 50), 1),
+    p95Ms: round(percentile(latencies, 95), 1),
+    maxMs: round(Math.max(...latencies), 1),
+    catalogPerSchool: {
+      relations: after.relations,
+      kiB: round((after.bytes - before.bytes) / 1024 / count, 0),
+    },
+  };
+}

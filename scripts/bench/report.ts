@@ -1,0 +1,158 @@
+import { type CeilingResult } from './ceiling';
+import { type NoisyNeighbourResult } from './noisy-neighbour';
+import { type CpuPerRequest } from './cpu';
+import { type FleetResult } from './fleet';
+import { type IsolationResult } from './isolation';
+import { type LoginResult } from './logins';
+import { type PermissionResult } from './permissions';
+
+export interface BenchResults {
+  isolation?: IsolationResult;
+  ceiling?: CeilingResult | null;
+  fleet?: FleetResult;
+  logins?: LoginResult;
+  permissions?: PermissionResult;
+  noisyNeighbour?: NoisyNeighbourResult;
+}
+
+export type Status = 'met' | 'missed' | '';
+
+export interface SummaryRow {
+  line: string;
+  measured: string;
+  ratio: string;
+  target: string;
+  status: Status;
+}
+
+const judge = (ok: boolean): Status => (ok ? 'met' : 'missed');
+const rps = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
+const ms = (value: number) => `${value} ms`;
+
+function cpuText(a: CpuPerRequest | undefined, b: CpuPerRequest | undefined): string {
+  if (!a || !b) return '';
+  return `; CPU/request API ${a.apiUs} vs ${b.apiUs} µs, PostgreSQL ${a.postgresUs} vs ${b.postgresUs} µs`;
+}
+
+/** One line per figure of the issue, with its target and whether this run met it. */
+export function summaryRows(results: BenchResults): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const { isolation, ceiling, fleet, logins, permissions, noisyNeighbour } = results;
+  if (noisyNeighbour) {
+    rows.push({
+      line: "school B's read p99 while school A floods, vs quiet",
+      measured: `${ms(noisyNeighbour.medianDuringFloodP99Ms)} vs ${ms(noisyNeighbour.medianQuietP99Ms)}; ${Math.round(noisyNeighbour.medianFloodRefusedShare * 100)}% of the flood refused with 429`,
+      ratio: String(noisyNeighbour.medianP99Ratio),
+      target: '<= 1.5',
+      status: noisyNeighbour.medianP99Ratio <= 1.5 ? 'met' : 'missed',
+    });
+  }
+  if (isolation) {
+    for (const route of Object.values(isolation)) {
+      const { tenant, bypass } = route.median;
+      rows.push({
+        line: `1. ${route.path}: tenant vs bypassed`,
+        measured:
+          `${rps(tenant.requestsPerSecond)} vs ${rps(bypass.requestsPerSecond)}, p99 ${ms(tenant.p99Ms)} vs ${ms(bypass.p99Ms)}; ` +
+          `round trips ${route.wire.tenant.roundTrips} vs ${route.wire.bypass.roundTrips}, ` +
+          `statements ${route.wire.tenant.statements} vs ${route.wire.bypass.statements}` +
+          cpuText(route.cpuPerRequest?.tenant, route.cpuPerRequest?.bypass),
+        ratio: String(route.medianRatio),
+        target: '>= 0.85',
+        status: judge(route.medianRatio >= 0.85),
+      });
+    }
+  }
+  if (fleet) {
+    const { flatness, provisioning, migration } = fleet;
+    const { fleet: many, one } = flatness.median;
+    const ok = flatness.medianRatio >= 0.85 && flatness.medianP99Ratio <= 1.3;
+    rows.push({
+      line: `2. mixed reads: ${flatness.schools.toLocaleString('en-US')} schools vs 1`,
+      measured:
+        `${rps(many.requestsPerSecond)} vs ${rps(one.requestsPerSecond)}, p99 ${ms(many.p99Ms)} vs ${ms(one.p99Ms)}` +
+        cpuText(flatness.cpuPerRequest?.fleet, flatness.cpuPerRequest?.one),
+      ratio: `${flatness.medianRatio} (p99 ${flatness.medianP99Ratio})`,
+      target: '>= 0.85 (p99 <= 1.3)',
+      status: judge(ok),
+    });
+    const memory = flatness.recycling
+      .map((run) =>
+        run.memory
+          ? `${run.memory.privateMiB} MiB private (${run.memory.backends} backends) with max uses ${run.maxUses}`
+          : `unknown with max uses ${run.maxUses} (server not on this machine)`,
+      )
+      .join('; ');
+    rows.push({
+      line: '2. backend memory after the fleet reads',
+      measured: memory,
+      ratio: '',
+      target: 'bounded',
+      status: '',
+    });
+    rows.push({
+      line: `3. registration over ${provisioning.schools} schools`,
+      measured:
+        `p50 ${ms(provisioning.p50Ms)}, p95 ${ms(provisioning.p95Ms)}, max ${ms(provisioning.maxMs)}; ` +
+        `catalog ${provisioning.catalogPerSchool.relations} relations, ${provisioning.catalogPerSchool.kiB} KiB per school`,
+      ratio: '',
+      target: 'p50 <= 150 ms',
+      status: judge(provisioning.p50Ms <= 150),
+    });
+    rows.push({
+      line: `4. release to ${migration.schools.toLocaleString('en-US')} schools`,
+      measured:
+        `${migration.best.medianSeconds} s at concurrency ${migration.best.concurrency} ` +
+        `(${migration.release.map((row) => `${row.concurrency}: ${row.medianSeconds} s`).join(', ')}); ` +
+        `no-op migrate ${migration.noOpMigrate.commandSeconds} s`,
+      ratio: '',
+      target: '<= 30 s',
+      status: judge(migration.best.medianSeconds <= 30),
+    });
+  }
+  if (logins) {
+    rows.push({
+      line: '5. sign-ins vs raw argon2',
+      measured:
+        `${rps(logins.median.loginsPerSecond)} vs ${rps(logins.median.argon2VerificationsPerSecond)}; ` +
+        `read p99 ${ms(logins.median.schoolReadP99DuringLoginsMs)} during sign-ins, ${ms(logins.median.schoolReadP99QuietMs)} quiet`,
+      ratio: `${logins.medianLoginToArgon2Ratio} (p99 ${logins.medianP99Ratio})`,
+      target: '',
+      status: '',
+    });
+  }
+  if (ceiling) {
+    rows.push({
+      line: '6. GET /api/school vs pgbench -S',
+      measured: `${rps(ceiling.median.http.requestsPerSecond)} vs ${rps(ceiling.median.pgbench.requestsPerSecond)} (${ceiling.pgbenchClients} clients)`,
+      ratio: String(ceiling.medianRatio),
+      target: '',
+      status: '',
+    });
+  }
+  if (permissions) {
+    rows.push({
+      line: 'permission check: looked up vs cached',
+      measured: `${rps(permissions.median.uncached.requestsPerSecond)} vs ${rps(permissions.median.cached.requestsPerSecond)}; round trips ${permissions.wire.uncached.roundTrips} vs ${permissions.wire.cached.roundTrips}`,
+      ratio: String(permissions.medianRatio),
+      target: '',
+      status: '',
+    });
+  }
+  return rows;
+}
+
+/** A Markdown table, so the README's Performance section can take it as printed. */
+export function markdownTable(rows: SummaryRow[]): string {
+  const lines = [
+    '| Figure | Measured (median of rounds) | Ratio | Target | Status |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((row) =>
+      `| ${[row.line, row.measured, row.ratio, row.target, row.status].join(' | ')} |`.replace(
+        / {2,}/g,
+        ' ',
+      ),
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}

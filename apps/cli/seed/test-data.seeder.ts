@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Passwords } from '@schoolyard/identity';
 import { SchoolLifecycle, TenantTransactions } from '@schoolyard/tenancy';
-import { en, Faker } from '@faker-js/faker';
 import { createHash } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import { schoolYearOf } from './catalogue';
@@ -60,6 +59,8 @@ export class TestDataSeeder {
     // Hashing is slow on purpose: once, before the transaction, shared by every seeded account.
     const passwordHash = password === undefined ? undefined : await this.passwords.hash(password);
     const year = schoolYearOf(new Date());
+    // Loaded here, not at the top: every CLI command would otherwise pay ~0.2 s to load it.
+    const { Faker, en } = await import('@faker-js/faker');
     return this.transactions.run(school, async (manager) => {
       // Two seeds of one school at once would both count, then both add.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('seed:' || current_schema()))`);

@@ -1,3 +1,4 @@
+import { RateLimitGuard } from '@schoolyard/rate-limits';
 import { randomBytes } from 'node:crypto';
 import {
   createTestApp,
@@ -84,6 +85,35 @@ describe('rate limits per school and per client', () => {
     const last = await schoolPage(noisy, '10.0.0.3');
     expect(last.statusCode).toBe(429);
     expect(last.json()).toMatchObject({ error: { details: { scope: 'school' } } });
+  });
+
+  it('answers a refused client again before Nest, until its wait is over', async () => {
+    const school = await registerSchool(t.app);
+    await putOnPlan(school, await tinyPlan(1000, 5));
+    const guard = t.app.get(RateLimitGuard);
+    const decide = guard.canActivate.bind(guard);
+    let consulted = 0;
+    guard.canActivate = (context) => {
+      consulted++;
+      return decide(context);
+    };
+    try {
+      const answers: number[] = [];
+      for (let i = 0; i < 12; i++) answers.push((await schoolPage(school, '10.7.7.7')).statusCode);
+      expect(answers).toEqual([...Array(5).fill(200), ...Array(7).fill(429)]);
+      // Five allowed and the first refusal went through the guard; the six after it did not.
+      expect(consulted).toBe(6);
+      const again = await schoolPage(school, '10.7.7.7');
+      expect(again.headers['retry-after']).toEqual(expect.any(String));
+      expect(again.json()).toMatchObject({
+        error: { code: 'RATE_LIMITED', details: { scope: 'client' } },
+        requestId: expect.any(String),
+      });
+      // Another client of the same school is not caught by that refusal.
+      expect((await schoolPage(school, '10.7.7.8')).statusCode).toBe(200);
+    } finally {
+      guard.canActivate = decide;
+    }
   });
 
   it('limits each client address on the platform host', async () => {

@@ -38,7 +38,8 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return loaded.default;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);

@@ -53,29 +53,3 @@ export async function compareAbba<N extends string>(
     ),
   };
 }
-
-export function table(rows: Array<Array<string | number>>): string {
-  return rows.map((row) => row.map((cell) => String(cell).padEnd(30)).join('')).join('\n') + '\n';
-}
-
-/** The printed table of a comparison: one line per arm, then the ratio to quote. */
-export function comparisonTable<N extends string>(
-  comparison: Comparison<N>,
-  arms: readonly [N, N],
-  labels: Record<N, string>,
-  roundTrips: Record<N, number>,
-): string {
-  const rows: Array<Array<string | number>> = [
-    ['', 'req/s (median)', 'p99 ms (median)', 'round trips / request'],
-    ...arms.map((arm) => [
-      labels[arm],
-      comparison.median[arm].requestsPerSecond,
-      comparison.median[arm].p99Ms,
-      roundTrips[arm],
-    ]),
-  ];
-  return (
-    table(rows) +
-    `median of per-round ratios (${labels[arms[0]]} / ${labels[arms[1]]}): ${comparison.medianRatio}\n`
-  );
-}

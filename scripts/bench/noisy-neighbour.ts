@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { registerBenchSchools, startBenchServer } from './harness';
-import { median, round } from './stats';
+import { median, medianRatio, round } from './stats';
 
 export interface NoisyNeighbourOptions {
   databaseUrl: string;
@@ -120,7 +120,11 @@ export async function measureNoisyNeighbour(
       medianQuietP99Ms: median(rounds.map((x) => x.quietP99Ms)),
       medianDuringFloodP99Ms: median(rounds.map((x) => x.duringFloodP99Ms)),
       medianP99Ratio: round(
-        median(rounds.map((x) => x.duringFloodP99Ms / Math.max(1, x.quietP99Ms))),
+        medianRatio(
+          rounds,
+          (x) => x.duringFloodP99Ms,
+          (x) => Math.max(1, x.quietP99Ms),
+        ),
         2,
       ),
       medianFloodRefusedShare: median(rounds.map((x) => x.floodRefusedShare)),

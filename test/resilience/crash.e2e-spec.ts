@@ -14,7 +14,7 @@ import {
   uniqueSubdomain,
   withOwnerClient,
 } from '../support/test-app';
-import { freePort } from '../support/ports';
+import { freePort } from '@schoolyard/database';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 

@@ -151,7 +151,7 @@ export class SectionsService {
     if (changes.capacity !== undefined) {
       // Locked first, so no enrolment can slip in between the count and the change.
       const enrolled = await lockedEnrolment(manager, id);
-      if (changes.capacity !== null && changes.capacity < enrolled.count) {
+      if (changes.capacity < enrolled.count) {
         throw capacityBelowEnrolment(enrolled.count);
       }
     }

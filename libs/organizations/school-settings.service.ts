@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AppError } from '@schoolyard/common';
+import { AppError, nothingToChange } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type SchoolSettingsView, type UpdateSchoolSettingsDto } from './dto/school-settings.dto';
 import { SchoolSettings } from './school-settings.entity';
@@ -31,11 +31,7 @@ export class SchoolSettingsService {
 
   async update(changes: UpdateSchoolSettingsDto): Promise<SchoolSettingsView> {
     if (Object.keys(changes).length === 0) {
-      throw new AppError(
-        HttpStatus.BAD_REQUEST,
-        'NOTHING_TO_CHANGE',
-        'Send at least one field to change',
-      );
+      throw nothingToChange();
     }
     await this.tenant.manager.update(SchoolSettings, { id: SETTINGS_ROW }, changes);
     return this.get();

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type ErrorBody } from '@schoolyard/common';
+import { normalizeHost } from '@schoolyard/tenancy';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { rateLimited, type RateLimitScope } from './rate-limits.errors';
 
 const MAX_ENTRIES = 100_000;
 
@@ -13,10 +15,15 @@ const MAX_ENTRIES = 100_000;
  */
 @Injectable()
 export class FastRefusals {
-  private readonly until = new Map<string, { at: number; scope: string }>();
+  private readonly until = new Map<string, { at: number; scope: RateLimitScope }>();
 
   /** Called by the guard when it refuses: the host alone for a school, host and address for a client. */
-  remember(host: string, client: string | null, scope: string, retryAfterSeconds: number): void {
+  remember(
+    host: string,
+    client: string | null,
+    scope: RateLimitScope,
+    retryAfterSeconds: number,
+  ): void {
     if (this.until.size >= MAX_ENTRIES) this.until.clear();
     this.until.set(client === null ? host : `${host}|${client}`, {
       at: Date.now() + retryAfterSeconds * 1000,
@@ -29,24 +36,18 @@ export class FastRefusals {
       const refused = this.refusal(request);
       if (!refused) return done();
       const retryAfterSeconds = Math.max(1, Math.ceil((refused.at - Date.now()) / 1000));
+      const error = rateLimited(refused.scope, retryAfterSeconds);
       const body: ErrorBody = {
-        error: {
-          code: 'RATE_LIMITED',
-          message:
-            refused.scope === 'school'
-              ? 'This school is sending too many requests: try again shortly'
-              : 'Too many requests from this client: try again shortly',
-          details: { scope: refused.scope, retryAfterSeconds },
-        },
+        error: { code: error.code, message: error.message, details: error.details },
         requestId: String(request.id),
       };
-      void reply.code(429).header('retry-after', String(retryAfterSeconds)).send(body);
+      void reply.code(error.status).headers(error.headers).send(body);
     });
   }
 
-  private refusal(request: FastifyRequest): { at: number; scope: string } | undefined {
+  private refusal(request: FastifyRequest): { at: number; scope: RateLimitScope } | undefined {
     if (this.until.size === 0 || request.url === '/health') return undefined;
-    const host = request.hostname.toLowerCase();
+    const host = normalizeHost(request.hostname);
     const now = Date.now();
     for (const key of [`${host}|${request.ip}`, host]) {
       const entry = this.until.get(key);

@@ -1,31 +1,12 @@
-import {
-  type CanActivate,
-  type ExecutionContext,
-  HttpStatus,
-  Inject,
-  Injectable,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { ROUTE_SCOPE, type RouteScope, TenantContext } from '@schoolyard/tenancy';
+import { normalizeHost, ROUTE_SCOPE, type RouteScope, TenantContext } from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
 import { FastRefusals } from './fast-refusals';
+import { rateLimited } from './rate-limits.errors';
 import { SchoolRateLimits } from './school-rate-limits.service';
 import { TokenBuckets } from './token-buckets';
-
-export type RateLimitScope = 'school' | 'client' | 'platform';
-
-export const rateLimited = (scope: RateLimitScope, retryAfterSeconds: number) =>
-  new AppError(
-    HttpStatus.TOO_MANY_REQUESTS,
-    'RATE_LIMITED',
-    scope === 'school'
-      ? 'This school is sending too many requests: try again shortly'
-      : 'Too many requests from this client: try again shortly',
-    { scope, retryAfterSeconds },
-    { 'Retry-After': String(retryAfterSeconds) },
-  );
 
 /**
  * Runs right after the school is known and before anything costly (authentication, argon2,
@@ -56,7 +37,7 @@ export class RateLimitGuard implements CanActivate {
     // Fastify's `ip` believes X-Forwarded-For only from the proxies TRUST_PROXY names.
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const client = request.ip;
-    const host = request.hostname.toLowerCase();
+    const host = normalizeHost(request.hostname);
     if (!this.tenant.hasSchool) {
       const perMinute = this.config.rateLimits.platformClientPerMinute;
       const taken = this.buckets.take(`platform:${client}`, perMinute);

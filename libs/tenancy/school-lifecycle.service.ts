@@ -179,17 +179,11 @@ export class SchoolLifecycle {
       );
       // A temporary password the school issued is useless without it: no ciphertext stays.
       await runner.query(
-        `WITH erased AS (
-           UPDATE public.users SET temporary_password = NULL, temporary_password_school = NULL
-            WHERE temporary_password_school = $1 RETURNING id)
-         SELECT count(*) FROM erased`,
+        `UPDATE public.users SET temporary_password = NULL, temporary_password_school = NULL
+          WHERE temporary_password_school = $1`,
         [school.id],
       );
-      await runner.query(
-        `WITH gone AS (DELETE FROM public.organizations WHERE id = $1 RETURNING id)
-         SELECT count(*) FROM gone`,
-        [school.id],
-      );
+      await runner.query(`DELETE FROM public.organizations WHERE id = $1`, [school.id]);
       await runner.commitTransaction();
       return {
         slug,

@@ -35,7 +35,11 @@ describe('rate limits per school and per client', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_PLATFORM_PER_MINUTE: '12' });
+    // Refusals answered at once: these tests send dozens one after another (the hold has its own).
+    t = await createTestApp({
+      RATE_LIMIT_PLATFORM_PER_MINUTE: '12',
+      RATE_LIMIT_REFUSAL_HOLD_MS: '0',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -145,5 +149,53 @@ describe('rate limits per school and per client', () => {
       });
       expect(response.statusCode).toBe(200);
     }
+  });
+});
+
+describe('repeat refusals held before they are sent', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(); // the shipped hold: a second
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("holds a flooding client's repeat refusal while another school is answered at once", async () => {
+    const noisy = await registerSchool(t.app);
+    const quiet = await registerSchool(t.app);
+    await putOnPlan(noisy, await tinyPlan(1000, 2));
+    const page = (school: RegisteredSchool) =>
+      t.app.inject({
+        url: '/api/school',
+        headers: { host: school.host },
+        remoteAddress: '10.3.3.3',
+      });
+
+    const first = [];
+    for (let i = 0; i < 3; i++) first.push((await page(noisy)).statusCode);
+    // Two allowed; the guard's own refusal is answered at once.
+    expect(first).toEqual([200, 200, 429]);
+
+    const order: string[] = [];
+    const started = Date.now();
+    const held = page(noisy).then((answer) => {
+      order.push('noisy');
+      return answer;
+    });
+    const other = await page(quiet);
+    order.push('quiet');
+    const refusal = await held;
+
+    expect(other.statusCode).toBe(200);
+    expect(order).toEqual(['quiet', 'noisy']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(refusal.statusCode).toBe(429);
+    expect(Number(refusal.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refusal.json()).toMatchObject({
+      error: { code: 'RATE_LIMITED', details: { scope: 'client' } },
+      requestId: expect.any(String),
+    });
   });
 });

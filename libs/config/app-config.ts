@@ -107,6 +107,12 @@ export interface RateLimitSettings {
   platformClientPerMinute: number;
   fallbackSchoolPerMinute: number;
   fallbackClientPerMinute: number;
+  /**
+   * How long a repeat refusal is held before the 429 is sent. A client that sends its next
+   * request as soon as it has an answer is slowed to one request per hold on each connection,
+   * so a flood cannot take the event loop from other schools. 0 answers at once.
+   */
+  refusalHoldMs: number;
 }
 
 export class ConfigError extends Error {
@@ -387,6 +393,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       platformClientPerMinute: integer(env, 'RATE_LIMIT_PLATFORM_PER_MINUTE', 120, 1, 1_000_000),
       fallbackSchoolPerMinute: integer(env, 'RATE_LIMIT_SCHOOL_PER_MINUTE', 600, 1, 1_000_000),
       fallbackClientPerMinute: integer(env, 'RATE_LIMIT_CLIENT_PER_MINUTE', 300, 1, 1_000_000),
+      refusalHoldMs: integer(env, 'RATE_LIMIT_REFUSAL_HOLD_MS', 1000, 0, 10_000),
     },
     corsOrigins: corsOrigins(env),
   };

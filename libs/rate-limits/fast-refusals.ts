@@ -1,10 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type ErrorBody } from '@schoolyard/common';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { normalizeHost } from '@schoolyard/tenancy';
-import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { rateLimited, type RateLimitScope } from './rate-limits.errors';
 
 const MAX_ENTRIES = 100_000;
+/** Refusals held at once; past this they are answered at once and their connections closed. */
+const MAX_HELD = 10_000;
+
+interface Refusal {
+  at: number;
+  scope: RateLimitScope;
+}
 
 /**
  * Once the guard has refused a client (or a whole school), its next requests are refused
@@ -12,10 +20,20 @@ const MAX_ENTRIES = 100_000;
  * pipeline runs. A flood then costs the event loop a map lookup per request instead of a
  * trip through routing, guards and the error filter, so the other schools' requests are not
  * queued behind it. The guard stays the one place the limits are decided.
+ *
+ * Even a map lookup is not cheap enough on its own: a client that sends its next request the
+ * moment it has an answer turns every microsecond saved into more requests, and at a few
+ * thousand refusals a second the event loop has little left for other schools. So a repeat
+ * refusal is held (RATE_LIMIT_REFUSAL_HOLD_MS, a timer and an idle socket) before it is sent.
+ * A client told to wait at least a second loses nothing by hearing it a second later, and a
+ * flooding connection is slowed to one request per hold.
  */
 @Injectable()
 export class FastRefusals {
-  private readonly until = new Map<string, { at: number; scope: RateLimitScope }>();
+  private readonly until = new Map<string, Refusal>();
+  private held = 0;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** Called by the guard when it refuses: the host alone for a school, host and address for a client. */
   remember(
@@ -32,20 +50,36 @@ export class FastRefusals {
   }
 
   attach(fastify: FastifyInstance): void {
+    const holdMs = this.config.rateLimits.refusalHoldMs;
     fastify.addHook('onRequest', (request, reply, done) => {
       const refused = this.refusal(request);
       if (!refused) return done();
-      const retryAfterSeconds = Math.max(1, Math.ceil((refused.at - Date.now()) / 1000));
-      const error = rateLimited(refused.scope, retryAfterSeconds);
-      const body: ErrorBody = {
-        error: { code: error.code, message: error.message, details: error.details },
-        requestId: String(request.id),
-      };
-      void reply.code(error.status).headers(error.headers).send(body);
+      if (holdMs === 0) return this.refuse(request, reply, refused);
+      if (this.held >= MAX_HELD) {
+        // Too many held already: answer, and make the client open a new connection to go on.
+        void reply.header('connection', 'close');
+        return this.refuse(request, reply, refused);
+      }
+      this.held++;
+      setTimeout(() => {
+        this.held--;
+        // The client may have given up while it waited; there is no one left to answer.
+        if (!request.raw.socket.destroyed) this.refuse(request, reply, refused);
+      }, holdMs).unref();
     });
   }
 
-  private refusal(request: FastifyRequest): { at: number; scope: RateLimitScope } | undefined {
+  private refuse(request: FastifyRequest, reply: FastifyReply, refused: Refusal): void {
+    const retryAfterSeconds = Math.max(1, Math.ceil((refused.at - Date.now()) / 1000));
+    const error = rateLimited(refused.scope, retryAfterSeconds);
+    const body: ErrorBody = {
+      error: { code: error.code, message: error.message, details: error.details },
+      requestId: String(request.id),
+    };
+    void reply.code(error.status).headers(error.headers).send(body);
+  }
+
+  private refusal(request: FastifyRequest): Refusal | undefined {
     if (this.until.size === 0 || request.url === '/health') return undefined;
     const host = normalizeHost(request.hostname);
     const now = Date.now();

@@ -78,6 +78,11 @@ export interface AppConfig {
      * database is down or unreachable, a request fails with 503 after at most this long.
      */
     connectTimeoutMs: number;
+    /**
+     * Connections one school may hold at once; its further requests wait in a queue of their
+     * own (see PoolShares). Defaults to half the pool, so no school can take all of it.
+     */
+    schoolShare: number;
   };
   schoolCacheTtlSeconds: number;
   /** How long a person's roles in a school are remembered; 0 looks them up on every request. */
@@ -348,6 +353,7 @@ function corsOrigins(env: Env): string[] {
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const environment = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
+  const poolSize = integer(env, 'DB_POOL_SIZE', 10, 1, 1000);
   return {
     environment,
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),
@@ -357,7 +363,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     baseDomain: hostName(env, 'BASE_DOMAIN', 'localhost'),
     trustProxy: trustProxy(env),
     pool: {
-      size: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
+      size: poolSize,
+      schoolShare: integer(
+        env,
+        'DB_POOL_SCHOOL_SHARE',
+        Math.max(1, Math.ceil(poolSize / 2)),
+        1,
+        poolSize,
+      ),
       maxUses: integer(env, 'DB_POOL_MAX_USES', 500, 1, 100_000_000),
       maxLifetimeSeconds: integer(env, 'DB_POOL_MAX_LIFETIME_SECONDS', 600, 1, 86_400),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),

@@ -16,3 +16,13 @@ export const platformOnly = () =>
     'ROUTE_NOT_FOUND',
     "This endpoint is served at the platform's address",
   );
+
+/** The school's share of the database connections stayed taken for the whole wait. */
+export const schoolBusy = () =>
+  new AppError(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'SCHOOL_BUSY',
+    'This school has too many requests in progress: try again shortly',
+    undefined,
+    { 'Retry-After': '1' },
+  );

@@ -5,9 +5,13 @@ import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { DeferredOpening } from './deferred-opening';
+import { PoolShares } from './pool-shares';
 import { type School } from './school';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
 import { AFTER_COMMIT_KEY, MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
+
+/** Set while this async context holds a place in the school's share of the pool. */
+const SHARE_KEY = 'schoolyard.pool-share';
 
 /**
  * BEGIN and every setting travel as ONE message: no parameters are needed because the
@@ -52,6 +56,7 @@ async function release(runner: QueryRunner, error?: unknown): Promise<void> {
 @Injectable()
 export class TenantTransactions {
   private readonly statementTimeoutMs: number;
+  readonly shares: PoolShares;
 
   constructor(
     @InjectDataSource() private readonly requests: DataSource,
@@ -59,6 +64,7 @@ export class TenantTransactions {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.statementTimeoutMs = config.pool.statementTimeoutMs;
+    this.shares = new PoolShares(config.pool.schoolShare, config.pool.connectTimeoutMs);
   }
 
   /**
@@ -67,7 +73,21 @@ export class TenantTransactions {
    * with the work's first query, so work that runs none costs no round trip.
    */
   run<T>(school: School, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.cls.run({ ifNested: 'inherit' }, () => this.inTransaction(school, work));
+    return this.cls.run({ ifNested: 'inherit' }, async () => {
+      // A transaction opened inside another of the same school's (an access lookup inside a
+      // handler) rides on the outer one's place: waiting for a second place while holding one
+      // could leave every place held by a request waiting for another.
+      if (this.cls.get<string | undefined>(SHARE_KEY) === school.id) {
+        return this.inTransaction(school, work);
+      }
+      const leave = await this.shares.enter(school.id);
+      this.cls.set(SHARE_KEY, school.id);
+      try {
+        return await this.inTransaction(school, work);
+      } finally {
+        leave();
+      }
+    });
   }
 
   private async inTransaction<T>(

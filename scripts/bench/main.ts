@@ -27,7 +27,10 @@ async function runOne(
   else if (benchmark === 'permissions')
     results.permissions = await measurePermissionChecks({ ...common, schools: 20 });
   else if (benchmark === 'noisy-neighbour')
-    results.noisyNeighbour = await measureNoisyNeighbour({ ...common, floodConnections: 32 });
+    results.noisyNeighbour = await measureNoisyNeighbour({
+      ...common,
+      floodConnections: settings.floodConnections,
+    });
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else

@@ -25,6 +25,8 @@ export interface BenchSettings {
   /** Concurrencies the release is shipped at. */
   migrationConcurrencies: number[];
   loginConcurrency: number;
+  /** Connections school A floods with in noisy-neighbour. */
+  floodConnections: number;
 }
 
 const SHORT: Omit<BenchSettings, 'full'> = {
@@ -38,6 +40,7 @@ const SHORT: Omit<BenchSettings, 'full'> = {
   // One or two schools at a time take 2-3x as long as 8 here: the short run leaves them out.
   migrationConcurrencies: [4, 8],
   loginConcurrency: 16,
+  floodConnections: 32,
 };
 
 const FULL: Omit<BenchSettings, 'full'> = {
@@ -58,6 +61,7 @@ const FLAGS: Record<string, keyof Omit<BenchSettings, 'full' | 'migrationConcurr
   '--migration-schools': 'migrationSchools',
   '--migration-rounds': 'migrationRounds',
   '--login-concurrency': 'loginConcurrency',
+  '--flood-connections': 'floodConnections',
 };
 
 /** The short defaults, or `--full`'s sizes, with any `--flag n` on top. */

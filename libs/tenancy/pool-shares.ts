@@ -1,12 +1,19 @@
 import { schoolBusy } from './tenancy.errors';
 
+/** Requests of one school that may queue for its share; past this they are refused at once. */
+const MAX_WAITING = 1_000;
+
 interface Waiter {
   admit(): void;
+  /** Set when its wait ran out: the hand-off passes over it. */
+  gaveUp: boolean;
 }
 
 interface Share {
   active: number;
   waiting: Waiter[];
+  /** Waiters in `waiting` that have not given up. */
+  queued: number;
 }
 
 /**
@@ -28,7 +35,7 @@ export class PoolShares {
   async enter(schoolId: string): Promise<() => void> {
     let share = this.schools.get(schoolId);
     if (!share) {
-      share = { active: 0, waiting: [] };
+      share = { active: 0, waiting: [], queued: 0 };
       this.schools.set(schoolId, share);
     }
     const leave = this.leaver(schoolId, share);
@@ -36,26 +43,31 @@ export class PoolShares {
       share.active++;
       return leave;
     }
+    if (share.queued >= MAX_WAITING) throw schoolBusy();
+    const queue = share;
     await new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
+        gaveUp: false,
         admit: () => {
           clearTimeout(timer);
           resolve();
         },
       };
       const timer = setTimeout(() => {
-        share.waiting.splice(share.waiting.indexOf(waiter), 1);
+        waiter.gaveUp = true;
+        queue.queued--;
         reject(schoolBusy());
       }, this.timeoutMs);
-      share.waiting.push(waiter);
+      queue.waiting.push(waiter);
+      queue.queued++;
     });
     return leave;
   }
 
-  /** Requests of this school holding a place now, and waiting for one (for tests and health). */
+  /** Requests of this school holding a place now, and waiting for one. */
   load(schoolId: string): { active: number; waiting: number } {
     const share = this.schools.get(schoolId);
-    return { active: share?.active ?? 0, waiting: share?.waiting.length ?? 0 };
+    return { active: share?.active ?? 0, waiting: share?.queued ?? 0 };
   }
 
   private leaver(schoolId: string, share: Share): () => void {
@@ -64,8 +76,11 @@ export class PoolShares {
       if (left) return;
       left = true;
       // The place passes straight to the next in line, so no newcomer can jump the queue.
-      const next = share.waiting.shift();
-      if (next) return next.admit();
+      for (let next = share.waiting.shift(); next; next = share.waiting.shift()) {
+        if (next.gaveUp) continue;
+        share.queued--;
+        return next.admit();
+      }
       share.active--;
       if (share.active === 0) this.schools.delete(schoolId);
     };

@@ -56,6 +56,9 @@ async function release(runner: QueryRunner, error?: unknown): Promise<void> {
 @Injectable()
 export class TenantTransactions {
   private readonly statementTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  /** The request pool's last failure to connect, cleared by its next success. */
+  private lastConnectFailure: { at: number; error: unknown } | undefined;
   readonly shares: PoolShares;
 
   constructor(
@@ -64,6 +67,7 @@ export class TenantTransactions {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.statementTimeoutMs = config.pool.statementTimeoutMs;
+    this.connectTimeoutMs = config.pool.connectTimeoutMs;
     this.shares = new PoolShares(config.pool.schoolShare, config.pool.connectTimeoutMs);
   }
 
@@ -74,20 +78,35 @@ export class TenantTransactions {
    */
   run<T>(school: School, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.cls.run({ ifNested: 'inherit' }, async () => {
+      const held = this.cls.get<ReadonlySet<string> | undefined>(SHARE_KEY);
       // A transaction opened inside another of the same school's (an access lookup inside a
-      // handler) rides on the outer one's place: waiting for a second place while holding one
-      // could leave every place held by a request waiting for another.
-      if (this.cls.get<string | undefined>(SHARE_KEY) === school.id) {
-        return this.inTransaction(school, work);
-      }
-      const leave = await this.shares.enter(school.id);
-      this.cls.set(SHARE_KEY, school.id);
+      // handler) does not wait for a second place: every place could be held by a request
+      // waiting for another. (It still takes a second pool connection.)
+      if (held?.has(school.id)) return this.inTransaction(school, work);
+      const leave = await this.enterShare(school);
+      this.cls.set(SHARE_KEY, new Set([...(held ?? []), school.id]));
       try {
         return await this.inTransaction(school, work);
       } finally {
+        this.cls.set(SHARE_KEY, held);
         leave();
       }
     });
+  }
+
+  /**
+   * While the database does not answer, the school's places are held by requests waiting
+   * for a connection, and those queued behind them would hear "school busy". The database is
+   * the cause: answer with its error, as the requests holding the places will.
+   */
+  private async enterShare(school: School): Promise<() => void> {
+    try {
+      return await this.shares.enter(school.id);
+    } catch (error) {
+      const failed = this.lastConnectFailure;
+      if (failed && Date.now() - failed.at < this.connectTimeoutMs * 2) throw failed.error;
+      throw error;
+    }
   }
 
   private async inTransaction<T>(
@@ -98,7 +117,9 @@ export class TenantTransactions {
     let client: PoolClient;
     try {
       client = (await runner.connect()) as PoolClient;
+      this.lastConnectFailure = undefined;
     } catch (error) {
+      this.lastConnectFailure = { at: Date.now(), error };
       await release(runner, error);
       throw error;
     }

@@ -1,5 +1,6 @@
 import { RateLimitGuard } from '@schoolyard/rate-limits';
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, connect } from 'node:net';
 import {
   createTestApp,
   registerSchool,
@@ -7,6 +8,29 @@ import {
   type TestApp,
   withOwnerClient,
 } from './support/test-app';
+
+/**
+ * Writes `requests` on one raw connection and collects what comes back until `answers` HTTP
+ * answers have arrived or the server closes the connection (or 3 s of silence pass: longer
+ * than the hold).
+ */
+function exchange(port: number, requests: string, answers: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(requests));
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.setTimeout(3000, () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      if (answers > 0 && (received.match(/HTTP\/1\.1 \d{3}/g) ?? []).length >= answers) {
+        socket.end();
+        resolve(received);
+      }
+    });
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+  });
+}
 
 /** A plan of this run only, with small limits, so a flood is a few dozen requests. */
 async function tinyPlan(perMinute: number, clientPerMinute: number): Promise<string> {
@@ -197,5 +221,22 @@ describe('repeat refusals held before they are sent', () => {
       error: { code: 'RATE_LIMITED', details: { scope: 'client' } },
       requestId: expect.any(String),
     });
+  });
+
+  it('closes a connection that pipelines more requests behind a held refusal', async () => {
+    const school = await registerSchool(t.app);
+    await putOnPlan(school, await tinyPlan(1000, 1));
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const get = `GET /api/school HTTP/1.1\r\nHost: ${school.host}\r\n\r\n`;
+
+    // One allowed, one refused by the guard: this address is now refused before Nest.
+    const opening = await exchange(port, get + get, 2);
+    expect(opening.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 429']);
+
+    // Three at once on one connection: the first would be held, the second shows the client
+    // is not waiting for answers, and the connection is closed with nothing sent.
+    const flood = await exchange(port, get + get + get, 0);
+    expect(flood).toBe('');
   });
 });

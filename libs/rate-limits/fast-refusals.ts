@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type ErrorBody } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { normalizeHost } from '@schoolyard/tenancy';
+import { type Socket } from 'node:net';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { rateLimited, type RateLimitScope } from './rate-limits.errors';
 
@@ -32,6 +33,8 @@ interface Refusal {
 export class FastRefusals {
   private readonly until = new Map<string, Refusal>();
   private held = 0;
+  /** Connections with a refusal held now. */
+  private readonly holding = new WeakSet<Socket>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -60,11 +63,20 @@ export class FastRefusals {
         void reply.header('connection', 'close');
         return this.refuse(request, reply, refused);
       }
+      const socket = request.raw.socket;
+      if (this.holding.has(socket)) {
+        // A client that pipelines more requests behind a held refusal is not waiting for
+        // answers at all: holding each would let one connection fill MAX_HELD for everyone.
+        socket.destroy();
+        return;
+      }
+      this.holding.add(socket);
       this.held++;
       setTimeout(() => {
+        this.holding.delete(socket);
         this.held--;
         // The client may have given up while it waited; there is no one left to answer.
-        if (!request.raw.socket.destroyed) this.refuse(request, reply, refused);
+        if (!socket.destroyed) this.refuse(request, reply, refused);
       }, holdMs).unref();
     });
   }

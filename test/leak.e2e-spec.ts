@@ -1,5 +1,5 @@
 import { type School } from '@schoolyard/tenancy';
-import { expectNoLeak, leakSchools } from './support/leak-check';
+import { expectNoLeak, LEAK_CONNECT_TIMEOUT_MS, leakSchools } from './support/leak-check';
 import { LeakProbeController } from './support/leak-probe.controller';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -12,7 +12,10 @@ describe('no leak between schools under concurrency', () => {
   let port: number;
 
   beforeAll(async () => {
-    t = await createTestApp({ DB_POOL_SIZE: String(POOL_SIZE) }, [LeakProbeController]);
+    t = await createTestApp(
+      { DB_POOL_SIZE: String(POOL_SIZE), DB_CONNECT_TIMEOUT_MS: LEAK_CONNECT_TIMEOUT_MS },
+      [LeakProbeController],
+    );
     ({ schools, port } = await leakSchools(t, SCHOOLS));
   }, 120_000);
 

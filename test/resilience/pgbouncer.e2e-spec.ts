@@ -1,6 +1,6 @@
 import { prepareDatabase } from '@schoolyard/database';
 import { type School } from '@schoolyard/tenancy';
-import { expectNoLeak, leakSchools } from '../support/leak-check';
+import { expectNoLeak, LEAK_CONNECT_TIMEOUT_MS, leakSchools } from '../support/leak-check';
 import { LeakProbeController } from '../support/leak-probe.controller';
 import { startPgBouncer, type PgBouncer } from '../support/pgbouncer';
 import { createTestApp, type TestApp, testDatabaseUrl } from '../support/test-app';
@@ -31,9 +31,14 @@ describe('behind PgBouncer in transaction pooling', () => {
     });
     // Only the request pool goes through PgBouncer; the owner keeps its direct connection,
     // as docker/ and the README prescribe (session advisory locks, LISTEN).
-    t = await createTestApp({ DB_POOL_SIZE: String(POOL_SIZE) }, [LeakProbeController], undefined, {
-      requestsUrl: (prepared) => bouncer.through(prepared.requestsUrl),
-    });
+    t = await createTestApp(
+      { DB_POOL_SIZE: String(POOL_SIZE), DB_CONNECT_TIMEOUT_MS: LEAK_CONNECT_TIMEOUT_MS },
+      [LeakProbeController],
+      undefined,
+      {
+        requestsUrl: (prepared) => bouncer.through(prepared.requestsUrl),
+      },
+    );
     ({ schools, port } = await leakSchools(t, SCHOOLS));
   }, 120_000);
 

@@ -34,6 +34,14 @@ export interface LeakRun {
 }
 
 /**
+ * The probe asks for a 200 from every request it does not abort: what it checks is
+ * isolation, not how long a request may queue. On a machine running other suites at once a
+ * request has waited past the 5 s default for its school's share of the pool (503), so
+ * leak runs wait longer.
+ */
+export const LEAK_CONNECT_TIMEOUT_MS = '30000';
+
+/**
  * The kernel's isolation probe under concurrency: requests of many schools interleaved on
  * every connection, a tenth failing mid-write and a tenth abandoned by their client. Every
  * answer must be its own school's; every failed write rolled back; every connection clean.

@@ -80,7 +80,7 @@ export interface AppConfig {
     connectTimeoutMs: number;
     /**
      * Connections one school may hold at once; its further requests wait in a queue of their
-     * own (see PoolShares). Defaults to half the pool, so no school can take all of it.
+     * own (see PoolShares). Half the pool by default; equal to the pool turns the share off.
      */
     schoolShare: number;
   };

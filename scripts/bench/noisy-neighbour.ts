@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import {
   type BenchSchool,
@@ -50,6 +51,8 @@ export interface NoisyNeighbourResult {
   schoolShare: number;
 }
 
+const HOLD_MS = 1000;
+
 interface Figures {
   requestsPerSecond: number;
   p99Ms: number;
@@ -74,7 +77,7 @@ async function hammer(
     // delay the reading of B's answers and count that delay as the server's.
     ...(ownThread ? { workers: 1 } : {}),
   });
-  const refused = result['4xx'];
+  const refused = result.statusCodeStats?.['429']?.count ?? 0;
   return {
     requestsPerSecond: result.requests.average,
     p99Ms: result.latency.p99,
@@ -127,6 +130,8 @@ async function measureRound(
   { server, noisy, quiet }: Neighbours,
   options: NoisyNeighbourOptions,
 ): Promise<NoisyNeighbourRound> {
+  // The server measured before this one may still be sending held refusals: let them end.
+  await sleep(HOLD_MS + 500);
   const alone = await hammer(server.port, quiet.host, 4, options.durationSeconds);
   const [flood, busy] = await Promise.all([
     hammer(server.port, noisy.host, options.floodConnections, options.durationSeconds, true),
@@ -179,7 +184,7 @@ type Variant = (typeof VARIANTS)[number];
 export async function measureNoisyNeighbour(
   options: NoisyNeighbourOptions,
 ): Promise<NoisyNeighbourResult> {
-  const holdMs = 1000;
+  const holdMs = HOLD_MS;
   const poolSize = 10;
   const schoolShare = 5;
   const env: Record<Variant, Record<string, string>> = {

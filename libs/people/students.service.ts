@@ -4,7 +4,7 @@ import {
   columnAssignments,
   likePattern,
   nothingToChange,
-  pageWindow,
+  queryPage,
   validationFailed,
 } from '@schoolyard/common';
 import { isUniqueViolation } from '@schoolyard/database';
@@ -36,16 +36,12 @@ interface StudentRow extends PersonRow {
   status: StudentView['status'];
   created_at: Date;
   updated_at: Date;
-  total?: string;
 }
 
 const STUDENT_COLUMNS = `${PERSON_COLUMNS},
   s.admission_number, s.admission_date::text AS admission_date, s.status, s.created_at, s.updated_at`;
 
-/**
- * $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null: the
- * page and its count must agree.
- */
+/** $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null. */
 const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
   AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
        OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
@@ -120,24 +116,18 @@ export class StudentsService {
    */
   async list(query: StudentListQuery): Promise<StudentPage> {
     const manager = this.tenant.manager;
-    const filter = [query.status ?? null, likePattern(query.search), query.sectionId ?? null];
-    const rows: StudentRow[] = await manager.query(
-      `SELECT ${STUDENT_COLUMNS}, count(*) OVER () AS total
-         FROM students s JOIN profiles p ON p.id = s.profile_id
-        ${STUDENT_FILTER}
-        ORDER BY ${ORDER_BY[query.sort]}, p.id
-        LIMIT $4 OFFSET $5`,
-      [...filter, ...pageWindow(query)],
+    const { rows, meta } = await queryPage<StudentRow>(
+      manager,
+      {
+        select: STUDENT_COLUMNS,
+        from: 'students s JOIN profiles p ON p.id = s.profile_id',
+        where: STUDENT_FILTER,
+        orderBy: `${ORDER_BY[query.sort]}, p.id`,
+      },
+      [query.status ?? null, likePattern(query.search), query.sectionId ?? null],
+      query,
     );
-    const total = rows.length
-      ? Number(rows[0].total)
-      : query.page > 1
-        ? await this.count(manager, filter)
-        : 0;
-    return {
-      data: await this.withAccounts(manager, rows),
-      meta: { page: query.page, pageSize: query.pageSize, total },
-    };
+    return { data: await this.withAccounts(manager, rows), meta };
   }
 
   async get(id: string): Promise<StudentView> {
@@ -245,15 +235,6 @@ export class StudentsService {
     );
     if (rows.length === 0) throw personNotFound('student');
     return rows;
-  }
-
-  private async count(manager: EntityManager, filter: Array<string | null>) {
-    const [row]: Array<{ n: number }> = await manager.query(
-      `SELECT count(*)::int AS n FROM students s JOIN profiles p ON p.id = s.profile_id
-        ${STUDENT_FILTER}`,
-      filter,
-    );
-    return row.n;
   }
 
   private async withAccounts(manager: EntityManager, rows: StudentRow[]): Promise<StudentView[]> {

@@ -3,11 +3,11 @@ import { PlanLimits } from '@schoolyard/billing';
 import {
   columnAssignments,
   likePattern,
-  nothingToChange,
+  patchOf,
   queryPage,
-  validationFailed,
+  uniqueOr,
+  updateRow,
 } from '@schoolyard/common';
-import { isUniqueViolation } from '@schoolyard/database';
 import { CallerAccess, forbidden, SchoolAccess } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
@@ -73,13 +73,23 @@ const PROFILE_FIELDS = {
 } as const;
 
 /** A PATCH may clear the optional fields with null, never these. */
-const REQUIRED_FIELDS = ['firstName', 'lastName', 'admissionNumber', 'admissionDate', 'status'];
+const REQUIRED_FIELDS = [
+  'firstName',
+  'lastName',
+  'admissionNumber',
+  'admissionDate',
+  'status',
+] as const;
 
 const STUDENT_FIELDS = {
   admissionNumber: 'admission_number',
   admissionDate: 'admission_date',
   status: 'status',
 } as const;
+
+const admissionNumberConflict = (admissionNumber: string) => ({
+  students_admission_number_key: () => admissionNumberTaken(admissionNumber),
+});
 
 @Injectable()
 export class StudentsService {
@@ -95,18 +105,15 @@ export class StudentsService {
     const manager = this.tenant.manager;
     await this.limits.assertRoomFor('students');
     const profileId = await insertProfile(manager, 'student', student);
-    try {
-      await manager.query(
-        `INSERT INTO students (profile_id, admission_number, admission_date)
-         VALUES ($1, $2, coalesce($3::date, current_date))`,
-        [profileId, student.admissionNumber, student.admissionDate ?? null],
-      );
-    } catch (error) {
-      if (isUniqueViolation(error, 'students_admission_number_key')) {
-        throw admissionNumberTaken(student.admissionNumber);
-      }
-      throw error;
-    }
+    await uniqueOr(
+      () =>
+        manager.query(
+          `INSERT INTO students (profile_id, admission_number, admission_date)
+           VALUES ($1, $2, coalesce($3::date, current_date))`,
+          [profileId, student.admissionNumber, student.admissionDate ?? null],
+        ),
+      admissionNumberConflict(student.admissionNumber),
+    );
     return this.get(profileId);
   }
 
@@ -156,42 +163,29 @@ export class StudentsService {
 
   async update(id: string, changes: UpdateStudentDto): Promise<StudentView> {
     const manager = this.tenant.manager;
+    // Checked over both tables at once; each then gets its own share of the change.
+    patchOf(changes, { ...PROFILE_FIELDS, ...STUDENT_FIELDS }, REQUIRED_FIELDS);
     const profile = columnAssignments(changes, PROFILE_FIELDS);
     const student = columnAssignments(changes, STUDENT_FIELDS);
-    if (profile.columns.length + student.columns.length === 0) {
-      throw nothingToChange();
-    }
-    const cleared = REQUIRED_FIELDS.filter(
-      (field) => (changes as Record<string, unknown>)[field] === null,
-    );
-    if (cleared.length) {
-      throw validationFailed(
-        cleared.map((field) => ({ field, problems: [`${field} cannot be cleared`] })),
-      );
-    }
     const [current] = await this.rows(manager, id, true);
     // Back to active takes a place under the plan's limit, like an enrolment.
     if (changes.status === 'active' && current.status !== 'active') {
       await this.limits.assertRoomFor('students');
     }
     if (profile.columns.length) {
-      await manager.query(
-        `UPDATE profiles SET ${profile.set(2)}, updated_at = now() WHERE id = $1`,
-        [id, ...profile.values],
-      );
+      await updateRow(manager, 'profiles', id, profile, {
+        notFound: () => personNotFound('student'),
+      });
     }
-    try {
-      await manager.query(
-        `UPDATE students SET ${student.columns.length ? `${student.set(2)}, ` : ''}updated_at = now()
-          WHERE profile_id = $1`,
-        [id, ...student.values],
-      );
-    } catch (error) {
-      if (isUniqueViolation(error, 'students_admission_number_key')) {
-        throw admissionNumberTaken(changes.admissionNumber ?? '');
-      }
-      throw error;
-    }
+    await uniqueOr(
+      () =>
+        manager.query(
+          `UPDATE students SET ${student.columns.length ? `${student.set(2)}, ` : ''}updated_at = now()
+            WHERE profile_id = $1`,
+          [id, ...student.values],
+        ),
+      admissionNumberConflict(changes.admissionNumber ?? ''),
+    );
     return this.get(id);
   }
 

@@ -1,5 +1,6 @@
 import { AccountCascade, SoftLinkAudit } from '@schoolyard/people';
 import { TenantTransactions } from '@schoolyard/tenancy';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
@@ -526,6 +527,7 @@ describe('people and portal activation', () => {
   it('refuses bad input with a 4xx and the shared error shape', async () => {
     const { school, owner } = await schoolWithOwner();
     const taken = await enroll(school, owner, { firstName: 'Dee', lastName: 'Dupe' });
+    const other = await enroll(school, owner, { firstName: 'Eve', lastName: 'Else' });
     const cases: Array<[string, string, object | undefined, number, string]> = [
       ['GET', '/api/students?pageSize=101', undefined, 400, 'VALIDATION_FAILED'],
       ['GET', '/api/students?status=expelled', undefined, 400, 'VALIDATION_FAILED'],
@@ -552,6 +554,14 @@ describe('people and portal activation', () => {
       ['PATCH', `/api/students/${taken.id}`, { firstName: null }, 400, 'VALIDATION_FAILED'],
       ['PATCH', `/api/students/${taken.id}`, { status: null }, 400, 'VALIDATION_FAILED'],
       ['PATCH', `/api/students/${taken.id}`, { status: 'expelled' }, 400, 'VALIDATION_FAILED'],
+      [
+        'PATCH',
+        `/api/students/${other.id}`,
+        { admissionNumber: taken.admissionNumber },
+        409,
+        'ADMISSION_NUMBER_TAKEN',
+      ],
+      ['PATCH', `/api/students/${randomUUID()}`, { lastName: 'X' }, 404, 'STUDENT_NOT_FOUND'],
     ];
     for (const [method, url, payload, status, code] of cases) {
       const response = await call(school, owner, method as 'GET', url, payload);

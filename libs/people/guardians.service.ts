@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isForeignKeyViolation, isUniqueViolation } from '@schoolyard/database';
 import { PrincipalContext } from '@schoolyard/identity';
-import { likePattern } from '@schoolyard/common';
+import { likePattern, queryPage } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import {
   type ChildRefView,
@@ -24,7 +24,6 @@ import { alreadyLinked, linkNotFound, personNotFound } from './people.errors';
 interface GuardianRow extends PersonRow {
   phone: string | null;
   created_at: Date;
-  total?: string;
 }
 
 const GUARDIAN_COLUMNS = `${PERSON_COLUMNS}, g.phone, g.created_at`;
@@ -48,21 +47,18 @@ export class GuardiansService {
 
   /** Three queries whatever the page size: the page, its accounts, its children. */
   async list(query: PageQuery): Promise<GuardianPage> {
-    const rows: GuardianRow[] = await this.tenant.manager.query(
-      `SELECT ${GUARDIAN_COLUMNS}, count(*) OVER () AS total
-         FROM guardians g JOIN profiles p ON p.id = g.profile_id
-        WHERE ($1::text IS NULL OR p.first_name ILIKE $1 OR p.last_name ILIKE $1)
-        ORDER BY p.last_name, p.first_name, p.id LIMIT $2 OFFSET $3`,
-      [likePattern(query.search), query.pageSize, (query.page - 1) * query.pageSize],
-    );
-    return {
-      data: await this.views(rows),
-      meta: {
-        page: query.page,
-        pageSize: query.pageSize,
-        total: rows.length ? Number(rows[0].total) : 0,
+    const { rows, meta } = await queryPage<GuardianRow>(
+      this.tenant.manager,
+      {
+        select: GUARDIAN_COLUMNS,
+        from: 'guardians g JOIN profiles p ON p.id = g.profile_id',
+        where: 'WHERE ($1::text IS NULL OR p.first_name ILIKE $1 OR p.last_name ILIKE $1)',
+        orderBy: 'p.last_name, p.first_name, p.id',
       },
-    };
+      [likePattern(query.search)],
+      query,
+    );
+    return { data: await this.views(rows), meta };
   }
 
   async linkStudent(guardianId: string, link: LinkStudentDto): Promise<GuardianView> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PlanLimits } from '@schoolyard/billing';
-import { likePattern } from '@schoolyard/common';
+import { likePattern, oneRow, queryPage } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type PageQuery } from './dto/person.dto';
 import { type OnboardInstructorDto, type StaffPage, type StaffView } from './dto/staff.dto';
@@ -19,11 +19,12 @@ interface StaffRow extends PersonRow {
   hire_date: string;
   status: string;
   created_at: Date;
-  total?: string;
 }
 
 const STAFF_COLUMNS = `${PERSON_COLUMNS},
   st.job_title, st.department, st.hire_date::text AS hire_date, st.status, st.created_at`;
+
+const STAFF_FROM = 'staff st JOIN profiles p ON p.id = st.profile_id';
 
 @Injectable()
 export class StaffService {
@@ -46,42 +47,31 @@ export class StaffService {
         person.hireDate ?? null,
       ],
     );
-    const [view] = await this.page(`WHERE st.profile_id = $1`, [profileId]);
+    const row = await oneRow<StaffRow>(
+      manager,
+      `SELECT ${STAFF_COLUMNS} FROM ${STAFF_FROM} WHERE st.profile_id = $1`,
+      [profileId],
+      () => personNotFound('staff member'),
+    );
+    const [view] = await this.views([row]);
     return view;
   }
 
   /** One query for the page, one for its accounts: constant whatever the page size. */
   async list(query: PageQuery): Promise<StaffPage> {
-    const offset = (query.page - 1) * query.pageSize;
-    const search = likePattern(query.search);
-    const rows = await this.rows(
-      `WHERE ($1::text IS NULL OR p.first_name ILIKE $1 OR p.last_name ILIKE $1
-              OR st.job_title ILIKE $1 OR st.department ILIKE $1)
-       ORDER BY p.last_name, p.first_name, p.id LIMIT $2 OFFSET $3`,
-      [search, query.pageSize, offset],
-    );
-    return {
-      data: await this.views(rows),
-      meta: {
-        page: query.page,
-        pageSize: query.pageSize,
-        total: rows.length ? Number(rows[0].total) : 0,
+    const { rows, meta } = await queryPage<StaffRow>(
+      this.tenant.manager,
+      {
+        select: STAFF_COLUMNS,
+        from: STAFF_FROM,
+        where: `WHERE ($1::text IS NULL OR p.first_name ILIKE $1 OR p.last_name ILIKE $1
+                       OR st.job_title ILIKE $1 OR st.department ILIKE $1)`,
+        orderBy: 'p.last_name, p.first_name, p.id',
       },
-    };
-  }
-
-  private async page(where: string, parameters: unknown[]): Promise<StaffView[]> {
-    const rows = await this.rows(where, parameters);
-    if (rows.length === 0) throw personNotFound('staff member');
-    return this.views(rows);
-  }
-
-  private rows(where: string, parameters: unknown[]): Promise<StaffRow[]> {
-    return this.tenant.manager.query(
-      `SELECT ${STAFF_COLUMNS}, count(*) OVER () AS total
-         FROM staff st JOIN profiles p ON p.id = st.profile_id ${where}`,
-      parameters,
+      [likePattern(query.search)],
+      query,
     );
+    return { data: await this.views(rows), meta };
   }
 
   private async views(rows: StaffRow[]): Promise<StaffView[]> {

@@ -3,11 +3,11 @@ import { PlanLimits } from '@schoolyard/billing';
 import {
   columnAssignments,
   likePattern,
-  nothingToChange,
-  pageWindow,
-  validationFailed,
+  patchOf,
+  queryPage,
+  uniqueOr,
+  updateRow,
 } from '@schoolyard/common';
-import { isUniqueViolation } from '@schoolyard/database';
 import { CallerAccess, forbidden, SchoolAccess } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
@@ -36,16 +36,12 @@ interface StudentRow extends PersonRow {
   status: StudentView['status'];
   created_at: Date;
   updated_at: Date;
-  total?: string;
 }
 
 const STUDENT_COLUMNS = `${PERSON_COLUMNS},
   s.admission_number, s.admission_date::text AS admission_date, s.status, s.created_at, s.updated_at`;
 
-/**
- * $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null: the
- * page and its count must agree.
- */
+/** $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null. */
 const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
   AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
        OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
@@ -77,13 +73,23 @@ const PROFILE_FIELDS = {
 } as const;
 
 /** A PATCH may clear the optional fields with null, never these. */
-const REQUIRED_FIELDS = ['firstName', 'lastName', 'admissionNumber', 'admissionDate', 'status'];
+const REQUIRED_FIELDS = [
+  'firstName',
+  'lastName',
+  'admissionNumber',
+  'admissionDate',
+  'status',
+] as const;
 
 const STUDENT_FIELDS = {
   admissionNumber: 'admission_number',
   admissionDate: 'admission_date',
   status: 'status',
 } as const;
+
+const admissionNumberConflict = (admissionNumber: string) => ({
+  students_admission_number_key: () => admissionNumberTaken(admissionNumber),
+});
 
 @Injectable()
 export class StudentsService {
@@ -99,18 +105,15 @@ export class StudentsService {
     const manager = this.tenant.manager;
     await this.limits.assertRoomFor('students');
     const profileId = await insertProfile(manager, 'student', student);
-    try {
-      await manager.query(
-        `INSERT INTO students (profile_id, admission_number, admission_date)
-         VALUES ($1, $2, coalesce($3::date, current_date))`,
-        [profileId, student.admissionNumber, student.admissionDate ?? null],
-      );
-    } catch (error) {
-      if (isUniqueViolation(error, 'students_admission_number_key')) {
-        throw admissionNumberTaken(student.admissionNumber);
-      }
-      throw error;
-    }
+    await uniqueOr(
+      () =>
+        manager.query(
+          `INSERT INTO students (profile_id, admission_number, admission_date)
+           VALUES ($1, $2, coalesce($3::date, current_date))`,
+          [profileId, student.admissionNumber, student.admissionDate ?? null],
+        ),
+      admissionNumberConflict(student.admissionNumber),
+    );
     return this.get(profileId);
   }
 
@@ -120,24 +123,18 @@ export class StudentsService {
    */
   async list(query: StudentListQuery): Promise<StudentPage> {
     const manager = this.tenant.manager;
-    const filter = [query.status ?? null, likePattern(query.search), query.sectionId ?? null];
-    const rows: StudentRow[] = await manager.query(
-      `SELECT ${STUDENT_COLUMNS}, count(*) OVER () AS total
-         FROM students s JOIN profiles p ON p.id = s.profile_id
-        ${STUDENT_FILTER}
-        ORDER BY ${ORDER_BY[query.sort]}, p.id
-        LIMIT $4 OFFSET $5`,
-      [...filter, ...pageWindow(query)],
+    const { rows, meta } = await queryPage<StudentRow>(
+      manager,
+      {
+        select: STUDENT_COLUMNS,
+        from: 'students s JOIN profiles p ON p.id = s.profile_id',
+        where: STUDENT_FILTER,
+        orderBy: `${ORDER_BY[query.sort]}, p.id`,
+      },
+      [query.status ?? null, likePattern(query.search), query.sectionId ?? null],
+      query,
     );
-    const total = rows.length
-      ? Number(rows[0].total)
-      : query.page > 1
-        ? await this.count(manager, filter)
-        : 0;
-    return {
-      data: await this.withAccounts(manager, rows),
-      meta: { page: query.page, pageSize: query.pageSize, total },
-    };
+    return { data: await this.withAccounts(manager, rows), meta };
   }
 
   async get(id: string): Promise<StudentView> {
@@ -166,42 +163,29 @@ export class StudentsService {
 
   async update(id: string, changes: UpdateStudentDto): Promise<StudentView> {
     const manager = this.tenant.manager;
+    // Checked over both tables at once; each then gets its own share of the change.
+    patchOf(changes, { ...PROFILE_FIELDS, ...STUDENT_FIELDS }, REQUIRED_FIELDS);
     const profile = columnAssignments(changes, PROFILE_FIELDS);
     const student = columnAssignments(changes, STUDENT_FIELDS);
-    if (profile.columns.length + student.columns.length === 0) {
-      throw nothingToChange();
-    }
-    const cleared = REQUIRED_FIELDS.filter(
-      (field) => (changes as Record<string, unknown>)[field] === null,
-    );
-    if (cleared.length) {
-      throw validationFailed(
-        cleared.map((field) => ({ field, problems: [`${field} cannot be cleared`] })),
-      );
-    }
     const [current] = await this.rows(manager, id, true);
     // Back to active takes a place under the plan's limit, like an enrolment.
     if (changes.status === 'active' && current.status !== 'active') {
       await this.limits.assertRoomFor('students');
     }
     if (profile.columns.length) {
-      await manager.query(
-        `UPDATE profiles SET ${profile.set(2)}, updated_at = now() WHERE id = $1`,
-        [id, ...profile.values],
-      );
+      await updateRow(manager, 'profiles', id, profile, {
+        notFound: () => personNotFound('student'),
+      });
     }
-    try {
-      await manager.query(
-        `UPDATE students SET ${student.columns.length ? `${student.set(2)}, ` : ''}updated_at = now()
-          WHERE profile_id = $1`,
-        [id, ...student.values],
-      );
-    } catch (error) {
-      if (isUniqueViolation(error, 'students_admission_number_key')) {
-        throw admissionNumberTaken(changes.admissionNumber ?? '');
-      }
-      throw error;
-    }
+    await uniqueOr(
+      () =>
+        manager.query(
+          `UPDATE students SET ${student.columns.length ? `${student.set(2)}, ` : ''}updated_at = now()
+            WHERE profile_id = $1`,
+          [id, ...student.values],
+        ),
+      admissionNumberConflict(changes.admissionNumber ?? ''),
+    );
     return this.get(id);
   }
 
@@ -245,15 +229,6 @@ export class StudentsService {
     );
     if (rows.length === 0) throw personNotFound('student');
     return rows;
-  }
-
-  private async count(manager: EntityManager, filter: Array<string | null>) {
-    const [row]: Array<{ n: number }> = await manager.query(
-      `SELECT count(*)::int AS n FROM students s JOIN profiles p ON p.id = s.profile_id
-        ${STUDENT_FILTER}`,
-      filter,
-    );
-    return row.n;
   }
 
   private async withAccounts(manager: EntityManager, rows: StudentRow[]): Promise<StudentView[]> {

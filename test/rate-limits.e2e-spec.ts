@@ -63,6 +63,8 @@ describe('rate limits per school and per client', () => {
     t = await createTestApp({
       RATE_LIMIT_PLATFORM_PER_MINUTE: '12',
       RATE_LIMIT_REFUSAL_HOLD_MS: '0',
+      // Only for a school without a plan: every other school here has one.
+      RATE_LIMIT_CLIENT_PER_MINUTE: '4',
     });
   });
   afterAll(async () => {
@@ -142,6 +144,23 @@ describe('rate limits per school and per client', () => {
     } finally {
       guard.canActivate = decide;
     }
+  });
+
+  it('limits a school without a plan by the configured fallback, and not its neighbour', async () => {
+    const planless = await registerSchool(t.app);
+    const neighbour = await registerSchool(t.app);
+    await withOwnerClient((db) =>
+      db.query(`DELETE FROM public.subscriptions WHERE organization_id = $1`, [planless.id]),
+    );
+    const answers: number[] = [];
+    const neighbours: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      answers.push((await schoolPage(planless, '10.5.5.5')).statusCode);
+      neighbours.push((await schoolPage(neighbour, '10.5.5.5')).statusCode);
+    }
+    expect(answers).toEqual([...Array(4).fill(200), 429, 429]);
+    // The neighbour's trial plan allows far more than the fallback's four.
+    expect(neighbours.every((status) => status === 200)).toBe(true);
   });
 
   it('limits each client address on the platform host', async () => {

@@ -1,8 +1,8 @@
-import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppError } from '@schoolyard/common';
+import { databaseUnavailable } from '@schoolyard/common';
 import { DataSource } from 'typeorm';
 
 @ApiTags('Health')
@@ -32,12 +32,7 @@ export class HealthController {
     } catch (error) {
       // The same answer requests give while the database is away, so one alert rule fits both.
       if (error instanceof ServiceUnavailableException) {
-        throw new AppError(
-          HttpStatus.SERVICE_UNAVAILABLE,
-          'DATABASE_UNAVAILABLE',
-          'The database is unavailable; try again shortly',
-          { database: 'down' },
-        );
+        throw databaseUnavailable({ database: 'down' });
       }
       throw error;
     }

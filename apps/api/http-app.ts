@@ -4,7 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createValidationPipe, type ErrorBody, requestIdOf } from '@schoolyard/common';
+import { badAddress, createValidationPipe, errorBody, requestIdOf } from '@schoolyard/common';
 import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
 import { Logger } from 'nestjs-pino';
@@ -28,16 +28,8 @@ export async function createHttpApp(
     // Errors Fastify's router raises before Nest sees the request (an id over 100
     // characters, a malformed URL) get the shared error shape too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const status = error.statusCode ?? 400;
-      const body: ErrorBody = {
-        error: {
-          code: status === 414 ? 'URI_TOO_LONG' : 'BAD_URL',
-          message:
-            status === 414 ? 'A part of the address is too long' : 'The address is not valid',
-        },
-        requestId: String(request.id),
-      };
-      void reply.code(status).send(body);
+      const refused = badAddress(error.statusCode);
+      void reply.code(refused.status).send(errorBody(refused, String(request.id)));
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(

@@ -5,6 +5,21 @@ export interface ErrorBody {
   requestId: string;
 }
 
+/** The one body every 4xx and 5xx carries, wherever it is sent from. */
+export function errorBody(
+  error: { code: string; message: string; details?: unknown },
+  requestId: string,
+): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
+    requestId,
+  };
+}
+
 /** A refusal the application means to give: it becomes the shared error shape as is. */
 export class AppError extends Error {
   constructor(
@@ -39,4 +54,22 @@ export const inUse = (usedBy: Record<string, number>) =>
       .map(([what, n]) => `${n} ${what}`)
       .join(', ')}: remove or move those first`,
     usedBy,
+  );
+
+/**
+ * An address Fastify's router refuses before Nest sees the request: a part longer than the
+ * router allows (414) or one it cannot decode (400, or the router's own status).
+ */
+export const badAddress = (status: number = HttpStatus.BAD_REQUEST) =>
+  status === HttpStatus.URI_TOO_LONG
+    ? new AppError(status, 'URI_TOO_LONG', 'A part of the address is too long')
+    : new AppError(status, 'BAD_URL', 'The address is not valid');
+
+/** A request or the health check could not reach the database (the filter adds Retry-After). */
+export const databaseUnavailable = (details?: Record<string, unknown>) =>
+  new AppError(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'DATABASE_UNAVAILABLE',
+    'The database is unavailable; try again shortly',
+    details,
   );

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { isDatabaseUnavailable } from '@schoolyard/database';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { AppError, type ErrorBody } from './app-error';
+import { AppError, databaseUnavailable, errorBody } from './app-error';
 import { rawRequestOf, requestIdOf } from './request-id';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -87,13 +87,7 @@ export function translateError(error: unknown): Translated {
   }
   const known = fastifyError(error) ?? bodyParseError(error);
   if (known) return known;
-  if (isDatabaseUnavailable(error)) {
-    return {
-      status: HttpStatus.SERVICE_UNAVAILABLE,
-      code: 'DATABASE_UNAVAILABLE',
-      message: 'The database is unavailable; try again shortly',
-    };
-  }
+  if (isDatabaseUnavailable(error)) return translateError(databaseUnavailable());
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     code: 'INTERNAL_ERROR',
@@ -114,14 +108,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (translated.status >= 500) {
       this.logger.error({ err: error, code: translated.code }, 'request failed');
     }
-    const body: ErrorBody = {
-      error: {
-        code: translated.code,
-        message: translated.message,
-        ...(translated.details === undefined ? {} : { details: translated.details }),
-      },
-      requestId: requestIdOf(rawRequestOf(request)),
-    };
+    const body = errorBody(translated, requestIdOf(rawRequestOf(request)));
     if (translated.status === 503) void reply.header('Retry-After', '1');
     for (const [name, value] of Object.entries(translated.headers ?? {}))
       void reply.header(name, value);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ErrorBody } from '@schoolyard/common';
+import { errorBody } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { normalizeHost } from '@schoolyard/tenancy';
 import { type Socket } from 'node:net';
@@ -84,11 +84,10 @@ export class FastRefusals {
   private refuse(request: FastifyRequest, reply: FastifyReply, refused: Refusal): void {
     const retryAfterSeconds = Math.max(1, Math.ceil((refused.at - Date.now()) / 1000));
     const error = rateLimited(refused.scope, retryAfterSeconds);
-    const body: ErrorBody = {
-      error: { code: error.code, message: error.message, details: error.details },
-      requestId: String(request.id),
-    };
-    void reply.code(error.status).headers(error.headers).send(body);
+    void reply
+      .code(error.status)
+      .headers(error.headers)
+      .send(errorBody(error, String(request.id)));
   }
 
   private refusal(request: FastifyRequest): Refusal | undefined {

@@ -2,5 +2,4 @@ export * from './fast-refusals';
 export * from './rate-limit.guard';
 export * from './rate-limits.errors';
 export * from './rate-limits.module';
-export * from './school-rate-limits.service';
 export * from './token-buckets';

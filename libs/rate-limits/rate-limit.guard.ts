@@ -1,11 +1,16 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { normalizeHost, ROUTE_SCOPE, type RouteScope, TenantContext } from '@schoolyard/tenancy';
+import {
+  normalizeHost,
+  type PlanRateLimits,
+  ROUTE_SCOPE,
+  type RouteScope,
+  TenantContext,
+} from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
 import { FastRefusals } from './fast-refusals';
 import { rateLimited } from './rate-limits.errors';
-import { SchoolRateLimits } from './school-rate-limits.service';
 import { TokenBuckets } from './token-buckets';
 
 /**
@@ -13,21 +18,28 @@ import { TokenBuckets } from './token-buckets';
  * the school's transaction), so a flood is refused from memory and cannot take connections
  * or CPU from other schools. A school-host request spends one token of its client within the
  * school and one of the school; a platform-host request one of its client address. Routes
- * without a scope (the health check) are not limited.
+ * without a scope (the health check) are not limited. A school's limits come from its plan,
+ * read with the school itself by the directory; without a plan the configured fallback
+ * applies, so a school is never left unlimited.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly buckets = new TokenBuckets();
+  private readonly fallback: PlanRateLimits;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly tenant: TenantContext,
-    private readonly limits: SchoolRateLimits,
     private readonly fast: FastRefusals,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.fallback = {
+      schoolPerMinute: config.rateLimits.fallbackSchoolPerMinute,
+      clientPerMinute: config.rateLimits.fallbackClientPerMinute,
+    };
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     if (!this.config.rateLimits.enabled) return true;
     const scope = this.reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, [
       context.getHandler(),
@@ -47,8 +59,8 @@ export class RateLimitGuard implements CanActivate {
       }
       return true;
     }
-    const schoolId = this.tenant.school.id;
-    const limits = await this.limits.forSchool(schoolId);
+    const { id: schoolId, rateLimits } = this.tenant.school;
+    const limits = rateLimits ?? this.fallback;
     // The client first: a flooding client is refused without spending its school's allowance.
     const clientKey = `client:${schoolId}:${client}`;
     const byClient = this.buckets.take(clientKey, limits.clientPerMinute);

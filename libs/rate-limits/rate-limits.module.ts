@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { FastRefusals } from './fast-refusals';
 import { RateLimitGuard } from './rate-limit.guard';
-import { SchoolRateLimits } from './school-rate-limits.service';
 
 @Module({
-  providers: [RateLimitGuard, SchoolRateLimits, FastRefusals],
+  providers: [RateLimitGuard, FastRefusals],
   exports: [RateLimitGuard, FastRefusals],
 })
 export class RateLimitsModule {}

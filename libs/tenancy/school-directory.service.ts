@@ -12,10 +12,24 @@ interface Entry {
 
 const MAX_ENTRIES = 50_000;
 
+interface SchoolRow extends Omit<School, 'rateLimits'> {
+  /** NULL when the school has no subscription. */
+  schoolPerMinute: number | null;
+  clientPerMinute: number | null;
+}
+
+function schoolOf(row: SchoolRow): School {
+  const { schoolPerMinute, clientPerMinute, ...school } = row;
+  if (schoolPerMinute === null || clientPerMinute === null) return school;
+  return { ...school, rateLimits: { schoolPerMinute, clientPerMinute } };
+}
+
 /**
- * Host name → school, with an in-process cache. Entries are dropped when the database
- * announces a change (a trigger on organizations and domains NOTIFYs every instance,
- * whoever made the change); the TTL only bounds staleness if that channel is down.
+ * Host name → school (with its plan's rate limits), with an in-process cache. Entries are
+ * dropped when the database announces a change (a trigger on organizations and domains
+ * NOTIFYs every instance, whoever made the change); the TTL only bounds staleness if that
+ * channel is down. Subscriptions and plans announce nothing: a school's new plan limits
+ * apply within the TTL, which is soon enough for a rate limit.
  */
 @Injectable()
 export class SchoolDirectory {
@@ -59,13 +73,18 @@ export class SchoolDirectory {
   }
 
   private async load(host: string): Promise<School | null> {
-    const rows: Array<School> = await this.requests.query(
-      `SELECT o.id, o.slug, o.name, o.status, o.schema_name AS "schemaName", o.db_role AS "dbRole"
+    // The plan's rate limits ride on this query so a school costs one look-up, not two.
+    const rows: SchoolRow[] = await this.requests.query(
+      `SELECT o.id, o.slug, o.name, o.status, o.schema_name AS "schemaName", o.db_role AS "dbRole",
+              p.requests_per_minute AS "schoolPerMinute",
+              p.client_requests_per_minute AS "clientPerMinute"
          FROM public.domains d JOIN public.organizations o ON o.id = d.organization_id
+         LEFT JOIN public.subscriptions s ON s.organization_id = o.id
+         LEFT JOIN public.plans p ON p.code = s.plan_code
         WHERE d.host = $1`,
       [host],
     );
-    const school = rows[0] ?? null;
+    const school = rows[0] ? schoolOf(rows[0]) : null;
     if (this.entries.size >= MAX_ENTRIES) {
       // Hostile Host headers must not grow memory without bound: drop the oldest entry.
       const oldest = this.entries.keys().next().value;

@@ -1,4 +1,5 @@
 import { RateLimitGuard } from '@schoolyard/rate-limits';
+import { SchoolDirectory } from '@schoolyard/tenancy';
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo, connect } from 'node:net';
 import {
@@ -161,6 +162,26 @@ describe('rate limits per school and per client', () => {
     expect(answers).toEqual([...Array(4).fill(200), 429, 429]);
     // The neighbour's trial plan allows far more than the fallback's four.
     expect(neighbours.every((status) => status === 200)).toBe(true);
+  });
+
+  it("applies a school's new plan at once, not when its cached entry expires", async () => {
+    const school = await registerSchool(t.app);
+    const directory = t.app.get(SchoolDirectory);
+    const limitsNow = async () => (await directory.findByHost(school.host))?.rateLimits;
+    // Served once on the trial plan: the school and its limits are now cached.
+    expect((await schoolPage(school, '10.6.6.6')).statusCode).toBe(200);
+    expect(await limitsNow()).toMatchObject({ clientPerMinute: 300 });
+
+    await putOnPlan(school, await tinyPlan(1000, 2));
+    // The change reaches the API as a notice; the cache would otherwise hold the trial for 60 s.
+    const deadline = Date.now() + 5000;
+    while ((await limitsNow())?.clientPerMinute !== 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await limitsNow()).toEqual({ schoolPerMinute: 1000, clientPerMinute: 2 });
+    const answers: number[] = [];
+    for (let i = 0; i < 4; i++) answers.push((await schoolPage(school, '10.6.6.7')).statusCode);
+    expect(answers).toEqual([200, 200, 429, 429]);
   });
 
   it('limits each client address on the platform host', async () => {

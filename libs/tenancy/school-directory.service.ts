@@ -28,8 +28,8 @@ function schoolOf(row: SchoolRow): School {
  * Host name → school (with its plan's rate limits), with an in-process cache. Entries are
  * dropped when the database announces a change (a trigger on organizations and domains
  * NOTIFYs every instance, whoever made the change); the TTL only bounds staleness if that
- * channel is down. Subscriptions and plans announce nothing: a school's new plan limits
- * apply within the TTL, which is soon enough for a rate limit.
+ * channel is down. A change of a school's plan, or of a plan's limits, is announced the same
+ * way (migration PlanChangeNotices), so new limits apply at once.
  */
 @Injectable()
 export class SchoolDirectory {
@@ -97,5 +97,6 @@ export class SchoolDirectory {
   private onNotification(payload: string): void {
     if (payload.startsWith('school:')) this.forgetSchool(payload.slice('school:'.length));
     else if (payload.startsWith('host:')) this.forgetHost(payload.slice('host:'.length));
+    else if (payload === 'all') this.entries.clear();
   }
 }

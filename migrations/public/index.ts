@@ -5,6 +5,7 @@ import { PortalAccounts1763900000500 } from './1763900000500-PortalAccounts';
 import { Billing1763900000700 } from './1763900000700-Billing';
 import { LedgerSchemaVersion1763900000800 } from './1763900000800-LedgerSchemaVersion';
 import { PlanRateLimits1763900000910 } from './1763900000910-PlanRateLimits';
+import { PlanChangeNotices1763900000920 } from './1763900000920-PlanChangeNotices';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -15,4 +16,5 @@ export const publicMigrations = [
   Billing1763900000700,
   LedgerSchemaVersion1763900000800,
   PlanRateLimits1763900000910,
+  PlanChangeNotices1763900000920,
 ];

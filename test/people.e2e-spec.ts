@@ -622,9 +622,19 @@ describe('people and portal activation', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
+    const memberships = () =>
+      withOwnerClient(async (db) => {
+        const rows = await db.query(
+          `SELECT organization_id FROM school_memberships WHERE user_id = $1 ORDER BY 1`,
+          [activated.userId],
+        );
+        return rows.rows.map((row: { organization_id: string }) => row.organization_id);
+      });
     await settle(async () => (await linkOf(a.school, inA.id)) === null);
     expect(await linkOf(a.school, inA.id)).toBeNull();
     expect(await linkOf(b.school, inB.id)).toBe(activated.userId);
+    // A's membership went with A's transaction; B's stays with B's links until B is done.
+    expect(await memberships()).toEqual([b.school.id]);
 
     await withOwnerClient(async (db) => {
       await db.query(`DROP TRIGGER stall ON "${schemaB}".profiles`);
@@ -635,6 +645,7 @@ describe('people and portal activation', () => {
     });
     await settle(async () => (await linkOf(b.school, inB.id)) === null);
     expect(await linkOf(b.school, inB.id)).toBeNull();
+    expect(await memberships()).toEqual([]);
     await withOwnerClient(async (db) => {
       const events = await db.query(
         `SELECT kind, processed_at IS NOT NULL AS done FROM account_events WHERE user_id = $1`,

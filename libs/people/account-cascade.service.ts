@@ -8,6 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseNotifications, type OrganizationStatus } from '@schoolyard/database';
 import { type School, TenantTransactions } from '@schoolyard/tenancy';
 import { DataSource } from 'typeorm';
+import { unlinkAccounts } from './school-accounts';
 
 interface AccountEvent {
   id: string;
@@ -152,11 +153,9 @@ export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
             [event.user_id],
           );
           await manager.query(`DELETE FROM user_roles WHERE user_id = $1`, [event.user_id]);
+          // In the same transaction: the school's links and its membership row go together.
+          await unlinkAccounts(manager, [event.user_id]);
         });
-        await this.requests.query(
-          `DELETE FROM public.school_memberships WHERE user_id = $1 AND organization_id = $2`,
-          [event.user_id, school.id],
-        );
       } catch (error) {
         failures.push(`${school.slug}: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -7,6 +7,15 @@ import {
   type TestApp,
 } from './support/test-app';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `done` until it holds; fails after ten seconds. */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !done(); await sleep(10)) {
+    if (Date.now() > deadline) throw new Error('gave up waiting');
+  }
+}
+
 /** A small pool, so one school's share (2 of 4) is easy to fill; waits give up after 1.5 s. */
 const SHARE = 2;
 
@@ -29,36 +38,62 @@ describe("each school's share of the database connections", () => {
   const schoolOf = async (registered: RegisteredSchool): Promise<School> =>
     (await t.app.get(SchoolDirectory).findByHost(registered.host))!;
 
-  /** Holds a connection of `school` for `seconds`, inside the school's own transaction. */
-  const hold = (school: School, seconds: number) =>
-    transactions.run(school, (manager) => manager.query('SELECT pg_sleep($1)', [seconds]));
-
-  it("serves another school at once while one school's requests queue for its share", async () => {
-    const a = await schoolOf(await registerSchool(t.app));
-    const b = await registerSchool(t.app);
+  /**
+   * `count` transactions of `school`, each holding its connection until `open()`. `started`
+   * lists those that got a place and a connection, in the order their first query ended.
+   */
+  const holdUntilOpened = (school: School, count: number) => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const started: number[] = [];
-    // Four transactions of A, each holding its connection until the test opens the gate.
-    const burst = [0, 1, 2, 3].map((i) =>
-      transactions.run(a, async (manager) => {
+    const done = Array.from({ length: count }, (_, i) =>
+      transactions.run(school, async (manager) => {
         await manager.query('SELECT 1');
         started.push(i);
         await gate;
       }),
     );
-    // Two of A's four hold a place; the other two wait in A's own queue, not the pool's.
-    expect(transactions.shares.load(a.id)).toEqual({ active: SHARE, waiting: 2 });
+    return {
+      started,
+      /** Lets them all finish and waits for them. */
+      release: async () => {
+        open();
+        await Promise.allSettled(done);
+      },
+    };
+  };
 
-    // Without the share A's four would hold all four connections and B would wait for the gate.
-    const answer = await t.app.inject({ url: '/api/school', headers: { host: b.host } });
-    expect(answer.statusCode).toBe(200);
-    expect(started).toEqual([0, 1]);
-    expect(transactions.shares.load(a.id)).toEqual({ active: SHARE, waiting: 2 });
+  it("serves another school at once while one school's requests queue for its share", async () => {
+    const a = await schoolOf(await registerSchool(t.app));
+    const b = await registerSchool(t.app);
+    // Four transactions of A, each holding its connection until the test lets them go.
+    const { started, release } = holdUntilOpened(a, 4);
+    try {
+      // Two of A's four hold a place; the other two wait in A's own queue, not the pool's.
+      expect(transactions.shares.load(a.id)).toEqual({ active: SHARE, waiting: 2 });
+      await until(() => started.length === SHARE);
 
-    open();
-    await Promise.all(burst);
-    expect(started).toEqual([0, 1, 2, 3]);
+      // Without the share A's four would hold all four connections and B would wait for the
+      // gate: the race fails the test instead of hanging it.
+      let timer: NodeJS.Timeout | undefined;
+      const answer = await Promise.race([
+        t.app.inject({ url: '/api/school', headers: { host: b.host } }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error('school B was not answered while A held its share')),
+            10_000,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
+      expect(answer.statusCode).toBe(200);
+      expect(started).toEqual([0, 1]);
+      expect(transactions.shares.load(a.id)).toEqual({ active: SHARE, waiting: 2 });
+    } finally {
+      await release();
+    }
+    // The two that waited got their places in order (the unit spec checks that); their
+    // queries may finish in either order.
+    expect([...started].sort()).toEqual([0, 1, 2, 3]);
     expect(transactions.shares.load(a.id)).toEqual({ active: 0, waiting: 0 });
   });
 
@@ -93,9 +128,14 @@ describe("each school's share of the database connections", () => {
     // transaction rather than in the permission check's lookup.
     expect((await rename(`${before} again`)).statusCode).toBe(200);
 
-    const held = [hold(a, 2.5), hold(a, 2.5)];
-    const answer = await rename('Renamed while busy');
-    await Promise.all(held);
+    const busy = holdUntilOpened(a, SHARE);
+    let answer: Awaited<ReturnType<typeof rename>>;
+    try {
+      await until(() => busy.started.length === SHARE);
+      answer = await rename('Renamed while busy');
+    } finally {
+      await busy.release();
+    }
 
     expect(answer.statusCode).toBe(503);
     expect(answer.headers['retry-after']).toBe('1');

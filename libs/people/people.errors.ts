@@ -16,11 +16,11 @@ export const admissionNumberTaken = (admissionNumber: string) =>
     { field: 'admissionNumber' },
   );
 
-export const emailTakenDuringActivation = () =>
+export const activatedMeanwhile = () =>
   new AppError(
     HttpStatus.CONFLICT,
-    'EMAIL_TAKEN',
-    'An account with one of these emails was created meanwhile: send the request again to link it',
+    'ACTIVATED_MEANWHILE',
+    'Someone in this request was activated or changed meanwhile: send the request again',
   );
 
 export const alreadyLinked = () =>

@@ -12,9 +12,9 @@ import {
   type CredentialSlipView,
   type SkippedPersonView,
 } from './dto/person.dto';
-import { emailTakenDuringActivation } from './people.errors';
+import { activatedMeanwhile } from './people.errors';
 import { accountsOfPeople } from './people-rows';
-import { accountsByEmail, createAccounts, linkAccounts } from './school-accounts';
+import { createAccounts } from './school-accounts';
 
 /** The kinds of people an office activates, with the table of their record and their role. */
 export const PORTAL_KINDS = {
@@ -59,18 +59,15 @@ export class PortalActivation {
 
   async activate(kind: PortalKind, profileIds: readonly string[]): Promise<ActivationView> {
     const school = this.tenant.school;
-    const { first, knownEmails } = await this.transactions.run(school, async (manager) => {
+    const first = await this.transactions.run(school, async (manager) => {
       const candidates = await this.candidates(manager, kind, profileIds, false);
       refuseSharedEmails(candidates);
-      return {
-        first: candidates,
-        knownEmails: await accountsByEmail(manager, emailsOf(candidates)),
-      };
+      return candidates;
     });
-    // Only people who will get a new account need a password; hash them with no connection held.
+    // Only people without an account need a password; hash them with no connection held.
     const prepared = new Map<string, Prepared>();
     for (const candidate of first) {
-      if (candidate.user_id || (candidate.email && knownEmails.has(candidate.email))) continue;
+      if (candidate.user_id) continue;
       const password = temporaryPassword();
       prepared.set(candidate.id, {
         candidate,
@@ -87,7 +84,6 @@ export class PortalActivation {
           this.write(manager, kind, profileIds, prepared),
         );
       } catch (error) {
-        if (isUniqueViolation(error, 'users_email_key')) throw emailTakenDuringActivation();
         if (isUniqueViolation(error, 'profiles_local_username_key') && attempt < 5) continue;
         throw error;
       }
@@ -138,7 +134,6 @@ export class PortalActivation {
     }
     if (toActivate.length === 0) return { activated: [], skipped };
 
-    const existing = await accountsByEmail(manager, emailsOf(toActivate));
     const usernames = await allocateLocalUsernames(
       manager,
       toActivate.map((person) => ({
@@ -147,34 +142,22 @@ export class PortalActivation {
         lastName: person.last_name,
       })),
     );
-    // Someone whose email has an account is linked to it (an account made since the first read
-    // included); everyone else gets the account whose password was prepared for them.
-    const userIds: string[] = new Array<string>(toActivate.length);
-    const creating: number[] = [];
-    toActivate.forEach((person, index) => {
-      const known = person.email ? existing.get(person.email) : undefined;
-      if (known) userIds[index] = known;
-      else if (prepared.has(person.id)) creating.push(index);
-      // No password was prepared because the email had an account at the first read, gone now.
-      else throw emailTakenDuringActivation();
-    });
-    await linkAccounts(
+    // Everyone gets an account of this school's making, whatever their email: an existing
+    // account is never attached without its holder's consent (see invite below).
+    const unprepared = toActivate.find((person) => !prepared.has(person.id));
+    if (unprepared) throw activatedMeanwhile();
+    const userIds = await createAccounts(
       manager,
-      userIds.filter((id) => id !== undefined),
-    );
-    const created = await createAccounts(
-      manager,
-      creating.map((index) => {
-        const { password, hash } = prepared.get(toActivate[index].id)!;
+      toActivate.map((person, index) => {
+        const { password, hash } = prepared.get(person.id)!;
         return {
           localUsername: usernames[index],
-          email: toActivate[index].email,
+          email: person.email,
           passwordHash: hash,
           sealTemporaryPassword: (userId: string) => this.cipher.encrypt(userId, password),
         };
       }),
     );
-    creating.forEach((index, n) => (userIds[index] = created[n]));
 
     await manager.query(
       `UPDATE profiles p SET user_id = a.user_id, local_username = a.username, updated_at = now()
@@ -192,13 +175,11 @@ export class PortalActivation {
     );
     this.access.changedInTransaction();
 
-    const isNew = new Set(creating);
     const activated: ActivatedPersonView[] = toActivate.map((person, index) => ({
       profileId: person.id,
       userId: userIds[index],
       username: usernames[index],
-      temporaryPassword: isNew.has(index) ? prepared.get(person.id)!.password : null,
-      linkedExistingAccount: !isNew.has(index),
+      temporaryPassword: prepared.get(person.id)!.password,
     }));
     return { activated, skipped };
   }
@@ -238,6 +219,3 @@ function refuseSharedEmails(people: readonly Candidate[]): void {
   }
 }
 
-function emailsOf(people: readonly Candidate[]): string[] {
-  return people.flatMap((person) => (person.email ? [person.email] : []));
-}

@@ -6,6 +6,7 @@ import { Billing1763900000700 } from './1763900000700-Billing';
 import { LedgerSchemaVersion1763900000800 } from './1763900000800-LedgerSchemaVersion';
 import { PlanRateLimits1763900000910 } from './1763900000910-PlanRateLimits';
 import { PlanChangeNotices1763900000920 } from './1763900000920-PlanChangeNotices';
+import { AccountTrust1763900001000 } from './1763900001000-AccountTrust';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -17,4 +18,5 @@ export const publicMigrations = [
   LedgerSchemaVersion1763900000800,
   PlanRateLimits1763900000910,
   PlanChangeNotices1763900000920,
+  AccountTrust1763900001000,
 ];

@@ -97,12 +97,11 @@ export class ActivatedPersonView {
   @ApiProperty({ format: 'uuid' }) profileId!: string;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ example: 'josenunez' }) username!: string;
-  @ApiPropertyOptional({
-    nullable: true,
-    description: 'Null when an existing account (same email) was linked: its password is unchanged',
+  @ApiProperty({
+    description:
+      'The new account\'s temporary password, for the credential slip. Every activation makes an account of this school; a verified holder of the same email is invited by mail to link their own instead.',
   })
-  temporaryPassword!: string | null;
-  @ApiProperty() linkedExistingAccount!: boolean;
+  temporaryPassword!: string;
 }
 
 export class SkippedPersonView {

@@ -126,6 +126,10 @@ async function grantApiPrivileges(client: Client, role: string): Promise<void> {
     `GRANT UPDATE (temporary_password, temporary_password_school) ON public.users TO ${name}`,
   );
   await client.query(`GRANT SELECT, UPDATE ON public.account_events TO ${name}`);
+  // Mailed tokens (verification, link acceptance, password reset) and the mail they go out in.
+  await client.query(`GRANT SELECT, INSERT, UPDATE (used_at) ON public.account_tokens TO ${name}`);
+  await client.query(`GRANT INSERT ON public.mail_outbox TO ${name}`);
+  await client.query(`GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO ${name}`);
   await client.query(`GRANT SELECT, DELETE ON public.school_memberships TO ${name}`);
   // Billing is platform work done as this role, outside any school's transaction: it reads
   // plans, keeps payments, extends subscriptions when a payment completes and journals events.

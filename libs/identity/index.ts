@@ -10,3 +10,4 @@ export * from './passwords.service';
 export * from './platform-admin';
 export * from './profile.entity';
 export * from './usernames';
+export * from './account-tokens';

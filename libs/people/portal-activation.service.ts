@@ -218,4 +218,3 @@ function refuseSharedEmails(people: readonly Candidate[]): void {
     );
   }
 }
-

@@ -99,7 +99,7 @@ export class ActivatedPersonView {
   @ApiProperty({ example: 'josenunez' }) username!: string;
   @ApiProperty({
     description:
-      'The new account\'s temporary password, for the credential slip. Every activation makes an account of this school; a verified holder of the same email is invited by mail to link their own instead.',
+      "The new account's temporary password, for the credential slip. Every activation makes an account of this school; a verified holder of the same email is invited by mail to link their own instead.",
   })
   temporaryPassword!: string;
 }

@@ -1,0 +1,39 @@
+/**
+ * Mail leaves through `public.mail_outbox`: a row written in the transaction of the change
+ * that causes it (a rolled-back change sends nothing), delivered later by a job. A row names a
+ * template and its parameters, never a ready text, so whoever writes rows cannot write mail.
+ */
+
+/** What each template needs. `host` is where the link in the message points. */
+export interface MailTemplates {
+  'verify-email': { token: string; host: string };
+  'link-invitation': { token: string; host: string; schoolName: string };
+  'password-reset': { token: string; host: string };
+}
+
+export type MailTemplate = keyof MailTemplates;
+
+export interface OutgoingMail<T extends MailTemplate = MailTemplate> {
+  to: string;
+  template: T;
+  params: MailTemplates[T];
+  /** The school on whose behalf it goes, if any (kept for the operator's records). */
+  organizationId?: string | null;
+}
+
+/** Anything that runs SQL in the caller's transaction: a TypeORM manager or a pg client. */
+export interface SqlRunner {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/** Queues a message in the caller's transaction. */
+export async function queueMail<T extends MailTemplate>(
+  db: SqlRunner,
+  mail: OutgoingMail<T>,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO public.mail_outbox (recipient, template, params, organization_id)
+     VALUES ($1, $2, $3::jsonb, $4)`,
+    [mail.to, mail.template, JSON.stringify(mail.params), mail.organizationId ?? null],
+  );
+}

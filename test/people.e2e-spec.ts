@@ -3,6 +3,7 @@ import { TenantTransactions } from '@schoolyard/tenancy';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { mailTo } from './support/mailbox';
 import {
   addMember,
   createTestApp,
@@ -30,7 +31,6 @@ interface ActivationBody {
     userId: string;
     username: string;
     temporaryPassword: string | null;
-    linkedExistingAccount: boolean;
   }>;
   skipped: Array<{ profileId: string; reason: string }>;
 }
@@ -104,7 +104,6 @@ describe('people and portal activation', () => {
     expect(activated).toMatchObject({
       profileId: jose.id,
       username: 'josenunez',
-      linkedExistingAccount: false,
     });
     const temporary = activated.temporaryPassword!;
     expect(temporary).toMatch(/^[A-Za-z2-9]{5}-[A-Za-z2-9]{5}-[A-Za-z2-9]{5}$/);
@@ -211,29 +210,6 @@ describe('people and portal activation', () => {
       studentIds: people.map((person) => person.id),
     });
     expect(retried.json<ActivationBody>().activated).toHaveLength(3);
-  });
-
-  it('links an existing account with the same email and leaves its password alone', async () => {
-    const home = await schoolWithOwner();
-    const { school, owner } = await schoolWithOwner();
-    // The owner of `home` enrols as a student elsewhere with the same email.
-    const email = `owner@${home.school.slug}.example`;
-    const student = await enroll(school, owner, { firstName: 'Olive', lastName: 'Owner', email });
-    const response = await call(school, owner, 'POST', '/api/students/portal-activation', {
-      studentIds: [student.id],
-    });
-    const [linked] = response.json<ActivationBody>().activated;
-    expect(linked).toMatchObject({
-      userId: home.school.ownerUserId,
-      temporaryPassword: null,
-      linkedExistingAccount: true,
-    });
-    // The old password works at the new school under the new local username.
-    const there = await signIn(t.app, school.host, linked.username);
-    expect(there.mustChangePassword).toBe(false);
-    expect(
-      (await call(school, owner, 'GET', '/api/students/credential-distribution')).json(),
-    ).toEqual([]);
   });
 
   it('refuses a batch in which two people share one email', async () => {
@@ -586,14 +562,23 @@ describe('people and portal activation', () => {
         studentIds: [inA.id],
       })
     ).json<ActivationBody>().activated[0];
-    const inB = await enroll(b.school, b.owner, {
-      firstName: 'Dora',
-      lastName: 'Deleted',
-      email: (await call(a.school, a.owner, 'GET', `/api/students/${inA.id}`)).json().email,
-    });
+    // Dora proves her email, then accepts school B's invitation: one account, two schools.
+    const email = (await call(a.school, a.owner, 'GET', `/api/students/${inA.id}`)).json().email;
+    await withOwnerClient((db) =>
+      db.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [activated.userId]),
+    );
+    const inB = await enroll(b.school, b.owner, { firstName: 'Dora', lastName: 'Deleted', email });
     await call(b.school, b.owner, 'POST', '/api/students/portal-activation', {
       studentIds: [inB.id],
     });
+    const { token } = await mailTo(email, { template: 'link-invitation' });
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/accept-link',
+      headers: { host: 'localhost' },
+      payload: { token, password: activated.temporaryPassword },
+    });
+    expect(accepted.statusCode).toBe(200);
     const cascade = t.app.get(AccountCascade);
     await cascade.processPending(); // nothing of ours pending yet
 

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { BillingCoreModule } from '@schoolyard/billing';
 import { IdentityModule } from '@schoolyard/identity';
 import { AccountCascade } from './account-cascade.service';
+import { AccountLinksController } from './account-links.controller';
+import { AccountLinks } from './account-links.service';
 import { CredentialCipher } from './credential-cipher';
 import { GuardiansController } from './guardians.controller';
 import { GuardiansService } from './guardians.service';
@@ -14,12 +16,13 @@ import { StudentsService } from './students.service';
 
 @Module({
   imports: [IdentityModule, BillingCoreModule],
-  controllers: [StudentsController, StaffController, GuardiansController],
+  controllers: [StudentsController, StaffController, GuardiansController, AccountLinksController],
   providers: [
     StudentsService,
     StaffService,
     GuardiansService,
     PortalActivation,
+    AccountLinks,
     CredentialCipher,
     AccountCascade,
     SoftLinkAudit,

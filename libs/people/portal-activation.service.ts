@@ -14,7 +14,7 @@ import {
 } from './dto/person.dto';
 import { activatedMeanwhile } from './people.errors';
 import { accountsOfPeople } from './people-rows';
-import { createAccounts } from './school-accounts';
+import { createAccounts, inviteToLink } from './school-accounts';
 
 /** The kinds of people an office activates, with the table of their record and their role. */
 export const PORTAL_KINDS = {
@@ -172,6 +172,13 @@ export class PortalActivation {
          SET is_active = true, granted_by = EXCLUDED.granted_by, granted_at = now()
          WHERE NOT user_roles.is_active`,
       [userIds, PORTAL_KINDS[kind].role, this.principal.principal.userId],
+    );
+    // A verified holder of the same email may link their own account instead, by consent.
+    await inviteToLink(
+      manager,
+      toActivate.flatMap((person) =>
+        person.email ? [{ profileId: person.id, email: person.email }] : [],
+      ),
     );
     this.access.changedInTransaction();
 

@@ -1,4 +1,4 @@
-import { globalUsernameFor } from '@schoolyard/identity';
+import { globalUsernameFor, newAccountToken } from '@schoolyard/identity';
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 
@@ -10,6 +10,8 @@ import { type EntityManager } from 'typeorm';
 
 export interface LinkedAccount {
   id: string;
+  /** How the account came to this school: made by it, its owner's registration, or consent. */
+  via: 'created' | 'registered' | 'consented';
   email: string | null;
   mustChangePassword: boolean;
   isActive: boolean;
@@ -31,6 +33,7 @@ export async function linkedAccounts(
     is_active: boolean;
     last_login_at: Date | null;
     temporary_password: string | null;
+    via: LinkedAccount['via'];
   }> = await manager.query('SELECT * FROM public.school_accounts($1::uuid[])', [[...userIds]]);
   return new Map(
     rows.map((row) => [
@@ -42,22 +45,10 @@ export async function linkedAccounts(
         isActive: row.is_active,
         lastLoginAt: row.last_login_at,
         temporaryPassword: row.temporary_password,
+        via: row.via,
       },
     ]),
   );
-}
-
-/** Email as given → id of the account that already uses it (case aside), anywhere on the platform. */
-export async function accountsByEmail(
-  manager: EntityManager,
-  emails: readonly string[],
-): Promise<Map<string, string>> {
-  if (emails.length === 0) return new Map();
-  const rows: Array<{ id: string; email: string }> = await manager.query(
-    'SELECT * FROM public.accounts_by_email($1::text[])',
-    [[...emails]],
-  );
-  return new Map(rows.map((row) => [row.email, row.id]));
 }
 
 export interface NewAccount {
@@ -95,10 +86,48 @@ export async function createAccounts(
   return ids;
 }
 
-export async function linkAccounts(manager: EntityManager, userIds: readonly string[]) {
-  if (userIds.length) {
-    await manager.query('SELECT public.link_school_accounts($1::uuid[])', [[...userIds]]);
-  }
+/** How long a link invitation stays good: the holder may be on holiday. */
+export const LINK_INVITATION_VALID_FOR = '14 days';
+
+/**
+ * Invites the holders of these emails to link their own account to these people, where a
+ * verified account holds the email. Nothing comes back: the school cannot tell from it
+ * whether anyone was invited, so activation answers alike for every email.
+ */
+export async function inviteToLink(
+  manager: EntityManager,
+  people: ReadonlyArray<{ profileId: string; email: string }>,
+): Promise<void> {
+  if (people.length === 0) return;
+  await manager.query(
+    'SELECT public.invite_account_links($1::uuid[], $2::text[], $3::text[], $4::interval)',
+    [
+      people.map((person) => person.profileId),
+      people.map((person) => person.email),
+      people.map(() => newAccountToken()),
+      LINK_INVITATION_VALID_FOR,
+    ],
+  );
+}
+
+/**
+ * Accepts a link invitation in the inviting school's transaction: consumes the token and
+ * makes the account a member by consent. Null when the token is not (or no longer) good here.
+ */
+export async function acceptLink(
+  manager: EntityManager,
+  token: string,
+): Promise<{ userId: string; profileId: string } | null> {
+  const rows: Array<{ user_id: string; profile_id: string }> = await manager.query(
+    'SELECT * FROM public.accept_account_link($1)',
+    [token],
+  );
+  return rows[0] ? { userId: rows[0].user_id, profileId: rows[0].profile_id } : null;
+}
+
+/** Removes an account this school made once its holder's own account replaced it. */
+export async function retireAccount(manager: EntityManager, userId: string): Promise<void> {
+  await manager.query('SELECT public.retire_school_account($1)', [userId]);
 }
 
 export async function unlinkAccounts(manager: EntityManager, userIds: readonly string[]) {

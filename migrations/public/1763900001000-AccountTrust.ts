@@ -92,16 +92,23 @@ export class AccountTrust1763900001000 implements MigrationInterface {
 
       -- The hash format the platform writes (argon2id, version 19), with parameters bounded so
       -- that a hash handed in by SQL run inside a school cannot make one verification expensive.
+      -- The hash format the platform writes (argon2id, version 19; the binding orders the
+      -- parameters its own way, so they are read by name), with parameters bounded so that a
+      -- hash handed in by SQL run inside a school cannot make one verification expensive.
       CREATE FUNCTION is_platform_password_hash(hash text) RETURNS boolean
         LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-      DECLARE parts text[];
+      DECLARE
+        parts text[];
+        m int; t int; p int;
       BEGIN
         parts := regexp_match(hash,
-          '^\\$argon2id\\$v=19\\$m=([0-9]{1,7}),t=([0-9]{1,2}),p=([0-9]{1,2})\\$[A-Za-z0-9+/]{11,64}\\$[A-Za-z0-9+/]{16,128}$');
-        RETURN parts IS NOT NULL
-           AND parts[1]::int BETWEEN 1024 AND 262144
-           AND parts[2]::int BETWEEN 1 AND 10
-           AND parts[3]::int BETWEEN 1 AND 8;
+          '^\\$argon2id\\$v=19\\$([mtp]=[0-9]{1,7},[mtp]=[0-9]{1,7},[mtp]=[0-9]{1,7})\\$[A-Za-z0-9+/]{11,64}\\$[A-Za-z0-9+/]{16,128}$');
+        IF parts IS NULL THEN RETURN false; END IF;
+        m := (regexp_match(parts[1], '(?:^|,)m=([0-9]+)'))[1]::int;
+        t := (regexp_match(parts[1], '(?:^|,)t=([0-9]+)'))[1]::int;
+        p := (regexp_match(parts[1], '(?:^|,)p=([0-9]+)'))[1]::int;
+        -- A parameter named twice leaves another missing: NULL, which must read as false.
+        RETURN coalesce(m BETWEEN 1024 AND 262144 AND t BETWEEN 1 AND 10 AND p BETWEEN 1 AND 8, false);
       END $$;
 
       DROP FUNCTION create_school_accounts(uuid[], text[], text[], text[], text[]);
@@ -137,15 +144,20 @@ export class AccountTrust1763900001000 implements MigrationInterface {
       -- Invitations to link: for each person whose email a verified account holds (and who is
       -- not already this school's), a token mailed to that address. The school learns nothing
       -- back, not even whether anyone was invited.
+      -- The link points at the school's primary host, read here: never a Host header.
       CREATE FUNCTION invite_account_links(
-          profile_ids uuid[], emails text[], tokens text[], school_host text, school_name text,
-          valid_for interval)
+          profile_ids uuid[], emails text[], tokens text[], valid_for interval)
         RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
       DECLARE
         school uuid := public.calling_school();
+        school_name text;
+        school_host text;
         invite record;
       BEGIN
+        SELECT o.name INTO school_name FROM public.organizations o WHERE o.id = school;
+        SELECT d.host INTO school_host FROM public.domains d
+         WHERE d.organization_id = school ORDER BY d.is_primary DESC, d.created_at LIMIT 1;
         FOR invite IN
           SELECT a.profile_id, a.token, u.id AS user_id, u.email
             FROM unnest(profile_ids, emails, tokens) AS a (profile_id, email, token)
@@ -207,7 +219,7 @@ export class AccountTrust1763900001000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
       DROP FUNCTION retire_school_account(uuid), accept_account_link(text),
-        invite_account_links(uuid[], text[], text[], text, text, interval);
+        invite_account_links(uuid[], text[], text[], interval);
       DROP FUNCTION create_school_accounts(uuid[], text[], text[], text[], text[]);
       DROP FUNCTION is_platform_password_hash(text);
       DROP FUNCTION school_accounts(uuid[]);

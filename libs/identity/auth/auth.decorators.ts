@@ -3,6 +3,7 @@ import { SetMetadata } from '@nestjs/common';
 export const PUBLIC_ROUTE = 'schoolyard:public';
 export const ALLOWED_DURING_PASSWORD_CHANGE = 'schoolyard:allowed-during-password-change';
 export const NO_PERMISSION_REASON = 'schoolyard:no-permission-reason';
+export const OPTIONAL_SIGN_IN = 'schoolyard:optional-sign-in';
 
 /** No sign-in needed (registration, sign-in itself, the school's public branding). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -16,3 +17,10 @@ export const AllowedDuringPasswordChange = () => SetMetadata(ALLOWED_DURING_PASS
  * (role-based access control). The reason is for the reader of the code.
  */
 export const NoPermissionRequired = (reason: string) => SetMetadata(NO_PERMISSION_REASON, reason);
+
+/**
+ * Served to anonymous callers too, but a caller who sends credentials is authenticated as on
+ * any other route (a bad token is refused, not ignored): accepting a link works signed in or
+ * with the account's password.
+ */
+export const OptionalSignIn = () => SetMetadata(OPTIONAL_SIGN_IN, true);

@@ -5,8 +5,8 @@ import { ROUTE_SCOPE, TenantContext } from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { ACCESS_TOKEN_STRATEGY } from './access-token.strategy';
-import { ALLOWED_DURING_PASSWORD_CHANGE, PUBLIC_ROUTE } from './auth.decorators';
-import { bearerOf, CSRF_HEADER } from './auth.cookies';
+import { ALLOWED_DURING_PASSWORD_CHANGE, OPTIONAL_SIGN_IN, PUBLIC_ROUTE } from './auth.decorators';
+import { ACCESS_COOKIE, bearerOf, cookieOf, CSRF_HEADER } from './auth.cookies';
 import {
   authenticationRequired,
   csrfRejected,
@@ -42,9 +42,15 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     const targets = [context.getHandler(), context.getClass()];
     if (!this.reflector.getAllAndOverride(ROUTE_SCOPE, targets)) return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: AccessClaims }>();
+    if (
+      this.reflector.getAllAndOverride<boolean>(OPTIONAL_SIGN_IN, targets) &&
+      !hasCredentials(request)
+    ) {
+      return true;
+    }
     await super.canActivate(context);
 
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user: AccessClaims }>();
     const claims = request.user;
     const schoolId = this.tenant.hasSchool ? this.tenant.school.id : null;
     if ((claims.org ?? null) !== schoolId) throw invalidToken();
@@ -81,4 +87,8 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if (reason?.message === 'No auth token') throw authenticationRequired();
     throw invalidToken();
   }
+}
+
+function hasCredentials(request: FastifyRequest): boolean {
+  return bearerOf(request) !== undefined || cookieOf(request, ACCESS_COOKIE) !== undefined;
 }

@@ -28,10 +28,13 @@ export class PrincipalContext {
   constructor(private readonly cls: ClsService) {}
 
   get principal(): Principal {
-    const principal = this.cls.isActive()
-      ? this.cls.get<Principal | undefined>(PRINCIPAL_KEY)
-      : undefined;
+    const principal = this.signedIn;
     if (!principal) throw new Error('No authenticated principal: the route is @Public()');
     return principal;
+  }
+
+  /** The caller, when signed in; undefined on a route open to anonymous callers. */
+  get signedIn(): Principal | undefined {
+    return this.cls.isActive() ? this.cls.get<Principal | undefined>(PRINCIPAL_KEY) : undefined;
   }
 }

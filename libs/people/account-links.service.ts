@@ -1,0 +1,85 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppError } from '@schoolyard/common';
+import {
+  authenticationRequired,
+  invalidCredentials,
+  Passwords,
+  PrincipalContext,
+} from '@schoolyard/identity';
+import { SchoolAccess } from '@schoolyard/rbac';
+import { SchoolDirectory, TenantTransactions } from '@schoolyard/tenancy';
+import { DataSource } from 'typeorm';
+import { passwordHashOf, pendingInvitation, relinkPerson } from './account-links.repository';
+import { type AcceptedLinkView } from './dto/account-links.dto';
+import { acceptLink, retireAccount } from './school-accounts';
+
+const linkTokenInvalid = () =>
+  new AppError(
+    HttpStatus.BAD_REQUEST,
+    'LINK_TOKEN_INVALID',
+    'This link invitation is not valid: it was used, has expired, or never existed',
+    { field: 'token' },
+  );
+const linkForAnotherAccount = () =>
+  new AppError(
+    HttpStatus.FORBIDDEN,
+    'LINK_FOR_ANOTHER_ACCOUNT',
+    'This invitation was sent to another account: sign in as that account, or send its password',
+  );
+const personNoLongerActive = () =>
+  new AppError(
+    HttpStatus.CONFLICT,
+    'PERSON_NOT_ACTIVE',
+    'The school has turned this person’s portal access off since it sent the invitation',
+  );
+
+/**
+ * A holder accepts a school's invitation to link their own account to the person the school
+ * activated: the only way an existing account becomes a member of another school (invariant 7).
+ * The holder proves the account is theirs by being signed in as it or by its password, and
+ * the token proves the mail reached them.
+ */
+@Injectable()
+export class AccountLinks {
+  constructor(
+    @InjectDataSource() private readonly requests: DataSource,
+    private readonly directory: SchoolDirectory,
+    private readonly transactions: TenantTransactions,
+    private readonly passwords: Passwords,
+    private readonly principal: PrincipalContext,
+    private readonly access: SchoolAccess,
+  ) {}
+
+  async accept(token: string, password: string | undefined): Promise<AcceptedLinkView> {
+    const invitation = await pendingInvitation(this.requests, token);
+    if (password !== undefined) {
+      // The hash check runs whether or not the token was good, so timing says nothing of it.
+      const hash = invitation ? await passwordHashOf(this.requests, invitation.userId) : null;
+      const passwordOk = await this.passwords.verifyOrWaste(hash, password);
+      if (!invitation) throw linkTokenInvalid();
+      if (!passwordOk) throw invalidCredentials();
+    } else {
+      const caller = this.principal.signedIn;
+      if (!caller) throw authenticationRequired();
+      if (!invitation) throw linkTokenInvalid();
+      if (caller.userId !== invitation.userId) throw linkForAnotherAccount();
+    }
+
+    const school = await this.directory.findByHost(invitation.schoolHost);
+    if (!school) throw linkTokenInvalid();
+    return this.transactions.run(school, async (manager) => {
+      const accepted = await acceptLink(manager, token);
+      if (!accepted || accepted.userId !== invitation.userId) throw linkTokenInvalid();
+      // Throwing rolls the token's use back too: the holder may try again once it is sorted.
+      const person = await relinkPerson(manager, accepted.profileId, accepted.userId);
+      if (!person) throw personNoLongerActive();
+      await retireAccount(manager, person.replacedUserId);
+      this.access.changedInTransaction();
+      return {
+        school: { slug: school.slug, name: school.name, host: invitation.schoolHost },
+        username: person.localUsername,
+      };
+    });
+  }
+}

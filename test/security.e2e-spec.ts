@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LeakProbeController } from './support/leak-probe.controller';
-import { createTestApp, registerSchool, type TestApp } from './support/test-app';
+import { createTestApp, registerSchool, signIn, type TestApp } from './support/test-app';
 
 const ERROR_SHAPE = {
   error: { code: expect.any(String), message: expect.any(String) },
@@ -40,37 +40,84 @@ describe('security headers, CORS and request size', () => {
     expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
   });
 
-  it("allows the platform's own hosts and the configured origins, and no others", async () => {
-    const preflight = (origin: string) =>
-      t.app.inject({
-        method: 'OPTIONS',
-        url: '/api/auth/login',
-        headers: {
-          host: 'localhost',
-          origin,
-          'access-control-request-method': 'POST',
-          'access-control-request-headers': 'content-type',
-        },
-      });
-    for (const origin of [
-      'http://localhost:5173',
-      'https://oxford.localhost',
-      'https://partner.example.org',
-    ]) {
-      const response = await preflight(origin);
+  const preflight = (host: string, origin: string, url = '/api/auth/login') =>
+    t.app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: {
+        host,
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+
+  it("allows only the page's own address and the configured origins", async () => {
+    for (const origin of ['http://localhost:5173', 'https://partner.example.org']) {
+      const response = await preflight('localhost', origin);
       expect(response.statusCode).toBe(204);
       expect(response.headers['access-control-allow-origin']).toBe(origin);
       expect(response.headers['access-control-allow-credentials']).toBe('true');
     }
     for (const origin of [
+      'https://oxford.localhost',
       'https://evil.example.org',
       'https://localhost.evil.example.org',
       'https://evillocalhost',
       'null',
     ]) {
-      const response = await preflight(origin);
+      const response = await preflight('localhost', origin);
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
     }
+  });
+
+  it("gives a sibling school's page no CORS access to a school, and needs the CSRF token for slips", async () => {
+    const oxford = await registerSchool(t.app);
+    const cambridge = await registerSchool(t.app);
+    const own = await preflight(oxford.host, `https://${oxford.host}`, '/api/students');
+    expect(own.headers['access-control-allow-origin']).toBe(`https://${oxford.host}`);
+    // A sibling school, an unregistered name under the domain, and the platform's own origin.
+    for (const origin of [
+      `https://${cambridge.host}`,
+      'https://nosuchschool.localhost',
+      'https://localhost',
+    ]) {
+      const response = await preflight(
+        oxford.host,
+        origin,
+        '/api/students/credential-distribution',
+      );
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+      expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+      // A simple GET (no preflight) carries no allow headers either: the browser hides the answer.
+      const read = await t.app.inject({
+        url: '/api/school',
+        headers: { host: oxford.host, origin },
+      });
+      expect(read.headers['access-control-allow-origin']).toBeUndefined();
+    }
+
+    // Cookies reach a school's address from any page of the site: a slip read with them alone is refused.
+    const session = await signIn(t.app, oxford.host, oxford.ownerUsername);
+    const slips = (headers: Record<string, string>) =>
+      t.app.inject({
+        url: '/api/students/credential-distribution',
+        headers: { host: oxford.host, ...headers },
+      });
+    const cookie = `sy_access=${session.cookies.sy_access}; sy_csrf=${session.cookies.sy_csrf}`;
+    const forged = await slips({ cookie, origin: `https://${cambridge.host}` });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json()).toMatchObject({ error: { code: 'CSRF_TOKEN_INVALID' } });
+    expect((await slips({ cookie, 'x-csrf-token': session.cookies.sy_csrf })).statusCode).toBe(200);
+    expect((await slips(session.bearer)).statusCode).toBe(200);
+    // The scheme's case does not matter, and a lower-case one is no cookie request.
+    const lower = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/school',
+      headers: { host: oxford.host, authorization: `bearer ${session.accessToken}` },
+      payload: { displayName: 'Oxford' },
+    });
+    expect(lower.statusCode).toBe(200);
   });
 
   it('refuses a body over the limit with 413 in the shared shape, and bad JSON with 400', async () => {

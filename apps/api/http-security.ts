@@ -1,4 +1,6 @@
 import { type AppConfig } from '@schoolyard/config';
+import { normalizeHost } from '@schoolyard/tenancy';
+import { type FastifyCorsOptions } from '@fastify/cors';
 import { type FastifyInstance } from 'fastify';
 
 /**
@@ -40,13 +42,14 @@ export function registerSecurityHeaders(fastify: FastifyInstance, config: AppCon
 }
 
 /**
- * Which browser origins may call the API. The platform's own front ends live at BASE_DOMAIN
- * and at each school's host under it; CORS_ORIGINS adds others (a separate app domain, a
- * developer's local front end). Production takes only https origins of the platform's hosts;
- * elsewhere http is fine too. Requests without an Origin (curl, servers) are not browsers and
- * CORS does not apply to them.
+ * Which browser origins may call the API with credentials: the page's own address (a
+ * school's front end at its own host), and the origins the operator lists in CORS_ORIGINS.
+ * Sibling schools share a site (SameSite does not separate them), so a script at another
+ * school's host, at an unregistered name under the domain, or at the platform's own host
+ * gets no CORS headers from a school's address and cannot read its answers. Production takes
+ * only https. Requests without an Origin (curl, servers) are not browsers: CORS does not apply.
  */
-export function isAllowedOrigin(origin: string, config: AppConfig): boolean {
+export function isAllowedOrigin(origin: string, requestHost: string, config: AppConfig): boolean {
   if (config.corsOrigins.includes(origin)) return true;
   let url: URL;
   try {
@@ -56,19 +59,32 @@ export function isAllowedOrigin(origin: string, config: AppConfig): boolean {
   }
   const schemes = config.environment === 'production' ? ['https:'] : ['https:', 'http:'];
   if (!schemes.includes(url.protocol)) return false;
-  const host = url.hostname.toLowerCase();
-  return host === config.baseDomain || host.endsWith(`.${config.baseDomain}`);
+  return normalizeHost(url.hostname) === normalizeHost(requestHost);
 }
 
-export function corsOptions(config: AppConfig) {
-  return {
-    origin: (origin: string | undefined, answer: (error: Error | null, allow: boolean) => void) =>
-      answer(null, origin === undefined || isAllowedOrigin(origin, config)),
+/** Through a per-request delegate: the answer depends on the host the request was sent to. */
+export function corsOptions(config: AppConfig): FastifyCorsOptions {
+  const shared: FastifyCorsOptions = {
     // Refresh and CSRF cookies travel with the browser's requests.
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'x-csrf-token', 'x-request-id'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'x-csrf-token',
+      'x-request-id',
+      'x-device-token',
+    ],
     exposedHeaders: ['retry-after', 'x-request-id'],
     maxAge: 600,
+  };
+  return {
+    delegator: (request, decide) => {
+      const origin = request.headers.origin;
+      decide(null, {
+        ...shared,
+        origin: origin === undefined || isAllowedOrigin(origin, request.hostname, config),
+      });
+    },
   };
 }

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { NoPermissionRequired } from '@schoolyard/identity';
+import { NoPermissionRequired, RevealsSecrets } from '@schoolyard/identity';
 import { RequirePermissions } from '@schoolyard/rbac';
 import { ManualTenantTransaction, SchoolScoped } from '@schoolyard/tenancy';
 import {
@@ -76,6 +76,7 @@ export class GuardiansController {
   }
 
   @Get('credential-distribution')
+  @RevealsSecrets()
   @RequirePermissions('guardians.activate')
   @ApiOperation({
     summary: 'Credential slips of guardians who have not set their own password yet',

@@ -1,3 +1,4 @@
+import { RevealsSecrets } from '@schoolyard/identity';
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -58,6 +59,7 @@ export class StaffController {
   }
 
   @Get('credential-distribution')
+  @RevealsSecrets()
   @RequirePermissions('staff.activate')
   @ApiOperation({ summary: 'Credential slips of staff who have not set their own password yet' })
   @ApiOkResponse({ type: [CredentialSlipView] })

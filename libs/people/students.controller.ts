@@ -1,3 +1,4 @@
+import { RevealsSecrets } from '@schoolyard/identity';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -66,6 +67,7 @@ export class StudentsController {
   }
 
   @Get('credential-distribution')
+  @RevealsSecrets()
   @RequirePermissions('students.activate')
   @ApiOperation({
     summary: 'Credential slips: activated students who have not set their own password yet',

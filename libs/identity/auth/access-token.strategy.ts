@@ -3,9 +3,9 @@ import { PassportStrategy } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { type FastifyRequest } from 'fastify';
 import { createSecretKey } from 'node:crypto';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-jwt';
 import { invalidToken } from './auth.errors';
-import { ACCESS_COOKIE, cookieOf } from './auth.cookies';
+import { ACCESS_COOKIE, bearerOf, cookieOf } from './auth.cookies';
 import { TOKEN_ISSUER } from './auth-tokens.service';
 import { type AccessClaims } from './principal';
 
@@ -16,10 +16,9 @@ export const ACCESS_TOKEN_STRATEGY = 'access-token';
 export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super({
-      jwtFromRequest: ExtractJwt.fromExtractors([
-        ExtractJwt.fromAuthHeaderAsBearerToken(),
-        (request: FastifyRequest) => cookieOf(request, ACCESS_COOKIE) ?? null,
-      ]),
+      // One reading of the Authorization header everywhere (the guard's CSRF rule uses it too).
+      jwtFromRequest: (request: FastifyRequest) =>
+        bearerOf(request) ?? cookieOf(request, ACCESS_COOKIE) ?? null,
       // A KeyObject made once: given a string, jsonwebtoken first tries to parse it as a PEM
       // public key on every verification (and throws), which cost ~12 % of a signed-in read.
       secretOrKey: createSecretKey(Buffer.from(config.auth.jwtSecret)) as unknown as Buffer,

@@ -59,8 +59,7 @@ export function cookieOf(request: FastifyRequest, name: string): string | undefi
 }
 
 export function bearerOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ')
-    ? header.slice('Bearer '.length).trim() || undefined
-    : undefined;
+  // The scheme is case-insensitive (RFC 9110): `bearer x` is a bearer request, not a cookie one.
+  const match = /^bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
 }

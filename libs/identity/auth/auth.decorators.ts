@@ -4,6 +4,7 @@ export const PUBLIC_ROUTE = 'schoolyard:public';
 export const ALLOWED_DURING_PASSWORD_CHANGE = 'schoolyard:allowed-during-password-change';
 export const NO_PERMISSION_REASON = 'schoolyard:no-permission-reason';
 export const OPTIONAL_SIGN_IN = 'schoolyard:optional-sign-in';
+export const REVEALS_SECRETS = 'schoolyard:reveals-secrets';
 
 /** No sign-in needed (registration, sign-in itself, the school's public branding). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -24,3 +25,10 @@ export const NoPermissionRequired = (reason: string) => SetMetadata(NO_PERMISSIO
  * with the account's password.
  */
 export const OptionalSignIn = () => SetMetadata(OPTIONAL_SIGN_IN, true);
+
+/**
+ * A read that answers secrets (credential slips). A browser sends cookies with any request
+ * to the site, sibling schools' pages included, so a cookie-authenticated call needs the CSRF
+ * token even though it is a GET; a bearer header is proof enough.
+ */
+export const RevealsSecrets = () => SetMetadata(REVEALS_SECRETS, true);

@@ -5,7 +5,12 @@ import { ROUTE_SCOPE, TenantContext } from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { ACCESS_TOKEN_STRATEGY } from './access-token.strategy';
-import { ALLOWED_DURING_PASSWORD_CHANGE, OPTIONAL_SIGN_IN, PUBLIC_ROUTE } from './auth.decorators';
+import {
+  ALLOWED_DURING_PASSWORD_CHANGE,
+  OPTIONAL_SIGN_IN,
+  PUBLIC_ROUTE,
+  REVEALS_SECRETS,
+} from './auth.decorators';
 import { ACCESS_COOKIE, bearerOf, cookieOf, CSRF_HEADER } from './auth.cookies';
 import {
   authenticationRequired,
@@ -55,9 +60,12 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     const schoolId = this.tenant.hasSchool ? this.tenant.school.id : null;
     if ((claims.org ?? null) !== schoolId) throw invalidToken();
     const fromCookie = bearerOf(request) === undefined;
+    const needsCsrf =
+      !SAFE_METHODS.has(request.method) ||
+      this.reflector.getAllAndOverride<boolean>(REVEALS_SECRETS, targets);
     if (
       fromCookie &&
-      !SAFE_METHODS.has(request.method) &&
+      needsCsrf &&
       !this.tokens.csrfMatches(claims.sid, request.headers[CSRF_HEADER])
     ) {
       throw csrfRejected();

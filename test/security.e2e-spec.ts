@@ -38,6 +38,12 @@ describe('security headers, CORS and request size', () => {
     const docs = await t.app.inject({ url: '/docs', headers: { host: 'localhost' } });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+    // The platform's documentation is not served under a school's name.
+    for (const url of ['/docs', '/docs-json', '/docs/']) {
+      const atSchool = await t.app.inject({ url, headers: { host: school.host } });
+      expect(atSchool.statusCode).toBe(404);
+      expect(atSchool.json()).toMatchObject(ERROR_SHAPE);
+    }
   });
 
   const preflight = (host: string, origin: string, url = '/api/auth/login') =>

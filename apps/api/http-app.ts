@@ -9,7 +9,7 @@ import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
-import { corsOptions, registerSecurityHeaders } from './http-security';
+import { corsOptions, registerSecurityHeaders, restrictDocs } from './http-security';
 import { FastRefusals } from '@schoolyard/rate-limits';
 
 /** Request bodies above this are refused with 413 before any work is done. */
@@ -39,6 +39,7 @@ export async function createHttpApp(
   );
   app.useLogger(app.get(Logger));
   registerSecurityHeaders(app.getHttpAdapter().getInstance(), config);
+  restrictDocs(app.getHttpAdapter().getInstance(), config);
   app.get(FastRefusals).attach(app.getHttpAdapter().getInstance());
   app.enableCors(corsOptions(config));
   await app.register(fastifyCookie);

@@ -1,4 +1,5 @@
 import { type AppConfig } from '@schoolyard/config';
+import { errorBody, requestIdOf } from '@schoolyard/common';
 import { normalizeHost } from '@schoolyard/tenancy';
 import { type FastifyCorsOptions } from '@fastify/cors';
 import { type FastifyInstance } from 'fastify';
@@ -26,16 +27,41 @@ const DOCS_CSP =
   "img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 const HSTS = 'max-age=15552000; includeSubDomains';
 
+const isDocsUrl = (url: string) =>
+  url === '/docs' ||
+  url.startsWith('/docs/') ||
+  url.startsWith('/docs-') ||
+  url.startsWith('/docs?');
+
+/**
+ * The API's documentation is the platform's page, not a school's: at a school's host it would
+ * put the platform's page under that school's name (API_DOCS=platform, the default), and an
+ * operator may serve it everywhere or nowhere.
+ */
+export function restrictDocs(fastify: FastifyInstance, config: AppConfig): void {
+  if (config.apiDocs === 'everywhere') return;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!isDocsUrl(request.url)) return done();
+    if (config.apiDocs === 'platform' && normalizeHost(request.hostname) === config.baseDomain) {
+      return done();
+    }
+    void reply
+      .code(404)
+      .send(
+        errorBody(
+          { code: 'ROUTE_NOT_FOUND', message: 'There is no such route here' },
+          requestIdOf(request.raw),
+        ),
+      );
+  });
+}
+
 export function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig): void {
   const production = config.environment === 'production';
   // onRequest: every answer carries them, including 404, 413 and errors raised before routing.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(COMMON);
-    const docs =
-      request.url === '/docs' ||
-      request.url.startsWith('/docs/') ||
-      request.url.startsWith('/docs-');
-    void reply.header('content-security-policy', docs ? DOCS_CSP : API_CSP);
+    void reply.header('content-security-policy', isDocsUrl(request.url) ? DOCS_CSP : API_CSP);
     if (production) void reply.header('strict-transport-security', HSTS);
     done();
   });

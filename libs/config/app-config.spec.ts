@@ -70,11 +70,28 @@ describe('loadConfig', () => {
     );
   });
 
-  it('accepts a list of trusted proxies', () => {
+  it('accepts a list of trusted proxies, and refuses trusting every hop in production', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy).toEqual([
       '10.0.0.1',
       '10.1.0.0/16',
     ]);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      CREDENTIALS_KEY: 'ab'.repeat(32),
+      ESEWA_SECRET_KEY: 'the merchant secret',
+    };
+    expect(() => loadConfig({ ...production, TRUST_PROXY: 'true' })).toThrow(
+      /TRUST_PROXY must name the proxy addresses/,
+    );
+    expect(loadConfig({ ...production, TRUST_PROXY: '10.0.0.1' }).trustProxy).toEqual(['10.0.0.1']);
+  });
+
+  it('serves the API docs at the platform host unless told otherwise', () => {
+    expect(loadConfig({}).apiDocs).toBe('platform');
+    expect(loadConfig({ API_DOCS: 'off' }).apiDocs).toBe('off');
+    expect(() => loadConfig({ API_DOCS: 'schools' })).toThrow(/API_DOCS/);
   });
 
   it("defaults to eSewa's test environment and keeps its public secret out of production", () => {

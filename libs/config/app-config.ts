@@ -68,6 +68,8 @@ export interface AppConfig {
   baseDomain: string;
   /** Passed to Fastify: only then is `X-Forwarded-Host` believed. */
   trustProxy: boolean | string[];
+  /** Where /docs is served: the platform's host only, every host, or nowhere. */
+  apiDocs: 'platform' | 'everywhere' | 'off';
   pool: {
     size: number;
     maxUses: number;
@@ -191,10 +193,19 @@ function hostName(env: Env, name: string, fallback: string): string {
   return value;
 }
 
-function trustProxy(env: Env): boolean | string[] {
+function trustProxy(env: Env, environment: string): boolean | string[] {
   const raw = text(env, 'TRUST_PROXY');
   if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true') return true;
+  if (raw === 'true') {
+    // Trusting every hop believes any client's X-Forwarded-For, which defeats per-address limits.
+    if (environment === 'production') {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        'must name the proxy addresses or CIDRs in production (true would trust any client)',
+      );
+    }
+    return true;
+  }
   const addresses = raw.split(',').map((part) => part.trim());
   if (addresses.some((part) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part))) {
     throw new ConfigError(
@@ -361,7 +372,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     listenHost: text(env, 'LISTEN_HOST') ?? '0.0.0.0',
     baseDomain: hostName(env, 'BASE_DOMAIN', 'localhost'),
-    trustProxy: trustProxy(env),
+    trustProxy: trustProxy(env, environment),
+    apiDocs: oneOf(env, 'API_DOCS', ['platform', 'everywhere', 'off'], 'platform'),
     pool: {
       size: poolSize,
       schoolShare: integer(

@@ -27,12 +27,27 @@ describe('school naming', () => {
     expect(checkSubdomain(subdomain)).toMatchObject({ ok: false, problem: 'INVALID' });
   });
 
-  it.each(['www', 'api', 'admin', 'public', 'pg-catalog', 'pg-toast'])(
-    'refuses reserved %s',
-    (s) => {
-      expect(checkSubdomain(s)).toMatchObject({ ok: false, problem: 'RESERVED' });
-    },
-  );
+  it.each([
+    'www',
+    'api',
+    'admin',
+    'public',
+    'pg-catalog',
+    'pg-toast',
+    'wpad',
+    'autodiscover',
+    'sso',
+    'secure',
+    'mail',
+    'smtp',
+    'imap',
+    'ftp',
+    'status',
+    'cdn',
+    'esewa',
+  ])('refuses reserved %s', (s) => {
+    expect(checkSubdomain(s)).toMatchObject({ ok: false, problem: 'RESERVED' });
+  });
 
   it('maps subdomains to schema and role names one-to-one', () => {
     expect(schemaNameFor('st-marys')).toBe('school_st_marys');

@@ -6,6 +6,7 @@ import {
   createTestApp,
   registerSchool,
   type RegisteredSchool,
+  signIn,
   type TestApp,
   withOwnerClient,
 } from './support/test-app';
@@ -115,7 +116,44 @@ describe('rate limits per school and per client', () => {
     expect(others.filter((status) => status === 200)).toHaveLength(10);
     const last = await schoolPage(noisy, '10.0.0.3');
     expect(last.statusCode).toBe(429);
-    expect(last.json()).toMatchObject({ error: { details: { scope: 'school' } } });
+    expect(last.json()).toMatchObject({ error: { details: { scope: 'anonymous' } } });
+  });
+
+  it("keeps a school's signed-in users and sign-ins served while anonymous callers flood it", async () => {
+    const school = await registerSchool(t.app);
+    await putOnPlan(school, await tinyPlan(10, 1000));
+    const owner = await signIn(t.app, school.host, school.ownerUsername);
+    const me = () =>
+      t.app.inject({ url: '/api/auth/me', headers: { host: school.host, ...owner.bearer } });
+
+    // Anonymous callers from many addresses spend the anonymous allowance (10) and no more.
+    const flood: number[] = [];
+    for (let i = 0; i < 16; i++) flood.push((await schoolPage(school, `10.7.0.${i}`)).statusCode);
+    expect(flood.filter((status) => status === 200)).toHaveLength(10);
+    const refused = await schoolPage(school, '10.7.1.1');
+    expect(refused.json()).toMatchObject({ error: { details: { scope: 'anonymous' } } });
+
+    // The signed-in owner is served, and signing in again is sign-in work, not the school's.
+    expect((await me()).statusCode).toBe(200);
+    expect((await signIn(t.app, school.host, school.ownerUsername)).accessToken).toEqual(
+      expect.any(String),
+    );
+    // A forged token cannot spend the signed-in allowance: it fails authentication first.
+    for (let i = 0; i < 12; i++) {
+      const forged = await t.app.inject({
+        url: '/api/auth/me',
+        headers: { host: school.host, authorization: 'Bearer forged' },
+        remoteAddress: `10.7.2.${i}`,
+      });
+      expect(forged.statusCode).toBe(401);
+    }
+    const answers: number[] = [];
+    for (let i = 0; i < 12; i++) answers.push((await me()).statusCode);
+    // 10 a minute for signed-in callers: the first call above and nine of these pass (one
+    // more if the bucket refilled a token meanwhile, one every six seconds).
+    expect(answers.slice(0, 9).every((status) => status === 200)).toBe(true);
+    expect(answers.filter((status) => status === 200).length).toBeLessThanOrEqual(10);
+    expect(answers[11]).toBe(429);
   });
 
   it('answers a refused client again before Nest, until its wait is over', async () => {

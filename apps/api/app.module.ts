@@ -16,7 +16,7 @@ import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
 import { OrganizationsModule } from '@schoolyard/organizations';
 import { PeopleModule } from '@schoolyard/people';
-import { RateLimitGuard, RateLimitsModule } from '@schoolyard/rate-limits';
+import { RateLimitGuard, RateLimitsModule, SchoolAllowanceGuard } from '@schoolyard/rate-limits';
 import { PermissionsGuard, RbacModule } from '@schoolyard/rbac';
 import { SchoolScopeGuard, TenancyModule, TenantTransactionInterceptor } from '@schoolyard/tenancy';
 import { type IncomingMessage } from 'node:http';
@@ -91,12 +91,14 @@ export class AppModule {
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [
-        // Guards run in this order, before interceptors: the school is known, then whether it
-        // (and this client) may send another request, then the caller, then what the caller
-        // may do here; then the school's transaction opens.
+        // Guards run in this order, before interceptors: the school is known, then whether this
+        // client may send another request, then the caller, then whether the school's signed-in
+        // or anonymous allowance has room, then what the caller may do here; then the school's
+        // transaction opens.
         { provide: APP_GUARD, useExisting: SchoolScopeGuard },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
+        { provide: APP_GUARD, useExisting: SchoolAllowanceGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
         { provide: APP_INTERCEPTOR, useExisting: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },

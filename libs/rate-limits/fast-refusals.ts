@@ -38,7 +38,7 @@ export class FastRefusals {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** Called by the guard when it refuses: the host alone for a school, host and address for a client. */
+  /** Called by the guard when it refuses: host and allowance for a school, host and address for a client. */
   remember(
     host: string,
     client: string | null,
@@ -46,7 +46,8 @@ export class FastRefusals {
     retryAfterSeconds: number,
   ): void {
     if (this.until.size >= MAX_ENTRIES) this.until.clear();
-    this.until.set(client === null ? host : `${host}|${client}`, {
+    const key = client !== null ? `${host}|${client}` : `${host}#${scope}`;
+    this.until.set(key, {
       at: Date.now() + retryAfterSeconds * 1000,
       scope,
     });
@@ -94,7 +95,18 @@ export class FastRefusals {
     if (this.until.size === 0 || request.url === '/health') return undefined;
     const host = normalizeHost(request.hostname);
     const now = Date.now();
-    for (const key of [`${host}|${request.ip}`, host]) {
+    // Which of the school's two allowances the request would spend, guessed from its headers:
+    // the guard decides for real, this only spares Nest the repeats. Anonymous sign-in work is
+    // not the anonymous allowance's.
+    const credentials =
+      request.headers.authorization !== undefined || request.headers.cookie !== undefined;
+    const allowance = credentials
+      ? `${host}#school`
+      : request.url.startsWith('/api/auth/')
+        ? undefined
+        : `${host}#anonymous`;
+    for (const key of [`${host}|${request.ip}`, allowance]) {
+      if (key === undefined) continue;
       const entry = this.until.get(key);
       if (!entry) continue;
       if (entry.at > now) return entry;

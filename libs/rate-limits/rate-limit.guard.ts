@@ -13,14 +13,22 @@ import { FastRefusals } from './fast-refusals';
 import { rateLimited } from './rate-limits.errors';
 import { TokenBuckets } from './token-buckets';
 
+/** Anonymous calls under this prefix are sign-in work, limited by the sign-in throttles. */
+const SIGN_IN_PREFIX = '/api/auth/';
+
 /**
  * Runs right after the school is known and before anything costly (authentication, argon2,
  * the school's transaction), so a flood is refused from memory and cannot take connections
  * or CPU from other schools. A school-host request spends one token of its client within the
- * school and one of the school; a platform-host request one of its client address. Routes
- * without a scope (the health check) are not limited. A school's limits come from its plan,
- * read with the school itself by the directory; without a plan the configured fallback
- * applies, so a school is never left unlimited.
+ * school, a platform-host request one of its client address. Routes without a scope (the
+ * health check) are not limited. A school's limits come from its plan, read with the school
+ * itself by the directory; without a plan the configured fallback applies, so a school is
+ * never left unlimited.
+ *
+ * The school's own allowance is spent after authentication (SchoolAllowanceGuard), in two
+ * buckets: signed-in callers', and anonymous callers'. Public pages cannot then exhaust what
+ * the school's signed-in users need, and a forged token cannot spend the signed-in bucket
+ * (it fails authentication first). Anonymous sign-in work is left to the sign-in throttles.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -40,12 +48,7 @@ export class RateLimitGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.config.rateLimits.enabled) return true;
-    const scope = this.reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (!scope) return true;
+    if (!this.limited(context)) return true;
     // Fastify's `ip` believes X-Forwarded-For only from the proxies TRUST_PROXY names.
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const client = request.ip;
@@ -59,21 +62,57 @@ export class RateLimitGuard implements CanActivate {
       }
       return true;
     }
-    const { id: schoolId, rateLimits } = this.tenant.school;
-    const limits = rateLimits ?? this.fallback;
+    const { id: schoolId } = this.tenant.school;
     // The client first: a flooding client is refused without spending its school's allowance.
-    const clientKey = `client:${schoolId}:${client}`;
-    const byClient = this.buckets.take(clientKey, limits.clientPerMinute);
+    const byClient = this.buckets.take(
+      `client:${schoolId}:${client}`,
+      this.limitsOfSchool().clientPerMinute,
+    );
     if (!byClient.allowed) {
       this.fast.remember(host, client, 'client', byClient.retryAfterSeconds);
       throw rateLimited('client', byClient.retryAfterSeconds);
     }
-    const bySchool = this.buckets.take(`school:${schoolId}`, limits.schoolPerMinute);
+    return true;
+  }
+
+  /** The school's allowance, once the caller is known to be signed in or anonymous. */
+  chargeSchool(context: ExecutionContext): void {
+    if (!this.limited(context) || !this.tenant.hasSchool) return;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: unknown }>();
+    const signedIn = request.user !== undefined;
+    if (!signedIn && request.url.startsWith(SIGN_IN_PREFIX)) return;
+    const { id: schoolId } = this.tenant.school;
+    const limits = this.limitsOfSchool();
+    const scope = signedIn ? 'school' : 'anonymous';
+    const bySchool = this.buckets.take(`${scope}:${schoolId}`, limits.schoolPerMinute);
     if (!bySchool.allowed) {
-      this.buckets.giveBack(clientKey, limits.clientPerMinute);
-      this.fast.remember(host, null, 'school', bySchool.retryAfterSeconds);
-      throw rateLimited('school', bySchool.retryAfterSeconds);
+      this.buckets.giveBack(`client:${schoolId}:${request.ip}`, limits.clientPerMinute);
+      this.fast.remember(normalizeHost(request.hostname), null, scope, bySchool.retryAfterSeconds);
+      throw rateLimited(scope, bySchool.retryAfterSeconds);
     }
+  }
+
+  private limited(context: ExecutionContext): boolean {
+    if (!this.config.rateLimits.enabled) return false;
+    const scope = this.reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return scope !== undefined;
+  }
+
+  private limitsOfSchool(): PlanRateLimits {
+    return this.tenant.school.rateLimits ?? this.fallback;
+  }
+}
+
+/** Runs after authentication: spends the school's signed-in or anonymous allowance. */
+@Injectable()
+export class SchoolAllowanceGuard implements CanActivate {
+  constructor(private readonly limits: RateLimitGuard) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    this.limits.chargeSchool(context);
     return true;
   }
 }

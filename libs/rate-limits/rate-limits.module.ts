@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { FastRefusals } from './fast-refusals';
-import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitGuard, SchoolAllowanceGuard } from './rate-limit.guard';
 
 @Module({
-  providers: [RateLimitGuard, FastRefusals],
-  exports: [RateLimitGuard, FastRefusals],
+  providers: [RateLimitGuard, SchoolAllowanceGuard, FastRefusals],
+  exports: [RateLimitGuard, SchoolAllowanceGuard, FastRefusals],
 })
 export class RateLimitsModule {}

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 export function databaseNameOf(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
@@ -30,15 +30,3 @@ export function databaseTag(databaseName: string): string {
   return createHash('sha256').update(databaseName).digest('hex').slice(0, 8);
 }
 
-/**
- * The API login role's password is derived from the owner's: every instance that shares
- * DATABASE_URL computes the same one, so restarts never lock out a sibling instance, and
- * nobody without the owner's password can compute it.
- */
-export function derivedApiPassword(ownerUrl: string): string {
-  const parsed = new URL(ownerUrl);
-  const secret = decodeURIComponent(parsed.password) || 'schoolyard-no-owner-password';
-  return createHmac('sha256', secret)
-    .update(`api-login:${parsed.host}/${databaseNameOf(ownerUrl)}`)
-    .digest('base64url');
-}

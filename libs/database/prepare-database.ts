@@ -1,11 +1,11 @@
 import { publicMigrations } from '@schoolyard/migrations/public';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   passwordOf,
   databaseNameOf,
   databaseTag,
-  derivedApiPassword,
   userOf,
   withCredentials,
 } from './database-url';
@@ -41,12 +41,21 @@ export async function prepareDatabase(
   const client = new Client({ connectionString: ownerUrl });
   await client.connect();
   try {
+    const apiRole = apiUrl ? userOf(apiUrl) : `schoolyard_api_${tag}`;
+    // Before anything is changed: a login that ignores privileges would void isolation.
+    if (apiUrl) await refuseOverprivilegedLogin(client, apiRole);
     await client.query('SELECT pg_advisory_lock($1)', [PREPARE_LOCK]);
     const appliedPublic = await runPublicMigrations(ownerUrl);
-    const apiRole = apiUrl ? userOf(apiUrl) : `schoolyard_api_${tag}`;
-    const password = apiUrl ? passwordOf(apiUrl) : derivedApiPassword(ownerUrl);
-    // A role named by API_DATABASE_URL keeps the password its operator gave it.
-    await ensureLoginRole(client, apiRole, password, { resetPassword: !apiUrl });
+    let password: string;
+    if (apiUrl) {
+      // A role named by API_DATABASE_URL keeps the password its operator gave it.
+      password = passwordOf(apiUrl);
+      await ensureLoginRole(client, apiRole, password, { resetPassword: false });
+    } else {
+      const secret = await loginSecret(client, apiRole);
+      password = secret.password;
+      await ensureLoginRole(client, apiRole, password, { resetPassword: secret.isNew });
+    }
     await grantApiPrivileges(client, apiRole);
     const urls = {
       ownerUrl,
@@ -78,6 +87,51 @@ export async function runPublicMigrations(ownerUrl: string): Promise<string[]> {
   }
 }
 
+/**
+ * The request login's password, made once at random and kept where only the owner can read it
+ * (migration LoginSecrets); every instance of the deployment reads the same one.
+ */
+async function loginSecret(
+  client: Client,
+  role: string,
+): Promise<{ password: string; isNew: boolean }> {
+  const made = await client.query<{ password: string }>(
+    `INSERT INTO schoolyard_private.login_secrets (role_name, password) VALUES ($1, $2)
+     ON CONFLICT (role_name) DO NOTHING RETURNING password`,
+    [role, randomBytes(32).toString('base64url')],
+  );
+  if (made.rows[0]) return { password: made.rows[0].password, isNew: true };
+  const kept = await client.query<{ password: string }>(
+    'SELECT password FROM schoolyard_private.login_secrets WHERE role_name = $1',
+    [role],
+  );
+  return { password: kept.rows[0].password, isNew: false };
+}
+
+/**
+ * API_DATABASE_URL must name an ordinary login: a superuser ignores privileges, and the owner
+ * owns every school's schema, so either would read every school. Such a login is refused as
+ * it is, not demoted: it may be an operator's own administrator.
+ */
+async function refuseOverprivilegedLogin(client: Client, role: string): Promise<void> {
+  const found = await client.query<{ rolsuper: boolean; is_owner: boolean }>(
+    `SELECT r.rolsuper, r.rolname = current_user OR pg_has_role(r.rolname, current_user, 'MEMBER') AS is_owner
+       FROM pg_roles r WHERE r.rolname = $1`,
+    [role],
+  );
+  const login = found.rows[0];
+  if (login?.rolsuper) {
+    throw new Error(
+      `API_DATABASE_URL logs in as superuser "${role}": a superuser ignores privileges, so school isolation would not hold. Name an ordinary login role; nothing was changed.`,
+    );
+  }
+  if (login?.is_owner) {
+    throw new Error(
+      `API_DATABASE_URL logs in as "${role}", the owner account of DATABASE_URL (or a member of it): it owns every school's schema. Name a separate login role; nothing was changed.`,
+    );
+  }
+}
+
 async function ensureLoginRole(
   client: Client,
   role: string,
@@ -94,7 +148,7 @@ async function ensureLoginRole(
     );
   } else {
     const passwordClause = options.resetPassword ? ` PASSWORD ${literal}` : '';
-    await client.query(`ALTER ROLE ${name} LOGIN NOINHERIT NOSUPERUSER${passwordClause}`);
+    await client.query(`ALTER ROLE ${name} LOGIN NOINHERIT${passwordClause}`);
   }
 }
 

@@ -29,4 +29,3 @@ export function withCredentials(url: string, user: string, password: string): st
 export function databaseTag(databaseName: string): string {
   return createHash('sha256').update(databaseName).digest('hex').slice(0, 8);
 }
-

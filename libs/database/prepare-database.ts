@@ -2,13 +2,7 @@ import { publicMigrations } from '@schoolyard/migrations/public';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import {
-  passwordOf,
-  databaseNameOf,
-  databaseTag,
-  userOf,
-  withCredentials,
-} from './database-url';
+import { passwordOf, databaseNameOf, databaseTag, userOf, withCredentials } from './database-url';
 
 export interface DatabaseUrls {
   /** Owner account: provisioning, migrations, platform writes. */

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { EmailVerificationController } from './account/email-verification.controller';
+import { EmailVerification } from './account/email-verification.service';
 import { AccessTokenStrategy } from './auth/access-token.strategy';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -25,8 +27,8 @@ const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions
       }),
     }),
   ],
-  controllers: [AuthController],
-  providers: [...exported, AuthService, AccessTokenStrategy],
+  controllers: [AuthController, EmailVerificationController],
+  providers: [...exported, AuthService, AccessTokenStrategy, EmailVerification],
   exports: exported,
 })
 export class IdentityModule {}

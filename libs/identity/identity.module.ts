@@ -12,8 +12,16 @@ import { AuthTokens, TOKEN_ISSUER } from './auth/auth-tokens.service';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { PrincipalContext } from './auth/principal';
 import { Passwords } from './passwords.service';
+import { PlatformAdmins } from './platform-admin';
 
-const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions, AuthTokens];
+const exported = [
+  Passwords,
+  AuthenticationGuard,
+  PrincipalContext,
+  AuthSessions,
+  AuthTokens,
+  PlatformAdmins,
+];
 
 @Module({
   imports: [

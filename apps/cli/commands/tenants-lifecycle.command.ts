@@ -64,6 +64,8 @@ export class TenantsCreateCommand extends CommandRunner {
     if (options.json) return this.output.json(result);
     this.output.line(`created ${made.organization.slug} at ${made.organization.host}`);
     this.output.line(`owner: ${made.owner.username} (${made.owner.email})`);
+    // A new account like any registration's: its holder proves the address by the mailed link.
+    this.output.line(`verification message queued for ${made.owner.email}`);
     if (generated) this.output.line(`owner password (shown once): ${password}`);
   }
 

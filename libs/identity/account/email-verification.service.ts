@@ -80,14 +80,14 @@ export class EmailVerification {
           [used.email, used.userId],
         );
         if (holders.length) throw verifiedElsewhere();
+        // By the released accounts' ids, so the tokens are found through their index.
         await db.query(
-          `UPDATE public.users SET email = NULL, updated_at = now()
-            WHERE lower(email) = lower($1) AND email_verified_at IS NULL AND id <> $2`,
-          [used.email, used.userId],
-        );
-        await db.query(
-          `UPDATE public.account_tokens SET used_at = now()
-            WHERE purpose = 'verify_email' AND lower(email) = lower($1) AND user_id <> $2
+          `WITH released AS (
+             UPDATE public.users SET email = NULL, updated_at = now()
+              WHERE lower(email) = lower($1) AND email_verified_at IS NULL AND id <> $2
+             RETURNING id)
+           UPDATE public.account_tokens SET used_at = now()
+            WHERE user_id IN (SELECT id FROM released) AND purpose = 'verify_email'
               AND used_at IS NULL`,
           [used.email, used.userId],
         );

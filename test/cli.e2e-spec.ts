@@ -560,3 +560,85 @@ describe('maintainer CLI', () => {
     expect(weak.code).toBe(1);
   });
 });
+
+describe('maintainer CLI: schools whose owner never verified their email', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    [t] = await Promise.all([createTestApp(), buildCli()]);
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  interface Listed {
+    slug: string;
+    status: string;
+    ownerEmail: string | null;
+    ageDays: number;
+  }
+
+  const statusOf = async (slug: string) =>
+    withOwnerClient(
+      async (db) =>
+        (await db.query('SELECT status FROM organizations WHERE slug = $1', [slug])).rows[0]
+          .status as string,
+    );
+
+  it('lists them with their age and suspends those past the grace period', async () => {
+    const [overdue, verifiedLate, fresh] = await Promise.all([
+      registerSchool(t.app),
+      registerSchool(t.app),
+      registerSchool(t.app),
+    ]);
+    // Registered three weeks ago; one owner proved their email since.
+    await withOwnerClient(async (db) => {
+      await db.query(
+        `UPDATE organizations SET created_at = now() - interval '21 days' WHERE id = ANY($1)`,
+        [[overdue.id, verifiedLate.id]],
+      );
+      await db.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [
+        verifiedLate.ownerUserId,
+      ]);
+    });
+
+    const listed = await runCommand(['tenants', 'list', '--unverified', '--json']);
+    expect(listed.code).toBe(0);
+    const bySlug = new Map(listed.json<Listed[]>().map((school) => [school.slug, school]));
+    expect(bySlug.get(overdue.slug)).toMatchObject({
+      status: 'active',
+      ownerEmail: `owner@${overdue.slug}.example`,
+      ageDays: 21,
+    });
+    expect(bySlug.get(fresh.slug)).toMatchObject({ ageDays: 0 });
+    expect(bySlug.has(verifiedLate.slug)).toBe(false);
+    const text = await runCommand(['tenants', 'list', '--unverified']);
+    expect(text.stdout).toMatch(new RegExp(`${overdue.slug}\\tactive\\t.*\\t21 days old`));
+
+    const dryRun = await runCommand(['tenants', 'suspend-unverified', '--dry-run']);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toContain(`${overdue.slug}: would be suspended (21 days old)`);
+    expect(dryRun.stdout).toMatch(/dry run: \d+ schools unverified for more than 14 days/);
+    expect(await statusOf(overdue.slug)).toBe('active');
+
+    const off = await runCommand(['tenants', 'suspend-unverified'], undefined, {
+      UNVERIFIED_SCHOOL_SUSPEND_DAYS: '0',
+    });
+    expect(off.stdout).toContain('never suspended');
+    expect(await statusOf(overdue.slug)).toBe('active');
+
+    const suspended = await runCommand(['tenants', 'suspend-unverified']);
+    expect(suspended.code).toBe(0);
+    expect(suspended.stdout).toContain(`${overdue.slug}: active → suspended`);
+    expect(suspended.stdout).toMatch(
+      /suspended (\d+) of \1 schools unverified for more than 14 days/,
+    );
+    expect(await statusOf(overdue.slug)).toBe('suspended');
+    expect(await statusOf(verifiedLate.slug)).toBe('active');
+    expect(await statusOf(fresh.slug)).toBe('active');
+
+    // Run again (as the scheduled job would): nothing left to do for this school.
+    const again = await runCommand(['tenants', 'suspend-unverified', '--json']);
+    expect(again.json<{ suspended: string[] }>().suspended).not.toContain(overdue.slug);
+  });
+});

@@ -7,6 +7,7 @@ import {
   uniqueSubdomain,
   withOwnerClient,
 } from './support/test-app';
+import { mailTo } from './support/mailbox';
 
 interface Footprint {
   organizations: number;
@@ -176,6 +177,10 @@ describe('school registration', () => {
       users: 0,
       ledger: 0,
     });
+    const mailed = await withOwnerClient((db) =>
+      db.query('SELECT 1 FROM mail_outbox WHERE recipient = $1', [email]),
+    );
+    expect(mailed.rowCount).toBe(0);
     // The same subdomain registers cleanly afterwards.
     expect((await register({ name: 'Fixed', subdomain, owner: owner(email) })).statusCode).toBe(
       201,
@@ -226,31 +231,186 @@ describe('school registration', () => {
     });
   });
 
-  it('refuses an email that has an account unless its password is given, then links it', async () => {
-    const first = await registerSchool(t.app, { email: 'shared-owner@example.org' }).catch(
-      async () => registerSchool(t.app, { email: `shared-${uniqueSubdomain()}@example.org` }),
-    );
-    const email = await withOwnerClient(
-      async (db) =>
-        (await db.query('SELECT email FROM users WHERE id = $1', [first.ownerUserId])).rows[0]
-          .email as string,
-    );
+  /** Spends the verification token last mailed to `email`, as its holder would. */
+  async function verifyMailedEmail(email: string) {
+    const { token } = await mailTo(email, { template: 'verify-email' });
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/auth/verify-email',
+      headers: { host: 'localhost' },
+      payload: { token },
+    });
+  }
+
+  it('answers alike for the right and the wrong password of a verified account: no oracle', async () => {
+    const email = `verified-${uniqueSubdomain()}@example.org`;
+    const first = await registerSchool(t.app, { email });
+    expect((await verifyMailedEmail(email)).statusCode).toBe(200);
+
     const subdomain = uniqueSubdomain('second-');
+    const right = await register({ name: 'Second', subdomain, owner: owner(email) });
     const wrong = await register({
       name: 'Second',
       subdomain,
       owner: { ...owner(email), password: 'not the right password' },
     });
-    expect(wrong.statusCode).toBe(409);
-    expect(wrong.json().error.code).toBe('EMAIL_TAKEN');
+    for (const response of [right, wrong]) {
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error.code).toBe('EMAIL_TAKEN');
+    }
+    expect(right.json().error).toEqual(wrong.json().error);
+    expect(right.json().error.details).toMatchObject({ createSchool: 'POST /api/organizations' });
     expect((await footprint(subdomain, 'nobody@example.org', t.urls.databaseTag)).schemas).toBe(0);
-    const linked = await register({
-      name: 'Second',
-      subdomain,
-      owner: { ...owner(email), password: 'a long enough password' },
+
+    // A taken subdomain is answered first, whatever the email and password.
+    const taken = await register({
+      name: 'Again',
+      subdomain: first.slug,
+      owner: { ...owner(email), password: 'not the right password' },
     });
-    expect(linked.statusCode).toBe(201);
-    expect(linked.json().owner.userId).toBe(first.ownerUserId);
+    expect(taken.json().error.code).toBe('SUBDOMAIN_TAKEN');
+  });
+
+  it('never lets an unverified claim of an email block its holder, and releases it on verification', async () => {
+    const victim = `victim-${uniqueSubdomain()}@example.org`;
+    const attacker = await register({
+      name: 'Throw-away',
+      subdomain: uniqueSubdomain('claim-'),
+      owner: { ...owner(victim), firstName: 'Mallory', password: 'mallory owns this one' },
+    });
+    expect(attacker.statusCode).toBe(201);
+    expect(attacker.json().owner.emailVerified).toBe(false);
+    const attackerToken = (await mailTo(victim, { template: 'verify-email' })).token;
+
+    const real = await register({
+      name: 'Victim Academy',
+      subdomain: uniqueSubdomain('victim-'),
+      owner: owner(victim),
+    });
+    expect(real.statusCode).toBe(201);
+    const victimId: string = real.json().owner.userId;
+    expect(victimId).not.toBe(attacker.json().owner.userId);
+    expect(real.json().owner).toMatchObject({ username: 'josemarianunez', emailVerified: false });
+
+    const mail = await mailTo(victim, { template: 'verify-email' });
+    expect(mail.token).not.toBe(attackerToken);
+    const verified = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/verify-email',
+      headers: { host: 'localhost' },
+      payload: { token: mail.token },
+    });
+    expect(verified.statusCode).toBe(200);
+    expect(verified.json()).toEqual({ email: victim, verified: true });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/verify-email',
+      headers: { host: 'localhost' },
+      payload: { token: mail.token },
+    });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error.code).toBe('VERIFICATION_TOKEN_USED');
+
+    await withOwnerClient(async (db) => {
+      const accounts = await db.query<{ id: string; email: string | null; verified: boolean }>(
+        `SELECT id, email, email_verified_at IS NOT NULL AS verified FROM users WHERE id = ANY($1)`,
+        [[victimId, attacker.json().owner.userId]],
+      );
+      const byId = new Map(accounts.rows.map((row) => [row.id, row]));
+      expect(byId.get(victimId)).toMatchObject({ email: victim, verified: true });
+      // The claim is released: the attacker's account keeps nothing of the address.
+      expect(byId.get(attacker.json().owner.userId)).toMatchObject({
+        email: null,
+        verified: false,
+      });
+      const via = await db.query('SELECT via FROM school_memberships WHERE user_id = $1', [
+        victimId,
+      ]);
+      expect(via.rows).toEqual([{ via: 'registered' }]);
+    });
+    // The token mailed for the attacker's registration cannot take the address back.
+    const stale = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/verify-email',
+      headers: { host: 'localhost' },
+      payload: { token: attackerToken },
+    });
+    expect(stale.statusCode).toBe(400);
+
+    const login = (host: string, username: string, password: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { host },
+        payload: { username, password },
+      });
+    const victimHost: string = real.json().organization.host;
+    // Neither by the attacker's own username nor by the victim's, with the attacker's password.
+    expect((await login(victimHost, 'mallorymarianunez', 'mallory owns this one')).statusCode).toBe(
+      401,
+    );
+    expect((await login(victimHost, 'josemarianunez', 'mallory owns this one')).statusCode).toBe(
+      401,
+    );
+    expect((await login('localhost', victim, 'mallory owns this one')).statusCode).toBe(401);
+    // The victim signs in at her school and, with her proved address, at the platform.
+    expect((await login(victimHost, 'josemarianunez', 'a long enough password')).statusCode).toBe(
+      200,
+    );
+    expect((await login('localhost', victim, 'a long enough password')).statusCode).toBe(200);
+  });
+
+  it('holds the owner password to the password policy', async () => {
+    const subdomain = uniqueSubdomain('weak-');
+    const email = `${subdomain}@example.org`;
+    const response = await register({
+      name: 'Weak',
+      subdomain,
+      owner: { ...owner(email), password: 'qwertyuiop' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: expect.any(String),
+      details: [
+        {
+          field: 'owner.password',
+          problems: ['owner.password is a well-known password; choose another'],
+        },
+      ],
+    });
+    const own = await register({
+      name: 'Weak',
+      subdomain,
+      owner: { ...owner(`josemarianunez@example.org`), password: 'josemarianunez' },
+    });
+    expect(own.statusCode).toBe(400);
+    expect(own.json().error.details[0].problems).toContain(
+      'owner.password must not be your username or email',
+    );
+    expect(await footprint(subdomain, email, t.urls.databaseTag)).toMatchObject({
+      schemas: 0,
+      users: 0,
+    });
+  });
+
+  it('mails the owner a single-use token for the platform host, in the registration transaction', async () => {
+    const subdomain = uniqueSubdomain('mail-');
+    const email = `${subdomain}@example.org`;
+    const response = await register({ name: 'Mailed', subdomain, owner: owner(email) });
+    expect(response.statusCode).toBe(201);
+    const mail = await mailTo(email, { template: 'verify-email' });
+    expect(JSON.parse(mail.text)).toEqual({ token: mail.token, host: t.config.baseDomain });
+    await withOwnerClient(async (db) => {
+      const tokens = await db.query<{ hours: number; matches: boolean }>(
+        `SELECT round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours,
+                token_hash = sha256(convert_to($2, 'UTF8')) AS matches
+           FROM account_tokens WHERE user_id = $1 AND purpose = 'verify_email'`,
+        [response.json().owner.userId, mail.token],
+      );
+      // Only the hash is kept; the token lives 48 hours by default.
+      expect(tokens.rows).toEqual([{ hours: 48, matches: true }]);
+    });
   });
 
   it('tells whether a subdomain is available', async () => {
@@ -309,5 +469,59 @@ describe('school registration', () => {
     // Every migration was already in the school's own table: nothing re-ran, the ledger caught up.
     expect(summary).toMatchObject({ current: [school.slug], migrated: [], failed: [] });
     expect(await migrator.pendingSchools([school.slug])).toEqual([]);
+  });
+});
+
+describe('registration limits', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ REGISTRATION_PER_ADDRESS_PER_HOUR: '2', REGISTRATION_PER_HOUR: '3' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const register = (remoteAddress: string, subdomain = uniqueSubdomain('lim-')) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/organizations/register',
+      headers: { host: 'localhost' },
+      remoteAddress,
+      payload: { name: 'Limited', subdomain, owner: owner(`${subdomain}@example.org`) },
+    });
+
+  it('limits registrations per client address, then across the platform, before any work', async () => {
+    expect((await register('198.51.100.20')).statusCode).toBe(201);
+    expect((await register('198.51.100.20')).statusCode).toBe(201);
+    const subdomain = uniqueSubdomain('lim-');
+    const refused = await register('198.51.100.20', subdomain);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toEqual({
+      error: {
+        code: 'RATE_LIMITED',
+        message: expect.any(String),
+        details: { scope: 'registration-address', retryAfterSeconds: expect.any(Number) },
+      },
+      requestId: expect.any(String),
+    });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1700);
+    expect(
+      await footprint(subdomain, `${subdomain}@example.org`, t.urls.databaseTag),
+    ).toMatchObject({ organizations: 0, schemas: 0, roles: 0, users: 0 });
+
+    // Another address still may, until the platform's hourly allowance is spent.
+    expect((await register('198.51.100.21')).statusCode).toBe(201);
+    const platform = await register('198.51.100.22');
+    expect(platform.statusCode).toBe(429);
+    expect(platform.json().error.details.scope).toBe('registration-platform');
+    expect(platform.headers['retry-after']).toEqual(expect.any(String));
+    // Only registrations are counted: the rest of the platform host still answers.
+    const check = await t.app.inject({
+      url: `/api/organizations/check-domain?subdomain=${uniqueSubdomain()}`,
+      headers: { host: 'localhost' },
+      remoteAddress: '198.51.100.20',
+    });
+    expect(check.statusCode).toBe(200);
   });
 });

@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     ['ESEWA_STATUS_URL', 'ftp://esewa.example/status', /ESEWA_STATUS_URL must be an http\(s\) URL/],
     ['ESEWA_TIMEOUT_MS', '10', /ESEWA_TIMEOUT_MS must be between/],
     ['ESEWA_ALLOW_TEST_SECRET', 'perhaps', /ESEWA_ALLOW_TEST_SECRET must be true or false/],
+    ['EMAIL_TOKEN_TTL_HOURS', '0', /EMAIL_TOKEN_TTL_HOURS must be between 1 and 720/],
+    [
+      'REGISTRATION_PER_ADDRESS_PER_HOUR',
+      'ten',
+      /REGISTRATION_PER_ADDRESS_PER_HOUR must be a whole/,
+    ],
+    ['REGISTRATION_PER_HOUR', '0', /REGISTRATION_PER_HOUR must be between 1 and/],
+    ['UNVERIFIED_SCHOOL_SUSPEND_DAYS', '-1', /UNVERIFIED_SCHOOL_SUSPEND_DAYS must be a whole/],
     [
       'SUPERUSER_EMAIL',
       'admin@example.org',
@@ -68,6 +76,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ CREDENTIALS_KEY: '07'.repeat(32) }).credentialsKey).toEqual(
       Buffer.alloc(32, 7),
     );
+  });
+
+  it('limits registrations and keeps verification links for two days by default', () => {
+    expect(loadConfig({}).accounts).toEqual({
+      emailTokenTtlHours: 48,
+      registrationsPerAddressPerHour: 10,
+      registrationsPerHour: 1000,
+      unverifiedSchoolSuspendDays: 14,
+    });
+    expect(
+      loadConfig({ UNVERIFIED_SCHOOL_SUSPEND_DAYS: '0' }).accounts.unverifiedSchoolSuspendDays,
+    ).toBe(0);
   });
 
   it('accepts a list of trusted proxies, and refuses trusting every hop in production', () => {

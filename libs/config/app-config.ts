@@ -100,6 +100,7 @@ export interface AppConfig {
   credentialsKey: Buffer | undefined;
   billing: BillingSettings;
   rateLimits: RateLimitSettings;
+  accounts: AccountSettings;
   /** Browser origins allowed to call the API besides the platform's own hosts (see cors.ts). */
   corsOrigins: string[];
 }
@@ -120,6 +121,20 @@ export interface RateLimitSettings {
    * so a flood cannot take the event loop from other schools. 0 answers at once.
    */
   refusalHoldMs: number;
+}
+
+/** Registration and the verified-email account model (see libs/organizations, libs/identity). */
+export interface AccountSettings {
+  /** How long a mailed verification link stays good. */
+  emailTokenTtlHours: number;
+  /**
+   * Registrations per client address and across the platform, per hour. Each one creates a
+   * schema and a server-wide database role, so they are counted apart from other requests.
+   */
+  registrationsPerAddressPerHour: number;
+  registrationsPerHour: number;
+  /** Days a school may run while its owner has not verified their email; 0: never suspended. */
+  unverifiedSchoolSuspendDays: number;
 }
 
 export class ConfigError extends Error {
@@ -420,6 +435,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       fallbackSchoolPerMinute: integer(env, 'RATE_LIMIT_SCHOOL_PER_MINUTE', 600, 1, 1_000_000),
       fallbackClientPerMinute: integer(env, 'RATE_LIMIT_CLIENT_PER_MINUTE', 300, 1, 1_000_000),
       refusalHoldMs: integer(env, 'RATE_LIMIT_REFUSAL_HOLD_MS', 1000, 0, 10_000),
+    },
+    accounts: {
+      emailTokenTtlHours: integer(env, 'EMAIL_TOKEN_TTL_HOURS', 48, 1, 24 * 30),
+      registrationsPerAddressPerHour: integer(
+        env,
+        'REGISTRATION_PER_ADDRESS_PER_HOUR',
+        10,
+        1,
+        1_000_000,
+      ),
+      registrationsPerHour: integer(env, 'REGISTRATION_PER_HOUR', 1000, 1, 1_000_000),
+      unverifiedSchoolSuspendDays: integer(env, 'UNVERIFIED_SCHOOL_SUSPEND_DAYS', 14, 0, 3650),
     },
     corsOrigins: corsOrigins(env),
   };

@@ -177,6 +177,8 @@ async function grantApiPrivileges(client: Client, role: string): Promise<void> {
   // Mailed tokens (verification, link acceptance, password reset) and the mail they go out in.
   await client.query(`GRANT SELECT, INSERT, UPDATE (used_at) ON public.account_tokens TO ${name}`);
   await client.query(`GRANT INSERT ON public.mail_outbox TO ${name}`);
+  // Verifying an email sets it on the account and releases other accounts' unproved claims.
+  await client.query(`GRANT UPDATE (email, email_verified_at) ON public.users TO ${name}`);
   await client.query(`GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO ${name}`);
   await client.query(`GRANT SELECT, DELETE ON public.school_memberships TO ${name}`);
   // Billing is platform work done as this role, outside any school's transaction: it reads

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { EmailVerificationController } from './account/email-verification.controller';
+import { EmailVerification } from './account/email-verification.service';
 import { AccessTokenStrategy } from './auth/access-token.strategy';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -10,8 +12,16 @@ import { AuthTokens, TOKEN_ISSUER } from './auth/auth-tokens.service';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { PrincipalContext } from './auth/principal';
 import { Passwords } from './passwords.service';
+import { PlatformAdmins } from './platform-admin';
 
-const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions, AuthTokens];
+const exported = [
+  Passwords,
+  AuthenticationGuard,
+  PrincipalContext,
+  AuthSessions,
+  AuthTokens,
+  PlatformAdmins,
+];
 
 @Module({
   imports: [
@@ -25,8 +35,8 @@ const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions
       }),
     }),
   ],
-  controllers: [AuthController],
-  providers: [...exported, AuthService, AccessTokenStrategy],
+  controllers: [AuthController, EmailVerificationController],
+  providers: [...exported, AuthService, AccessTokenStrategy, EmailVerification],
   exports: exported,
 })
 export class IdentityModule {}

@@ -11,3 +11,5 @@ export * from './platform-admin';
 export * from './profile.entity';
 export * from './usernames';
 export * from './account-tokens';
+export * from './account/account.errors';
+export * from './account/verification-mail';

@@ -10,25 +10,27 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 /**
  * The problems with a new password, empty when it is acceptable: long enough, not one of
- * the person's own names, not a well-known password.
+ * the person's own names, not a well-known password. `field` names the password in the
+ * messages (a registration's `owner.password`).
  */
 export function passwordProblems(
   password: string,
   personalWords: Array<string | null | undefined>,
+  field = 'newPassword',
 ): string[] {
   const problems: string[] = [];
   if (password.length < MIN_PASSWORD_LENGTH) {
-    problems.push(`newPassword must be at least ${MIN_PASSWORD_LENGTH} characters long`);
+    problems.push(`${field} must be at least ${MIN_PASSWORD_LENGTH} characters long`);
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
-    problems.push(`newPassword must be at most ${MAX_PASSWORD_LENGTH} characters long`);
+    problems.push(`${field} must be at most ${MAX_PASSWORD_LENGTH} characters long`);
   }
   const lowered = password.toLowerCase();
   if (personalWords.some((word) => word && word.toLowerCase() === lowered)) {
-    problems.push('newPassword must not be your username or email');
+    problems.push(`${field} must not be your username or email`);
   }
   if (COMMON_PASSWORDS.has(lowered)) {
-    problems.push('newPassword is a well-known password; choose another');
+    problems.push(`${field} is a well-known password; choose another`);
   }
   return problems;
 }

@@ -1,12 +1,51 @@
+import { HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppError } from '@schoolyard/common';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { Passwords } from './passwords.service';
 import { globalUsernameFor } from './usernames';
+
+export const PLATFORM_ADMIN_ONLY = 'schoolyard:platform-admin-only';
+
+/**
+ * Any account with a verified email signs in at the platform's address, so a platform route
+ * cannot assume its caller is an admin. At the platform address the permissions guard serves a
+ * signed-in route to every account only when it says so with @NoPermissionRequired (the
+ * caller's own account, creating a school from it); a route marked with this decorator, and
+ * any route that declares nothing or school permissions, is for platform admins only.
+ */
+export const PlatformAdminOnly = () => SetMetadata(PLATFORM_ADMIN_ONLY, true);
+
+export const platformAdminRequired = () =>
+  new AppError(
+    HttpStatus.FORBIDDEN,
+    'PLATFORM_ADMIN_REQUIRED',
+    'Only a platform admin may do this',
+  );
+
+/** Whether an account is a platform admin, read on every such request (no cache to go stale). */
+@Injectable()
+export class PlatformAdmins {
+  constructor(@InjectDataSource() private readonly requests: DataSource) {}
+
+  async isAdmin(userId: string): Promise<boolean> {
+    const rows: Array<{ is_platform_admin: boolean }> = await this.requests.query(
+      'SELECT is_platform_admin FROM public.users WHERE id = $1 AND is_active',
+      [userId],
+    );
+    return rows[0]?.is_platform_admin === true;
+  }
+}
 
 export type SeedOutcome = 'created' | 'promoted' | 'unchanged';
 
 /**
- * Makes sure the platform admin named by SUPERUSER_EMAIL exists. Idempotent: an existing
- * account is promoted if needed and keeps its password (change it by signing in).
+ * Makes sure the platform admin named by SUPERUSER_EMAIL exists. Idempotent: an account that
+ * has verified that email is promoted if needed and keeps its password (change it by signing
+ * in). An unverified claim of the address is never promoted (anyone can register with any
+ * address): the operator's address is taken as proved, a new admin account gets it, and the
+ * claims are released as a verification would.
  */
 export async function seedPlatformAdmin(
   ownerUrl: string,
@@ -17,7 +56,8 @@ export async function seedPlatformAdmin(
   await client.connect();
   try {
     const found = await client.query<{ id: string; is_platform_admin: boolean }>(
-      'SELECT id, is_platform_admin FROM public.users WHERE lower(email) = lower($1)',
+      `SELECT id, is_platform_admin FROM public.users
+        WHERE lower(email) = lower($1) AND email_verified_at IS NOT NULL`,
       [admin.email],
     );
     if (found.rows[0]?.is_platform_admin) return 'unchanged';
@@ -29,11 +69,21 @@ export async function seedPlatformAdmin(
       return 'promoted';
     }
     const hash = await passwords.hash(admin.password);
+    await client.query('BEGIN');
     const inserted = await client.query(
-      `INSERT INTO public.users (global_username, email, password_hash, is_platform_admin)
-       VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING RETURNING id`,
+      `INSERT INTO public.users (global_username, email, email_verified_at, password_hash,
+                                 is_platform_admin)
+       VALUES ($1, $2, now(), $3, true) ON CONFLICT DO NOTHING RETURNING id`,
       [globalUsernameFor('admin'), admin.email, hash],
     );
+    if (inserted.rowCount) {
+      await client.query(
+        `UPDATE public.users SET email = NULL, updated_at = now()
+          WHERE lower(email) = lower($1) AND email_verified_at IS NULL`,
+        [admin.email],
+      );
+    }
+    await client.query('COMMIT');
     // Another instance starting at the same moment may have won the race: that is fine.
     return inserted.rowCount ? 'created' : 'unchanged';
   } finally {

@@ -1,32 +1,63 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Subscriptions } from '@schoolyard/billing';
-import { AppError } from '@schoolyard/common';
-import { isUniqueViolation, OWNER_DATA_SOURCE } from '@schoolyard/database';
-import { globalUsernameFor, localUsernameBase, Passwords } from '@schoolyard/identity';
+import { AppError, validationFailed } from '@schoolyard/common';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { OWNER_DATA_SOURCE } from '@schoolyard/database';
+import {
+  globalUsernameFor,
+  localUsernameBase,
+  mailEmailVerification,
+  passwordProblems,
+  Passwords,
+} from '@schoolyard/identity';
 import {
   checkSubdomain,
   type School,
   SchoolProvisioning,
   subdomainRefused,
+  subdomainTaken,
 } from '@schoolyard/tenancy';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type DomainAvailabilityView, type RegistrationView } from './dto/organization-views.dto';
-import { type RegisterSchoolDto, type SchoolOwnerDto } from './dto/register-school.dto';
+import {
+  type CreateSchoolDto,
+  type RegisterSchoolDto,
+  type SchoolOwnerNamesDto,
+} from './dto/register-school.dto';
 
-const emailTaken = () =>
+/** The same answer whatever password came with it: registration never checks one. */
+export const emailTaken = () =>
   new AppError(
     HttpStatus.CONFLICT,
     'EMAIL_TAKEN',
-    'An account with this email exists: register with that account’s password to link it',
-    { field: 'owner.email' },
+    'An account has verified this email: sign in with it at the platform address and create the school from there',
+    {
+      field: 'owner.email',
+      signIn: 'POST /api/auth/login',
+      createSchool: 'POST /api/organizations',
+    },
   );
 
-interface OwnerAccount {
-  existingUserId?: string;
-  passwordHash?: string;
-}
+export const emailNotVerified = () =>
+  new AppError(
+    HttpStatus.FORBIDDEN,
+    'EMAIL_NOT_VERIFIED',
+    'Verify your email before creating another school (POST /api/auth/resend-verification sends the message again)',
+  );
 
+/** Who will own the new school: an account that exists, or one to create with this hash. */
+type SchoolOwner =
+  | { kind: 'existing'; userId: string; email: string }
+  | { kind: 'new'; email: string; passwordHash: string };
+
+/**
+ * A new school with its owner. Registration makes a NEW account every time and never checks the
+ * password of an existing one: it would otherwise answer, for any email, whether a password is
+ * right, past every sign-in throttle. A person who has an account creates further schools from
+ * it, signed in (createForAccount). Emails are unique among verified accounts only, so an
+ * address typed by someone else never blocks its holder from registering.
+ */
 @Injectable()
 export class RegistrationService {
   constructor(
@@ -34,6 +65,7 @@ export class RegistrationService {
     private readonly passwords: Passwords,
     private readonly subscriptions: Subscriptions,
     @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async checkDomain(subdomain: string): Promise<DomainAvailabilityView> {
@@ -45,62 +77,98 @@ export class RegistrationService {
     return { subdomain, available: true };
   }
 
+  /** A school and a new, unverified owner account; a verification message goes with it. */
   async register(request: RegisterSchoolDto): Promise<RegistrationView> {
-    const check = checkSubdomain(request.subdomain);
-    if (!check.ok) throw subdomainRefused(check.message ?? 'is not allowed');
-    // Hashing is slow on purpose: do it before the transaction so no connection waits on it.
-    const account = await this.ownerAccount(request.owner);
-    const username = localUsernameBase(
-      request.owner.firstName,
-      request.owner.middleName,
-      request.owner.lastName,
+    this.refuseBadSubdomain(request.subdomain);
+    const username = this.ownerUsername(request.owner);
+    const { email, password } = request.owner;
+    const problems = passwordProblems(
+      password,
+      [email, email.split('@')[0], username, request.owner.firstName, request.owner.lastName],
+      'owner.password',
     );
-    try {
-      const made = await this.provisioning.provision(
-        { subdomain: request.subdomain, name: request.name },
-        (manager, school) => this.seedSchool(manager, school, request, account, username),
-      );
-      return {
-        organization: {
-          id: made.school.id,
-          slug: made.school.slug,
-          name: made.school.name,
-          status: made.school.status,
-          host: made.host,
-          createdAt: made.createdAt,
-        },
-        owner: { userId: made.seeded, username, email: request.owner.email },
-      };
-    } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw emailTaken();
-      throw error;
-    }
+    if (problems.length) throw validationFailed([{ field: 'owner.password', problems }]);
+    await this.refuseTakenSubdomain(request.subdomain);
+    const holders: unknown[] = await this.owner.query(
+      `SELECT 1 FROM public.users WHERE lower(email) = lower($1) AND email_verified_at IS NOT NULL`,
+      [email],
+    );
+    if (holders.length) throw emailTaken();
+    // Hashing is slow on purpose: do it before the transaction so no connection waits on it.
+    const passwordHash = await this.passwords.hash(password);
+    return this.create(request, { kind: 'new', email, passwordHash }, username);
   }
 
-  /**
-   * An email that already has an account may own another school, but only when the caller
-   * proves it is theirs with that account's password.
-   */
-  private async ownerAccount(owner: SchoolOwnerDto): Promise<OwnerAccount> {
-    const found: Array<{ id: string; password_hash: string }> = await this.owner.query(
-      'SELECT id, password_hash FROM public.users WHERE lower(email) = lower($1)',
-      [owner.email],
+  /** A further school owned by the signed-in account, which must have proved its email. */
+  async createForAccount(userId: string, request: CreateSchoolDto): Promise<RegistrationView> {
+    this.refuseBadSubdomain(request.subdomain);
+    const accounts: Array<{ email: string | null; verified: boolean }> = await this.owner.query(
+      `SELECT email, email_verified_at IS NOT NULL AS verified FROM public.users
+        WHERE id = $1 AND is_active`,
+      [userId],
     );
-    if (found.length === 0) return { passwordHash: await this.passwords.hash(owner.password) };
-    if (!(await this.passwords.verify(found[0].password_hash, owner.password))) throw emailTaken();
-    return { existingUserId: found[0].id };
+    const account = accounts[0];
+    if (!account?.verified || account.email === null) throw emailNotVerified();
+    await this.refuseTakenSubdomain(request.subdomain);
+    return this.create(
+      request,
+      { kind: 'existing', userId, email: account.email },
+      this.ownerUsername(request.owner),
+    );
+  }
+
+  private refuseBadSubdomain(subdomain: string): void {
+    const check = checkSubdomain(subdomain);
+    if (!check.ok) throw subdomainRefused(check.message ?? 'is not allowed');
+  }
+
+  /** Asked before the email, so the answer about a taken subdomain never depends on it. */
+  private async refuseTakenSubdomain(subdomain: string): Promise<void> {
+    if (await this.provisioning.isSubdomainTaken(subdomain)) throw subdomainTaken(subdomain);
+  }
+
+  private ownerUsername(owner: SchoolOwnerNamesDto): string {
+    return localUsernameBase(owner.firstName, owner.middleName, owner.lastName);
+  }
+
+  private async create(
+    request: RegisterSchoolDto | CreateSchoolDto,
+    owner: SchoolOwner,
+    username: string,
+  ): Promise<RegistrationView> {
+    // A subdomain taken by a concurrent registration is still caught by the provisioning.
+    const made = await this.provisioning.provision(
+      { subdomain: request.subdomain, name: request.name },
+      (manager, school) => this.seedSchool(manager, school, request, owner, username),
+    );
+    return {
+      organization: {
+        id: made.school.id,
+        slug: made.school.slug,
+        name: made.school.name,
+        status: made.school.status,
+        host: made.host,
+        createdAt: made.createdAt,
+      },
+      owner: {
+        userId: made.seeded,
+        username,
+        email: owner.email,
+        emailVerified: owner.kind === 'existing',
+      },
+    };
   }
 
   /** Runs inside the provisioning transaction, with the new school's schema on the search_path. */
   private async seedSchool(
     manager: EntityManager,
     school: School,
-    request: RegisterSchoolDto,
-    account: OwnerAccount,
+    request: RegisterSchoolDto | CreateSchoolDto,
+    owner: SchoolOwner,
     username: string,
   ): Promise<string> {
     const userId =
-      account.existingUserId ?? (await this.createUser(manager, request.owner, username, account));
+      owner.kind === 'existing' ? owner.userId : await this.createUser(manager, owner, username);
     await manager.query(
       `INSERT INTO profiles (kind, first_name, middle_name, last_name, email, local_username, user_id)
        VALUES ('owner', $1, $2, $3, $4, $5, $6)`,
@@ -108,7 +176,7 @@ export class RegistrationService {
         request.owner.firstName,
         request.owner.middleName || null,
         request.owner.lastName,
-        request.owner.email,
+        owner.email,
         username,
         userId,
       ],
@@ -122,25 +190,33 @@ export class RegistrationService {
       [userId],
     );
     await manager.query(
-      `INSERT INTO public.school_memberships (user_id, organization_id) VALUES ($1, $2)`,
+      `INSERT INTO public.school_memberships (user_id, organization_id, via)
+       VALUES ($1, $2, 'registered')`,
       [userId, school.id],
     );
     await this.subscriptions.startTrial(manager, school.id);
+    // In this transaction: a registration that rolls back mails nothing.
+    if (owner.kind === 'new') {
+      await mailEmailVerification(manager, this.config, {
+        userId,
+        email: owner.email,
+        organizationId: school.id,
+      });
+    }
     return userId;
   }
 
   private async createUser(
     manager: EntityManager,
-    owner: SchoolOwnerDto,
+    owner: Extract<SchoolOwner, { kind: 'new' }>,
     username: string,
-    account: OwnerAccount,
   ): Promise<string> {
     // A clash of six random hex digits is rare; ON CONFLICT keeps the transaction alive to retry.
     for (;;) {
       const rows: Array<{ id: string }> = await manager.query(
         `INSERT INTO public.users (global_username, email, password_hash)
          VALUES ($1, $2, $3) ON CONFLICT (global_username) DO NOTHING RETURNING id`,
-        [globalUsernameFor(username), owner.email, account.passwordHash],
+        [globalUsernameFor(username), owner.email, owner.passwordHash],
       );
       if (rows.length) return rows[0].id;
     }

@@ -3,3 +3,4 @@ export * from './rate-limit.guard';
 export * from './rate-limits.errors';
 export * from './rate-limits.module';
 export * from './token-buckets';
+export * from './registration-limits';

@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { FastRefusals } from './fast-refusals';
 import { RateLimitGuard, SchoolAllowanceGuard } from './rate-limit.guard';
+import { RegistrationLimitGuard, RegistrationLimits } from './registration-limits';
 
-@Module({
-  providers: [RateLimitGuard, SchoolAllowanceGuard, FastRefusals],
-  exports: [RateLimitGuard, SchoolAllowanceGuard, FastRefusals],
-})
+const guards = [
+  RateLimitGuard,
+  SchoolAllowanceGuard,
+  FastRefusals,
+  RegistrationLimits,
+  RegistrationLimitGuard,
+];
+
+@Module({ providers: guards, exports: guards })
 export class RateLimitsModule {}

@@ -19,6 +19,15 @@ describe('TokenBuckets', () => {
     expect(buckets.take('a', 2, 15_000)).toEqual({ allowed: false, retryAfterSeconds: 15 });
   });
 
+  it('counts over a longer period when asked (registrations per hour)', () => {
+    const buckets = new TokenBuckets();
+    const hour = 3_600_000;
+    for (let i = 0; i < 10; i++) expect(buckets.take('a', 10, 0, hour).allowed).toBe(true);
+    // Ten an hour is one every six minutes.
+    expect(buckets.take('a', 10, 0, hour)).toEqual({ allowed: false, retryAfterSeconds: 360 });
+    expect(buckets.take('a', 10, 360_000, hour).allowed).toBe(true);
+  });
+
   it('keeps keys apart and never refills past the limit', () => {
     const buckets = new TokenBuckets();
     for (let i = 0; i < 3; i++) buckets.take('a', 3, 0);

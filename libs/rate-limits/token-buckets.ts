@@ -22,8 +22,9 @@ export class TokenBuckets {
 
   constructor(private readonly maxKeys = DEFAULT_MAX_KEYS) {}
 
-  take(key: string, perMinute: number, now = Date.now()): Take {
-    const perMs = perMinute / 60_000;
+  /** `perMinute` requests a minute; with `periodMs`, that many per period instead (an hour). */
+  take(key: string, perMinute: number, now = Date.now(), periodMs = 60_000): Take {
+    const perMs = perMinute / periodMs;
     const bucket = this.refilled(key, perMinute, perMs, now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;

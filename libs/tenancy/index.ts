@@ -13,3 +13,4 @@ export * from './tenant-migrator.service';
 export * from './tenant-release';
 export * from './tenant-transaction.interceptor';
 export * from './tenant-transactions.service';
+export * from './unverified-schools.service';

@@ -10,6 +10,7 @@ import { TenantMigrator } from './tenant-migrator.service';
 import { TENANT_MIGRATIONS } from './tenant-release';
 import { TenantTransactionInterceptor } from './tenant-transaction.interceptor';
 import { TenantTransactions } from './tenant-transactions.service';
+import { UnverifiedSchools } from './unverified-schools.service';
 
 const providers = [
   FleetLedger,
@@ -21,6 +22,7 @@ const providers = [
   TenantMigrator,
   TenantTransactionInterceptor,
   TenantTransactions,
+  UnverifiedSchools,
 ];
 
 @Global()

@@ -103,11 +103,18 @@ export function exited(child: ChildProcess): Promise<void> {
   return new Promise((done) => child.once('exit', () => done()));
 }
 
-/** `release` runs the CLI as it would be after a release that adds one column (see scripts/fleet). */
-export async function runCommand(argv: string[], release?: Release): Promise<CommandResult> {
+/**
+ * `release` runs the CLI as it would be after a release that adds one column (see
+ * scripts/fleet); `env` adds to its environment, as an operator's configuration would.
+ */
+export async function runCommand(
+  argv: string[],
+  release?: Release,
+  env: Record<string, string> = {},
+): Promise<CommandResult> {
   const done = await run('node', programOf(argv, release), {
     cwd: root,
-    env: builtEnv(),
+    env: builtEnv(env),
     maxBuffer: 64 << 20,
   }).then(
     (result) => ({ code: 0, ...result }),

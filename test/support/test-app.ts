@@ -44,6 +44,8 @@ export async function createTestApp(
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     // Suites register dozens of schools from one address; test/rate-limits covers the limit.
     RATE_LIMIT_PLATFORM_PER_MINUTE: '1000000',
+    REGISTRATION_PER_ADDRESS_PER_HOUR: '1000000',
+    REGISTRATION_PER_HOUR: '1000000',
     ...env,
     DATABASE_URL: databaseUrl,
   });

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { validateInput } from '@schoolyard/common';
 import { type OrganizationStatus } from '@schoolyard/database';
 import { RegisterSchoolDto, RegistrationService } from '@schoolyard/organizations';
-import { SchoolLifecycle, type StatusChange } from '@schoolyard/tenancy';
+import { SchoolLifecycle, type StatusChange, UnverifiedSchools } from '@schoolyard/tenancy';
 import { InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { CommandRunner, Option, SubCommand } from 'nest-commander';
@@ -64,6 +64,8 @@ export class TenantsCreateCommand extends CommandRunner {
     if (options.json) return this.output.json(result);
     this.output.line(`created ${made.organization.slug} at ${made.organization.host}`);
     this.output.line(`owner: ${made.owner.username} (${made.owner.email})`);
+    // A new account like any registration's: its holder proves the address by the mailed link.
+    this.output.line(`verification message queued for ${made.owner.email}`);
     if (generated) this.output.line(`owner password (shown once): ${password}`);
   }
 
@@ -116,12 +118,17 @@ const STATUSES: OrganizationStatus[] = ['active', 'suspended', 'archived'];
 export class TenantsListCommand extends CommandRunner {
   constructor(
     private readonly lifecycle: SchoolLifecycle,
+    private readonly unverified: UnverifiedSchools,
     @Inject(CliOutput) private readonly output: CliOutput,
   ) {
     super();
   }
 
-  async run(_args: string[], options: { status?: OrganizationStatus; json?: boolean }) {
+  async run(
+    _args: string[],
+    options: { status?: OrganizationStatus; json?: boolean; unverified?: boolean },
+  ) {
+    if (options.unverified) return this.listUnverified(options);
     const schools = await this.lifecycle.list(options.status);
     if (options.json) return this.output.json(schools);
     for (const school of schools) {
@@ -131,6 +138,29 @@ export class TenantsListCommand extends CommandRunner {
       );
     }
     this.output.line(`${schools.length} schools`);
+  }
+
+  /** Schools whose registering owner never proved their email, oldest first, with their age. */
+  private async listUnverified(options: { status?: OrganizationStatus; json?: boolean }) {
+    const schools = (await this.unverified.list()).filter(
+      (school) => options.status === undefined || school.status === options.status,
+    );
+    if (options.json) return this.output.json(schools);
+    for (const school of schools) {
+      this.output.line(
+        `${school.slug}\t${school.status}\t${school.host ?? '-'}\t` +
+          `${school.ownerEmail ?? '(no email)'}\t${school.ageDays} days old`,
+      );
+    }
+    this.output.line(`${schools.length} schools whose owner has not verified their email`);
+  }
+
+  @Option({
+    flags: '--unverified',
+    description: 'only schools whose owner never verified their email, with their age',
+  })
+  parseUnverified(): boolean {
+    return true;
   }
 
   @Option({ flags: '--status <status>', description: STATUSES.join(' | ') })

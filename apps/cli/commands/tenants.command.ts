@@ -8,6 +8,7 @@ import {
   TenantsResumeCommand,
   TenantsSuspendCommand,
 } from './tenants-lifecycle.command';
+import { TenantsSuspendUnverifiedCommand } from './tenants-unverified.command';
 import { TenantsMigrateCommand, TenantsStatusCommand } from './tenants-migrate.command';
 
 export const TENANTS_SUBCOMMANDS = [
@@ -16,6 +17,7 @@ export const TENANTS_SUBCOMMANDS = [
   TenantsCreateCommand,
   TenantsListCommand,
   TenantsSuspendCommand,
+  TenantsSuspendUnverifiedCommand,
   TenantsResumeCommand,
   TenantsArchiveCommand,
   TenantsDropCommand,

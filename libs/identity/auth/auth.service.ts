@@ -258,7 +258,12 @@ export class AuthService {
     };
   }
 
-  /** At the platform address only platform admins sign in, by email. */
+  /**
+   * At the platform address an account signs in by its verified email: a platform admin, or
+   * an owner who creates another school from their account. An unverified claim never signs
+   * in here (anyone can type any address). What a non-admin may do at the platform is decided
+   * per route (see PlatformAdminOnly in platform-admin.ts).
+   */
   private async platformAdmin(email: string): Promise<Account | null> {
     const users: Array<{
       id: string;
@@ -268,7 +273,7 @@ export class AuthService {
       email: string;
     }> = await this.requests.query(
       `SELECT id, password_hash, is_active, must_change_password, email FROM public.users
-          WHERE lower(email) = $1 AND is_platform_admin`,
+          WHERE lower(email) = $1 AND email_verified_at IS NOT NULL`,
       [email],
     );
     const user = users[0];

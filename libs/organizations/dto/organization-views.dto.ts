@@ -17,6 +17,11 @@ export class OwnerView {
   })
   username!: string;
   @ApiProperty() email!: string;
+  @ApiProperty({
+    description:
+      'False for a new account: a verification message went to the email; the owner can work meanwhile',
+  })
+  emailVerified!: boolean;
 }
 
 export class RegistrationView {

@@ -27,7 +27,8 @@ const IsSchoolSubdomain = () =>
         : 'subdomain must be a string',
   );
 
-export class SchoolOwnerDto {
+/** The owner's names in the new school (their profile there). */
+export class SchoolOwnerNamesDto {
   @ApiProperty({ example: 'Alice' })
   @IsString()
   @IsNotEmpty()
@@ -48,20 +49,28 @@ export class SchoolOwnerDto {
   @MaxLength(80)
   @Matches(NAME_PART, { message: 'lastName must not contain control characters' })
   lastName!: string;
+}
 
+export class SchoolOwnerDto extends SchoolOwnerNamesDto {
   @ApiProperty({ example: 'alice@oxford.example' })
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ minLength: 10, maxLength: 256, example: 'correct horse battery' })
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 256,
+    example: 'correct horse battery',
+    description: 'Not your name or email, not a well-known password',
+  })
   @IsString()
   @MinLength(10)
   @MaxLength(256)
   password!: string;
 }
 
-export class RegisterSchoolDto {
+/** What every new school needs, whoever asks for it. */
+class NewSchoolDto {
   @ApiProperty({ example: 'Oxford High School' })
   @IsString()
   @IsNotEmpty()
@@ -76,12 +85,24 @@ export class RegisterSchoolDto {
   })
   @IsSchoolSubdomain()
   subdomain!: string;
+}
 
+/** A school and a new owner account. */
+export class RegisterSchoolDto extends NewSchoolDto {
   @ApiProperty({ type: SchoolOwnerDto })
   @IsObject()
   @ValidateNested()
   @Type(() => SchoolOwnerDto)
   owner!: SchoolOwnerDto;
+}
+
+/** A school for the signed-in account: the owner is the caller, so no email or password. */
+export class CreateSchoolDto extends NewSchoolDto {
+  @ApiProperty({ type: SchoolOwnerNamesDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SchoolOwnerNamesDto)
+  owner!: SchoolOwnerNamesDto;
 }
 
 export class CheckDomainQueryDto {

@@ -51,6 +51,7 @@ describe('identity: sign-in, sessions, passwords', () => {
     expect(signedIn).toEqual({
       accessToken: expect.any(String),
       refreshToken: expect.any(String),
+      deviceToken: expect.any(String),
       user: { id: school.ownerUserId, username: school.ownerUsername, displayName: 'Olive Owner' },
       school: { slug: school.slug, name: 'Flow School' },
       mustChangePassword: false,

@@ -67,7 +67,13 @@ export function corsOptions(config: AppConfig) {
     // Refresh and CSRF cookies travel with the browser's requests.
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'x-csrf-token', 'x-request-id'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'x-csrf-token',
+      'x-device-token',
+      'x-request-id',
+    ],
     exposedHeaders: ['retry-after', 'x-request-id'],
     maxAge: 600,
   };

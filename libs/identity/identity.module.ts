@@ -8,7 +8,9 @@ import { AuthService } from './auth/auth.service';
 import { AuthSessions } from './auth/auth-sessions.service';
 import { AuthTokens, TOKEN_ISSUER } from './auth/auth-tokens.service';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { DeviceTokens } from './auth/device-tokens';
 import { PrincipalContext } from './auth/principal';
+import { SignInThrottle } from './auth/sign-in-throttle';
 import { Passwords } from './passwords.service';
 
 const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions, AuthTokens];
@@ -26,7 +28,7 @@ const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions
     }),
   ],
   controllers: [AuthController],
-  providers: [...exported, AuthService, AccessTokenStrategy],
+  providers: [...exported, AuthService, AccessTokenStrategy, SignInThrottle, DeviceTokens],
   exports: exported,
 })
 export class IdentityModule {}

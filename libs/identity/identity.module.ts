@@ -10,6 +10,7 @@ import { AuthTokens, TOKEN_ISSUER } from './auth/auth-tokens.service';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { DeviceTokens } from './auth/device-tokens';
 import { PrincipalContext } from './auth/principal';
+import { SessionsController } from './auth/sessions.controller';
 import { SignInThrottle } from './auth/sign-in-throttle';
 import { Passwords } from './passwords.service';
 
@@ -27,7 +28,7 @@ const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SessionsController],
   providers: [...exported, AuthService, AccessTokenStrategy, SignInThrottle, DeviceTokens],
   exports: exported,
 })

@@ -226,6 +226,9 @@ describe('identity: sign-in, sessions, passwords', () => {
       '/api/auth/logout',
       '/api/auth/login',
       '/api/auth/refresh',
+      // Public: they serve someone who cannot sign in.
+      '/api/auth/forgot-password',
+      '/api/auth/reset-password',
     ]);
     // Public: the school's branding, and eSewa sending a payer's browser back (no sign-in there).
     const open = new Set(['GET /api/school', 'GET /api/payments/verify', 'GET /health']);

@@ -9,6 +9,8 @@ import { AuthSessions } from './auth/auth-sessions.service';
 import { AuthTokens, TOKEN_ISSUER } from './auth/auth-tokens.service';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { DeviceTokens } from './auth/device-tokens';
+import { PasswordResetController } from './auth/password-reset.controller';
+import { PasswordResets } from './auth/password-reset.service';
 import { PrincipalContext } from './auth/principal';
 import { SessionsController } from './auth/sessions.controller';
 import { SignInThrottle } from './auth/sign-in-throttle';
@@ -28,8 +30,15 @@ const exported = [Passwords, AuthenticationGuard, PrincipalContext, AuthSessions
       }),
     }),
   ],
-  controllers: [AuthController, SessionsController],
-  providers: [...exported, AuthService, AccessTokenStrategy, SignInThrottle, DeviceTokens],
+  controllers: [AuthController, SessionsController, PasswordResetController],
+  providers: [
+    ...exported,
+    AuthService,
+    AccessTokenStrategy,
+    SignInThrottle,
+    DeviceTokens,
+    PasswordResets,
+  ],
   exports: exported,
 })
 export class IdentityModule {}

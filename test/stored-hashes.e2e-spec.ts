@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import {
   addMember,
   createTestApp,
+  OWNER_PASSWORD,
   registerSchool,
   signIn,
   type TestApp,
@@ -14,14 +15,14 @@ const median = (values: number[]) =>
 
 /*
  * In a file of its own: nestjs-pino keeps one logger per process, the first app's, and this
- * suite reads the warnings.
+ * suite reads the log.
  */
-describe('stored password hashes are data, not trusted code', () => {
+describe('sign-in as the log sees it: stored hashes are data, device tokens are secrets', () => {
   const lines: string[] = [];
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'warn' }, [], {
+    t = await createTestApp({ LOG_LEVEL: 'info' }, [], {
       write: (line: string) => void lines.push(line),
     });
   });
@@ -99,5 +100,24 @@ describe('stored password hashes are data, not trusted code', () => {
     expect(warnings.length).toBe(3);
     expect(warnings[0]).toContain('m=262144,t=10,p=1');
     expect(lines.join('\n')).not.toContain(tag);
+  });
+
+  it('keeps device tokens out of the log, from the header, the cookie and the answer', async () => {
+    const school = await registerSchool(t.app);
+    const first = await login(school.host, school.ownerUsername, OWNER_PASSWORD, '192.0.2.83');
+    const token = first.json<{ deviceToken: string }>().deviceToken;
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { host: school.host, 'x-device-token': token, cookie: `sy_device=${token}` },
+      remoteAddress: '192.0.2.83',
+      payload: { username: school.ownerUsername, password: OWNER_PASSWORD },
+    });
+    expect(again.statusCode).toBe(200);
+    const logged = lines.join('\n');
+    expect(logged).toContain('/api/auth/login');
+    for (const secret of [token, again.json<{ deviceToken: string }>().deviceToken]) {
+      expect(logged).not.toContain(secret.split('.')[1]);
+    }
   });
 });

@@ -52,6 +52,7 @@ describe('identity: sign-in, sessions, passwords', () => {
     expect(signedIn).toEqual({
       accessToken: expect.any(String),
       refreshToken: expect.any(String),
+      deviceToken: expect.any(String),
       user: { id: school.ownerUserId, username: school.ownerUsername, displayName: 'Olive Owner' },
       school: { slug: school.slug, name: 'Flow School' },
       mustChangePassword: false,
@@ -230,6 +231,9 @@ describe('identity: sign-in, sessions, passwords', () => {
       '/api/auth/logout',
       '/api/auth/login',
       '/api/auth/refresh',
+      // Public: they serve someone who cannot sign in.
+      '/api/auth/forgot-password',
+      '/api/auth/reset-password',
     ]);
     // Public: the school's branding, and eSewa sending a payer's browser back (no sign-in there).
     // And proving an email with the mailed token, which needs no sign-in either.

@@ -68,6 +68,7 @@ export class AppModule {
                 paths: [
                   'req.headers.authorization',
                   'req.headers.cookie',
+                  'req.headers["x-device-token"]',
                   'res.headers["set-cookie"]',
                 ],
                 remove: true,

@@ -66,6 +66,21 @@ describe('loadConfig', () => {
     expect(production.auth).toMatchObject({ jwtSecretGenerated: false, secureCookies: true });
   });
 
+  it('derives the device-token key from the JWT secret, and bounds the account-token lifetimes', () => {
+    const one = loadConfig({ JWT_SECRET: 'x'.repeat(40) });
+    const same = loadConfig({ JWT_SECRET: 'x'.repeat(40) });
+    const other = loadConfig({ JWT_SECRET: 'y'.repeat(40) });
+    expect(one.auth.deviceTokenKey).toEqual(same.auth.deviceTokenKey);
+    expect(one.auth.deviceTokenKey).not.toEqual(other.auth.deviceTokenKey);
+    expect(one.auth.deviceTokenKey.toString('utf8')).not.toContain('x'.repeat(8));
+    expect(one.auth).toMatchObject({ deviceTokenTtlDays: 365, passwordResetTtlMinutes: 60 });
+    expect(loadConfig({ PASSWORD_RESET_TTL_MINUTES: '30' }).auth.passwordResetTtlMinutes).toBe(30);
+    expect(() => loadConfig({ PASSWORD_RESET_TTL_MINUTES: '2' })).toThrow(
+      /PASSWORD_RESET_TTL_MINUTES must be between 5 and 1440/,
+    );
+    expect(() => loadConfig({ DEVICE_TOKEN_TTL_DAYS: '0' })).toThrow(/DEVICE_TOKEN_TTL_DAYS/);
+  });
+
   it('requires a credentials key in production, as base64 or hex', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(
       /CREDENTIALS_KEY is required in production/,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 
 /**
@@ -25,6 +25,15 @@ export interface AuthSettings {
   secureCookies: boolean;
   /** Platform admin seeded at start-up when both are set. */
   superuser: { email: string; password: string } | undefined;
+  /**
+   * HMAC key of device tokens (sign-in throttling), derived from JWT_SECRET under its own
+   * label: one secret to keep, and a device token can never pass for an access token.
+   */
+  deviceTokenKey: Buffer;
+  /** How long a device stays trusted after its last successful sign-in. */
+  deviceTokenTtlDays: number;
+  /** How long a mailed password-reset link works. */
+  passwordResetTtlMinutes: number;
 }
 
 /** Plans and payments (see libs/billing). */
@@ -262,13 +271,17 @@ function auth(env: Env, environment: AppConfig['environment']): AuthSettings {
   if (password !== undefined && password.length < 10) {
     throw new ConfigError('SUPERUSER_PASSWORD', 'must be 10 characters or more');
   }
+  const jwtSecret = secret ?? randomBytes(32).toString('base64url');
   return {
-    jwtSecret: secret ?? randomBytes(32).toString('base64url'),
+    jwtSecret,
     jwtSecretGenerated: secret === undefined,
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlDays: integer(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
     secureCookies: booleanFlag(env, 'COOKIE_SECURE', environment === 'production'),
     superuser: email !== undefined && password !== undefined ? { email, password } : undefined,
+    deviceTokenKey: createHmac('sha256', jwtSecret).update('schoolyard device token v1').digest(),
+    deviceTokenTtlDays: integer(env, 'DEVICE_TOKEN_TTL_DAYS', 365, 1, 730),
+    passwordResetTtlMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 60, 5, 1440),
   };
 }
 

@@ -10,7 +10,12 @@ import { AuthService } from './auth/auth.service';
 import { AuthSessions } from './auth/auth-sessions.service';
 import { AuthTokens, TOKEN_ISSUER } from './auth/auth-tokens.service';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { DeviceTokens } from './auth/device-tokens';
+import { PasswordResetController } from './auth/password-reset.controller';
+import { PasswordResets } from './auth/password-reset.service';
 import { PrincipalContext } from './auth/principal';
+import { SessionsController } from './auth/sessions.controller';
+import { SignInThrottle } from './auth/sign-in-throttle';
 import { Passwords } from './passwords.service';
 import { PlatformAdmins } from './platform-admin';
 
@@ -35,8 +40,21 @@ const exported = [
       }),
     }),
   ],
-  controllers: [AuthController, EmailVerificationController],
-  providers: [...exported, AuthService, AccessTokenStrategy, EmailVerification],
+  controllers: [
+    AuthController,
+    EmailVerificationController,
+    SessionsController,
+    PasswordResetController,
+  ],
+  providers: [
+    ...exported,
+    AuthService,
+    AccessTokenStrategy,
+    EmailVerification,
+    SignInThrottle,
+    DeviceTokens,
+    PasswordResets,
+  ],
   exports: exported,
 })
 export class IdentityModule {}

@@ -34,3 +34,23 @@ describe('sign-in throttle', () => {
     expect(throttle.waitSeconds('real user', 0)).toBe(0);
   });
 });
+
+describe('sign-in throttle with a first wait', () => {
+  it('locks a key out for the first wait once the allowance is spent, then doubles it', () => {
+    const throttle = new Throttle({
+      free: 10,
+      firstWaitSeconds: 300,
+      capSeconds: 3600,
+      forgetAfterSeconds: 86_400,
+    });
+    for (let i = 0; i < 10; i++) {
+      expect(throttle.waitSeconds('device', 0)).toBe(0);
+      throttle.fail('device', 0);
+    }
+    expect(throttle.waitSeconds('device', 0)).toBe(300);
+    expect(throttle.waitSeconds('device', 299_000)).toBe(1);
+    expect(throttle.waitSeconds('device', 300_000)).toBe(0);
+    throttle.fail('device', 300_000);
+    expect(throttle.waitSeconds('device', 300_000)).toBe(600);
+  });
+});

@@ -6,6 +6,8 @@
 export interface ThrottleRule {
   /** Failures allowed before any wait. */
   free: number;
+  /** The first wait, doubled at each further failure (1 s unless given). */
+  firstWaitSeconds?: number;
   /** Longest wait, in seconds. */
   capSeconds: number;
   /** Failures older than this are forgotten. */
@@ -28,7 +30,8 @@ export class Throttle {
   waitSeconds(key: string, now = Date.now()): number {
     const record = this.current(key, now);
     if (!record || record.failures < this.rule.free) return 0;
-    const wait = Math.min(2 ** (record.failures - this.rule.free), this.rule.capSeconds);
+    const first = this.rule.firstWaitSeconds ?? 1;
+    const wait = Math.min(first * 2 ** (record.failures - this.rule.free), this.rule.capSeconds);
     const left = record.lastFailureAt + wait * 1000 - now;
     return left > 0 ? Math.ceil(left / 1000) : 0;
   }

@@ -20,6 +20,14 @@ export interface RotatedSession extends OpenedSession {
   mustChangePassword: boolean;
 }
 
+/** A live session as its holder sees it: no token, nothing secret. */
+export interface SessionSummary {
+  id: string;
+  school: { slug: string; name: string } | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+}
+
 interface TokenRow {
   secret_hash: string;
   used_at: Date | null;
@@ -149,6 +157,70 @@ export class AuthSessions {
       [userId, keepSessionId, reason],
     );
     this.forget(`user:${userId}`, keepSessionId);
+  }
+
+  /** The user's live sessions, most recently used first. */
+  async listOf(userId: string): Promise<SessionSummary[]> {
+    const rows: Array<{
+      id: string;
+      created_at: Date;
+      last_used_at: Date;
+      school_slug: string | null;
+      school_name: string | null;
+    }> = await this.requests.query(
+      `SELECT s.id, s.created_at, coalesce(s.last_refreshed_at, s.created_at) AS last_used_at,
+              o.slug AS school_slug, o.name AS school_name
+         FROM public.auth_sessions s
+         LEFT JOIN public.organizations o ON o.id = s.organization_id
+        WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+        ORDER BY last_used_at DESC, s.id`,
+      [userId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      school:
+        row.school_slug !== null && row.school_name !== null
+          ? { slug: row.school_slug, name: row.school_name }
+          : null,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+    }));
+  }
+
+  /**
+   * Ends one of the user's own live sessions. False when there is no such session of theirs:
+   * someone else's session and a missing one are the same answer.
+   */
+  async revokeOwn(userId: string, sessionId: string, reason: string): Promise<boolean> {
+    const ended: unknown[] = await this.requests.query(
+      `WITH ended AS (
+         UPDATE public.auth_sessions SET revoked_at = now(), revoked_reason = $3
+          WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
+          RETURNING id)
+       SELECT pg_notify('auth_sessions', id::text) FROM ended`,
+      [sessionId, userId, reason],
+    );
+    this.active.delete(sessionId);
+    return ended.length > 0;
+  }
+
+  /**
+   * Ends every session of the user (a password reset), in the caller's transaction when one is
+   * given; other instances forget them at its commit, through NOTIFY.
+   */
+  async revokeAll(
+    userId: string,
+    reason: string,
+    manager: EntityManager = this.requests.manager,
+  ): Promise<void> {
+    await manager.query(
+      `WITH ended AS (
+         UPDATE public.auth_sessions SET revoked_at = now(), revoked_reason = $2
+          WHERE user_id = $1 AND revoked_at IS NULL RETURNING id)
+       SELECT pg_notify('auth_sessions', 'user:' || $1) FROM (SELECT 1 FROM ended LIMIT 1) AS any_ended`,
+      [userId, reason],
+    );
+    this.forget(`user:${userId}`);
   }
 
   async isActive(sessionId: string, userId: string): Promise<boolean> {

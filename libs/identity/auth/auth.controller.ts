@@ -12,6 +12,7 @@ import {
 import {
   ApiBearerAuth,
   ApiCookieAuth,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -37,13 +38,17 @@ import {
   clearAuthCookies,
   cookieOf,
   CSRF_HEADER,
+  DEVICE_COOKIE,
+  DEVICE_HEADER,
   REFRESH_COOKIE,
   setAccessCookie,
   setAuthCookies,
+  setDeviceCookie,
 } from './auth.cookies';
 import { csrfRejected, invalidRefreshToken } from './auth.errors';
 import { AuthService } from './auth.service';
 import { AuthTokens } from './auth-tokens.service';
+import { DeviceTokens } from './device-tokens';
 import { PrincipalContext } from './principal';
 
 /**
@@ -61,13 +66,24 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly tokens: AuthTokens,
     private readonly caller: PrincipalContext,
+    private readonly devices: DeviceTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post('login')
   @Public()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Sign in; sets HttpOnly cookies as well as returning the tokens' })
+  @ApiOperation({
+    summary: 'Sign in; sets HttpOnly cookies as well as returning the tokens',
+    description:
+      'A client that signed in here before sends its device token back (the sy_device cookie, ' +
+      'or the X-Device-Token header): its attempts are then limited by its own failures only.',
+  })
+  @ApiHeader({
+    name: 'X-Device-Token',
+    required: false,
+    description: 'deviceToken of an earlier sign-in',
+  })
   @ApiOkResponse({ type: SignedInView })
   @ApiUnauthorizedResponse({
     description: 'INVALID_CREDENTIALS, whether the username or the password is wrong',
@@ -78,15 +94,24 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SignedInView> {
-    const signedIn = await this.auth.signIn(body.username, body.password, request.ip);
+    const header = request.headers[DEVICE_HEADER];
+    const signedIn = await this.auth.signIn(body.username, body.password, {
+      address: request.ip,
+      deviceTokens: [
+        typeof header === 'string' ? header : undefined,
+        cookieOf(request, DEVICE_COOKIE),
+      ],
+    });
     setAuthCookies(
       reply,
       { ...signedIn, csrfToken: this.tokens.csrfFor(signedIn.sessionId) },
       this.config,
     );
+    setDeviceCookie(reply, signedIn.deviceToken, this.devices.maxAgeSeconds, this.config);
     return {
       accessToken: signedIn.accessToken,
       refreshToken: signedIn.refreshToken,
+      deviceToken: signedIn.deviceToken,
       user: signedIn.user,
       school: signedIn.school,
       mustChangePassword: signedIn.mustChangePassword,

@@ -8,6 +8,9 @@ export const REFRESH_COOKIE = 'sy_refresh';
 /** Readable by the page on purpose: it echoes it in X-CSRF-Token (double submit). */
 export const CSRF_COOKIE = 'sy_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+/** The device token (see DeviceTokens); API clients send it in DEVICE_HEADER instead. */
+export const DEVICE_COOKIE = 'sy_device';
+export const DEVICE_HEADER = 'x-device-token';
 
 /**
  * Cookies are host-only (no Domain attribute): a cookie set at oxford.example.com is never
@@ -62,4 +65,23 @@ export function bearerOf(request: FastifyRequest): string | undefined {
   // The scheme is case-insensitive (RFC 9110): `bearer x` is a bearer request, not a cookie one.
   const match = /^bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   return match?.[1];
+}
+
+/**
+ * The device token (see DeviceTokens): long-lived, and sent only to the sign-in route, where
+ * it is read. Not cleared at sign-out: the device stays the holder's.
+ */
+export function setDeviceCookie(
+  reply: FastifyReply,
+  token: string,
+  maxAgeSeconds: number,
+  config: AppConfig,
+): void {
+  void reply.setCookie(DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.auth.secureCookies,
+    path: '/api/auth/login',
+    maxAge: maxAgeSeconds,
+  });
 }

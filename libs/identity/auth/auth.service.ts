@@ -5,10 +5,11 @@ import { type School, TenantContext, TenantTransactions } from '@schoolyard/tena
 import { DataSource } from 'typeorm';
 import { passwordProblems } from '../password-policy';
 import { Passwords } from '../passwords.service';
-import { invalidCredentials, tooManyAttempts } from './auth.errors';
+import { invalidCredentials } from './auth.errors';
 import { AuthSessions } from './auth-sessions.service';
 import { AuthTokens } from './auth-tokens.service';
-import { Throttle } from '../login-throttle';
+import { DeviceTokens } from './device-tokens';
+import { SignInThrottle } from './sign-in-throttle';
 import { MemberAccessReader } from './member-access';
 import { type Principal } from './principal';
 
@@ -25,9 +26,17 @@ export interface SignedIn {
   accessToken: string;
   refreshToken: string;
   sessionId: string;
+  /** Trusts this client for this login at its next sign-ins (see SignInThrottle). */
+  deviceToken: string;
   user: { id: string; username: string; displayName: string };
   school: { slug: string; name: string } | null;
   mustChangePassword: boolean;
+}
+
+export interface SignInClient {
+  address: string;
+  /** Device tokens the client presented (header, cookie), any of which may be absent. */
+  deviceTokens: Array<string | undefined>;
 }
 
 interface ProfileRow {
@@ -51,17 +60,6 @@ const displayNameOf = (profile: Pick<ProfileRow, 'first_name' | 'last_name'>) =>
  */
 @Injectable()
 export class AuthService {
-  /** Per client address, whatever the name tried. */
-  private readonly byClient = new Throttle({ free: 20, capSeconds: 300, forgetAfterSeconds: 900 });
-  /** Per name and client: an attacker elsewhere cannot slow the real user down. */
-  private readonly byNameAndClient = new Throttle({
-    free: 5,
-    capSeconds: 300,
-    forgetAfterSeconds: 900,
-  });
-  /** Per name from anywhere: slows guessing spread over many addresses, with a short cap. */
-  private readonly byName = new Throttle({ free: 50, capSeconds: 60, forgetAfterSeconds: 900 });
-
   constructor(
     @InjectDataSource() private readonly requests: DataSource,
     private readonly tenant: TenantContext,
@@ -69,37 +67,37 @@ export class AuthService {
     private readonly passwords: Passwords,
     private readonly sessions: AuthSessions,
     private readonly tokens: AuthTokens,
+    private readonly throttle: SignInThrottle,
+    private readonly devices: DeviceTokens,
     @Optional() private readonly memberAccess?: MemberAccessReader,
   ) {}
 
-  async signIn(identifier: string, password: string, clientAddress: string): Promise<SignedIn> {
+  /**
+   * An unknown name and a known name with a wrong password do the same work: the same
+   * statements in the same order (the account read and the failure record run with no id) and
+   * one argon2 verification (the decoy's), so neither time nor load tells them apart.
+   */
+  async signIn(identifier: string, password: string, client: SignInClient): Promise<SignedIn> {
     const school = this.tenant.hasSchool ? this.tenant.school : null;
     const name = identifier.trim().toLowerCase();
-    const nameKey = `${school?.id ?? 'platform'}:${name}`;
-    const keys: Array<[Throttle, string]> = [
-      [this.byClient, clientAddress],
-      [this.byNameAndClient, `${nameKey}:${clientAddress}`],
-      [this.byName, nameKey],
-    ];
-    const wait = Math.max(...keys.map(([throttle, key]) => throttle.waitSeconds(key)));
-    if (wait > 0) throw tooManyAttempts(wait);
+    const loginKey = `${school?.id ?? 'platform'}:${name}`;
+    const device = this.devices.deviceOf(client.deviceTokens, loginKey);
+    const attempt = this.throttle.admit(loginKey, client.address, device);
 
     const account = school
       ? await this.schoolAccount(school, name)
       : await this.platformAdmin(name);
-    const passwordOk = await this.passwords.verifyOrWaste(account?.passwordHash, password);
+    const passwordOk = await this.passwords.verifyOrWaste(
+      account?.passwordHash,
+      password,
+      account ? `user ${account.userId}` : undefined,
+    );
     if (!account || !passwordOk || !account.isActive) {
-      for (const [throttle, key] of keys) throttle.fail(key);
-      if (account) {
-        await this.requests.query(
-          `UPDATE public.users SET failed_login_count = failed_login_count + 1,
-                  last_failed_login_at = now() WHERE id = $1`,
-          [account.userId],
-        );
-      }
+      attempt.failed();
+      await this.recordFailure(account?.userId ?? null);
       throw invalidCredentials();
     }
-    this.byNameAndClient.succeed(`${nameKey}:${clientAddress}`);
+    attempt.succeeded();
     await this.requests.query(
       `UPDATE public.users SET failed_login_count = 0, last_login_at = now() WHERE id = $1`,
       [account.userId],
@@ -118,6 +116,7 @@ export class AuthService {
       accessToken,
       refreshToken,
       sessionId,
+      deviceToken: this.devices.issue(loginKey),
       user: { id: account.userId, username: account.username, displayName: account.displayName },
       school: school ? { slug: school.slug, name: school.name } : null,
       mustChangePassword: account.mustChangePassword,
@@ -197,7 +196,13 @@ export class AuthService {
         [principal.userId],
       );
     const user = users[0];
-    if (!(await this.passwords.verify(user.password_hash, currentPassword))) {
+    if (
+      !(await this.passwords.verify(
+        user.password_hash,
+        currentPassword,
+        `user ${principal.userId}`,
+      ))
+    ) {
       throw new AppError(
         HttpStatus.BAD_REQUEST,
         'INVALID_CURRENT_PASSWORD',
@@ -236,7 +241,7 @@ export class AuthService {
       ),
     );
     const profile = profiles[0];
-    if (!profile) return null;
+    // Read even without a profile (matching nothing): see signIn.
     const users: Array<{
       id: string;
       password_hash: string;
@@ -244,10 +249,10 @@ export class AuthService {
       must_change_password: boolean;
     }> = await this.requests.query(
       `SELECT id, password_hash, is_active, must_change_password FROM public.users WHERE id = $1`,
-      [profile.user_id],
+      [profile?.user_id ?? null],
     );
     const user = users[0];
-    if (!user) return null;
+    if (!profile || !user) return null;
     return {
       userId: user.id,
       passwordHash: user.password_hash,
@@ -256,6 +261,21 @@ export class AuthService {
       username: localUsername,
       displayName: displayNameOf(profile),
     };
+  }
+
+  /**
+   * Counts a failed sign-in on the account, or on nothing for an unknown name: the statement
+   * runs either way. Its commit does not wait for the disk (a lost count after a crash is
+   * harmless), so changing a row takes no longer than changing none.
+   */
+  private async recordFailure(userId: string | null): Promise<void> {
+    await this.requests.query(
+      `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+       UPDATE public.users SET failed_login_count = failed_login_count + 1,
+              last_failed_login_at = now()
+         FROM relaxed WHERE id = $1`,
+      [userId],
+    );
   }
 
   /**

@@ -57,6 +57,12 @@ class SchoolRefView {
 export class SignedInView {
   @ApiProperty() accessToken!: string;
   @ApiProperty() refreshToken!: string;
+  @ApiProperty({
+    description:
+      'Send it back in X-Device-Token at later sign-ins of this name (browsers get it as the ' +
+      'sy_device cookie): failures of other clients then never hold this one back',
+  })
+  deviceToken!: string;
   @ApiProperty({ type: SignedInUserView }) user!: SignedInUserView;
   @ApiPropertyOptional({ type: SchoolRefView, nullable: true }) school!: SchoolRefView | null;
   @ApiProperty() mustChangePassword!: boolean;

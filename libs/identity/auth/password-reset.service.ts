@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { validationFailed } from '@schoolyard/common';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { queueMail } from '@schoolyard/mail';
+import { DataSource } from 'typeorm';
+import { accountTokenHash, issueAccountToken, useAccountToken } from '../account-tokens';
+import { passwordProblems } from '../password-policy';
+import { Passwords } from '../passwords.service';
+import { Quota } from '../quota';
+import {
+  resetTokenExpired,
+  resetTokenInvalid,
+  resetTokenUsed,
+  tooManyResetRequests,
+} from './password-reset.errors';
+import { AuthSessions } from './auth-sessions.service';
+
+/**
+ * Password reset by a token mailed to the account's verified email. Asking never tells whether
+ * an account exists: the answer is given before the account is even looked up, so its status,
+ * body and time are the same either way; the token and its mail are written afterwards, in one
+ * transaction, only when there is such an account.
+ */
+@Injectable()
+export class PasswordResets implements OnModuleDestroy {
+  private readonly logger = new Logger(PasswordResets.name);
+  /** Per client address: past it the caller is told to wait (it is their own address). */
+  private readonly byClient = new Quota(10, 900);
+  /**
+   * Mails per email address: past it requests are answered as usual and nothing is sent, so a
+   * stranger cannot fill someone's mailbox. The window is never longer than a token lives, so
+   * whoever spent the quota left a working link in the holder's mailbox.
+   */
+  private readonly byEmail: Quota;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    @InjectDataSource() private readonly requests: DataSource,
+    private readonly passwords: Passwords,
+    private readonly sessions: AuthSessions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.byEmail = new Quota(3, Math.min(900, config.auth.passwordResetTtlMinutes * 60));
+  }
+
+  /** Throws only for the caller's own address being over its quota. */
+  request(email: string, clientAddress: string): void {
+    const wait = this.byClient.take(clientAddress);
+    if (wait > 0) throw tooManyResetRequests(wait);
+    const address = email.trim().toLowerCase();
+    if (this.byEmail.take(address) > 0) return;
+    const work = this.mailIfAccount(address).finally(() => this.pending.delete(work));
+    this.pending.add(work);
+  }
+
+  async reset(token: string, newPassword: string): Promise<void> {
+    const rows: Array<{
+      used: boolean;
+      expired: boolean;
+      global_username: string;
+      email: string | null;
+    }> = await this.requests.query(
+      `SELECT t.used_at IS NOT NULL AS used, t.expires_at <= now() AS expired,
+              u.global_username, u.email
+         FROM public.account_tokens t JOIN public.users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.purpose = 'reset_password' AND u.is_active`,
+      [accountTokenHash(token)],
+    );
+    const found = rows[0];
+    if (!found) throw resetTokenInvalid();
+    if (found.used) throw resetTokenUsed();
+    if (found.expired) throw resetTokenExpired();
+    // Checked before the token is spent: a refused password leaves the link working.
+    const problems = passwordProblems(newPassword, [found.global_username, found.email]);
+    if (problems.length) throw validationFailed([{ field: 'newPassword', problems }]);
+
+    const hash = await this.passwords.hash(newPassword);
+    const reset = await this.requests.transaction(async (manager) => {
+      // Spent here, once: of two concurrent resets with one token, one finds it used.
+      const used = await useAccountToken(manager, 'reset_password', token);
+      if (!used) return false;
+      await manager.query(
+        `UPDATE public.users SET password_hash = $2, must_change_password = false,
+                temporary_password = NULL, temporary_password_school = NULL, updated_at = now()
+          WHERE id = $1`,
+        [used.userId, hash],
+      );
+      // Other links mailed for this account stop working with the password they were for.
+      await manager.query(
+        `UPDATE public.account_tokens SET used_at = now()
+          WHERE user_id = $1 AND purpose = 'reset_password' AND used_at IS NULL`,
+        [used.userId],
+      );
+      await this.sessions.revokeAll(used.userId, 'password_reset', manager);
+      return true;
+    });
+    if (!reset) throw resetTokenUsed();
+  }
+
+  /** Lets answered requests finish their writes before the database pool closes. */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async mailIfAccount(address: string): Promise<void> {
+    try {
+      await this.requests.transaction(async (manager) => {
+        const accounts: Array<{ id: string; email: string }> = await manager.query(
+          `SELECT id, email FROM public.users
+            WHERE lower(email) = $1 AND email_verified_at IS NOT NULL AND is_active`,
+          [address],
+        );
+        const account = accounts[0];
+        if (!account) return;
+        const token = await issueAccountToken(manager, {
+          purpose: 'reset_password',
+          userId: account.id,
+          email: account.email,
+          validForSeconds: this.config.auth.passwordResetTtlMinutes * 60,
+        });
+        // The platform's own host, never the request's: a forged Host header must not put an
+        // attacker's address in the link the holder clicks.
+        await queueMail(manager, {
+          to: account.email,
+          template: 'password-reset',
+          params: { token, host: this.config.baseDomain },
+        });
+      });
+    } catch (error) {
+      this.logger.error(`A password-reset request was not mailed: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { Quota } from './quota';
+
+describe('quota', () => {
+  it('allows the limit per window and per key, then says how long until the next window', () => {
+    const quota = new Quota(3, 900);
+    for (let i = 0; i < 3; i++) expect(quota.take('a', 1000)).toBe(0);
+    expect(quota.take('a', 1000)).toBe(900);
+    expect(quota.take('a', 600_999)).toBe(301);
+    expect(quota.take('b', 1000)).toBe(0);
+    expect(quota.take('a', 901_000)).toBe(0);
+  });
+});

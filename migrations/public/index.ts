@@ -7,6 +7,7 @@ import { LedgerSchemaVersion1763900000800 } from './1763900000800-LedgerSchemaVe
 import { PlanRateLimits1763900000910 } from './1763900000910-PlanRateLimits';
 import { PlanChangeNotices1763900000920 } from './1763900000920-PlanChangeNotices';
 import { AccountTrust1763900001000 } from './1763900001000-AccountTrust';
+import { SchoolAccountControls1763900001200 } from './1763900001200-SchoolAccountControls';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -19,4 +20,5 @@ export const publicMigrations = [
   PlanRateLimits1763900000910,
   PlanChangeNotices1763900000920,
   AccountTrust1763900001000,
+  SchoolAccountControls1763900001200,
 ];

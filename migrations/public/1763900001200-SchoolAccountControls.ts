@@ -49,6 +49,15 @@ export class SchoolAccountControls1763900001200 implements MigrationInterface {
                             WHERE m.user_id = u.id AND m.organization_id <> school);
       END $$;
 
+      -- Invitations the calling school sent to link an account to these profiles, withdrawn
+      -- when the school ends their access: accepting one later must not give it back.
+      CREATE FUNCTION withdraw_link_invitations(profile_ids uuid[]) RETURNS void
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        DELETE FROM public.account_tokens t
+         WHERE t.purpose = 'link_school' AND t.organization_id = public.calling_school()
+           AND t.profile_id = ANY(profile_ids) AND t.used_at IS NULL
+      $$;
+
       -- A new temporary password for an account the calling school created. Answers how the
       -- account came to this school ('created' when the password was changed), or NULL when the
       -- school does not hold it. The membership row stays locked until the transaction ends, so
@@ -92,6 +101,7 @@ export class SchoolAccountControls1763900001200 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
       DROP FUNCTION reset_school_account_password(uuid, text, text);
+      DROP FUNCTION withdraw_link_invitations(uuid[]);
       DROP FUNCTION end_school_access(uuid[]);
     `);
   }

@@ -36,3 +36,31 @@ export const linkNotFound = () =>
     'LINK_NOT_FOUND',
     'This guardian is not linked to this student',
   );
+
+export const noPortalAccount = () =>
+  new AppError(
+    HttpStatus.NOT_FOUND,
+    'NO_PORTAL_ACCOUNT',
+    'This person has no portal account in this school: activate them first',
+  );
+
+export const lastOwnerAccount = () =>
+  new AppError(
+    HttpStatus.CONFLICT,
+    'LAST_OWNER',
+    "This would close the account of the school's last active Owner: make someone else Owner first",
+  );
+
+/** The school did not make this account, so its password is its holder's alone. */
+export const accountHeldByHolder = (via: 'consented' | 'registered') =>
+  via === 'consented'
+    ? new AppError(
+        HttpStatus.CONFLICT,
+        'ACCOUNT_LINKED_BY_CONSENT',
+        'This person linked their own account to the school: only they can reset its password, by email from the sign-in page',
+      )
+    : new AppError(
+        HttpStatus.CONFLICT,
+        'ACCOUNT_REGISTERED_BY_HOLDER',
+        'This account was registered by its holder: only they can reset its password, by email from the sign-in page',
+      );

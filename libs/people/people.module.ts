@@ -5,6 +5,7 @@ import { AccountCascade } from './account-cascade.service';
 import { CredentialCipher } from './credential-cipher';
 import { GuardiansController } from './guardians.controller';
 import { GuardiansService } from './guardians.service';
+import { PortalAccountControls } from './portal-account-controls.service';
 import { PortalActivation } from './portal-activation.service';
 import { SoftLinkAudit } from './soft-link-audit.service';
 import { StaffController } from './staff.controller';
@@ -20,6 +21,7 @@ import { StudentsService } from './students.service';
     StaffService,
     GuardiansService,
     PortalActivation,
+    PortalAccountControls,
     CredentialCipher,
     AccountCascade,
     SoftLinkAudit,

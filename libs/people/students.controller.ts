@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -12,9 +14,12 @@ import { ManualTenantTransaction, SchoolScoped } from '@schoolyard/tenancy';
 import {
   ActivationView,
   CredentialSlipView,
+  DeactivationView,
   IdParams,
+  PasswordResetView,
   StudentActivationDto,
 } from './dto/person.dto';
+import { PeopleRouteRefusals } from './dto/responses';
 import {
   EnrollStudentDto,
   RemoveStudentQuery,
@@ -23,6 +28,7 @@ import {
   StudentView,
   UpdateStudentDto,
 } from './dto/students.dto';
+import { PortalAccountControls } from './portal-account-controls.service';
 import { PortalActivation } from './portal-activation.service';
 import { StudentsService } from './students.service';
 
@@ -34,6 +40,7 @@ export class StudentsController {
   constructor(
     private readonly students: StudentsService,
     private readonly activation: PortalActivation,
+    private readonly accounts: PortalAccountControls,
   ) {}
 
   @Post('enroll')
@@ -63,6 +70,39 @@ export class StudentsController {
   @ApiOkResponse({ type: ActivationView })
   activate(@Body() body: StudentActivationDto): Promise<ActivationView> {
     return this.activation.activate('student', body.studentIds);
+  }
+
+  @Post('portal-deactivation')
+  @HttpCode(200)
+  @RequirePermissions('students.activate')
+  @ApiOperation({
+    summary:
+      "Close students' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts",
+  })
+  @ApiOkResponse({ type: DeactivationView })
+  @ApiConflictResponse({ description: "LAST_OWNER: one of them is the school's last Owner" })
+  @PeopleRouteRefusals()
+  deactivate(@Body() body: StudentActivationDto): Promise<DeactivationView> {
+    return this.accounts.deactivate('student', body.studentIds);
+  }
+
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  @ManualTenantTransaction()
+  @RequirePermissions('students.activate')
+  @ApiOperation({
+    summary:
+      "A new temporary password for a student's account made by this school; every session of it ends",
+  })
+  @ApiOkResponse({ type: PasswordResetView })
+  @ApiNotFoundResponse({ description: 'STUDENT_NOT_FOUND or NO_PORTAL_ACCOUNT' })
+  @ApiConflictResponse({
+    description:
+      'ACCOUNT_LINKED_BY_CONSENT or ACCOUNT_REGISTERED_BY_HOLDER: the holder resets it by email',
+  })
+  @PeopleRouteRefusals()
+  resetPassword(@Param() params: IdParams): Promise<PasswordResetView> {
+    return this.accounts.resetPassword('student', params.id);
   }
 
   @Get('credential-distribution')

@@ -32,7 +32,7 @@ export function peopleOfKind(
  * Ends the portal access in this school of these people of `kind`, in the caller's transaction:
  * their profiles let go of their accounts (and usernames, so reactivation can give them back).
  * Pending invitations to link an account to these profiles are withdrawn.
- * An account no other profile here uses loses every role, its sessions at this school and its
+ * An account no other profile here uses loses its roles, its sessions at this school and its
  * membership, and is deactivated if this school made it and no other school uses it (see
  * end_school_access). An account that is still someone else here (the same person as a
  * guardian, say) keeps its membership and sessions and loses only this kind's role.
@@ -66,15 +66,18 @@ export async function releaseAccounts(
       WHERE id = ANY($1::uuid[])`,
     [profileIds],
   );
+  // An account that stays keeps its assignment rows, this kind's role made inactive (as a role
+  // taken away is). One that leaves keeps none: a row here naming an account this school no
+  // longer links would be missed by the cascade that follows the account's deletion.
   await manager.query(
     `UPDATE user_roles ur SET is_active = false FROM roles r
       WHERE r.id = ur.role_id AND ur.is_active AND ur.user_id = ANY($1::uuid[])
-        AND (ur.user_id = ANY($2::uuid[])
-             OR (r.system_key = $3
-                 AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.user_id = ur.user_id AND p.kind = $4)))`,
+        AND ur.user_id <> ALL($2::uuid[]) AND r.system_key = $3
+        AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.user_id = ur.user_id AND p.kind = $4)`,
     [userIds, leaving, PORTAL_KINDS[kind].role, kind],
   );
   if (leaving.length) {
+    await manager.query(`DELETE FROM user_roles WHERE user_id = ANY($1::uuid[])`, [leaving]);
     // Before the memberships go: end_school_access reads them to know what it may do.
     await manager.query('SELECT public.end_school_access($1::uuid[])', [leaving]);
     await unlinkAccounts(manager, leaving);

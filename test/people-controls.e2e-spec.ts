@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bodyOf } from './support/campus';
-import { PEOPLE_KINDS, peopleSuite, STAFF, STUDENTS } from './support/people-kinds';
+import { GUARDIANS, PEOPLE_KINDS, peopleSuite, STAFF, STUDENTS } from './support/people-kinds';
 import {
   createTestApp,
   type RegisteredSchool,
@@ -28,13 +28,13 @@ async function accountState(school: RegisteredSchool, userId: string) {
       is_active: boolean;
       must_change_password: boolean;
       memberships: number;
-      active_roles_here: number;
+      roles_here: number;
       live_sessions: number;
     }>(
       `SELECT u.is_active, u.must_change_password,
               (SELECT count(*)::int FROM public.school_memberships m WHERE m.user_id = u.id) AS memberships,
               (SELECT count(*)::int FROM "school_${school.slug}".user_roles ur
-                WHERE ur.user_id = u.id AND ur.is_active) AS active_roles_here,
+                WHERE ur.user_id = u.id) AS roles_here,
               (SELECT count(*)::int FROM public.auth_sessions s
                 WHERE s.user_id = u.id AND s.revoked_at IS NULL) AS live_sessions
          FROM public.users u WHERE u.id = $1`,
@@ -93,7 +93,7 @@ describe("the school's controls over its people's accounts", () => {
         is_active: false,
         must_change_password: true,
         memberships: 0,
-        active_roles_here: 0,
+        roles_here: 0,
         live_sessions: 0,
       });
       const again = bodyOf<DeactivationBody>(
@@ -361,6 +361,80 @@ describe("the school's controls over its people's accounts", () => {
       200,
     );
     expect(await invitations()).toEqual([b.school.id]);
+  });
+
+  it('keeps what an account still needs as someone else in the same school', async () => {
+    const { school, owner } = await s.schoolWithOwner();
+    const student = await s.addPerson(STUDENTS, school, owner, 'Sam', 'Both');
+    const guardian = await s.addPerson(GUARDIANS, school, owner, 'Sam', 'Both');
+    const activated = await s.activate(STUDENTS, school, owner, student);
+    // The same account is also this school's guardian profile, with the Guardian role.
+    const schema = `"school_${school.slug}"`;
+    await withOwnerClient(async (db) => {
+      await db.query(
+        `UPDATE ${schema}.profiles SET user_id = $1, local_username = 'samboth.parent' WHERE id = $2`,
+        [activated.userId, guardian],
+      );
+      await db.query(
+        `INSERT INTO ${schema}.user_roles (user_id, role_id)
+         SELECT $1, id FROM ${schema}.roles WHERE system_key = 'guardian'`,
+        [activated.userId],
+      );
+    });
+    const asGuardian = await signIn(
+      t.app,
+      school.host,
+      'samboth.parent',
+      activated.temporaryPassword,
+    );
+
+    bodyOf(
+      await s.call(school, owner, 'POST', '/api/students/portal-deactivation', {
+        studentIds: [student],
+      }),
+      200,
+    );
+    expect(await s.accountOf(STUDENTS, school, owner, student)).toBeNull();
+    expect(await s.accountOf(GUARDIANS, school, owner, guardian)).toMatchObject({
+      userId: activated.userId,
+      isActive: true,
+    });
+    expect((await s.call(school, asGuardian, 'GET', '/api/auth/me')).statusCode).toBe(200);
+    const roles = await withOwnerClient(async (db) => {
+      const { rows } = await db.query<{ system_key: string; is_active: boolean }>(
+        `SELECT r.system_key, ur.is_active FROM ${schema}.user_roles ur
+           JOIN ${schema}.roles r ON r.id = ur.role_id WHERE ur.user_id = $1 ORDER BY r.system_key`,
+        [activated.userId],
+      );
+      return rows;
+    });
+    expect(roles).toEqual([
+      { system_key: 'guardian', is_active: true },
+      { system_key: 'student', is_active: false },
+    ]);
+    expect(await accountState(school, activated.userId)).toMatchObject({
+      is_active: true,
+      memberships: 1,
+    });
+  });
+
+  it('closes the account of a student deleted for good, as portal deactivation does', async () => {
+    const { school, owner } = await s.schoolWithOwner();
+    const id = await s.addPerson(STUDENTS, school, owner, 'Pia', 'Purged');
+    const activated = await s.activate(STUDENTS, school, owner, id);
+    expect(
+      (await s.call(school, owner, 'DELETE', `/api/students/${id}?permanent=true`)).statusCode,
+    ).toBe(204);
+    expect(
+      (await s.login(school, activated.username, activated.temporaryPassword)).statusCode,
+    ).toBe(401);
+    expect(await accountState(school, activated.userId)).toEqual({
+      is_active: false,
+      must_change_password: true,
+      memberships: 0,
+      roles_here: 0,
+      live_sessions: 0,
+    });
   });
 
   it('closes only this school: an account another school also uses stays active there', async () => {

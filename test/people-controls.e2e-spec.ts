@@ -437,7 +437,7 @@ describe("the school's controls over its people's accounts", () => {
     });
   });
 
-  it('closes only this school: an account another school also uses stays active there', async () => {
+  it('closes or resets only what is this school alone: an account another school also uses stays as it was there', async () => {
     const a = await s.schoolWithOwner();
     const b = await s.schoolWithOwner();
     const id = await s.addPerson(STUDENTS, a.school, a.owner, 'Tess', 'Twice');
@@ -455,6 +455,11 @@ describe("the school's controls over its people's accounts", () => {
       );
     });
     const atB = await signIn(t.app, b.school.host, 'tesstwice', activated.temporaryPassword);
+    // A made the account, but a password A's office reads off a slip would open B too.
+    const reset = await s.call(a.school, a.owner, 'POST', `/api/students/${id}/reset-password`);
+    expect(reset.statusCode).toBe(409);
+    expect(reset.json()).toMatchObject({ error: { code: 'ACCOUNT_LINKED_BY_CONSENT' } });
+    expect((await s.call(b.school, atB, 'GET', '/api/auth/me')).statusCode).toBe(200);
 
     bodyOf(
       await s.call(a.school, a.owner, 'POST', '/api/students/portal-deactivation', {

@@ -51,13 +51,13 @@ export const lastOwnerAccount = () =>
     "This would close the account of the school's last active Owner: make someone else Owner first",
   );
 
-/** The school did not make this account, so its password is its holder's alone. */
+/** Not this school's to reset: its holder registered it, or linked it here or elsewhere by consent. */
 export const accountHeldByHolder = (via: 'consented' | 'registered') =>
   via === 'consented'
     ? new AppError(
         HttpStatus.CONFLICT,
         'ACCOUNT_LINKED_BY_CONSENT',
-        'This person linked their own account to the school: only they can reset its password, by email from the sign-in page',
+        'Its holder linked this account by consent (to this school or another): only they can reset its password, by email from the sign-in page',
       )
     : new AppError(
         HttpStatus.CONFLICT,

@@ -112,9 +112,10 @@ export async function membershipOf(manager: EntityManager, userId: string): Prom
 }
 
 /**
- * Gives an account this school created a new password (sealed for the slip) and ends all its
- * sessions; answers the membership's `via` as membershipOf does: anything but 'created' means
- * nothing was changed.
+ * Gives an account this school created, and no other school links, a new password (sealed for
+ * the slip) and ends all its sessions. Answers 'created' when done; anything else means nothing
+ * changed: the membership's `via` as membershipOf answers it, or 'consented' when the holder
+ * also linked the account to another school.
  */
 export async function resetAccountPassword(
   manager: EntityManager,

@@ -58,8 +58,9 @@ export class SchoolAccountControls1763900001200 implements MigrationInterface {
            AND t.profile_id = ANY(profile_ids) AND t.used_at IS NULL
       $$;
 
-      -- A new temporary password for an account the calling school created. Answers how the
-      -- account came to this school ('created' when the password was changed), or NULL when the
+      -- A new temporary password for an account the calling school created and no other school
+      -- links. Answers 'created' when the password was changed; otherwise how the account came
+      -- to this school, 'consented' when its holder also linked it elsewhere, or NULL when the
       -- school does not hold it. The membership row stays locked until the transaction ends, so
       -- a link accepted meanwhile (which turns 'created' into 'consented') waits for this one.
       CREATE FUNCTION reset_school_account_password(
@@ -78,6 +79,13 @@ export class SchoolAccountControls1763900001200 implements MigrationInterface {
          WHERE m.user_id = reset_school_account_password.id AND m.organization_id = school
            FOR UPDATE;
         IF found_via IS DISTINCT FROM 'created' THEN RETURN found_via; END IF;
+        -- Another school links it only because its holder accepted that link: a password this
+        -- school's office read off a slip would open the other school too. The holder resets
+        -- it by email instead.
+        IF EXISTS (SELECT 1 FROM public.school_memberships m
+                    WHERE m.user_id = reset_school_account_password.id AND m.organization_id <> school) THEN
+          RETURN 'consented';
+        END IF;
 
         UPDATE public.users u
            SET password_hash = reset_school_account_password.password_hash,

@@ -139,6 +139,11 @@ export class StudentsController {
       'Withdraw a student; with permanent=true (students.purge too) delete them and unlink their account',
   })
   @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'STUDENT_NOT_FOUND' })
+  @ApiConflictResponse({
+    description: "LAST_OWNER: deleting for good would close the school's last Owner's account",
+  })
+  @PeopleRouteRefusals()
   remove(@Param() params: IdParams, @Query() query: RemoveStudentQuery): Promise<void> {
     return this.students.remove(params.id, query.permanent);
   }

@@ -23,7 +23,7 @@ export const PERMISSION_CATALOG = {
     'staff.view': 'See staff members',
     'staff.create': 'Onboard staff members',
     'staff.update': "Change staff members' records",
-    'staff.delete': 'Remove staff members',
+    'staff.delete': 'Mark staff members as having left, closing their portal accounts',
     'staff.activate':
       'Create and close portal accounts for staff, reset the passwords of the ones the school made, and print their credential slips',
   },

@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -17,15 +19,20 @@ import {
   GuardianView,
   LinkStudentDto,
   MyChildView,
+  UpdateGuardianDto,
 } from './dto/guardians.dto';
 import {
   ActivationView,
   CredentialSlipView,
+  DeactivationView,
   GuardianActivationDto,
   IdParams,
   PageQuery,
+  PasswordResetView,
 } from './dto/person.dto';
+import { PeopleRouteRefusals } from './dto/responses';
 import { GuardiansService } from './guardians.service';
+import { PortalAccountControls } from './portal-account-controls.service';
 import { PortalActivation } from './portal-activation.service';
 
 @ApiTags('Guardians')
@@ -36,6 +43,7 @@ export class GuardiansController {
   constructor(
     private readonly guardians: GuardiansService,
     private readonly activation: PortalActivation,
+    private readonly accounts: PortalAccountControls,
   ) {}
 
   @Post()
@@ -84,6 +92,74 @@ export class GuardiansController {
   @ApiOkResponse({ type: [CredentialSlipView] })
   slips(): Promise<CredentialSlipView[]> {
     return this.activation.credentialSlips('guardian');
+  }
+
+  @Post('portal-deactivation')
+  @HttpCode(200)
+  @RequirePermissions('guardians.activate')
+  @ApiOperation({
+    summary:
+      "Close guardians' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts",
+  })
+  @ApiOkResponse({ type: DeactivationView })
+  @ApiConflictResponse({ description: "LAST_OWNER: one of them is the school's last Owner" })
+  @PeopleRouteRefusals()
+  deactivate(@Body() body: GuardianActivationDto): Promise<DeactivationView> {
+    return this.accounts.deactivate('guardian', body.guardianIds);
+  }
+
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  @ManualTenantTransaction()
+  @RequirePermissions('guardians.activate')
+  @ApiOperation({
+    summary:
+      "A new temporary password for a guardian's account made by this school; every session of it ends",
+  })
+  @ApiOkResponse({ type: PasswordResetView })
+  @ApiNotFoundResponse({ description: 'GUARDIAN_NOT_FOUND or NO_PORTAL_ACCOUNT' })
+  @ApiConflictResponse({
+    description:
+      'ACCOUNT_LINKED_BY_CONSENT or ACCOUNT_REGISTERED_BY_HOLDER: the holder resets it by email',
+  })
+  @PeopleRouteRefusals()
+  resetPassword(@Param() params: IdParams): Promise<PasswordResetView> {
+    return this.accounts.resetPassword('guardian', params.id);
+  }
+
+  @Get(':id')
+  @RequirePermissions('guardians.view')
+  @ApiOperation({ summary: 'One guardian, with their children and account' })
+  @ApiOkResponse({ type: GuardianView })
+  @ApiNotFoundResponse({ description: 'GUARDIAN_NOT_FOUND' })
+  @PeopleRouteRefusals()
+  get(@Param() params: IdParams): Promise<GuardianView> {
+    return this.guardians.get(params.id);
+  }
+
+  @Patch(':id')
+  @RequirePermissions('guardians.update')
+  @ApiOperation({ summary: "Change a guardian's names, email or phone" })
+  @ApiOkResponse({ type: GuardianView })
+  @ApiNotFoundResponse({ description: 'GUARDIAN_NOT_FOUND' })
+  @PeopleRouteRefusals()
+  update(@Param() params: IdParams, @Body() changes: UpdateGuardianDto): Promise<GuardianView> {
+    return this.guardians.update(params.id, changes);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermissions('guardians.delete')
+  @ApiOperation({
+    summary:
+      'Remove a guardian for good, with their links to children; their portal account here is closed',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'GUARDIAN_NOT_FOUND' })
+  @ApiConflictResponse({ description: "LAST_OWNER: they hold the school's last Owner role" })
+  @PeopleRouteRefusals()
+  remove(@Param() params: IdParams): Promise<void> {
+    return this.guardians.remove(params.id);
   }
 
   @Post(':id/students')

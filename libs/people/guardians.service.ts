@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { isForeignKeyViolation, isUniqueViolation } from '@schoolyard/database';
 import { PrincipalContext } from '@schoolyard/identity';
-import { likePattern, queryPage } from '@schoolyard/common';
+import {
+  columnAssignments,
+  likePattern,
+  oneRow,
+  patchOf,
+  queryPage,
+  updateRow,
+} from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
 import {
   type ChildRefView,
   type CreateGuardianDto,
@@ -10,29 +18,41 @@ import {
   type GuardianView,
   type LinkStudentDto,
   type MyChildView,
+  type UpdateGuardianDto,
 } from './dto/guardians.dto';
 import { type PageQuery } from './dto/person.dto';
 import {
   accountsOfPeople,
   accountView,
   insertProfile,
+  NAME_FIELDS,
   PERSON_COLUMNS,
   type PersonRow,
 } from './people-rows';
 import { alreadyLinked, linkNotFound, personNotFound } from './people.errors';
+import { PortalAccountControls } from './portal-account-controls.service';
 
 interface GuardianRow extends PersonRow {
   phone: string | null;
   created_at: Date;
+  updated_at: Date;
 }
 
-const GUARDIAN_COLUMNS = `${PERSON_COLUMNS}, g.phone, g.created_at`;
+const GUARDIAN_COLUMNS = `${PERSON_COLUMNS}, g.phone, g.created_at, g.updated_at`;
+
+const GUARDIAN_FIELDS = { phone: 'phone' } as const;
+
+/** A PATCH may clear the optional fields with null, never these. */
+const REQUIRED_FIELDS = ['firstName', 'lastName'] as const;
+
+const notFound = () => personNotFound('guardian');
 
 @Injectable()
 export class GuardiansService {
   constructor(
     private readonly tenant: TenantContext,
     private readonly caller: PrincipalContext,
+    private readonly accounts: PortalAccountControls,
   ) {}
 
   async create(guardian: CreateGuardianDto): Promise<GuardianView> {
@@ -59,6 +79,41 @@ export class GuardiansService {
       query,
     );
     return { data: await this.views(rows), meta };
+  }
+
+  async get(id: string): Promise<GuardianView> {
+    return this.one(id);
+  }
+
+  async update(id: string, changes: UpdateGuardianDto): Promise<GuardianView> {
+    const manager = this.tenant.manager;
+    patchOf(changes, { ...NAME_FIELDS, ...GUARDIAN_FIELDS }, REQUIRED_FIELDS);
+    const profile = columnAssignments(changes, NAME_FIELDS);
+    const guardian = columnAssignments(changes, GUARDIAN_FIELDS);
+    await this.row(manager, id, true);
+    if (profile.columns.length) {
+      await updateRow(manager, 'profiles', id, profile, { notFound });
+    }
+    await manager.query(
+      `UPDATE guardians SET ${guardian.columns.length ? `${guardian.set(2)}, ` : ''}updated_at = now()
+        WHERE profile_id = $1`,
+      [id, ...guardian.values],
+    );
+    return this.one(id);
+  }
+
+  /**
+   * Removes the guardian for good, with their links to children. Nothing else in a school
+   * names a guardian, so nothing can be in the way. Their portal access here is closed first,
+   * as portal deactivation would close it, and refused the same way for the last Owner.
+   */
+  async remove(id: string): Promise<void> {
+    const manager = this.tenant.manager;
+    const guardian = await this.row(manager, id, true);
+    await this.accounts.close(manager, 'guardian', [guardian]);
+    await manager.query(`WITH gone AS (DELETE FROM profiles WHERE id = $1 RETURNING 1) SELECT 1`, [
+      id,
+    ]);
   }
 
   async linkStudent(guardianId: string, link: LinkStudentDto): Promise<GuardianView> {
@@ -118,14 +173,18 @@ export class GuardiansService {
   }
 
   private async one(id: string): Promise<GuardianView> {
-    const rows: GuardianRow[] = await this.tenant.manager.query(
-      `SELECT ${GUARDIAN_COLUMNS} FROM guardians g JOIN profiles p ON p.id = g.profile_id
-        WHERE g.profile_id = $1`,
-      [id],
-    );
-    if (rows.length === 0) throw personNotFound('guardian');
-    const [view] = await this.views(rows);
+    const [view] = await this.views([await this.row(this.tenant.manager, id)]);
     return view;
+  }
+
+  private row(manager: EntityManager, id: string, lock = false): Promise<GuardianRow> {
+    return oneRow<GuardianRow>(
+      manager,
+      `SELECT ${GUARDIAN_COLUMNS} FROM guardians g JOIN profiles p ON p.id = g.profile_id
+        WHERE g.profile_id = $1 ${lock ? 'FOR UPDATE OF g, p' : ''}`,
+      [id],
+      notFound,
+    );
   }
 
   private async views(rows: GuardianRow[]): Promise<GuardianView[]> {
@@ -165,6 +224,7 @@ export class GuardiansService {
       children: children.get(row.id) ?? [],
       account: accountView(row, accounts),
       createdAt: row.created_at,
+      updatedAt: row.updated_at,
     }));
   }
 }

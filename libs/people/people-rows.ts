@@ -67,3 +67,11 @@ export function accountView(
     lastLoginAt: account.lastLoginAt,
   };
 }
+
+/** PATCH field → profile column, for the names and contact every kind of person has. */
+export const NAME_FIELDS = {
+  firstName: 'first_name',
+  middleName: 'middle_name',
+  lastName: 'last_name',
+  email: 'email',
+} as const;

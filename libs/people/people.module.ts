@@ -7,6 +7,7 @@ import { AccountLinks } from './account-links.service';
 import { CredentialCipher } from './credential-cipher';
 import { GuardiansController } from './guardians.controller';
 import { GuardiansService } from './guardians.service';
+import { PortalAccountControls } from './portal-account-controls.service';
 import { PortalActivation } from './portal-activation.service';
 import { SoftLinkAudit } from './soft-link-audit.service';
 import { StaffController } from './staff.controller';
@@ -23,6 +24,7 @@ import { StudentsService } from './students.service';
     GuardiansService,
     PortalActivation,
     AccountLinks,
+    PortalAccountControls,
     CredentialCipher,
     AccountCascade,
     SoftLinkAudit,

@@ -2,8 +2,10 @@ import { RevealsSecrets } from '@schoolyard/identity';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -13,9 +15,12 @@ import { ManualTenantTransaction, SchoolScoped } from '@schoolyard/tenancy';
 import {
   ActivationView,
   CredentialSlipView,
+  DeactivationView,
   IdParams,
+  PasswordResetView,
   StudentActivationDto,
 } from './dto/person.dto';
+import { PeopleRouteRefusals } from './dto/responses';
 import {
   EnrollStudentDto,
   RemoveStudentQuery,
@@ -24,6 +29,7 @@ import {
   StudentView,
   UpdateStudentDto,
 } from './dto/students.dto';
+import { PortalAccountControls } from './portal-account-controls.service';
 import { PortalActivation } from './portal-activation.service';
 import { StudentsService } from './students.service';
 
@@ -35,6 +41,7 @@ export class StudentsController {
   constructor(
     private readonly students: StudentsService,
     private readonly activation: PortalActivation,
+    private readonly accounts: PortalAccountControls,
   ) {}
 
   @Post('enroll')
@@ -64,6 +71,39 @@ export class StudentsController {
   @ApiOkResponse({ type: ActivationView })
   activate(@Body() body: StudentActivationDto): Promise<ActivationView> {
     return this.activation.activate('student', body.studentIds);
+  }
+
+  @Post('portal-deactivation')
+  @HttpCode(200)
+  @RequirePermissions('students.activate')
+  @ApiOperation({
+    summary:
+      "Close students' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts",
+  })
+  @ApiOkResponse({ type: DeactivationView })
+  @ApiConflictResponse({ description: "LAST_OWNER: one of them is the school's last Owner" })
+  @PeopleRouteRefusals()
+  deactivate(@Body() body: StudentActivationDto): Promise<DeactivationView> {
+    return this.accounts.deactivate('student', body.studentIds);
+  }
+
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  @ManualTenantTransaction()
+  @RequirePermissions('students.activate')
+  @ApiOperation({
+    summary:
+      "A new temporary password for a student's account made by this school; every session of it ends",
+  })
+  @ApiOkResponse({ type: PasswordResetView })
+  @ApiNotFoundResponse({ description: 'STUDENT_NOT_FOUND or NO_PORTAL_ACCOUNT' })
+  @ApiConflictResponse({
+    description:
+      'ACCOUNT_LINKED_BY_CONSENT or ACCOUNT_REGISTERED_BY_HOLDER: the holder resets it by email',
+  })
+  @PeopleRouteRefusals()
+  resetPassword(@Param() params: IdParams): Promise<PasswordResetView> {
+    return this.accounts.resetPassword('student', params.id);
   }
 
   @Get('credential-distribution')
@@ -101,6 +141,11 @@ export class StudentsController {
       'Withdraw a student; with permanent=true (students.purge too) delete them and unlink their account',
   })
   @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'STUDENT_NOT_FOUND' })
+  @ApiConflictResponse({
+    description: "LAST_OWNER: deleting for good would close the school's last Owner's account",
+  })
+  @PeopleRouteRefusals()
   remove(@Param() params: IdParams, @Query() query: RemoveStudentQuery): Promise<void> {
     return this.students.remove(params.id, query.permanent);
   }

@@ -8,7 +8,7 @@ import {
   uniqueOr,
   updateRow,
 } from '@schoolyard/common';
-import { CallerAccess, forbidden, SchoolAccess } from '@schoolyard/rbac';
+import { CallerAccess, forbidden } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
 import {
@@ -28,7 +28,7 @@ import {
   type PersonRow,
 } from './people-rows';
 import { admissionNumberTaken, personNotFound } from './people.errors';
-import { unlinkAccounts } from './school-accounts';
+import { PortalAccountControls } from './portal-account-controls.service';
 
 interface StudentRow extends PersonRow {
   admission_number: string;
@@ -96,7 +96,7 @@ export class StudentsService {
   constructor(
     private readonly tenant: TenantContext,
     private readonly caller: CallerAccess,
-    private readonly access: SchoolAccess,
+    private readonly accounts: PortalAccountControls,
     private readonly limits: PlanLimits,
   ) {}
 
@@ -190,8 +190,8 @@ export class StudentsService {
   }
 
   /**
-   * Withdraws by default. `permanent` deletes the profile and its records for good and unlinks
-   * the account from this school (the global account itself stays): that needs students.purge.
+   * Withdraws by default. `permanent` deletes the profile and its records for good and closes
+   * the account here, as portal deactivation does: that needs students.purge.
    */
   async remove(id: string, permanent: boolean): Promise<void> {
     const manager = this.tenant.manager;
@@ -205,20 +205,10 @@ export class StudentsService {
     }
     if (!this.caller.has('students.purge')) throw forbidden(['students.purge']);
     const [student] = await this.rows(manager, id, true);
+    // Their access here ends as portal deactivation ends it (what the same account needs as
+    // someone else here stays; the last Owner is refused), then the record goes.
+    await this.accounts.close(manager, 'student', [student]);
     await manager.query(`DELETE FROM profiles WHERE id = $1`, [id]);
-    if (!student.user_id) return;
-    // The same account may be someone else here too (a guardian): keep what that needs.
-    const others: unknown[] = await manager.query(
-      `SELECT 1 FROM profiles WHERE user_id = $1 LIMIT 1`,
-      [student.user_id],
-    );
-    await manager.query(
-      `DELETE FROM user_roles WHERE user_id = $1
-         AND ($2 OR role_id = (SELECT id FROM roles WHERE system_key = 'student'))`,
-      [student.user_id, others.length === 0],
-    );
-    if (others.length === 0) await unlinkAccounts(manager, [student.user_id]);
-    this.access.changedInTransaction();
   }
 
   private async rows(manager: EntityManager, id: string, lock = false): Promise<StudentRow[]> {

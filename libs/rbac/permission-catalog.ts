@@ -16,21 +16,24 @@ export const PERMISSION_CATALOG = {
     'students.update': "Change students' records",
     'students.delete': 'Withdraw students',
     'students.purge': 'Delete students for good, unlinking their accounts',
-    'students.activate': 'Create portal accounts for students and print their credential slips',
+    'students.activate':
+      'Create and close portal accounts for students, reset the passwords of the ones the school made, and print their credential slips',
   },
   Staff: {
     'staff.view': 'See staff members',
     'staff.create': 'Onboard staff members',
     'staff.update': "Change staff members' records",
-    'staff.delete': 'Remove staff members',
-    'staff.activate': 'Create portal accounts for staff and print their credential slips',
+    'staff.delete': 'Mark staff members as having left, closing their portal accounts',
+    'staff.activate':
+      'Create and close portal accounts for staff, reset the passwords of the ones the school made, and print their credential slips',
   },
   Guardians: {
     'guardians.view': 'See guardians and their links to students',
     'guardians.create': 'Add guardians',
     'guardians.update': 'Change guardians and link them to students',
     'guardians.delete': 'Remove guardians',
-    'guardians.activate': 'Create portal accounts for guardians and print their credential slips',
+    'guardians.activate':
+      'Create and close portal accounts for guardians, reset the passwords of the ones the school made, and print their credential slips',
   },
   Roles: {
     'roles.view': 'See roles, their permissions and who holds them',

@@ -8,6 +8,7 @@ import { PlanRateLimits1763900000910 } from './1763900000910-PlanRateLimits';
 import { PlanChangeNotices1763900000920 } from './1763900000920-PlanChangeNotices';
 import { AccountTrust1763900001000 } from './1763900001000-AccountTrust';
 import { LoginSecrets1763900001100 } from './1763900001100-LoginSecrets';
+import { SchoolAccountControls1763900001200 } from './1763900001200-SchoolAccountControls';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -21,4 +22,5 @@ export const publicMigrations = [
   PlanChangeNotices1763900000920,
   AccountTrust1763900001000,
   LoginSecrets1763900001100,
+  SchoolAccountControls1763900001200,
 ];

@@ -237,6 +237,14 @@ export class AuthSessions {
     return true;
   }
 
+  /**
+   * Drops what this instance trusted of a user's sessions, after they were ended in SQL (a
+   * school closing or resetting the account); other instances hear it through NOTIFY.
+   */
+  forgetUser(userId: string): void {
+    this.forget(`user:${userId}`);
+  }
+
   private async revokeWith(
     manager: EntityManager,
     sessionId: string,

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import {
   AccountView,
@@ -17,6 +17,8 @@ export class CreateGuardianDto extends PersonDto {
   @Matches(/^[0-9+()\-. ]+$/, { message: 'phone may hold digits, spaces and + ( ) - . only' })
   phone?: string;
 }
+
+export class UpdateGuardianDto extends PartialType(CreateGuardianDto) {}
 
 export class LinkStudentDto {
   @ApiProperty({ format: 'uuid' })
@@ -52,6 +54,7 @@ export class GuardianView {
   @ApiProperty({ type: [ChildRefView] }) children!: ChildRefView[];
   @ApiPropertyOptional({ type: AccountView, nullable: true }) account!: AccountView | null;
   @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
 }
 
 export class GuardianPage {

@@ -114,6 +114,38 @@ export class ActivationView {
   @ApiProperty({ type: [SkippedPersonView] }) skipped!: SkippedPersonView[];
 }
 
+export class DeactivatedPersonView {
+  @ApiProperty({ format: 'uuid' }) profileId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The account this person no longer uses here' })
+  userId!: string;
+}
+
+export class DeactivationSkipView {
+  @ApiProperty({ format: 'uuid' }) profileId!: string;
+  @ApiProperty({
+    enum: ['NOT_FOUND', 'NOT_ACTIVE'],
+    description: 'NOT_FOUND: no such person of this kind here; NOT_ACTIVE: no portal account',
+  })
+  reason!: 'NOT_FOUND' | 'NOT_ACTIVE';
+}
+
+export class DeactivationView {
+  @ApiProperty({ type: [DeactivatedPersonView] }) deactivated!: DeactivatedPersonView[];
+  @ApiProperty({ type: [DeactivationSkipView] }) skipped!: DeactivationSkipView[];
+}
+
+export class PasswordResetView {
+  @ApiProperty({ format: 'uuid' }) profileId!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ example: 'josenunez' }) username!: string;
+  @ApiProperty({
+    example: 'Hk7pQ-x9RtZ-m2VwB',
+    description:
+      'The new temporary password, also on the credential slip until its holder changes it at their next sign-in',
+  })
+  temporaryPassword!: string;
+}
+
 export class CredentialSlipView {
   @ApiProperty({ format: 'uuid' }) profileId!: string;
   @ApiProperty({ example: 'José Núñez' }) displayName!: string;

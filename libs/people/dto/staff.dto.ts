@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { AccountView, IsCalendarDate, PageMeta, PersonDto } from './person.dto';
 
 const NO_CONTROL_CHARACTERS = /^[^\p{C}]+$/u;
@@ -26,6 +26,20 @@ export class OnboardInstructorDto extends PersonDto {
   hireDate?: string;
 }
 
+export const STAFF_STATUSES = ['active', 'left'] as const;
+export type StaffStatus = (typeof STAFF_STATUSES)[number];
+
+export class UpdateStaffDto extends PartialType(OnboardInstructorDto) {
+  @ApiPropertyOptional({
+    enum: STAFF_STATUSES,
+    description:
+      "left frees the plan's staff place and closes their portal account here; back to active takes a place again",
+  })
+  @IsOptional()
+  @IsIn(STAFF_STATUSES, { message: `status must be one of ${STAFF_STATUSES.join(', ')}` })
+  status?: StaffStatus;
+}
+
 export class StaffView {
   @ApiProperty({ format: 'uuid', description: "The staff member's profile id" }) id!: string;
   @ApiProperty() firstName!: string;
@@ -35,9 +49,10 @@ export class StaffView {
   @ApiProperty() jobTitle!: string;
   @ApiPropertyOptional({ nullable: true }) department!: string | null;
   @ApiProperty({ example: '2025-08-25' }) hireDate!: string;
-  @ApiProperty({ enum: ['active', 'left'] }) status!: string;
+  @ApiProperty({ enum: STAFF_STATUSES }) status!: StaffStatus;
   @ApiPropertyOptional({ type: AccountView, nullable: true }) account!: AccountView | null;
   @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
 }
 
 export class StaffPage {

@@ -135,27 +135,6 @@ describe('sign-in throttling: trusted devices, and the same work for every name'
     expect((await login(school.host, name, OWNER_PASSWORD, '192.0.2.62')).statusCode).toBe(200);
   });
 
-  it('marks the device cookie Secure when cookies are (HTTPS deployments)', async () => {
-    const secure = await createTestApp({ COOKIE_SECURE: 'true' });
-    try {
-      const school = await registerSchool(secure.app);
-      const response = await secure.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        headers: { host: school.host },
-        payload: { username: school.ownerUsername, password: OWNER_PASSWORD },
-      });
-      expect(response.statusCode).toBe(200);
-      expect(response.cookies.find((c) => c.name === 'sy_device')).toMatchObject({
-        secure: true,
-        httpOnly: true,
-        sameSite: 'Strict',
-      });
-    } finally {
-      await secure.close();
-    }
-  });
-
   /** The statements a piece of work sends to PostgreSQL, whitespace folded. */
   async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
     const original = Client.prototype.query;

@@ -5,7 +5,7 @@ import { type FastifyRequest } from 'fastify';
 import { createSecretKey } from 'node:crypto';
 import { Strategy } from 'passport-jwt';
 import { invalidToken } from './auth.errors';
-import { ACCESS_COOKIE, bearerOf, cookieOf } from './auth.cookies';
+import { bearerOf, cookieName, cookieOf } from './auth.cookies';
 import { TOKEN_ISSUER } from './auth-tokens.service';
 import { type AccessClaims } from './principal';
 
@@ -18,7 +18,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
     super({
       // One reading of the Authorization header everywhere (the guard's CSRF rule uses it too).
       jwtFromRequest: (request: FastifyRequest) =>
-        bearerOf(request) ?? cookieOf(request, ACCESS_COOKIE) ?? null,
+        bearerOf(request) ?? cookieOf(request, cookieName('access', config)) ?? null,
       // A KeyObject made once: given a string, jsonwebtoken first tries to parse it as a PEM
       // public key on every verification (and throws), which cost ~12 % of a signed-in read.
       secretOrKey: createSecretKey(Buffer.from(config.auth.jwtSecret)) as unknown as Buffer,

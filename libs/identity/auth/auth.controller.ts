@@ -36,11 +36,10 @@ import { AllowedDuringPasswordChange, NoPermissionRequired, Public } from './aut
 import {
   ACCESS_COOKIE,
   clearAuthCookies,
+  cookieName,
   cookieOf,
   CSRF_HEADER,
-  DEVICE_COOKIE,
   DEVICE_HEADER,
-  REFRESH_COOKIE,
   setAccessCookie,
   setAuthCookies,
   setDeviceCookie,
@@ -99,7 +98,7 @@ export class AuthController {
       address: request.ip,
       deviceTokens: [
         typeof header === 'string' ? header : undefined,
-        cookieOf(request, DEVICE_COOKIE),
+        cookieOf(request, cookieName('device', this.config)),
       ],
     });
     setAuthCookies(
@@ -131,7 +130,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RefreshedView> {
     const fromBody = body.refreshToken;
-    const token = fromBody ?? cookieOf(request, REFRESH_COOKIE);
+    const token = fromBody ?? cookieOf(request, cookieName('refresh', this.config));
     if (!token) throw invalidRefreshToken();
     // A token read from a cookie could have been sent by another site: demand the CSRF echo.
     const csrfCheck = fromBody
@@ -157,7 +156,7 @@ export class AuthController {
   @ApiNoContentResponse()
   async logout(@Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.signOut(this.caller.principal);
-    clearAuthCookies(reply);
+    clearAuthCookies(reply, this.config);
   }
 
   @Get('me')

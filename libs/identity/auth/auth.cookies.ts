@@ -12,10 +12,27 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const DEVICE_COOKIE = 'sy_device';
 export const DEVICE_HEADER = 'x-device-token';
 
+type CookieRole = 'access' | 'refresh' | 'csrf' | 'device';
+const BASE_NAMES: Record<CookieRole, string> = {
+  access: ACCESS_COOKIE,
+  refresh: REFRESH_COOKIE,
+  csrf: CSRF_COOKIE,
+  device: DEVICE_COOKIE,
+};
+
 /**
  * Cookies are host-only (no Domain attribute): a cookie set at oxford.example.com is never
- * sent to cambridge.example.com.
+ * sent to cambridge.example.com. That alone does not stop a page at a sibling host from
+ * setting a cookie for the whole domain that shadows ours (cookie tossing), so with HTTPS the
+ * names carry a prefix the browser enforces: `__Host-` (Secure, Path=/, no Domain) where the
+ * path is `/`, `__Secure-` where it is narrower. Only the prefixed name is read then.
  */
+export function cookieName(role: CookieRole, config: AppConfig): string {
+  if (!config.auth.secureCookies) return BASE_NAMES[role];
+  const prefix = role === 'access' || role === 'csrf' ? '__Host-' : '__Secure-';
+  return `${prefix}${BASE_NAMES[role]}`;
+}
+
 export function setAuthCookies(
   reply: FastifyReply,
   tokens: { accessToken: string; refreshToken: string; csrfToken: string },
@@ -23,14 +40,14 @@ export function setAuthCookies(
 ): void {
   const secure = config.auth.secureCookies;
   setAccessCookie(reply, tokens.accessToken, config);
-  void reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, {
+  void reply.setCookie(cookieName('refresh', config), tokens.refreshToken, {
     httpOnly: true,
     sameSite: 'strict',
     secure,
     path: '/api/auth',
     maxAge: config.auth.refreshTokenTtlDays * 86_400,
   });
-  void reply.setCookie(CSRF_COOKIE, tokens.csrfToken, {
+  void reply.setCookie(cookieName('csrf', config), tokens.csrfToken, {
     httpOnly: false,
     sameSite: 'strict',
     secure,
@@ -40,7 +57,7 @@ export function setAuthCookies(
 }
 
 export function setAccessCookie(reply: FastifyReply, accessToken: string, config: AppConfig): void {
-  void reply.setCookie(ACCESS_COOKIE, accessToken, {
+  void reply.setCookie(cookieName('access', config), accessToken, {
     httpOnly: true,
     sameSite: 'strict',
     secure: config.auth.secureCookies,
@@ -49,10 +66,11 @@ export function setAccessCookie(reply: FastifyReply, accessToken: string, config
   });
 }
 
-export function clearAuthCookies(reply: FastifyReply): void {
-  void reply.clearCookie(ACCESS_COOKIE, { path: '/' });
-  void reply.clearCookie(REFRESH_COOKIE, { path: '/api/auth' });
-  void reply.clearCookie(CSRF_COOKIE, { path: '/' });
+export function clearAuthCookies(reply: FastifyReply, config: AppConfig): void {
+  const secure = config.auth.secureCookies;
+  void reply.clearCookie(cookieName('access', config), { path: '/', secure });
+  void reply.clearCookie(cookieName('refresh', config), { path: '/api/auth', secure });
+  void reply.clearCookie(cookieName('csrf', config), { path: '/', secure });
 }
 
 export function cookieOf(request: FastifyRequest, name: string): string | undefined {
@@ -77,7 +95,7 @@ export function setDeviceCookie(
   maxAgeSeconds: number,
   config: AppConfig,
 ): void {
-  void reply.setCookie(DEVICE_COOKIE, token, {
+  void reply.setCookie(cookieName('device', config), token, {
     httpOnly: true,
     sameSite: 'strict',
     secure: config.auth.secureCookies,

@@ -1,4 +1,5 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ROUTE_SCOPE, TenantContext } from '@schoolyard/tenancy';
@@ -11,7 +12,7 @@ import {
   PUBLIC_ROUTE,
   REVEALS_SECRETS,
 } from './auth.decorators';
-import { ACCESS_COOKIE, bearerOf, cookieOf, CSRF_HEADER } from './auth.cookies';
+import { bearerOf, cookieName, cookieOf, CSRF_HEADER } from './auth.cookies';
 import {
   authenticationRequired,
   csrfRejected,
@@ -39,6 +40,7 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     private readonly sessions: AuthSessions,
     private readonly tokens: AuthTokens,
     private readonly cls: ClsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
@@ -50,7 +52,7 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: AccessClaims }>();
     if (
       this.reflector.getAllAndOverride<boolean>(OPTIONAL_SIGN_IN, targets) &&
-      !hasCredentials(request)
+      !hasCredentials(request, this.config)
     ) {
       return true;
     }
@@ -97,6 +99,8 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   }
 }
 
-function hasCredentials(request: FastifyRequest): boolean {
-  return bearerOf(request) !== undefined || cookieOf(request, ACCESS_COOKIE) !== undefined;
+function hasCredentials(request: FastifyRequest, config: AppConfig): boolean {
+  return (
+    bearerOf(request) !== undefined || cookieOf(request, cookieName('access', config)) !== undefined
+  );
 }

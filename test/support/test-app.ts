@@ -44,6 +44,10 @@ export async function createTestApp(
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     // Suites register dozens of schools from one address; test/rate-limits covers the limit.
     RATE_LIMIT_PLATFORM_PER_MINUTE: '1000000',
+    // Every app of the run delivers into the run's SMTP server (test/support/smtp-sink.ts),
+    // and retries a refused delivery within seconds.
+    SMTP_URL: process.env.SCHOOLYARD_TEST_SMTP_URL ?? '',
+    MAIL_RETRY_DELAY_SECONDS: '1',
     ...env,
     DATABASE_URL: databaseUrl,
   });

@@ -59,10 +59,12 @@ export class SmtpTransport implements MailTransport {
 /**
  * Development without a mail server: each message becomes a file a developer opens to follow
  * a link. The log says where, never what: a message carries a token that acts for its holder.
+ *
+ * The file is a message in 8-bit plain text (not nodemailer's quoted-printable, which breaks
+ * long lines with `=`), so `cat` shows a link that can be copied and a mail client opens it.
  */
 export class FileTransport implements MailTransport {
   private readonly logger = new Logger('MailFiles');
-  private readonly transporter: Transporter;
   private readonly dir: string;
 
   constructor(
@@ -70,24 +72,35 @@ export class FileTransport implements MailTransport {
     private readonly from: string,
   ) {
     this.dir = resolve(dir);
-    this.transporter = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
   async send(message: OutgoingMessage): Promise<void> {
-    const info = (await this.transporter.sendMail({ from: this.from, ...message })) as {
-      message: Buffer;
-    };
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const name = `${stamp}-${message.messageId.replace(/[^A-Za-z0-9.-]/g, '_')}.eml`;
     const path = join(this.dir, name);
     // Written whole, then renamed: whoever watches the folder never reads half a message.
-    await writeFile(`${path}.part`, info.message, { mode: 0o600 });
+    await writeFile(`${path}.part`, this.format(message), { mode: 0o600 });
     await rename(`${path}.part`, path);
     this.logger.log({ path }, `mail written to ${path}`);
   }
 
-  close(): void {
-    this.transporter.close();
+  close(): void {}
+
+  private format(message: OutgoingMessage): string {
+    const headers: Array<[string, string]> = [
+      ['From', this.from],
+      ['To', message.to],
+      ['Subject', message.subject],
+      ['Date', new Date().toUTCString()],
+      ['Message-ID', message.messageId],
+      ...Object.entries(message.headers),
+      ['MIME-Version', '1.0'],
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Content-Transfer-Encoding', '8bit'],
+    ];
+    // No value may start a header of its own.
+    const lines = headers.map(([key, value]) => `${key}: ${value.replace(/[\r\n]+/g, ' ')}`);
+    return `${lines.join('\n')}\n\n${message.text}`;
   }
 }

@@ -68,4 +68,33 @@ describe('the job runner', () => {
     expect(await jobs.send(waiting, { n: 1 }, { singletonKey: 'k' })).not.toBeNull();
     expect(await jobs.send(waiting, { n: 2 }, { singletonKey: 'k' })).toBeNull();
   });
+
+  it('lets a job in flight finish when it stops', async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: testDatabaseUrl(),
+      JOBS_SCHEMA: schema,
+    });
+    const { urls } = await prepareDatabase(testDatabaseUrl(), undefined);
+    const jobs = new Jobs(config, urls);
+    started.push(jobs);
+    const slow = queue('slow');
+    let began!: () => void;
+    const running = new Promise<void>((resolve) => (began = resolve));
+    let finished = false;
+    await jobs.work(slow, async () => {
+      began();
+      await new Promise((done) => setTimeout(done, 1500));
+      finished = true;
+    });
+    const id = await jobs.send(slow, {});
+    jobs.wake(slow);
+    await running;
+    await jobs.stop();
+    expect(finished).toBe(true);
+    const state = await withOwnerClient((db) =>
+      db.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE id = $1`, [id]),
+    );
+    expect(state.rows[0].state).toBe('completed');
+  });
 });

@@ -65,7 +65,11 @@ export class MailDelivery {
       return outcome;
     } catch (error) {
       if (db.isTransactionActive) await db.rollbackTransaction().catch(() => undefined);
-      throw error;
+      if (error instanceof MailDeliveryError) throw error;
+      // pg-boss stores a failed job's error, every enumerable field of it: a TypeORM error
+      // carries the query's parameters, which may hold the token. Only the message goes on.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new MailDeliveryError(`delivery of outbox row ${id} failed: ${message.slice(0, 500)}`);
     } finally {
       await db.release();
     }

@@ -14,6 +14,8 @@ import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
+import { JobsModule } from '@schoolyard/jobs';
+import { MailModule } from '@schoolyard/mail';
 import { OrganizationsModule } from '@schoolyard/organizations';
 import { PeopleModule } from '@schoolyard/people';
 import { RateLimitGuard, RateLimitsModule, SchoolAllowanceGuard } from '@schoolyard/rate-limits';
@@ -79,6 +81,8 @@ export class AppModule {
           ],
         }),
         DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
+        JobsModule,
+        MailModule,
         TenancyModule,
         TerminusModule,
         IdentityModule,

@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     ],
     ['REGISTRATION_PER_HOUR', '0', /REGISTRATION_PER_HOUR must be between 1 and/],
     ['UNVERIFIED_SCHOOL_SUSPEND_DAYS', '-1', /UNVERIFIED_SCHOOL_SUSPEND_DAYS must be a whole/],
+    ['JOBS_SCHEMA', 'pg-boss', /JOBS_SCHEMA must be a schema name/],
+    ['JOBS_WORKER', 'sometimes', /JOBS_WORKER must be true or false/],
+    ['SMTP_URL', 'mail.example.com:25', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    ['SMTP_URL', 'https://mail.example.com', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    ['MAIL_FROM', 'Schoolyard', /MAIL_FROM must be an address or "Name <address>"/],
+    ['MAIL_FROM', 'A <b@c> <d@e>', /MAIL_FROM must be an address/],
+    ['PUBLIC_URL_SCHEME', 'ftp', /PUBLIC_URL_SCHEME must be one of http, https/],
+    ['MAIL_RETRY_DELAY_SECONDS', '0', /MAIL_RETRY_DELAY_SECONDS must be between 1 and 3600/],
     [
       'SUPERUSER_EMAIL',
       'admin@example.org',
@@ -166,5 +174,43 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ ESEWA_STATUS_URL: 'http://127.0.0.1:4000/status' }).billing.esewa.statusUrl,
     ).toBe('http://127.0.0.1:4000/status');
+  });
+
+  it('sends mail as files and links over http outside production, over https in it', () => {
+    expect(loadConfig({ BASE_DOMAIN: 'schoolyard.example.org' }).mail).toEqual({
+      smtpUrl: undefined,
+      from: 'Schoolyard <no-reply@schoolyard.example.org>',
+      dir: '.data/mail',
+      publicUrlScheme: 'http',
+      retryDelaySeconds: 15,
+    });
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      CREDENTIALS_KEY: 'ab'.repeat(32),
+      ESEWA_SECRET_KEY: 'the merchant secret',
+      SMTP_URL: 'smtps://user:pass@mail.example.org:465',
+      MAIL_FROM: 'school-mail@example.org',
+    });
+    expect(production.mail).toMatchObject({
+      smtpUrl: 'smtps://user:pass@mail.example.org:465',
+      from: 'school-mail@example.org',
+      publicUrlScheme: 'https',
+    });
+    expect(loadConfig({ PUBLIC_URL_SCHEME: 'https' }).mail.publicUrlScheme).toBe('https');
+  });
+
+  it('never repeats a refused SMTP_URL, which may hold a password', () => {
+    expect(() => loadConfig({ SMTP_URL: 'mysql://user:s3cret@host' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+    );
+  });
+
+  it('works jobs in the pgboss schema unless told otherwise', () => {
+    expect(loadConfig({}).jobs).toEqual({ schema: 'pgboss', worker: true });
+    expect(loadConfig({ JOBS_SCHEMA: 'jobs_1', JOBS_WORKER: 'false' }).jobs).toEqual({
+      schema: 'jobs_1',
+      worker: false,
+    });
   });
 });

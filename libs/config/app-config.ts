@@ -110,6 +110,8 @@ export interface AppConfig {
   billing: BillingSettings;
   rateLimits: RateLimitSettings;
   accounts: AccountSettings;
+  jobs: JobSettings;
+  mail: MailSettings;
   /** Browser origins allowed to call the API besides the platform's own hosts (see cors.ts). */
   corsOrigins: string[];
 }
@@ -144,6 +146,27 @@ export interface AccountSettings {
   registrationsPerHour: number;
   /** Days a school may run while its owner has not verified their email; 0: never suspended. */
   unverifiedSchoolSuspendDays: number;
+}
+
+/** Background jobs on pg-boss (see libs/jobs). */
+export interface JobSettings {
+  /** Schema of pg-boss's tables, in the owner's database. */
+  schema: string;
+  /** Whether this process works jobs (and runs the dispatchers that feed them); any may send. */
+  worker: boolean;
+}
+
+/** Outgoing mail (see libs/mail and docs/MAIL.md). */
+export interface MailSettings {
+  /** smtp:// or smtps:// URL; unset means the development transport writes files to `dir`. */
+  smtpUrl: string | undefined;
+  from: string;
+  /** Where the development transport writes messages. */
+  dir: string;
+  /** Scheme of the links in messages. */
+  publicUrlScheme: 'http' | 'https';
+  /** First retry delay of a failed delivery; each retry waits about twice the one before. */
+  retryDelaySeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -368,6 +391,53 @@ function billing(env: Env, environment: AppConfig['environment']): BillingSettin
   };
 }
 
+function jobs(env: Env): JobSettings {
+  const schema = text(env, 'JOBS_SCHEMA') ?? 'pgboss';
+  // pg-boss writes the name into its SQL unquoted.
+  if (!/^[a-z_][a-z0-9_]{0,49}$/.test(schema)) {
+    throw new ConfigError(
+      'JOBS_SCHEMA',
+      `must be a schema name (lower-case letters, digits and _), got "${schema}"`,
+    );
+  }
+  return { schema, worker: booleanFlag(env, 'JOBS_WORKER', true) };
+}
+
+function mail(env: Env, environment: AppConfig['environment'], baseDomain: string): MailSettings {
+  const smtpUrl = text(env, 'SMTP_URL');
+  if (smtpUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(smtpUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) {
+      // The value may hold a password: it is not repeated.
+      throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL with a host');
+    }
+  }
+  const from = text(env, 'MAIL_FROM') ?? `Schoolyard <no-reply@${baseDomain}>`;
+  if (!/^([^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(from)) {
+    throw new ConfigError(
+      'MAIL_FROM',
+      `must be an address or "Name <address>", got "${from.replace(/[\r\n]/g, ' ')}"`,
+    );
+  }
+  return {
+    smtpUrl,
+    from,
+    dir: text(env, 'MAIL_DIR') ?? '.data/mail',
+    publicUrlScheme: oneOf(
+      env,
+      'PUBLIC_URL_SCHEME',
+      ['http', 'https'],
+      environment === 'production' ? 'https' : 'http',
+    ),
+    retryDelaySeconds: integer(env, 'MAIL_RETRY_DELAY_SECONDS', 15, 1, 3600),
+  };
+}
+
 function corsOrigins(env: Env): string[] {
   const raw = text(env, 'CORS_ORIGINS');
   if (raw === undefined) return [];
@@ -393,13 +463,14 @@ function corsOrigins(env: Env): string[] {
 export function loadConfig(env: Env = process.env): AppConfig {
   const environment = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
   const poolSize = integer(env, 'DB_POOL_SIZE', 10, 1, 1000);
+  const baseDomain = hostName(env, 'BASE_DOMAIN', 'localhost');
   return {
     environment,
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),
     apiDatabaseUrl: postgresUrl(env, 'API_DATABASE_URL'),
     port: integer(env, 'PORT', 3000, 0, 65535),
     listenHost: text(env, 'LISTEN_HOST') ?? '0.0.0.0',
-    baseDomain: hostName(env, 'BASE_DOMAIN', 'localhost'),
+    baseDomain,
     trustProxy: trustProxy(env, environment),
     apiDocs: oneOf(env, 'API_DOCS', ['platform', 'everywhere', 'off'], 'platform'),
     pool: {
@@ -461,6 +532,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       registrationsPerHour: integer(env, 'REGISTRATION_PER_HOUR', 1000, 1, 1_000_000),
       unverifiedSchoolSuspendDays: integer(env, 'UNVERIFIED_SCHOOL_SUSPEND_DAYS', 14, 0, 3650),
     },
+    jobs: jobs(env),
+    mail: mail(env, environment, baseDomain),
     corsOrigins: corsOrigins(env),
   };
 }

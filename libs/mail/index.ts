@@ -1,1 +1,6 @@
 export * from './outbox';
+export * from './mail-templates';
+export * from './mail-transport';
+export * from './mail-delivery.service';
+export * from './mail-dispatcher.service';
+export * from './mail.module';

@@ -1,7 +1,7 @@
-import { type ThrowawayDatabase } from '../../libs/database/throwaway-database';
+import { type TestRun } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
-  await (
-    globalThis as { schoolyardTestDatabase?: ThrowawayDatabase }
-  ).schoolyardTestDatabase?.drop();
+  const run = globalThis as TestRun;
+  await run.schoolyardTestSmtp?.close();
+  await run.schoolyardTestDatabase?.drop();
 }

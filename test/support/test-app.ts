@@ -46,6 +46,10 @@ export async function createTestApp(
     RATE_LIMIT_PLATFORM_PER_MINUTE: '1000000',
     REGISTRATION_PER_ADDRESS_PER_HOUR: '1000000',
     REGISTRATION_PER_HOUR: '1000000',
+    // Every app of the run delivers into the run's SMTP server (test/support/smtp-sink.ts),
+    // and retries a refused delivery within seconds.
+    SMTP_URL: process.env.SCHOOLYARD_TEST_SMTP_URL ?? '',
+    MAIL_RETRY_DELAY_SECONDS: '1',
     ...env,
     DATABASE_URL: databaseUrl,
   });

@@ -1,0 +1,3 @@
+export * from './jobs.module';
+export * from './jobs.service';
+export * from './jobs-db';

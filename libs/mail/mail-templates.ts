@@ -1,0 +1,152 @@
+import { type MailTemplate, type MailTemplates } from './outbox';
+
+/** A message ready for a transport: plain text only, so nothing in it can run or hide. */
+export interface RenderedMail {
+  subject: string;
+  text: string;
+}
+
+export interface RenderContext {
+  scheme: 'http' | 'https';
+  /** When the mailed token stops working, if known (read from `account_tokens`). */
+  expiresAt: Date | null;
+  now: Date;
+}
+
+/** A template name and parameters read back from the outbox, checked before use. */
+export type CheckedMail = {
+  [T in MailTemplate]: { template: T; params: MailTemplates[T] };
+}[MailTemplate];
+
+const PATHS: Record<MailTemplate, string> = {
+  'verify-email': '/verify-email',
+  'link-invitation': '/accept-link',
+  'password-reset': '/reset-password',
+};
+
+/**
+ * Checks an outbox row's template and parameters; answers why not when they are unusable (a
+ * row written by an older or newer build, or by hand). The reason never repeats a token.
+ */
+export function checkMail(template: string, params: unknown): CheckedMail | { problem: string } {
+  if (!(template in PATHS)) return { problem: `unknown template "${template.slice(0, 40)}"` };
+  const record = (typeof params === 'object' && params !== null ? params : {}) as Record<
+    string,
+    unknown
+  >;
+  const missing = ['token', 'host', ...(template === 'link-invitation' ? ['schoolName'] : [])]
+    .filter((key) => typeof record[key] !== 'string' || record[key] === '')
+    .join(', ');
+  if (missing) return { problem: `parameters missing: ${missing}` };
+  if (!/^[A-Za-z0-9_-]{16,200}$/.test(record.token as string)) {
+    return { problem: 'the token is not a mailed token' };
+  }
+  return { template, params: record } as CheckedMail;
+}
+
+/** The host part of a link's `host[:port]`, or null when it is not one. */
+export function linkHostName(host: string): string | null {
+  const match =
+    /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/.exec(
+      host.toLowerCase(),
+    );
+  return match ? match[1] : null;
+}
+
+export function renderMail(mail: CheckedMail, context: RenderContext): RenderedMail {
+  const { token, host } = mail.params;
+  const link = `${context.scheme}://${host.toLowerCase()}${PATHS[mail.template]}?token=${encodeURIComponent(token)}`;
+  const expiry = context.expiresAt
+    ? `It works once and expires in ${expiryInWords(context.expiresAt, context.now)} (${utc(context.expiresAt)}).`
+    : 'It works once.';
+  const tokenLines = [
+    'If you use an API client rather than a browser, the token on its own is:',
+    '',
+    token,
+  ];
+  switch (mail.template) {
+    case 'verify-email':
+      return {
+        subject: 'Confirm your email address',
+        text: lines(
+          'Hello,',
+          '',
+          'This address was given to a Schoolyard account. To confirm that it is yours, open this link:',
+          '',
+          link,
+          '',
+          expiry,
+          '',
+          ...tokenLines,
+          '',
+          'If you did not expect this, ignore this message: nothing changes unless the link is opened.',
+        ),
+      };
+    case 'link-invitation': {
+      const school = oneLine(mail.params.schoolName);
+      return {
+        subject: `${school} invites you to use your Schoolyard account there`,
+        text: lines(
+          'Hello,',
+          '',
+          `${school} has added you and would like to link your Schoolyard account, so that you sign in there with it. Nothing is linked unless you accept. To accept, open this link and sign in:`,
+          '',
+          link,
+          '',
+          expiry,
+          '',
+          ...tokenLines,
+          '',
+          'If you do not know this school, ignore this message.',
+        ),
+      };
+    }
+    case 'password-reset':
+      return {
+        subject: 'Reset your Schoolyard password',
+        text: lines(
+          'Hello,',
+          '',
+          'Someone asked to reset the password of the Schoolyard account with this address. To choose a new password, open this link:',
+          '',
+          link,
+          '',
+          expiry,
+          '',
+          ...tokenLines,
+          '',
+          'If you did not ask for this, ignore this message: your password stays as it is.',
+        ),
+      };
+  }
+}
+
+/** "45 minutes", "1 hour", "48 hours", "14 days": the unit a person would use. */
+export function expiryInWords(expiresAt: Date, now: Date): string {
+  const seconds = Math.max(0, (expiresAt.getTime() - now.getTime()) / 1000);
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  if (minutes < 120) return minutes === 60 ? '1 hour' : plural(minutes, 'minute');
+  const hours = Math.round(seconds / 3600);
+  if (hours <= 48) return plural(hours, 'hour');
+  return plural(Math.round(seconds / 86_400), 'day');
+}
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+function utc(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** A school's name goes into a subject line: no line breaks or control characters. */
+function oneLine(value: string): string {
+  return value
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
+    .trim()
+    .slice(0, 120);
+}
+
+function lines(...parts: string[]): string {
+  return `${parts.join('\n')}\n`;
+}

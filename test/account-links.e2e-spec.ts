@@ -249,7 +249,7 @@ describe('linking an existing account to a school', () => {
       lastName: 'Two',
       email,
     });
-    const { token: secondToken } = await mailTo(email, { template: 'link-invitation' });
+    const { token: secondToken } = await mailTo(email, { template: 'link-invitation', nth: 2 });
     expect(secondToken).not.toBe(firstToken);
 
     // Signed in at their own school, the holder accepts the first school's invitation.

@@ -74,17 +74,19 @@ export async function mailsTo(
 
 /**
  * The newest message to `address` (of `template`, when given), waiting up to `timeoutMs`.
- * Messages arrive over SMTP at the server the test run starts (see smtp-sink.ts).
+ * Messages arrive over SMTP at the server the test run starts (see smtp-sink.ts), in their
+ * own time: a test that expects the `nth` message to the address (1 is the first) says so,
+ * and waits until it has arrived, rather than reading an earlier one.
  */
 export async function mailTo(
   address: string,
-  options: { template?: string; timeoutMs?: number } = {},
+  options: { template?: string; timeoutMs?: number; nth?: number } = {},
 ): Promise<ReceivedMail> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
     const found = await mailsTo(address, options);
-    const newest = found[found.length - 1];
-    if (newest) return newest;
+    const wanted = options.nth === undefined ? found[found.length - 1] : found[options.nth - 1];
+    if (wanted) return wanted;
     if (Date.now() > deadline) throw new Error(`no mail to ${address} within the wait`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

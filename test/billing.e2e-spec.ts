@@ -258,6 +258,20 @@ describe('billing and payments', () => {
     expect(left).toEqual({ organizations: 0, users: 0, schemas: 0 });
   });
 
+  it("returns the browser to the school's registered address, whatever Host the request carried", async () => {
+    const { school, owner } = await schoolWithOwner();
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/payments/init',
+      headers: { host: `${school.host}:4100@evil.example`, ...owner.bearer },
+      payload: { planCode: 'basic', periods: 1 },
+    });
+    expect(response.statusCode).toBe(201);
+    const fields = response.json<CheckoutBody>().fields;
+    expect(fields.success_url).toBe(`http://${school.host}:${t.config.port}/api/payments/verify`);
+    expect(JSON.stringify(fields)).not.toContain('evil.example');
+  });
+
   it('pays for a plan: init, eSewa callback, status check, then the payment completes and the subscription runs', async () => {
     const { school, owner } = await schoolWithOwner();
     const checkout = await startPayment(school, owner, 'basic', 3);
@@ -274,7 +288,7 @@ describe('billing and payments', () => {
         product_code: PRODUCT_CODE,
         product_service_charge: '0',
         product_delivery_charge: '0',
-        success_url: `http://${school.host}/api/payments/verify`,
+        success_url: `http://${school.host}:${t.config.port}/api/payments/verify`,
         signed_field_names: 'total_amount,transaction_uuid,product_code',
       },
     });

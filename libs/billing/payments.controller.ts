@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -12,7 +12,6 @@ import {
 import { PrincipalContext, Public } from '@schoolyard/identity';
 import { RequirePermissions } from '@schoolyard/rbac';
 import { ManualTenantTransaction, SchoolScoped, TenantContext } from '@schoolyard/tenancy';
-import { type FastifyRequest } from 'fastify';
 import {
   CheckoutView,
   InitPaymentDto,
@@ -27,9 +26,6 @@ const PROVIDER_DOWN =
   'PAYMENT_PROVIDER_UNAVAILABLE: the provider could not confirm; the payment stays pending (502 for an answer that could not be trusted)';
 
 /** `https://oxford.example.com`, as the browser reached this school (behind TRUST_PROXY too). */
-function originOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host.toLowerCase()}`;
-}
 
 /**
  * Payments are platform records, so these routes keep no school transaction open: the
@@ -56,13 +52,8 @@ export class PaymentsController {
   })
   @ApiCreatedResponse({ type: CheckoutView })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED or PLAN_NOT_AVAILABLE' })
-  init(@Body() body: InitPaymentDto, @Req() request: FastifyRequest): Promise<CheckoutView> {
-    return this.payments.init(
-      this.tenant.school,
-      this.principal.principal.userId,
-      body,
-      originOf(request),
-    );
+  init(@Body() body: InitPaymentDto): Promise<CheckoutView> {
+    return this.payments.init(this.tenant.school, this.principal.principal.userId, body);
   }
 
   @Get('verify')

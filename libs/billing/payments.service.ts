@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig, publicOrigin } from '@schoolyard/config';
 import { type School } from '@schoolyard/tenancy';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -20,6 +21,7 @@ export class PaymentsService {
   constructor(
     @InjectDataSource() private readonly requests: DataSource,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -27,12 +29,11 @@ export class PaymentsService {
    * browser to the provider. The amount is the plan's price times the periods, worked out by
    * PostgreSQL on integers.
    */
-  async init(
-    school: School,
-    userId: string,
-    request: InitPaymentDto,
-    schoolOrigin: string,
-  ): Promise<CheckoutView> {
+  async init(school: School, userId: string, request: InitPaymentDto): Promise<CheckoutView> {
+    // The browser comes back to the school's own registered address, whatever Host the
+    // request that started the payment carried (`oxford.<domain>:4100@evil.example` once
+    // made a return address on evil.example).
+    const schoolOrigin = publicOrigin(this.config, await this.primaryHostOf(school.id));
     const rows: PaymentRow[] = await this.requests.query(
       `INSERT INTO public.payments
            (organization_id, provider, transaction_uuid, plan_code, periods, amount_minor,
@@ -51,6 +52,15 @@ export class PaymentsService {
       failure: `${schoolOrigin}/?payment=${payment.id}&outcome=failed`,
     });
     return { payment: paymentView(payment), ...checkout };
+  }
+
+  private async primaryHostOf(schoolId: string): Promise<string> {
+    const rows: Array<{ host: string }> = await this.requests.query(
+      `SELECT host FROM public.domains WHERE organization_id = $1
+        ORDER BY is_primary DESC, created_at LIMIT 1`,
+      [schoolId],
+    );
+    return rows[0].host;
   }
 
   async list(schoolId: string): Promise<PaymentView[]> {

@@ -72,6 +72,11 @@ export interface AppConfig {
   /** Login used by the request pool; unset means a derived NOINHERIT role is created. */
   apiDatabaseUrl: string | undefined;
   port: number;
+  /**
+   * The port in links the platform hands out (mail, payment return addresses); none behind a
+   * proxy on 443 or 80. Outside production the API is reached on PORT directly.
+   */
+  publicUrlPort: number | undefined;
   listenHost: string;
   /** The platform's own host name; schools live at `<subdomain>.<baseDomain>`. */
   baseDomain: string;
@@ -464,11 +469,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const environment = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
   const poolSize = integer(env, 'DB_POOL_SIZE', 10, 1, 1000);
   const baseDomain = hostName(env, 'BASE_DOMAIN', 'localhost');
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const publicPort = integer(
+    env,
+    'PUBLIC_URL_PORT',
+    environment === 'production' ? 0 : port,
+    0,
+    65535,
+  );
   return {
     environment,
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),
     apiDatabaseUrl: postgresUrl(env, 'API_DATABASE_URL'),
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
+    publicUrlPort: publicPort === 0 ? undefined : publicPort,
     listenHost: text(env, 'LISTEN_HOST') ?? '0.0.0.0',
     baseDomain,
     trustProxy: trustProxy(env, environment),
@@ -536,4 +550,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mail: mail(env, environment, baseDomain),
     corsOrigins: corsOrigins(env),
   };
+}
+
+/**
+ * The origin of a link to `host` that the platform hands out: scheme and port from
+ * configuration, the host from the school registry or BASE_DOMAIN, never from a request's
+ * Host header (which a client chooses).
+ */
+export function publicOrigin(config: AppConfig, host: string): string {
+  const port = config.publicUrlPort;
+  const defaultPort = config.mail.publicUrlScheme === 'https' ? 443 : 80;
+  const suffix = port === undefined || port === defaultPort ? '' : `:${port}`;
+  return `${config.mail.publicUrlScheme}://${host}${suffix}`;
 }

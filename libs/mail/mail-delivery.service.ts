@@ -96,6 +96,7 @@ export class MailDelivery {
 
     const rendered = renderMail(mail, {
       scheme: this.config.mail.publicUrlScheme,
+      port: this.config.publicUrlPort,
       expiresAt: await this.outbox.tokenExpiry(db, mail.params.token),
       now: new Date(),
     });

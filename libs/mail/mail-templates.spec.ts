@@ -55,6 +55,19 @@ describe('mail templates', () => {
     expect(mail.text).not.toContain('expires');
   });
 
+  it("adds the public port to a host that names none, unless it is the scheme's own", () => {
+    const link = (scheme: 'http' | 'https', port: number | undefined) =>
+      renderMail(checked('verify-email', { token, host: 'oxford.localhost' }), {
+        scheme,
+        port,
+        expiresAt: null,
+        now,
+      }).text;
+    expect(link('http', 3000)).toContain(`http://oxford.localhost:3000/verify-email?token=`);
+    expect(link('https', 443)).toContain(`https://oxford.localhost/verify-email?token=`);
+    expect(link('https', undefined)).toContain(`https://oxford.localhost/verify-email?token=`);
+  });
+
   it("puts a school's name on one line of the subject", () => {
     const mail = renderMail(
       checked('link-invitation', { token, host: 'a.test', schoolName: 'Evil\r\nBcc: x@y.z' }),

@@ -8,6 +8,8 @@ export interface RenderedMail {
 
 export interface RenderContext {
   scheme: 'http' | 'https';
+  /** The public port, added to a link's host that names none (PUBLIC_URL_PORT). */
+  port?: number;
   /** When the mailed token stops working, if known (read from `account_tokens`). */
   expiresAt: Date | null;
   now: Date;
@@ -55,7 +57,12 @@ export function linkHostName(host: string): string | null {
 
 export function renderMail(mail: CheckedMail, context: RenderContext): RenderedMail {
   const { token, host } = mail.params;
-  const link = `${context.scheme}://${host.toLowerCase()}${PATHS[mail.template]}?token=${encodeURIComponent(token)}`;
+  const defaultPort = context.scheme === 'https' ? 443 : 80;
+  const withPort =
+    context.port === undefined || context.port === defaultPort || host.includes(':')
+      ? host.toLowerCase()
+      : `${host.toLowerCase()}:${context.port}`;
+  const link = `${context.scheme}://${withPort}${PATHS[mail.template]}?token=${encodeURIComponent(token)}`;
   const expiry = context.expiresAt
     ? `It works once and expires in ${expiryInWords(context.expiresAt, context.now)} (${utc(context.expiresAt)}).`
     : 'It works once.';

@@ -14,3 +14,4 @@ export * from './tenant-release';
 export * from './tenant-transaction.interceptor';
 export * from './tenant-transactions.service';
 export * from './unverified-schools.service';
+export * from './unverified-schools.sweep';

@@ -11,6 +11,7 @@ import { TENANT_MIGRATIONS } from './tenant-release';
 import { TenantTransactionInterceptor } from './tenant-transaction.interceptor';
 import { TenantTransactions } from './tenant-transactions.service';
 import { UnverifiedSchools } from './unverified-schools.service';
+import { UnverifiedSchoolsSweep } from './unverified-schools.sweep';
 
 const providers = [
   FleetLedger,
@@ -23,6 +24,7 @@ const providers = [
   TenantTransactionInterceptor,
   TenantTransactions,
   UnverifiedSchools,
+  UnverifiedSchoolsSweep,
 ];
 
 @Global()

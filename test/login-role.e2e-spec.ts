@@ -60,6 +60,42 @@ describe('the request login', () => {
     },
   );
 
+  it('reads the host registry and nothing else before it switches role', async () => {
+    const { urls } = await prepareDatabase(testDatabaseUrl());
+    const privileges = await withOwnerClient(async (db) => {
+      const found = await db.query<{ relation: string; privilege: string }>(
+        `SELECT n.nspname || '.' || c.relname AS relation, p.privilege
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+                unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS p (privilege)
+          WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f')
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            AND (has_table_privilege($1, c.oid, p.privilege)
+                 OR (p.privilege IN ('SELECT', 'INSERT', 'UPDATE')
+                     AND has_any_column_privilege($1, c.oid, p.privilege)))
+          ORDER BY 1, 2`,
+        [urls.apiRole],
+      );
+      return found.rows.map((row) => `${row.privilege} ${row.relation}`);
+    });
+    expect(privileges).toEqual(['SELECT public.domains', 'SELECT public.organizations']);
+
+    // Switched into the platform's role for a transaction, platform work reads accounts.
+    const login = new Client({ connectionString: urls.requestsUrl });
+    await login.connect();
+    try {
+      await expect(login.query('SELECT count(*) FROM public.users')).rejects.toMatchObject({
+        code: '42501',
+      });
+      await login.query('BEGIN');
+      await login.query(`SELECT set_config('role', $1, true)`, [urls.platformRole]);
+      const users = await login.query('SELECT count(*)::int AS n FROM public.users');
+      expect(users.rows[0].n).toBeGreaterThanOrEqual(0);
+      await login.query('ROLLBACK');
+    } finally {
+      await login.end();
+    }
+  });
+
   it('has a random password kept where only the owner can read it', async () => {
     const first = await prepareDatabase(scratch.url);
     const again = await prepareDatabase(scratch.url);

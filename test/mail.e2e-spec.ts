@@ -97,7 +97,9 @@ describe('mail delivery', () => {
     });
     const mail = await mailTo(to, { template: 'verify-email' });
     expect(mail.subject).toBe('Confirm your email address');
-    expect(mail.text).toContain(`http://${school.host}/verify-email?token=${token}`);
+    expect(mail.text).toContain(
+      `http://${school.host}:${t.config.port}/verify-email?token=${token}`,
+    );
     expect(mail.text).toContain('expires in 48 hours');
     expect(mail.text.split('\n')).toContain(token);
     expect(mail.token).toBe(token);

@@ -400,7 +400,9 @@ describe('school registration', () => {
     const response = await register({ name: 'Mailed', subdomain, owner: owner(email) });
     expect(response.statusCode).toBe(201);
     const mail = await mailTo(email, { template: 'verify-email' });
-    expect(mail.text).toContain(`http://${t.config.baseDomain}/verify-email?token=${mail.token}`);
+    expect(mail.text).toContain(
+      `http://${t.config.baseDomain}:${t.config.port}/verify-email?token=${mail.token}`,
+    );
     await withOwnerClient(async (db) => {
       const tokens = await db.query<{ hours: number; matches: boolean }>(
         `SELECT round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours,

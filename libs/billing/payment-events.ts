@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { PlatformDatabase } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
 
 export type PaymentEventKind =
   'callback_refused' | 'provider_unavailable' | 'provider_status' | 'completed';
@@ -21,7 +21,7 @@ const MAX_DETAIL_TEXT = 1024;
 /** The journal of public.payment_events: what was refused and why, every check, every credit. */
 @Injectable()
 export class PaymentEvents {
-  constructor(@InjectDataSource() private readonly requests: DataSource) {}
+  constructor(private readonly requests: PlatformDatabase) {}
 
   /** On its own (a refusal is kept although the request fails), or inside `manager`'s transaction. */
   async record(event: PaymentEvent, manager?: EntityManager): Promise<void> {

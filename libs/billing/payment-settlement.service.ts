@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '@schoolyard/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { PlatformDatabase } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
 import { callbackRefused, providerUnavailable } from './billing.errors';
 import { type PaymentView } from './dto/payments.dto';
 import { minorUnitsOf } from './money';
@@ -41,7 +41,7 @@ interface CreditedPeriod {
 @Injectable()
 export class PaymentSettlement {
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly payments: PaymentsService,
     private readonly events: PaymentEvents,

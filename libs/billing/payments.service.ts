@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig, publicOrigin } from '@schoolyard/config';
-import { type School } from '@schoolyard/tenancy';
+import { PlatformDatabase, type School } from '@schoolyard/tenancy';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { paymentNotFound, planNotAvailable } from './billing.errors';
 import { type CheckoutView, type InitPaymentDto, type PaymentView } from './dto/payments.dto';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
@@ -19,7 +17,7 @@ const LIST_LIMIT = 100;
 @Injectable()
 export class PaymentsService {
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { TenantContext } from '@schoolyard/tenancy';
-import { DataSource, type EntityManager } from 'typeorm';
+import { PlatformDatabase, TenantContext } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
 import { noSubscription, trialPlanUnavailable } from './billing.errors';
 import { type PlanView, type SubscriptionState, type SubscriptionView } from './dto/billing.dto';
 import { minorUnitsOf, minorUnitsToNumber } from './money';
@@ -48,7 +47,7 @@ function planView(row: PlanRow): PlanView {
 @Injectable()
 export class Subscriptions implements OnApplicationBootstrap {
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tenant: TenantContext,
   ) {}

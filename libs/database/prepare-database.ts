@@ -10,6 +10,11 @@ export interface DatabaseUrls {
   /** Unprivileged NOINHERIT login: every request runs here, switching into a school role. */
   requestsUrl: string;
   apiRole: string;
+  /**
+   * Holds the platform's own privileges (accounts, sessions, billing). The login switches
+   * into it per transaction, as into a school's role, for platform work.
+   */
+  platformRole: string;
   /** Short tag of the database name, part of every school role's name. */
   databaseTag: string;
 }
@@ -50,11 +55,13 @@ export async function prepareDatabase(
       password = secret.password;
       await ensureLoginRole(client, apiRole, password, { resetPassword: secret.isNew });
     }
-    await grantApiPrivileges(client, apiRole);
+    const platformRole = platformRoleName(tag);
+    await grantApiPrivileges(client, apiRole, platformRole);
     const urls = {
       ownerUrl,
       requestsUrl: apiUrl ?? withCredentials(ownerUrl, apiRole, password),
       apiRole,
+      platformRole,
       databaseTag: tag,
     };
     return { urls, appliedPublic };
@@ -146,7 +153,23 @@ async function ensureLoginRole(
   }
 }
 
-async function grantApiPrivileges(client: Client, role: string): Promise<void> {
+/** The role platform work runs as (see DatabaseUrls.platformRole); one per database. */
+export function platformRoleName(databaseTag: string): string {
+  if (!/^[0-9a-f]{8}$/.test(databaseTag)) throw new Error(`bad database tag "${databaseTag}"`);
+  return `schoolyard_platform_${databaseTag}`;
+}
+
+/**
+ * Before a school or the platform is chosen, the login reads the host registry and nothing
+ * else; a direct connection with its password sees no account, session or payment without
+ * switching role first, like for a school. Platform work switches into the platform role for
+ * its transaction (PlatformDatabase); each grant below says what that work needs.
+ */
+async function grantApiPrivileges(
+  client: Client,
+  role: string,
+  platformRole: string,
+): Promise<void> {
   const name = quoteRole(role);
   const superuser = await client.query<{ rolsuper: boolean }>(
     'SELECT rolsuper FROM pg_roles WHERE rolname = $1',
@@ -157,43 +180,56 @@ async function grantApiPrivileges(client: Client, role: string): Promise<void> {
       `API_DATABASE_URL logs in as superuser "${role}": a superuser ignores privileges, so school isolation would not hold`,
     );
   }
+  // Builds before this one granted the platform tables to the login itself.
+  await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${name}`);
+  await client.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${name}`);
   await client.query(`GRANT SELECT ON public.organizations, public.domains TO ${name}`);
-  // Sign-in is platform work done as this role, not as the owner: it reads accounts and
-  // writes only their sign-in columns, and keeps the session tables.
-  await client.query(`GRANT SELECT ON public.users TO ${name}`);
+  // Plan limits ride on the host look-up, through a function that answers that one row.
+  await client.query(`GRANT EXECUTE ON FUNCTION public.school_by_host(text) TO ${name}`);
+
+  const platform = quoteRole(platformRole);
+  const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [platformRole]);
+  if (exists.rowCount === 0) await client.query(`CREATE ROLE ${platform} NOLOGIN NOINHERIT`);
+  await client.query(`GRANT ${platform} TO ${name}`);
+  await client.query(`GRANT USAGE ON SCHEMA public TO ${platform}`);
+  await client.query(`GRANT SELECT ON public.organizations, public.domains TO ${platform}`);
+  // Sign-in reads accounts and writes only their sign-in columns, and keeps the session tables.
+  await client.query(`GRANT SELECT ON public.users TO ${platform}`);
   await client.query(
     `GRANT UPDATE (password_hash, must_change_password, failed_login_count, last_failed_login_at,
-                   last_login_at, updated_at) ON public.users TO ${name}`,
+                   last_login_at, updated_at) ON public.users TO ${platform}`,
   );
   await client.query(
-    `GRANT SELECT, INSERT, UPDATE ON public.auth_sessions, public.refresh_tokens TO ${name}`,
+    `GRANT SELECT, INSERT, UPDATE ON public.auth_sessions, public.refresh_tokens TO ${platform}`,
   );
-  // A password change erases the temporary one; the account-event cascade reads its outbox and
-  // the memberships it visits (schools themselves go through SECURITY DEFINER functions).
+  // A password change erases the temporary one; verification proves and releases emails; the
+  // account-event cascade reads its outbox and the memberships it visits (schools themselves
+  // go through SECURITY DEFINER functions).
   await client.query(
-    `GRANT UPDATE (temporary_password, temporary_password_school) ON public.users TO ${name}`,
+    `GRANT UPDATE (temporary_password, temporary_password_school, email, email_verified_at)
+       ON public.users TO ${platform}`,
   );
-  await client.query(`GRANT SELECT, UPDATE ON public.account_events TO ${name}`);
+  await client.query(`GRANT SELECT, UPDATE ON public.account_events TO ${platform}`);
+  await client.query(`GRANT SELECT, DELETE ON public.school_memberships TO ${platform}`);
   // Mailed tokens (verification, link acceptance, password reset) and the mail they go out in.
-  await client.query(`GRANT SELECT, INSERT, UPDATE (used_at) ON public.account_tokens TO ${name}`);
-  await client.query(`GRANT INSERT ON public.mail_outbox TO ${name}`);
-  // Verifying an email sets it on the account and releases other accounts' unproved claims.
-  await client.query(`GRANT UPDATE (email, email_verified_at) ON public.users TO ${name}`);
-  await client.query(`GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO ${name}`);
-  await client.query(`GRANT SELECT, DELETE ON public.school_memberships TO ${name}`);
-  // Billing is platform work done as this role, outside any school's transaction: it reads
-  // plans, keeps payments, extends subscriptions when a payment completes and journals events.
-  await client.query(`GRANT SELECT ON public.plans TO ${name}`);
+  await client.query(
+    `GRANT SELECT, INSERT, UPDATE (used_at) ON public.account_tokens TO ${platform}`,
+  );
+  await client.query(`GRANT INSERT ON public.mail_outbox TO ${platform}`);
+  await client.query(`GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO ${platform}`);
+  // Billing reads plans, keeps payments, extends subscriptions when a payment completes and
+  // journals events.
+  await client.query(`GRANT SELECT ON public.plans TO ${platform}`);
   await client.query(
     `GRANT SELECT, UPDATE (plan_code, state, current_period_start, current_period_end, updated_at)
-       ON public.subscriptions TO ${name}`,
+       ON public.subscriptions TO ${platform}`,
   );
   await client.query(
     `GRANT SELECT, INSERT, UPDATE (status, provider_status, provider_ref, period_start, period_end,
                                    checked_at, completed_at, updated_at)
-       ON public.payments TO ${name}`,
+       ON public.payments TO ${platform}`,
   );
-  await client.query(`GRANT INSERT ON public.payment_events TO ${name}`);
+  await client.query(`GRANT INSERT ON public.payment_events TO ${platform}`);
   // A login role recreated by hand (or a new API_DATABASE_URL) gets back every school in one statement.
   const missing = await client.query<{ db_role: string }>(
     `SELECT o.db_role FROM public.organizations o

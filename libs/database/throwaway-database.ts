@@ -45,8 +45,8 @@ async function dropDatabaseAndRoles(serverUrl: string, url: string): Promise<voi
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     const roles = await admin.query<{ rolname: string }>(
       `SELECT rolname FROM pg_roles
-        WHERE (rolname LIKE 'school\\_%' AND rolname LIKE $1) OR rolname = $2`,
-      [`%\\_${tag}`, `schoolyard_api_${tag}`],
+        WHERE (rolname LIKE 'school\\_%' AND rolname LIKE $1) OR rolname IN ($2, $3)`,
+      [`%\\_${tag}`, `schoolyard_api_${tag}`, `schoolyard_platform_${tag}`],
     );
     for (const { rolname } of roles.rows) await admin.query(`DROP ROLE IF EXISTS "${rolname}"`);
   });

@@ -1,8 +1,7 @@
 import { HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError } from '@schoolyard/common';
+import { PlatformDatabase } from '@schoolyard/tenancy';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { Passwords } from './passwords.service';
 import { globalUsernameFor } from './usernames';
 
@@ -27,7 +26,7 @@ export const platformAdminRequired = () =>
 /** Whether an account is a platform admin, read on every such request (no cache to go stale). */
 @Injectable()
 export class PlatformAdmins {
-  constructor(@InjectDataSource() private readonly requests: DataSource) {}
+  constructor(private readonly requests: PlatformDatabase) {}
 
   async isAdmin(userId: string): Promise<boolean> {
     const rows: Array<{ is_platform_admin: boolean }> = await this.requests.query(

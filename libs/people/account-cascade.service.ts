@@ -4,10 +4,8 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseNotifications, type OrganizationStatus } from '@schoolyard/database';
-import { type School, TenantTransactions } from '@schoolyard/tenancy';
-import { DataSource } from 'typeorm';
+import { PlatformDatabase, type School, TenantTransactions } from '@schoolyard/tenancy';
 import { unlinkAccounts } from './school-accounts';
 
 interface AccountEvent {
@@ -48,7 +46,7 @@ export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     private readonly transactions: TenantTransactions,
     notifications: DatabaseNotifications,
   ) {

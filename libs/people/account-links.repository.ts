@@ -1,5 +1,6 @@
 import { accountTokenHash } from '@schoolyard/identity';
-import { type DataSource, type EntityManager } from 'typeorm';
+import { type PlatformDatabase } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
 
 /** An unused, unexpired link invitation, and where the school that sent it lives. */
 export interface PendingInvitation {
@@ -10,7 +11,7 @@ export interface PendingInvitation {
 
 /** Read as the API's login role, before any school is known: by the token's hash only. */
 export async function pendingInvitation(
-  requests: DataSource,
+  requests: PlatformDatabase,
   token: string,
 ): Promise<PendingInvitation | null> {
   const rows: Array<{ user_id: string; organization_id: string; host: string }> =
@@ -31,7 +32,10 @@ export async function pendingInvitation(
 }
 
 /** The account's hash, to check the password of a holder accepting without signing in. */
-export async function passwordHashOf(requests: DataSource, userId: string): Promise<string | null> {
+export async function passwordHashOf(
+  requests: PlatformDatabase,
+  userId: string,
+): Promise<string | null> {
   const rows: Array<{ password_hash: string }> = await requests.query(
     'SELECT password_hash FROM public.users WHERE id = $1 AND is_active',
     [userId],

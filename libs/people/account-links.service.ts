@@ -1,5 +1,4 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError } from '@schoolyard/common';
 import {
   authenticationRequired,
@@ -8,8 +7,7 @@ import {
   PrincipalContext,
 } from '@schoolyard/identity';
 import { SchoolAccess } from '@schoolyard/rbac';
-import { SchoolDirectory, TenantTransactions } from '@schoolyard/tenancy';
-import { DataSource } from 'typeorm';
+import { PlatformDatabase, SchoolDirectory, TenantTransactions } from '@schoolyard/tenancy';
 import { passwordHashOf, pendingInvitation, relinkPerson } from './account-links.repository';
 import { type AcceptedLinkView } from './dto/account-links.dto';
 import { acceptLink, retireAccount } from './school-accounts';
@@ -43,7 +41,7 @@ const personNoLongerActive = () =>
 @Injectable()
 export class AccountLinks {
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     private readonly directory: SchoolDirectory,
     private readonly transactions: TenantTransactions,
     private readonly passwords: Passwords,

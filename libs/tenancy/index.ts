@@ -15,3 +15,4 @@ export * from './tenant-transaction.interceptor';
 export * from './tenant-transactions.service';
 export * from './unverified-schools.service';
 export * from './unverified-schools.sweep';
+export * from './platform-database';

@@ -74,16 +74,9 @@ export class SchoolDirectory {
 
   private async load(host: string): Promise<School | null> {
     // The plan's rate limits ride on this query so a school costs one look-up, not two.
-    const rows: SchoolRow[] = await this.requests.query(
-      `SELECT o.id, o.slug, o.name, o.status, o.schema_name AS "schemaName", o.db_role AS "dbRole",
-              p.requests_per_minute AS "schoolPerMinute",
-              p.client_requests_per_minute AS "clientPerMinute"
-         FROM public.domains d JOIN public.organizations o ON o.id = d.organization_id
-         LEFT JOIN public.subscriptions s ON s.organization_id = o.id
-         LEFT JOIN public.plans p ON p.code = s.plan_code
-        WHERE d.host = $1`,
-      [host],
-    );
+    const rows: SchoolRow[] = await this.requests.query('SELECT * FROM public.school_by_host($1)', [
+      host,
+    ]);
     const school = rows[0] ? schoolOf(rows[0]) : null;
     if (this.entries.size >= MAX_ENTRIES) {
       // Hostile Host headers must not grow memory without bound: drop the oldest entry.

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { type TenantMigration } from '@schoolyard/migrations/tenant';
+import { PlatformDatabase } from './platform-database';
 import { SchoolDirectory } from './school-directory.service';
 import { SchoolLifecycle } from './school-lifecycle.service';
 import { SchoolProvisioning } from './school-provisioning.service';
@@ -15,6 +16,7 @@ import { UnverifiedSchoolsSweep } from './unverified-schools.sweep';
 
 const providers = [
   FleetLedger,
+  PlatformDatabase,
   SchoolDirectory,
   SchoolLifecycle,
   SchoolProvisioning,

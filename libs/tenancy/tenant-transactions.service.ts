@@ -77,7 +77,7 @@ export class TenantTransactions {
    * with the work's first query, so work that runs none costs no round trip.
    */
   run<T>(school: School, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.cls.run({ ifNested: 'inherit' }, async () => {
+    return this.inChildContext(async () => {
       const held = this.cls.get<ReadonlySet<string> | undefined>(SHARE_KEY);
       // A transaction opened inside another of the same school's (an access lookup inside a
       // handler) does not wait for a second place: every place could be held by a request
@@ -92,6 +92,28 @@ export class TenantTransactions {
         leave();
       }
     });
+  }
+
+  /**
+   * A context of its own for the transaction, inheriting the caller's values. nestjs-cls reads
+   * a dotted key as a path (`schoolyard.school` lives at `store.schoolyard.school`), so its
+   * `inherit` copy would share that nested object with the caller, and a platform transaction
+   * run from a school's request would leave the caller in the platform's context. Nested plain
+   * objects are copied too.
+   */
+  private inChildContext<T>(work: () => Promise<T>): Promise<T> {
+    const parent = this.cls.isActive() ? (this.cls.get() as Record<PropertyKey, unknown>) : {};
+    const store: Record<PropertyKey, unknown> = {};
+    // Reflect.ownKeys: nestjs-cls keeps its own entries (the request id) under symbols.
+    for (const key of Reflect.ownKeys(parent)) {
+      const value = parent[key];
+      const plain =
+        value !== null &&
+        typeof value === 'object' &&
+        Object.getPrototypeOf(value) === Object.prototype;
+      store[key] = plain ? { ...(value as object) } : value;
+    }
+    return this.cls.runWith(store, work);
   }
 
   /**

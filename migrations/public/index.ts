@@ -9,6 +9,7 @@ import { PlanChangeNotices1763900000920 } from './1763900000920-PlanChangeNotice
 import { AccountTrust1763900001000 } from './1763900001000-AccountTrust';
 import { LoginSecrets1763900001100 } from './1763900001100-LoginSecrets';
 import { SchoolAccountControls1763900001200 } from './1763900001200-SchoolAccountControls';
+import { SchoolByHost1763900001300 } from './1763900001300-SchoolByHost';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -23,4 +24,5 @@ export const publicMigrations = [
   AccountTrust1763900001000,
   LoginSecrets1763900001100,
   SchoolAccountControls1763900001200,
+  SchoolByHost1763900001300,
 ];

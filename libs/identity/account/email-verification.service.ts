@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { isUniqueViolation } from '@schoolyard/database';
-import { DataSource, type EntityManager } from 'typeorm';
+import { PlatformDatabase } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
 import { accountTokenHash, useAccountToken } from '../account-tokens';
 import { type Principal } from '../auth/principal';
 import { Throttle } from '../login-throttle';
@@ -59,7 +59,7 @@ export class EmailVerification {
   });
 
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly passwords: Passwords,
   ) {}

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DatabaseNotifications } from '@schoolyard/database';
-import { DataSource, type EntityManager } from 'typeorm';
+import { PlatformDatabase } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
 import { invalidRefreshToken, refreshTokenReused, sessionRevoked } from './auth.errors';
 import { AuthTokens } from './auth-tokens.service';
 
@@ -51,7 +51,7 @@ export class AuthSessions {
   private readonly active = new Map<string, { userId: string; until: number }>();
 
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     private readonly tokens: AuthTokens,
     notifications: DatabaseNotifications,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -143,7 +143,7 @@ export class AuthSessions {
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {
-    await this.revokeWith(this.requests.manager, sessionId, reason);
+    await this.requests.transaction((manager) => this.revokeWith(manager, sessionId, reason));
     this.active.delete(sessionId);
   }
 
@@ -208,11 +208,10 @@ export class AuthSessions {
    * Ends every session of the user (a password reset), in the caller's transaction when one is
    * given; other instances forget them at its commit, through NOTIFY.
    */
-  async revokeAll(
-    userId: string,
-    reason: string,
-    manager: EntityManager = this.requests.manager,
-  ): Promise<void> {
+  async revokeAll(userId: string, reason: string, manager?: EntityManager): Promise<void> {
+    if (!manager) {
+      return this.requests.transaction((platform) => this.revokeAll(userId, reason, platform));
+    }
     await manager.query(
       `WITH ended AS (
          UPDATE public.auth_sessions SET revoked_at = now(), revoked_reason = $2

@@ -1,8 +1,11 @@
 import { HttpStatus, Injectable, Optional } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError, validationFailed } from '@schoolyard/common';
-import { type School, TenantContext, TenantTransactions } from '@schoolyard/tenancy';
-import { DataSource } from 'typeorm';
+import {
+  PlatformDatabase,
+  type School,
+  TenantContext,
+  TenantTransactions,
+} from '@schoolyard/tenancy';
 import { passwordProblems } from '../password-policy';
 import { Passwords } from '../passwords.service';
 import { invalidCredentials } from './auth.errors';
@@ -61,7 +64,7 @@ const displayNameOf = (profile: Pick<ProfileRow, 'first_name' | 'last_name'>) =>
 @Injectable()
 export class AuthService {
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     private readonly tenant: TenantContext,
     private readonly transactions: TenantTransactions,
     private readonly passwords: Passwords,

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { validationFailed } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { queueMail } from '@schoolyard/mail';
-import { DataSource } from 'typeorm';
+import { PlatformDatabase } from '@schoolyard/tenancy';
 import { accountTokenHash, issueAccountToken, useAccountToken } from '../account-tokens';
 import { passwordProblems } from '../password-policy';
 import { Passwords } from '../passwords.service';
@@ -36,7 +35,7 @@ export class PasswordResets implements OnModuleDestroy {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly requests: PlatformDatabase,
     private readonly passwords: Passwords,
     private readonly sessions: AuthSessions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -312,4 +312,22 @@ describe('through TenantTransactions on a pool of one connection', () => {
     });
     expect(next).toEqual({ pid: first, locks: 0, read_only: 'off' });
   });
+
+  it('answers work that caught a database error, commits nothing and still resets', async () => {
+    const transactions = t.app.get(TenantTransactions);
+    const answer = await transactions.run(a, async (m) => {
+      await m.query(`UPDATE school_settings SET locale = 'fr'; PREPARE leftover AS SELECT 1`);
+      await m.query('SELECT 1 / 0').catch(() => undefined);
+      return 'answered';
+    });
+    expect(answer).toBe('answered');
+    const [oxfordNow]: Array<{ locale: string }> = await transactions.run(a, (m) =>
+      m.query('SELECT locale FROM school_settings'),
+    );
+    expect(oxfordNow.locale).toBe('en');
+    const prepared: Array<{ count: number }> = await transactions.run(b, (m) =>
+      m.query('SELECT count(*)::int AS count FROM pg_prepared_statements'),
+    );
+    expect(prepared).toEqual([{ count: 0 }]);
+  });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { PG_IN_FAILED_TRANSACTION, pgErrorOf } from '@schoolyard/database';
 import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
@@ -186,10 +187,14 @@ export class TenantTransactions {
     opening.restore();
     if (opening.sent) {
       try {
-        // Work that caught a database error and returned has nothing to commit: COMMIT would
-        // roll back and say so quietly, but the reset in its message would fail first.
-        const failed = client.getTransactionStatus() === 'E';
-        await client.query(failed ? ROLLBACK_TENANT_TRANSACTION : COMMIT_TENANT_TRANSACTION);
+        await client.query(COMMIT_TENANT_TRANSACTION).catch((error: unknown) => {
+          // Work that caught a database error and returned has nothing to commit: a bare COMMIT
+          // rolled back and said so quietly, but the statement before it in the message
+          // fails. (The connection's transaction status cannot tell first: pg hands the error
+          // over before the server's "ready" that carries it.)
+          if (pgErrorOf(error)?.code !== PG_IN_FAILED_TRANSACTION) throw error;
+          return client.query(ROLLBACK_TENANT_TRANSACTION);
+        });
       } catch (error) {
         await release(runner, error);
         throw lostConnection() ?? error;

@@ -118,7 +118,10 @@ describe('isolation between schools', () => {
       const [later]: Array<{ tx: string }> = await m.query(`SELECT txid_current()::text AS tx`);
       return { first: first[0], second: second[0], later: later.tx };
     });
-    expect(seen.first).toMatchObject({ path: `"${schoolA.schemaName}"`, who: schoolA.dbRole });
+    expect(seen.first).toMatchObject({
+      path: `"${schoolA.schemaName}", pg_temp`,
+      who: schoolA.dbRole,
+    });
     expect(seen.second.tx).toBe(seen.first.tx);
     expect(seen.later).toBe(seen.first.tx);
   });

@@ -41,6 +41,8 @@ export class DatabaseNotifications implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
+    // Also a connection still being opened (a reconnect after an outage): left open, it
+    // would keep the process alive after the application closed.
     await this.client?.end().catch(() => undefined);
   }
 
@@ -67,10 +69,10 @@ export class DatabaseNotifications implements OnModuleInit, OnModuleDestroy {
     });
     client.on('error', onLost);
     client.on('end', () => onLost());
+    this.client = client;
     try {
       await client.connect();
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
-      this.client = client;
       // Changes committed while nobody listened were missed: forget again now that we hear.
       if (this.connectedBefore) for (const forget of this.lostHandlers) forget();
       this.connectedBefore = true;

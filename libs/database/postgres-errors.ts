@@ -2,6 +2,7 @@
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_INSUFFICIENT_PRIVILEGE = '42501';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
+export const PG_IN_FAILED_TRANSACTION = '25P02';
 
 interface PgErrorLike {
   code?: string;

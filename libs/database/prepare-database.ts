@@ -57,6 +57,7 @@ export async function prepareDatabase(
     }
     const platformRole = platformRoleName(tag);
     await grantApiPrivileges(client, apiRole, platformRole);
+    await withholdTemporaryObjects(client, apiRole);
     const urls = {
       ownerUrl,
       requestsUrl: apiUrl ?? withCredentials(ownerUrl, apiRole, password),
@@ -240,6 +241,39 @@ async function grantApiPrivileges(
   if (missing.rowCount) {
     const roles = missing.rows.map((row) => quoteRole(row.db_role)).join(', ');
     await client.query(`GRANT ${roles} TO ${name}`);
+  }
+}
+
+/**
+ * A temporary object outlives its transaction on a pooled connection, where the next
+ * transaction may serve another school: a table granted to PUBLIC there was readable and
+ * writable by it, and named by an unqualified name while `pg_temp` came first in the path. So
+ * neither the API login nor any school role may create one.
+ *
+ * PostgreSQL grants TEMPORARY on every database to PUBLIC, and a privilege PUBLIC holds
+ * cannot be taken from one role: revoking it from a school role changes nothing. It is
+ * revoked from PUBLIC (a change to the whole database: another role that needs temporary
+ * tables must be granted them by name) and given back by name to the owner account, which
+ * migrations and maintainers use. Done at every start, so the schools of an older build are
+ * covered too, in one statement rather than a visit per school.
+ */
+async function withholdTemporaryObjects(client: Client, apiRole: string): Promise<void> {
+  const current = await client.query<{ name: string }>('SELECT current_database() AS name');
+  const database = client.escapeIdentifier(current.rows[0].name);
+  await client.query(`REVOKE TEMPORARY ON DATABASE ${database} FROM PUBLIC`);
+  await client.query(`GRANT TEMPORARY ON DATABASE ${database} TO CURRENT_USER`);
+  // A REVOKE by an account that does not own the database only warns; so does nothing stop a
+  // grant by name to the login. Either way isolation would not hold: refuse to start.
+  const left = await client.query<{ login: boolean; everyone: boolean }>(
+    `SELECT has_database_privilege($1, current_database(), 'TEMPORARY') AS login,
+            has_database_privilege('public', current_database(), 'TEMPORARY') AS everyone`,
+    [apiRole],
+  );
+  if (left.rows[0].login || left.rows[0].everyone) {
+    throw new Error(
+      `"${apiRole}" or PUBLIC may create temporary tables in ${database}: as its owner, ` +
+        `REVOKE TEMPORARY ON DATABASE ${database} FROM PUBLIC, "${apiRole}"`,
+    );
   }
 }
 

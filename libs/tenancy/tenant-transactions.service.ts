@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { PG_IN_FAILED_TRANSACTION, pgErrorOf } from '@schoolyard/database';
 import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { DeferredOpening } from './deferred-opening';
 import { PoolShares } from './pool-shares';
+import { COMMIT_TENANT_TRANSACTION, ROLLBACK_TENANT_TRANSACTION } from './session-reset';
 import { type School } from './school';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
 import { AFTER_COMMIT_KEY, MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
@@ -17,12 +19,16 @@ const SHARE_KEY = 'schoolyard.pool-share';
  * BEGIN and every setting travel as ONE message: no parameters are needed because the
  * names were validated and quoted when the school was made. Everything is transaction-scoped
  * (`set_config(..., true)`), so COMMIT or ROLLBACK returns the connection clean, whatever
- * happened, and it works behind PgBouncer in transaction mode (invariant 2).
+ * happened, and it works behind PgBouncer in transaction mode (invariant 2); what SQL in the
+ * transaction could leave at session level is reset as it ends (see session-reset.ts).
+ *
+ * `pg_temp` is named last: left out, PostgreSQL searches it FIRST, and a temporary table
+ * left on a pooled connection would stand in for the school's own table of the same name.
  */
 export function openTenantTransactionSql(school: School, statementTimeoutMs: number): string {
   // quoteIdentifier validates the name, so the quoted form holds no single quote.
   return (
-    `BEGIN; SELECT set_config('search_path', '${quoteIdentifier(school.schemaName)}', true), ` +
+    `BEGIN; SELECT set_config('search_path', '${quoteIdentifier(school.schemaName)}, pg_temp', true), ` +
     `set_config('role', ${identifierLiteral(school.dbRole)}, true), ` +
     `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', true)`
   );
@@ -192,7 +198,7 @@ export class TenantTransactions {
         () => error,
         (openingError: unknown) => openingError,
       );
-      await client.query('ROLLBACK').then(
+      await client.query(ROLLBACK_TENANT_TRANSACTION).then(
         () => release(runner),
         (rollbackError: unknown) => release(runner, rollbackError),
       );
@@ -203,7 +209,14 @@ export class TenantTransactions {
     opening.restore();
     if (opening.sent) {
       try {
-        await client.query('COMMIT');
+        await client.query(COMMIT_TENANT_TRANSACTION).catch((error: unknown) => {
+          // Work that caught a database error and returned has nothing to commit: a bare COMMIT
+          // rolled back and said so quietly, but the statement before it in the message
+          // fails. (The connection's transaction status cannot tell first: pg hands the error
+          // over before the server's "ready" that carries it.)
+          if (pgErrorOf(error)?.code !== PG_IN_FAILED_TRANSACTION) throw error;
+          return client.query(ROLLBACK_TENANT_TRANSACTION);
+        });
       } catch (error) {
         await release(runner, error);
         throw lostConnection() ?? error;

@@ -92,7 +92,7 @@ export async function expectNoLeak(
     if (
       body.displayName !== school.name ||
       body.role !== school.dbRole ||
-      body.searchPath !== `"${school.schemaName}"`
+      body.searchPath !== `"${school.schemaName}", pg_temp`
     ) {
       foreign.push(`${school.slug} got ${JSON.stringify(body)}`);
     }

@@ -127,7 +127,11 @@ export async function startPgBouncer(
         const exited = new Promise((done) => child.once('exit', done));
         // SIGTERM: immediate shutdown, which is all a test's bouncer needs.
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((done) => setTimeout(done, 3_000))]);
+        // The grace timer is cleared once the bouncer is gone: left running, it held the Jest
+        // worker for three seconds after the suite, and Jest killed it.
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((done) => (grace = setTimeout(done, 3_000)))]);
+        clearTimeout(grace);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       await rm(folder, { recursive: true, force: true });

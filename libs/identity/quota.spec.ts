@@ -9,4 +9,9 @@ describe('quota', () => {
     expect(quota.take('b', 1000)).toBe(0);
     expect(quota.take('a', 901_000)).toBe(0);
   });
+
+  it('takes every use when switched off (RATE_LIMITS=false)', () => {
+    const off = new Quota(1, 60, false);
+    expect([off.take('a'), off.take('a'), off.take('a')]).toEqual([0, 0, 0]);
+  });
 });

@@ -10,10 +10,13 @@ export class Quota {
   constructor(
     private readonly limit: number,
     private readonly windowSeconds: number,
+    /** False with RATE_LIMITS=false (benchmarks): every use is taken. */
+    private readonly enabled = true,
   ) {}
 
   /** Takes one use: 0 when taken, else the seconds until the key's window starts again. */
   take(key: string, now = Date.now()): number {
+    if (!this.enabled) return 0;
     let window = this.windows.get(key);
     if (!window || now - window.startedAt >= this.windowSeconds * 1000) {
       window = { uses: 0, startedAt: now };

@@ -192,6 +192,7 @@ export class EmailVerification {
     userId: string,
     email: string,
   ): Promise<void> {
+    if (!this.config.rateLimits.enabled) return; // RATE_LIMITS=false: benchmarks
     const rows: Array<{ same_wait: number | null; last_hour: number; hour_wait: number | null }> =
       await db.query(
         `SELECT ceil($3 - extract(epoch FROM now() - max(created_at)

@@ -25,7 +25,7 @@ import { AuthSessions } from './auth-sessions.service';
 export class PasswordResets implements OnModuleDestroy {
   private readonly logger = new Logger(PasswordResets.name);
   /** Per client address: past it the caller is told to wait (it is their own address). */
-  private readonly byClient = new Quota(10, 900);
+  private readonly byClient: Quota;
   /**
    * Mails per email address: past it requests are answered as usual and nothing is sent, so a
    * stranger cannot fill someone's mailbox. The window is never longer than a token lives, so
@@ -40,7 +40,9 @@ export class PasswordResets implements OnModuleDestroy {
     private readonly sessions: AuthSessions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.byEmail = new Quota(3, Math.min(900, config.auth.passwordResetTtlMinutes * 60));
+    const enabled = config.rateLimits.enabled;
+    this.byClient = new Quota(10, 900, enabled);
+    this.byEmail = new Quota(3, Math.min(900, config.auth.passwordResetTtlMinutes * 60), enabled);
   }
 
   /** Throws only for the caller's own address being over its quota. */

@@ -390,6 +390,58 @@ describe('linking an existing account to a school', () => {
       });
     });
 
+    it('cannot choose a link token, nor sign in as an account by pointing a profile at it', async () => {
+      const victim = await schoolWithOwner();
+      const victimEmail = `owner@${victim.school.slug}.example`;
+      await verifyEmailOf(victim.school.ownerUserId);
+      const { school, owner } = await schoolWithOwner();
+      const person = await call(school, owner, 'POST', '/api/staff/onboard-instructor', {
+        firstName: 'Pat',
+        lastName: 'Pointer',
+        email: victimEmail,
+      });
+      const profileId = person.json<{ id: string }>().id;
+      await asSchool(school, async (query) => {
+        // The old signature took the caller's tokens: it is gone.
+        expect(
+          await refusal(
+            query(
+              'SELECT public.invite_account_links($1::uuid[], $2::text[], $3::text[], $4::interval)',
+              [[profileId], [victimEmail], ['chosen-token-chosen-token'], '1 day'],
+            ),
+          ),
+        ).toBe('42883');
+        await query('SELECT public.invite_account_links($1::uuid[], $2::text[], $3::interval)', [
+          [profileId],
+          [victimEmail],
+          '1 day',
+        ]);
+        expect(
+          await query('SELECT * FROM public.accept_account_link($1)', [
+            'chosen-token-chosen-token',
+          ]),
+        ).toEqual([]);
+      });
+
+      // SQL in the school points a profile with a username at the victim's account: the
+      // victim's password still opens nothing here, since the account is not this school's.
+      const schema = `school_${school.slug}`;
+      await withOwnerClient((db) =>
+        db.query(
+          `INSERT INTO "${schema}".profiles (kind, first_name, last_name, local_username, user_id)
+           VALUES ('staff', 'Vic', 'Tim', 'victimhere', $1)`,
+          [victim.school.ownerUserId],
+        ),
+      );
+      const attempt = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { host: school.host },
+        payload: { username: 'victimhere', password: OWNER_PASSWORD },
+      });
+      expect(attempt.statusCode).toBe(401);
+    });
+
     it('refuses hashes outside the platform’s format and parameters', async () => {
       const { school } = await schoolWithOwner();
       const salt = 'c29tZXNhbHRzb21lc2FsdA';

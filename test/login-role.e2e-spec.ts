@@ -30,6 +30,7 @@ describe('the request login', () => {
   it.each([
     ['a superuser', 'SUPERUSER'],
     ['a member of the owner account', 'IN ROLE'],
+    ['a role that may create roles', 'CREATEROLE'],
   ])(
     'refuses an API_DATABASE_URL naming %s before any change, leaving the role as it was',
     async (_, kind) => {
@@ -39,7 +40,9 @@ describe('the request login', () => {
         await db.query(
           kind === 'SUPERUSER'
             ? `CREATE ROLE "${role}" LOGIN SUPERUSER PASSWORD 'x'`
-            : `CREATE ROLE "${role}" LOGIN NOSUPERUSER PASSWORD 'x' IN ROLE "${owner}"`,
+            : kind === 'CREATEROLE'
+              ? `CREATE ROLE "${role}" LOGIN CREATEROLE PASSWORD 'x'`
+              : `CREATE ROLE "${role}" LOGIN NOSUPERUSER PASSWORD 'x' IN ROLE "${owner}"`,
         );
       });
       try {
@@ -47,7 +50,9 @@ describe('the request login', () => {
         await expect(prepareDatabase(scratch.url, apiUrl)).rejects.toThrow(
           kind === 'SUPERUSER'
             ? /superuser .* nothing was changed/
-            : /owner account .* nothing was changed/,
+            : kind === 'CREATEROLE'
+              ? /may create roles.* nothing was changed/
+              : /owner account .* nothing was changed/,
         );
         expect(await tablesOf(scratch.url)).toBe(0);
         await withOwnerClient(async (db) => {

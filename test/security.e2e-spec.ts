@@ -39,7 +39,7 @@ describe('security headers, CORS and request size', () => {
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
     // The platform's documentation is not served under a school's name.
-    for (const url of ['/docs', '/docs-json', '/docs/']) {
+    for (const url of ['/docs', '/docs-json', '/docs/', '/%64ocs', '/docs%2Djson']) {
       const atSchool = await t.app.inject({ url, headers: { host: school.host } });
       expect(atSchool.statusCode).toBe(404);
       expect(atSchool.json()).toMatchObject(ERROR_SHAPE);
@@ -59,7 +59,7 @@ describe('security headers, CORS and request size', () => {
     });
 
   it("allows only the page's own address and the configured origins", async () => {
-    for (const origin of ['http://localhost:5173', 'https://partner.example.org']) {
+    for (const origin of ['http://localhost', 'https://partner.example.org']) {
       const response = await preflight('localhost', origin);
       expect(response.statusCode).toBe(204);
       expect(response.headers['access-control-allow-origin']).toBe(origin);
@@ -67,6 +67,8 @@ describe('security headers, CORS and request size', () => {
     }
     for (const origin of [
       'https://oxford.localhost',
+      // Another port of the same name is another origin: another server.
+      'http://localhost:5173',
       'https://evil.example.org',
       'https://localhost.evil.example.org',
       'https://evillocalhost',
@@ -75,6 +77,56 @@ describe('security headers, CORS and request size', () => {
       const response = await preflight('localhost', origin);
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
     }
+  });
+
+  it('allows the origins a school configured, at that school only, and refuses others', async () => {
+    const oxford = await registerSchool(t.app);
+    const cambridge = await registerSchool(t.app);
+    const owner = await signIn(t.app, oxford.host, oxford.ownerUsername);
+    const patch = (corsOrigins: string[]) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: '/api/school',
+        headers: { host: oxford.host, ...owner.bearer },
+        payload: { corsOrigins },
+      });
+    for (const refused of [
+      [`https://${cambridge.host}`],
+      ['https://localhost'],
+      ['https://portal.example.org/path'],
+      ['javascript:alert(1)'],
+    ]) {
+      const answer = await patch(refused);
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    }
+    const saved = await patch(['https://portal.oxford.example.org']);
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().corsOrigins).toEqual(['https://portal.oxford.example.org']);
+
+    // Every instance hears of the change through the registry's NOTIFY, a moment after commit.
+    const fromPortal = () =>
+      preflight(oxford.host, 'https://portal.oxford.example.org', '/api/students');
+    let there = await fromPortal();
+    for (let i = 0; i < 50 && !there.headers['access-control-allow-origin']; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      there = await fromPortal();
+    }
+    expect(there.headers['access-control-allow-origin']).toBe('https://portal.oxford.example.org');
+    const elsewhere = await preflight(
+      cambridge.host,
+      'https://portal.oxford.example.org',
+      '/api/students',
+    );
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+    // Anyone without school.update cannot set them; anonymous callers are refused.
+    const anonymous = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/school',
+      headers: { host: oxford.host },
+      payload: { corsOrigins: ['https://evil.example.org'] },
+    });
+    expect(anonymous.statusCode).toBe(401);
   });
 
   it("gives a sibling school's page no CORS access to a school, and needs the CSRF token for slips", async () => {

@@ -11,6 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { corsOptions, registerSecurityHeaders, restrictDocs } from './http-security';
 import { FastRefusals } from '@schoolyard/rate-limits';
+import { SchoolDirectory } from '@schoolyard/tenancy';
 
 /** Request bodies above this are refused with 413 before any work is done. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -41,7 +42,7 @@ export async function createHttpApp(
   registerSecurityHeaders(app.getHttpAdapter().getInstance(), config);
   restrictDocs(app.getHttpAdapter().getInstance(), config);
   app.get(FastRefusals).attach(app.getHttpAdapter().getInstance());
-  app.enableCors(corsOptions(config));
+  app.enableCors(corsOptions(config, app.get(SchoolDirectory)));
   await app.register(fastifyCookie);
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(
@@ -54,7 +55,9 @@ export async function createHttpApp(
       .setVersion('0.1.0')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  if (config.apiDocs !== 'off') {
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -27,11 +27,20 @@ const DOCS_CSP =
   "img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 const HSTS = 'max-age=15552000; includeSubDomains';
 
-const isDocsUrl = (url: string) =>
-  url === '/docs' ||
-  url.startsWith('/docs/') ||
-  url.startsWith('/docs-') ||
-  url.startsWith('/docs?');
+/** The path as the router matches it: decoded, so `/%64ocs` is `/docs`. */
+function routedPath(url: string): string {
+  const path = url.split('?')[0];
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+const isDocsUrl = (url: string) => {
+  const path = routedPath(url);
+  return path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
+};
 
 /**
  * The API's documentation is the platform's page, not a school's: at a school's host it would
@@ -85,11 +94,20 @@ export function isAllowedOrigin(origin: string, requestHost: string, config: App
   }
   const schemes = config.environment === 'production' ? ['https:'] : ['https:', 'http:'];
   if (!schemes.includes(url.protocol)) return false;
-  return normalizeHost(url.hostname) === normalizeHost(requestHost);
+  // Host and port: another port of the same name is another origin (another server).
+  return normalizeHost(url.host) === normalizeHost(requestHost);
 }
 
-/** Through a per-request delegate: the answer depends on the host the request was sent to. */
-export function corsOptions(config: AppConfig): FastifyCorsOptions {
+/** The origins a school allows besides its own address, from the (cached) host look-up. */
+export interface SchoolOriginLookup {
+  findByHost(host: string): Promise<{ corsOrigins?: readonly string[] } | null>;
+}
+
+/**
+ * Through a per-request delegate: the answer depends on the host the request was sent to, and
+ * at a school's host also on the origins that school configured (`PATCH /api/school`).
+ */
+export function corsOptions(config: AppConfig, schools: SchoolOriginLookup): FastifyCorsOptions {
   const shared: FastifyCorsOptions = {
     // Refresh and CSRF cookies travel with the browser's requests.
     credentials: true,
@@ -107,10 +125,17 @@ export function corsOptions(config: AppConfig): FastifyCorsOptions {
   return {
     delegator: (request, decide) => {
       const origin = request.headers.origin;
-      decide(null, {
-        ...shared,
-        origin: origin === undefined || isAllowedOrigin(origin, request.hostname, config),
-      });
+      const allow = (allowed: boolean) => decide(null, { ...shared, origin: allowed });
+      if (origin === undefined || isAllowedOrigin(origin, request.host, config)) {
+        return allow(true);
+      }
+      const host = normalizeHost(request.hostname);
+      if (host === config.baseDomain) return allow(false);
+      schools.findByHost(host).then(
+        (school) => allow(school?.corsOrigins?.includes(origin) ?? false),
+        // No answer about the school: no CORS headers, and the request itself says the rest.
+        () => allow(false),
+      );
     },
   };
 }

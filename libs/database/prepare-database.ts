@@ -116,8 +116,12 @@ async function loginSecret(
  * it is, not demoted: it may be an operator's own administrator.
  */
 async function refuseOverprivilegedLogin(client: Client, role: string): Promise<void> {
-  const found = await client.query<{ rolsuper: boolean; is_owner: boolean }>(
-    `SELECT r.rolsuper, r.rolname = current_user OR pg_has_role(r.rolname, current_user, 'MEMBER') AS is_owner
+  const found = await client.query<{ rolsuper: boolean; is_owner: boolean; broad: boolean }>(
+    `SELECT r.rolsuper, r.rolname = current_user OR pg_has_role(r.rolname, current_user, 'MEMBER') AS is_owner,
+            r.rolcreaterole OR r.rolbypassrls
+              OR EXISTS (SELECT 1 FROM pg_roles b
+                          WHERE b.rolname IN ('pg_read_all_data', 'pg_write_all_data')
+                            AND pg_has_role(r.rolname, b.rolname, 'MEMBER')) AS broad
        FROM pg_roles r WHERE r.rolname = $1`,
     [role],
   );
@@ -125,6 +129,11 @@ async function refuseOverprivilegedLogin(client: Client, role: string): Promise<
   if (login?.rolsuper) {
     throw new Error(
       `API_DATABASE_URL logs in as superuser "${role}": a superuser ignores privileges, so school isolation would not hold. Name an ordinary login role; nothing was changed.`,
+    );
+  }
+  if (login?.broad) {
+    throw new Error(
+      `API_DATABASE_URL logs in as "${role}", which may create roles, bypass row security, or read or write all data: school isolation would not hold. Name an ordinary login role; nothing was changed.`,
     );
   }
   if (login?.is_owner) {

@@ -51,21 +51,21 @@ export class AccountLinks {
 
   async accept(token: string, password: string | undefined): Promise<AcceptedLinkView> {
     const invitation = await pendingInvitation(this.requests, token);
+    // The token is a mailed secret: saying it is not good gives nothing away, and refusing
+    // before any hashing keeps argon2 out of reach of anyone without one.
+    if (!invitation) throw linkTokenInvalid();
     if (password !== undefined) {
-      // The hash check runs whether or not the token was good, so timing says nothing of it.
-      const hash = invitation ? await passwordHashOf(this.requests, invitation.userId) : null;
-      const passwordOk = await this.passwords.verifyOrWaste(hash, password);
-      if (!invitation) throw linkTokenInvalid();
-      if (!passwordOk) throw invalidCredentials();
+      const hash = await passwordHashOf(this.requests, invitation.userId);
+      if (!(await this.passwords.verifyOrWaste(hash, password))) throw invalidCredentials();
     } else {
       const caller = this.principal.signedIn;
       if (!caller) throw authenticationRequired();
-      if (!invitation) throw linkTokenInvalid();
       if (caller.userId !== invitation.userId) throw linkForAnotherAccount();
     }
 
     const school = await this.directory.findByHost(invitation.schoolHost);
-    if (!school) throw linkTokenInvalid();
+    // A school turned off meanwhile takes no new members until it is resumed.
+    if (!school || school.status !== 'active') throw linkTokenInvalid();
     return this.transactions.run(school, async (manager) => {
       const accepted = await acceptLink(manager, token);
       if (!accepted || accepted.userId !== invitation.userId) throw linkTokenInvalid();

@@ -1,4 +1,4 @@
-import { globalUsernameFor, newAccountToken } from '@schoolyard/identity';
+import { globalUsernameFor } from '@schoolyard/identity';
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 
@@ -99,15 +99,11 @@ export async function inviteToLink(
   people: ReadonlyArray<{ profileId: string; email: string }>,
 ): Promise<void> {
   if (people.length === 0) return;
-  await manager.query(
-    'SELECT public.invite_account_links($1::uuid[], $2::text[], $3::text[], $4::interval)',
-    [
-      people.map((person) => person.profileId),
-      people.map((person) => person.email),
-      people.map(() => newAccountToken()),
-      LINK_INVITATION_VALID_FOR,
-    ],
-  );
+  await manager.query('SELECT public.invite_account_links($1::uuid[], $2::text[], $3::interval)', [
+    people.map((person) => person.profileId),
+    people.map((person) => person.email),
+    LINK_INVITATION_VALID_FOR,
+  ]);
 }
 
 /**

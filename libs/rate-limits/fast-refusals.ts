@@ -7,6 +7,13 @@ import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fa
 import { rateLimited, type RateLimitScope } from './rate-limits.errors';
 
 const MAX_ENTRIES = 100_000;
+/**
+ * What the authentication guard reads as credentials (a bearer token, the access cookie with
+ * or without its HTTPS prefix): any other header must not move a refused anonymous client
+ * off the fast path.
+ */
+const BEARER = /^bearer +\S/i;
+const ACCESS_COOKIE = /(?:^|;\s*)(?:__Host-)?sy_access=[^;\s]/;
 /** Refusals held at once; past this they are answered at once and their connections closed. */
 const MAX_HELD = 10_000;
 
@@ -99,7 +106,8 @@ export class FastRefusals {
     // the guard decides for real, this only spares Nest the repeats. Anonymous sign-in work is
     // not the anonymous allowance's.
     const credentials =
-      request.headers.authorization !== undefined || request.headers.cookie !== undefined;
+      BEARER.test(request.headers.authorization ?? '') ||
+      ACCESS_COOKIE.test(request.headers.cookie ?? '');
     const allowance = credentials
       ? `${host}#school`
       : request.url.startsWith('/api/auth/')

@@ -19,4 +19,6 @@ export interface School {
    * came from elsewhere or has no subscription: the configured fallback applies then.
    */
   rateLimits?: PlanRateLimits;
+  /** Browser origins the school allows with credentials, besides its own address. */
+  corsOrigins?: readonly string[];
 }

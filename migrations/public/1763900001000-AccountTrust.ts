@@ -142,11 +142,10 @@ export class AccountTrust1763900001000 implements MigrationInterface {
       END $$;
 
       -- Invitations to link: for each person whose email a verified account holds (and who is
-      -- not already this school's), a token mailed to that address. The school learns nothing
-      -- back, not even whether anyone was invited.
-      -- The link points at the school's primary host, read here: never a Host header.
-      CREATE FUNCTION invite_account_links(
-          profile_ids uuid[], emails text[], tokens text[], valid_for interval)
+      -- not already this school's), a token mailed to that address. The token is made here, so
+      -- the school never knows it; the school learns nothing back, not even whether anyone was
+      -- invited. The link points at the school's primary host, read here: never a Host header.
+      CREATE FUNCTION invite_account_links(profile_ids uuid[], emails text[], valid_for interval)
         RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
       DECLARE
@@ -154,33 +153,37 @@ export class AccountTrust1763900001000 implements MigrationInterface {
         school_name text;
         school_host text;
         invite record;
+        token text;
       BEGIN
         SELECT o.name INTO school_name FROM public.organizations o WHERE o.id = school;
         SELECT d.host INTO school_host FROM public.domains d
          WHERE d.organization_id = school ORDER BY d.is_primary DESC, d.created_at LIMIT 1;
         FOR invite IN
-          SELECT a.profile_id, a.token, u.id AS user_id, u.email
-            FROM unnest(profile_ids, emails, tokens) AS a (profile_id, email, token)
+          SELECT a.profile_id, u.id AS user_id, u.email
+            FROM unnest(profile_ids, emails) AS a (profile_id, email)
             JOIN public.users u ON lower(u.email) = lower(a.email) AND u.email_verified_at IS NOT NULL
            WHERE u.is_active
              AND NOT EXISTS (SELECT 1 FROM public.school_memberships m
                               WHERE m.user_id = u.id AND m.organization_id = school)
         LOOP
+          -- Two random UUIDs: 244 random bits, from the server's strong random source.
+          token := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
           INSERT INTO public.account_tokens
             (token_hash, purpose, user_id, email, organization_id, profile_id, expires_at)
-          VALUES (sha256(convert_to(invite.token, 'UTF8')), 'link_school', invite.user_id,
+          VALUES (sha256(convert_to(token, 'UTF8')), 'link_school', invite.user_id,
                   invite.email, school, invite.profile_id,
                   now() + least(valid_for, interval '14 days'));
           INSERT INTO public.mail_outbox (recipient, template, params, organization_id)
           VALUES (invite.email, 'link-invitation',
-                  jsonb_build_object('token', invite.token, 'host', school_host, 'schoolName', school_name),
+                  jsonb_build_object('token', token, 'host', school_host, 'schoolName', school_name),
                   school);
         END LOOP;
       END $$;
 
       -- Accepting a link, inside the inviting school's transaction: consumes the token (once,
       -- before it expires) and links the account. The API has already proved the caller holds
-      -- the account; a school cannot call this usefully without the mailed token.
+      -- the account; the token was made by invite_account_links and only mailed, so a school
+      -- cannot call this usefully.
       CREATE FUNCTION accept_account_link(token text)
         RETURNS TABLE (user_id uuid, profile_id uuid)
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
@@ -219,7 +222,7 @@ export class AccountTrust1763900001000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
       DROP FUNCTION retire_school_account(uuid), accept_account_link(text),
-        invite_account_links(uuid[], text[], text[], interval);
+        invite_account_links(uuid[], text[], interval);
       DROP FUNCTION create_school_accounts(uuid[], text[], text[], text[], text[]);
       DROP FUNCTION is_platform_password_hash(text);
       DROP FUNCTION school_accounts(uuid[]);

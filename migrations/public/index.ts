@@ -10,6 +10,7 @@ import { AccountTrust1763900001000 } from './1763900001000-AccountTrust';
 import { LoginSecrets1763900001100 } from './1763900001100-LoginSecrets';
 import { SchoolAccountControls1763900001200 } from './1763900001200-SchoolAccountControls';
 import { SchoolByHost1763900001300 } from './1763900001300-SchoolByHost';
+import { SchoolOrigins1763900001400 } from './1763900001400-SchoolOrigins';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -25,4 +26,5 @@ export const publicMigrations = [
   LoginSecrets1763900001100,
   SchoolAccountControls1763900001200,
   SchoolByHost1763900001300,
+  SchoolOrigins1763900001400,
 ];

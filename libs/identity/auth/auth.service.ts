@@ -251,8 +251,13 @@ export class AuthService {
       is_active: boolean;
       must_change_password: boolean;
     }> = await this.requests.query(
-      `SELECT id, password_hash, is_active, must_change_password FROM public.users WHERE id = $1`,
-      [profile?.user_id ?? null],
+      // profiles.user_id is the school's own data, which SQL run in the school could point at
+      // anyone's account: only an account that is this school's member signs in here.
+      `SELECT u.id, u.password_hash, u.is_active, u.must_change_password
+         FROM public.users u
+         JOIN public.school_memberships m ON m.user_id = u.id AND m.organization_id = $2
+        WHERE u.id = $1`,
+      [profile?.user_id ?? null, school.id],
     );
     const user = users[0];
     if (!profile || !user) return null;

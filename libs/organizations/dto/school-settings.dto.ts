@@ -1,6 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Satisfies } from '@schoolyard/common';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 
 const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
@@ -31,6 +39,13 @@ export class SchoolSettingsView {
   @ApiProperty({ example: 'en-GB' }) locale!: string;
   @ApiPropertyOptional({ example: '#002147', nullable: true }) primaryColor!: string | null;
   @ApiPropertyOptional({ example: '#ffffff', nullable: true }) secondaryColor!: string | null;
+  @ApiProperty({
+    type: [String],
+    example: ['https://portal.oxford-high.org'],
+    description:
+      'Browser origins allowed to call this school with credentials, besides its own address',
+  })
+  corsOrigins!: string[];
   @ApiProperty() updatedAt!: Date;
 }
 
@@ -62,4 +77,17 @@ export class UpdateSchoolSettingsDto {
   @IsOptional()
   @Matches(COLOUR, { message: 'secondaryColor must be a colour such as #ffffff' })
   secondaryColor?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://portal.oxford-high.org'],
+    description:
+      "Browser origins (scheme, host, port) allowed to call this school with credentials, besides its own address; at most 10. Not the platform's or another school's address.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  corsOrigins?: string[];
 }

@@ -313,7 +313,8 @@ describe('people and portal activation', () => {
       const original = Client.prototype.query;
       let count = 0;
       Client.prototype.query = function (this: Client, ...args: unknown[]) {
-        count += 1;
+        // The request pool's only: job workers deliver any suite's mail as the owner meanwhile.
+        if (this.user === t.urls.apiRole) count += 1;
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       } as typeof original;
       try {

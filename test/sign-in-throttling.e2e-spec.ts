@@ -140,6 +140,10 @@ describe('sign-in throttling: trusted devices, and the same work for every name'
     const original = Client.prototype.query;
     const sent: string[] = [];
     Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      // The request pool's only: job workers deliver any suite's mail as the owner meanwhile.
+      if (this.user !== t.urls.apiRole) {
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      }
       const first = args[0];
       const text = typeof first === 'string' ? first : (first as { text?: string }).text;
       sent.push(String(text).replace(/\s+/g, ' ').trim());

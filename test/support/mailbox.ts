@@ -82,7 +82,9 @@ export async function mailTo(
   address: string,
   options: { template?: string; timeoutMs?: number; nth?: number } = {},
 ): Promise<ReceivedMail> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  // Generous: on a loaded machine a message may wait for a worker's next poll, or for a retry
+  // after the app that took its job shut down; it usually arrives within a second or two.
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const found = await mailsTo(address, options);
     const wanted = options.nth === undefined ? found[found.length - 1] : found[options.nth - 1];

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BillingModule } from '@schoolyard/billing';
 import { AcademicsModule } from '@schoolyard/academics';
@@ -14,7 +14,7 @@ import { OrganizationsModule } from '@schoolyard/organizations';
 import { PeopleModule } from '@schoolyard/people';
 import { RateLimitGuard, RateLimitsModule, SchoolAllowanceGuard } from '@schoolyard/rate-limits';
 import { PermissionsGuard, RbacModule } from '@schoolyard/rbac';
-import { SchoolScopeGuard, TenancyModule, TenantTransactionInterceptor } from '@schoolyard/tenancy';
+import { SchoolScopeGuard, TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
 import { HealthController } from './health.controller';
 import { TENANT_ENTITIES } from './tenant-entities';
@@ -55,16 +55,15 @@ export class AppModule {
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [
-        // Guards run in this order, before interceptors: the school is known, then whether this
+        // Guards run in this order: the school is known, then whether this
         // client may send another request, then the caller, then whether the school's signed-in
         // or anonymous allowance has room, then what the caller may do here; then the school's
-        // transaction opens.
+        // transaction opens (TenantTransactionBinding).
         { provide: APP_GUARD, useExisting: SchoolScopeGuard },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useExisting: SchoolAllowanceGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
-        { provide: APP_INTERCEPTOR, useExisting: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
         ...(options.providers ?? []),
       ],

@@ -13,7 +13,7 @@ import { AppModule, type AppModuleOptions } from './app.module';
 import { createLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { corsOptions, registerSecurityHeaders, restrictDocs } from './http-security';
 import { FastRefusals } from '@schoolyard/rate-limits';
-import { SchoolDirectory } from '@schoolyard/tenancy';
+import { SchoolDirectory, TenantTransactionBinding } from '@schoolyard/tenancy';
 
 /** Request bodies above this are refused with 413 before any work is done. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -79,6 +79,8 @@ export async function createHttpApp(
   if (config.apiDocs !== 'off') {
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
+  // Before init() registers the routes: school-scoped handlers run in their school's transaction.
+  app.get(TenantTransactionBinding).bindHandlers();
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

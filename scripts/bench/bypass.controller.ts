@@ -60,6 +60,8 @@ export class BypassTenancy {
         entities: this.settings.entities,
         extra: {
           max: this.settings.poolSize,
+          // As long as the request pool's: the isolation rotation leaves each arm idle for a while.
+          idleTimeoutMillis: 30_000,
           options: `-c search_path=${quoteIdentifier(schemaName)}`,
         },
       }).initialize();

@@ -52,6 +52,38 @@ export function accountsOfPeople(
   );
 }
 
+/**
+ * For queryPage's `around`: each person of the page with their account, from the platform's
+ * `school_accounts` (the school sees only its own people's accounts), in the page's order.
+ */
+export const PAGE_WITH_ACCOUNTS = `SELECT page.*, a.id AS account_id, a.email AS account_email,
+    a.must_change_password AS account_must_change_password, a.is_active AS account_is_active,
+    a.last_login_at AS account_last_login_at
+  FROM page LEFT JOIN public.school_accounts(ARRAY(SELECT user_id FROM page WHERE user_id IS NOT NULL)) a
+    ON a.id = page.user_id
+  ORDER BY page.page_row`;
+
+/** A PersonRow joined by PAGE_WITH_ACCOUNTS. */
+export interface PersonWithAccountRow extends PersonRow {
+  account_id: string | null;
+  account_email: string | null;
+  account_must_change_password: boolean | null;
+  account_is_active: boolean | null;
+  account_last_login_at: Date | null;
+}
+
+export function joinedAccountView(row: PersonWithAccountRow): AccountView | null {
+  if (!row.account_id || !row.local_username) return null;
+  return {
+    userId: row.account_id,
+    username: row.local_username,
+    email: row.account_email,
+    mustChangePassword: row.account_must_change_password === true,
+    isActive: row.account_is_active === true,
+    lastLoginAt: row.account_last_login_at,
+  };
+}
+
 export function accountView(
   row: PersonRow,
   accounts: Map<string, LinkedAccount>,

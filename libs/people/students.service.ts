@@ -11,6 +11,7 @@ import {
 import { CallerAccess, forbidden } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
+import { type AccountView } from './dto/person.dto';
 import {
   type EnrollStudentDto,
   type GuardianRefView,
@@ -24,8 +25,11 @@ import {
   accountsOfPeople,
   accountView,
   insertProfile,
+  joinedAccountView,
+  PAGE_WITH_ACCOUNTS,
   PERSON_COLUMNS,
   type PersonRow,
+  type PersonWithAccountRow,
 } from './people-rows';
 import { admissionNumberTaken, personNotFound } from './people.errors';
 import { PortalAccountControls } from './portal-account-controls.service';
@@ -40,6 +44,24 @@ interface StudentRow extends PersonRow {
 
 const STUDENT_COLUMNS = `${PERSON_COLUMNS},
   s.admission_number, s.admission_date::text AS admission_date, s.status, s.created_at, s.updated_at`;
+
+function studentView(row: StudentRow, account: AccountView | null): StudentView {
+  return {
+    id: row.id,
+    firstName: row.first_name,
+    middleName: row.middle_name,
+    lastName: row.last_name,
+    email: row.email,
+    dateOfBirth: row.date_of_birth,
+    gender: row.gender,
+    admissionNumber: row.admission_number,
+    admissionDate: row.admission_date,
+    status: row.status,
+    account,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
 
 /** $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null. */
 const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
@@ -121,20 +143,22 @@ export class StudentsService {
    * One query for the page (with its total), one for the linked accounts of the whole page:
    * the same two statements for 10 students or 100.
    */
+  /** One statement: the page, its total and its accounts, with COMMIT in the same write. */
   async list(query: StudentListQuery): Promise<StudentPage> {
-    const manager = this.tenant.manager;
-    const { rows, meta } = await queryPage<StudentRow>(
-      manager,
+    const { rows, meta } = await queryPage<StudentRow & PersonWithAccountRow>(
+      this.tenant.manager,
       {
         select: STUDENT_COLUMNS,
         from: 'students s JOIN profiles p ON p.id = s.profile_id',
         where: STUDENT_FILTER,
         orderBy: `${ORDER_BY[query.sort]}, p.id`,
+        around: PAGE_WITH_ACCOUNTS,
       },
       [query.status ?? null, likePattern(query.search), query.sectionId ?? null],
       query,
+      (sql, parameters) => this.tenant.finalQuery(sql, parameters),
     );
-    return { data: await this.withAccounts(manager, rows), meta };
+    return { data: rows.map((row) => studentView(row, joinedAccountView(row))), meta };
   }
 
   async get(id: string): Promise<StudentView> {
@@ -223,20 +247,6 @@ export class StudentsService {
 
   private async withAccounts(manager: EntityManager, rows: StudentRow[]): Promise<StudentView[]> {
     const accounts = await accountsOfPeople(manager, rows);
-    return rows.map((row) => ({
-      id: row.id,
-      firstName: row.first_name,
-      middleName: row.middle_name,
-      lastName: row.last_name,
-      email: row.email,
-      dateOfBirth: row.date_of_birth,
-      gender: row.gender,
-      admissionNumber: row.admission_number,
-      admissionDate: row.admission_date,
-      status: row.status,
-      account: accountView(row, accounts),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }));
+    return rows.map((row) => studentView(row, accountView(row, accounts)));
   }
 }

@@ -4,13 +4,11 @@ import { Public } from '@schoolyard/identity';
 import { SchoolSettingsService } from '@schoolyard/organizations';
 import { RequirePermissions } from '@schoolyard/rbac';
 import {
-  MANAGER_KEY,
   ManualTenantTransaction,
   quoteIdentifier,
   SchoolScoped,
   TenantContext,
 } from '@schoolyard/tenancy';
-import { ClsService } from 'nestjs-cls';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { StudentListQuery } from '../../libs/people/dto/students.dto';
 import { StudentsService } from '../../libs/people/students.service';
@@ -37,13 +35,13 @@ export class BypassTenancy {
   constructor(
     @Inject(BYPASS_SETTINGS) private readonly settings: BypassSettings,
     private readonly tenant: TenantContext,
-    private readonly cls: ClsService,
   ) {}
 
   /** Runs `work` with the school's bypass pool as the manager services read. */
   async run<T>(work: () => Promise<T>): Promise<T> {
     const pool = await this.poolFor(this.tenant.school.schemaName);
-    this.cls.set(MANAGER_KEY, pool.manager);
+    // Each query an autocommit statement of its own: there is no transaction to close.
+    this.tenant.enterTransaction({ manager: pool.manager, afterCommit: [], closeWith: () => {} });
     return work();
   }
 

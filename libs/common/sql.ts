@@ -38,7 +38,8 @@ export interface PageSql {
   orderBy: string;
   /**
    * What each row needs from elsewhere, in the same statement: given the page as `page` (with
-   * `page_row`, its place, to order by), the SELECT that joins it.
+   * `page_row`, its place, to order by), further WITH items (starting with a comma) if any,
+   * then the SELECT that joins it.
    */
   around?: string;
 }
@@ -56,7 +57,7 @@ function pageStatement(sql: PageSql, parameters: number): string {
     LEFT JOIN LATERAL (SELECT true AS on_page, ${sql.select} FROM ${sql.from} ${sql.where}
       ORDER BY ${sql.orderBy} LIMIT $${parameters + 1} OFFSET $${parameters + 2}) listed ON true`;
   if (!sql.around) return paged;
-  return `WITH page AS (SELECT row_number() OVER () AS page_row, paged.* FROM (${paged}) paged) ${sql.around}`;
+  return `WITH page AS (SELECT row_number() OVER () AS page_row, paged.* FROM (${paged}) paged)${sql.around}`;
 }
 
 /**

@@ -56,12 +56,15 @@ export function accountsOfPeople(
  * For queryPage's `around`: each person of the page with their account, from the platform's
  * `school_accounts` (the school sees only its own people's accounts), in the page's order.
  */
-export const PAGE_WITH_ACCOUNTS = `SELECT page.*, a.id AS account_id, a.email AS account_email,
-    a.must_change_password AS account_must_change_password, a.is_active AS account_is_active,
-    a.last_login_at AS account_last_login_at
-  FROM page LEFT JOIN public.school_accounts(ARRAY(SELECT user_id FROM page WHERE user_id IS NOT NULL)) a
-    ON a.id = page.user_id
-  ORDER BY page.page_row`;
+export const PAGE_WITH_ACCOUNTS = `, linked AS (SELECT array_agg(user_id) AS ids FROM page WHERE user_id IS NOT NULL)
+  SELECT page.*, a.id AS account_id, a.email AS account_email,
+      a.must_change_password AS account_must_change_password, a.is_active AS account_is_active,
+      a.last_login_at AS account_last_login_at
+    FROM page LEFT JOIN (
+      -- A page without accounts calls nothing: the filter comes before the function.
+      SELECT f.* FROM linked CROSS JOIN LATERAL public.school_accounts(linked.ids) f
+       WHERE linked.ids IS NOT NULL) a ON a.id = page.user_id
+   ORDER BY page.page_row`;
 
 /** A PersonRow joined by PAGE_WITH_ACCOUNTS. */
 export interface PersonWithAccountRow extends PersonRow {

@@ -105,19 +105,22 @@ describe("a transaction's final statement carries its COMMIT", () => {
 
   it('reads with one round trip: opening, statement and COMMIT in one write', async () => {
     const owner = await signIn(t.app, school.host, school.ownerUsername);
-    for (const url of ['/api/school', '/api/students?pageSize=20']) {
-      const read = () =>
-        t.app
-          .inject({ method: 'GET', url, headers: { host: school.host, ...owner.bearer } })
-          .then((response) =>
-            expect({ url, status: response.statusCode }).toEqual({ url, status: 200 }),
-          );
-      await read(); // caches warm
-      expect({ url, traffic: await fewest(t, read) }).toEqual({
+    const read = (url: string) => async () => {
+      const response = await t.app.inject({
+        method: 'GET',
         url,
-        traffic: { messages: 3, roundTrips: 1 },
+        headers: { host: school.host, ...owner.bearer },
       });
-    }
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 200 });
+    };
+    await read('/api/school')(); // caches warm
+    expect(await fewest(t, read('/api/school'))).toEqual({ messages: 3, roundTrips: 1 });
+    // A page without accounts: its read cannot know it is the last, so COMMIT waits for it.
+    await read('/api/students?pageSize=20')();
+    expect(await fewest(t, read('/api/students?pageSize=20'))).toEqual({
+      messages: 3,
+      roundTrips: 2,
+    });
   });
 
   it('commits a write made by the final statement', async () => {

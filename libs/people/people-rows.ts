@@ -1,6 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type AccountView, type PersonDto } from './dto/person.dto';
-import { type LinkedAccount, linkedAccounts } from './school-accounts';
+import { type FinalQuery, type LinkedAccount, linkedAccounts } from './school-accounts';
 
 /** The profile columns every list of people selects. */
 export interface PersonRow {
@@ -41,50 +41,20 @@ export async function insertProfile(
   return profile.id;
 }
 
-/** The accounts of a page of people, in one query (the people without one cost nothing). */
+/**
+ * The accounts of a page of people, in one query (the people without one cost nothing).
+ * `final`: the handler's last statement, so COMMIT goes in the same write.
+ */
 export function accountsOfPeople(
   manager: EntityManager,
   people: ReadonlyArray<Pick<PersonRow, 'user_id'>>,
+  final?: FinalQuery,
 ): Promise<Map<string, LinkedAccount>> {
   return linkedAccounts(
     manager,
     people.flatMap((person) => (person.user_id ? [person.user_id] : [])),
+    final,
   );
-}
-
-/**
- * For queryPage's `around`: each person of the page with their account, from the platform's
- * `school_accounts` (the school sees only its own people's accounts), in the page's order.
- */
-export const PAGE_WITH_ACCOUNTS = `, linked AS (SELECT array_agg(user_id) AS ids FROM page WHERE user_id IS NOT NULL)
-  SELECT page.*, a.id AS account_id, a.email AS account_email,
-      a.must_change_password AS account_must_change_password, a.is_active AS account_is_active,
-      a.last_login_at AS account_last_login_at
-    FROM page LEFT JOIN (
-      -- A page without accounts calls nothing: the filter comes before the function.
-      SELECT f.* FROM linked CROSS JOIN LATERAL public.school_accounts(linked.ids) f
-       WHERE linked.ids IS NOT NULL) a ON a.id = page.user_id
-   ORDER BY page.page_row`;
-
-/** A PersonRow joined by PAGE_WITH_ACCOUNTS. */
-export interface PersonWithAccountRow extends PersonRow {
-  account_id: string | null;
-  account_email: string | null;
-  account_must_change_password: boolean | null;
-  account_is_active: boolean | null;
-  account_last_login_at: Date | null;
-}
-
-export function joinedAccountView(row: PersonWithAccountRow): AccountView | null {
-  if (!row.account_id || !row.local_username) return null;
-  return {
-    userId: row.account_id,
-    username: row.local_username,
-    email: row.account_email,
-    mustChangePassword: row.account_must_change_password === true,
-    isActive: row.account_is_active === true,
-    lastLoginAt: row.account_last_login_at,
-  };
 }
 
 export function accountView(

@@ -25,11 +25,8 @@ import {
   accountsOfPeople,
   accountView,
   insertProfile,
-  joinedAccountView,
-  PAGE_WITH_ACCOUNTS,
   PERSON_COLUMNS,
   type PersonRow,
-  type PersonWithAccountRow,
 } from './people-rows';
 import { admissionNumberTaken, personNotFound } from './people.errors';
 import { PortalAccountControls } from './portal-account-controls.service';
@@ -143,22 +140,27 @@ export class StudentsService {
    * One query for the page (with its total), one for the linked accounts of the whole page:
    * the same two statements for 10 students or 100.
    */
-  /** One statement: the page, its total and its accounts, with COMMIT in the same write. */
+  /**
+   * The page, then its accounts if any of its people has one: that read is the handler's last,
+   * so COMMIT goes with it (two writes in all, with or without accounts).
+   */
   async list(query: StudentListQuery): Promise<StudentPage> {
-    const { rows, meta } = await queryPage<StudentRow & PersonWithAccountRow>(
-      this.tenant.manager,
+    const manager = this.tenant.manager;
+    const { rows, meta } = await queryPage<StudentRow>(
+      manager,
       {
         select: STUDENT_COLUMNS,
         from: 'students s JOIN profiles p ON p.id = s.profile_id',
         where: STUDENT_FILTER,
         orderBy: `${ORDER_BY[query.sort]}, p.id`,
-        around: PAGE_WITH_ACCOUNTS,
       },
       [query.status ?? null, likePattern(query.search), query.sectionId ?? null],
       query,
-      (sql, parameters) => this.tenant.finalQuery(sql, parameters),
     );
-    return { data: rows.map((row) => studentView(row, joinedAccountView(row))), meta };
+    const accounts = await accountsOfPeople(manager, rows, (sql, parameters) =>
+      this.tenant.finalQuery(sql, parameters),
+    );
+    return { data: rows.map((row) => studentView(row, accountView(row, accounts))), meta };
   }
 
   async get(id: string): Promise<StudentView> {

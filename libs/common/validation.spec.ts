@@ -15,7 +15,25 @@ async function refusal(work: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** A query as Fastify's parser (fast-querystring) makes it: its prototype has no prototype. */
+function parsedQuery(fields: Record<string, string>): Record<string, string> {
+  return Object.assign(Object.create(Object.create(null) as object) as object, fields);
+}
+
 describe('the validation pipe remembers validated query strings', () => {
+  it('remembers a query string as Fastify parses it, and only then skips validation', async () => {
+    const pipe = createValidationPipe();
+    const remembered = (await pipe.transform(parsedQuery({ pageSize: '20' }), query)) as PageQuery;
+    expect(remembered).toEqual(Object.assign(new PageQuery(), { page: 1, pageSize: 20 }));
+    const memory = (pipe as unknown as { remembered: WeakMap<object, Map<string, unknown>> })
+      .remembered;
+    expect(memory.get(PageQuery)?.size).toBe(1);
+    const again = (await pipe.transform(parsedQuery({ pageSize: '20' }), query)) as PageQuery;
+    expect(again).toEqual(remembered);
+    expect(again).not.toBe(remembered);
+    expect(memory.get(PageQuery)?.size).toBe(1);
+  });
+
   it('answers a repeated query string with an equal instance of the class, never the same object', async () => {
     const pipe = createValidationPipe();
     const first = (await pipe.transform({ pageSize: '20', search: 'ann' }, query)) as PageQuery;

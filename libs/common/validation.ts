@@ -16,10 +16,14 @@ const REMEMBERED_PER_CLASS = 1000;
 
 type Remembered = Record<string, unknown>;
 
+/**
+ * A parsed query string or parameter set, not an instance of a class: Fastify's query parser
+ * makes its objects from a prototype that itself has none.
+ */
 function isPlainObject(value: unknown): value is Remembered {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === null || prototype === Object.prototype;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /** A copy of a validated instance: its own fields, arrays copied, the class kept. */

@@ -16,10 +16,14 @@ function field(smaps: string, name: string): number {
 }
 
 /**
- * PostgreSQL's client backends connected to the benchmark's database, read from /proc (the
- * server runs on this machine in the benchmark). Null when it does not, or /proc is closed.
+ * PostgreSQL's client backends connected to the benchmark's database (only those of one
+ * application_name when given), read from /proc (the server runs on this machine in the
+ * benchmark). Null when it does not, or /proc is closed.
  */
-export async function backendMemory(ownerUrl: string): Promise<BackendMemory | null> {
+export async function backendMemory(
+  ownerUrl: string,
+  applicationName?: string,
+): Promise<BackendMemory | null> {
   const client = new Client({ connectionString: ownerUrl });
   await client.connect();
   let pids: number[];
@@ -27,7 +31,8 @@ export async function backendMemory(ownerUrl: string): Promise<BackendMemory | n
     const { rows } = await client.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity
         WHERE datname = current_database() AND backend_type = 'client backend'
-          AND pid <> pg_backend_pid()`,
+          AND pid <> pg_backend_pid() AND ($1::text IS NULL OR application_name = $1)`,
+      [applicationName ?? null],
     );
     pids = rows.map((row) => row.pid);
   } finally {

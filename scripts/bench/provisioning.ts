@@ -1,15 +1,30 @@
 import { Client } from 'pg';
+import { backendMemory, type BackendMemory } from './backend-memory';
 import { BENCH_PASSWORD, startBenchServer } from './harness';
 import { httpJson } from './http';
-import { percentile, round } from './stats';
+import { endsP50, percentile, round } from './stats';
+
+/** Registrations at each end of the run compared for flatness (fewer when the run is short). */
+export const FLATNESS_WINDOW = 100;
 
 export interface ProvisioningResult {
   schools: number;
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
+  /**
+   * p50 of the first and of the last `window` registrations, and last over first: the cost
+   * of a registration must not grow with the schools made before it (target <= 1.2).
+   */
+  flatness: { window: number; firstP50Ms: number; lastP50Ms: number; ratio: number };
+  /** p50 over the relations of one school schema: what each table or index adds. */
+  msPerRelation: number;
   /** What one school adds to the system catalog: its relations and the catalog's growth on disk. */
   catalogPerSchool: { relations: number; kiB: number };
+  /** Private memory of the owner pool's backends after the last registration (null: not readable). */
+  ownerBackends: BackendMemory | null;
+  /** Every registration's latency in order, for plotting. */
+  latenciesMs: number[];
 }
 
 /** Relations of one school schema, and the size of pg_catalog's tables and indexes. */
@@ -42,6 +57,7 @@ export async function measureProvisioning(
   const before = await catalogFigures(databaseUrl);
   const server = await startBenchServer(databaseUrl);
   const latencies: number[] = [];
+  let ownerBackends: BackendMemory | null;
   try {
     for (let i = 0; i < count; i++) {
       const started = process.hrtime.bigint();
@@ -59,20 +75,31 @@ export async function measureProvisioning(
       if (made.status !== 201) {
         throw new Error(`registration answered ${made.status}: ${JSON.stringify(made.body)}`);
       }
-      if ((i + 1) % 100 === 0) process.stderr.write(`  registered ${i + 1}/${count}\n`);
+      if ((i + 1) % 100 === 0) {
+        const recent = percentile(latencies.slice(-100), 50);
+        process.stderr.write(
+          `  registered ${i + 1}/${count} (p50 of the last 100 ${round(recent, 1)} ms)\n`,
+        );
+      }
     }
+    ownerBackends = await backendMemory(databaseUrl, 'schoolyard-owner');
   } finally {
     await server.stop();
   }
   const after = await catalogFigures(databaseUrl, `school_${prefix}0`);
+  const p50 = percentile(latencies, 50);
   return {
     schools: count,
-    p50Ms: round(percentile(latencies, 50), 1),
+    p50Ms: round(p50, 1),
     p95Ms: round(percentile(latencies, 95), 1),
     maxMs: round(Math.max(...latencies), 1),
+    flatness: endsP50(latencies, FLATNESS_WINDOW),
+    msPerRelation: round(p50 / after.relations, 2),
     catalogPerSchool: {
       relations: after.relations,
       kiB: round((after.bytes - before.bytes) / 1024 / count, 0),
     },
+    ownerBackends,
+    latenciesMs: latencies.map((ms) => round(ms, 1)),
   };
 }

@@ -27,6 +27,20 @@ function route(path: string, ratio: number): RouteIsolation {
   };
 }
 
+function provisioning(p50Ms: number, flatRatio = 1) {
+  return {
+    schools: 200,
+    p50Ms,
+    p95Ms: p50Ms * 2,
+    maxMs: 500,
+    flatness: { window: 100, firstP50Ms: p50Ms, lastP50Ms: p50Ms * flatRatio, ratio: flatRatio },
+    msPerRelation: p50Ms / 40,
+    catalogPerSchool: { relations: 40, kiB: 300 },
+    ownerBackends: null,
+    latenciesMs: [],
+  };
+}
+
 function fleet(flat: { throughput: number; p99: number }, p50Ms: number, releaseSeconds: number) {
   const release = {
     concurrency: 4,
@@ -36,13 +50,7 @@ function fleet(flat: { throughput: number; p99: number }, p50Ms: number, release
     timesReplay: 1,
   };
   return {
-    provisioning: {
-      schools: 200,
-      p50Ms,
-      p95Ms: p50Ms * 2,
-      maxMs: 500,
-      catalogPerSchool: { relations: 40, kiB: 300 },
-    },
+    provisioning: provisioning(p50Ms),
     buildSeconds: 1,
     migration: {
       schools: 1000,
@@ -89,6 +97,27 @@ describe('benchmark summary', () => {
     expect(rows.find((row) => row.line.startsWith('2. backend'))?.measured).toContain(
       'server not on this machine',
     );
+  });
+
+  it('judges registration flatness, last 100 over first 100, and shows ms per relation', () => {
+    const rows = (ratio: number) =>
+      summaryRows({ provisioning: provisioning(120, ratio) }).map((row) => [
+        row.line,
+        row.ratio,
+        row.target,
+        row.status,
+      ]);
+    expect(rows(1.2)).toEqual([
+      ['3. registration over 200 schools', '', 'p50 <= 150 ms', 'met'],
+      ['3. registration p50, last 100 vs first 100', '1.2', '<= 1.2', 'met'],
+    ]);
+    expect(rows(1.21)[1][3]).toBe('missed');
+    expect(summaryRows({ provisioning: provisioning(120) })[0].measured).toContain(
+      '3 ms per relation',
+    );
+    // The fleet benchmark reports the same two lines from its own registrations.
+    const fleetRows = summaryRows({ fleet: fleet({ throughput: 1, p99: 1 }, 100, 20) });
+    expect(fleetRows.filter((row) => row.line.startsWith('3.'))).toHaveLength(2);
   });
 
   it('prints a Markdown table with one line per row', () => {

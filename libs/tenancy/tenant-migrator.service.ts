@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { OWNER_DATA_SOURCE } from '@schoolyard/database';
+import { OWNER_DATA_SOURCE, OwnerConnections } from '@schoolyard/database';
 import { syncPermissionCatalog } from '@schoolyard/migrations/tenant';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { FleetLedger, type PlanScope, type SchoolToMigrate } from './fleet-ledger.service';
@@ -59,6 +59,7 @@ export class TenantMigrator {
   constructor(
     @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
     readonly ledger: FleetLedger,
+    private readonly connections: OwnerConnections,
   ) {}
 
   get latest(): string {
@@ -148,7 +149,7 @@ export class TenantMigrator {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       return { slug: school.slug, status: 'failed', error: messageOf(error) };
     } finally {
-      await runner.release();
+      await this.connections.releaseAfterSchool(runner);
     }
   }
 

@@ -1,4 +1,4 @@
-import { prepareDatabase } from '@schoolyard/database';
+import { OwnerConnections, prepareDatabase } from '@schoolyard/database';
 import { FleetLedger, TenantMigrator } from '@schoolyard/tenancy';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -59,7 +59,7 @@ async function replayOneSchool(databaseUrl: string, times: number): Promise<numb
   const owner = new DataSource({ type: 'postgres', url: urls.ownerUrl });
   await owner.initialize();
   try {
-    const migrator = new TenantMigrator(owner, new FleetLedger(owner));
+    const migrator = new TenantMigrator(owner, new FleetLedger(owner), new OwnerConnections(1));
     const samples: number[] = [];
     for (let i = 0; i < times; i++) {
       const runner = owner.createQueryRunner();

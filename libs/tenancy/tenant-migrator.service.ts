@@ -81,8 +81,12 @@ export class TenantMigrator {
     for (const migration of this.ledger.release.migrations) {
       if (applied.has(migration.name)) continue;
       await migration.up(runner);
-      await runner.query('INSERT INTO school_migrations (name) VALUES ($1)', [migration.name]);
       ran.push(migration.name);
+    }
+    // One statement for all of them: a migration that fails throws before it, and the caller
+    // rolls back the migrations before it with their rows, as it would any row recorded earlier.
+    if (ran.length) {
+      await runner.query('INSERT INTO school_migrations (name) SELECT unnest($1::text[])', [ran]);
     }
     const synced = await syncPermissionCatalog(runner);
     if (synced.added.length || synced.removed.length) ran.push('permission catalog');

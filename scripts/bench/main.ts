@@ -7,7 +7,7 @@ import { measureIsolation } from './isolation';
 import { measureLogins } from './logins';
 import { measureNoisyNeighbour } from './noisy-neighbour';
 import { measurePermissionChecks } from './permissions';
-import { measureProvisioning } from './provisioning';
+import { compareOwnerRecycling } from './provisioning';
 import { type BenchResults, markdownTable, summaryRows } from './report';
 import { benchSettings, BENCHMARKS, type Benchmark, chosenBenchmarks } from './settings';
 
@@ -33,7 +33,7 @@ async function runOne(
       floodConnections: settings.floodConnections,
     });
   else if (benchmark === 'provisioning')
-    results.provisioning = await measureProvisioning(databaseUrl, settings.registered, 'reg');
+    results.provisioning = await compareOwnerRecycling(databaseUrl, settings.registered);
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else

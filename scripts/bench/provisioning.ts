@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { backendMemory, type BackendMemory } from './backend-memory';
-import { BENCH_PASSWORD, type BenchServer, startBenchServer } from './harness';
+import { BENCH_PASSWORD, startBenchServer } from './harness';
 import { httpJson } from './http';
 import { endsP50, percentile, round } from './stats';
 
@@ -45,64 +45,49 @@ async function catalogFigures(url: string, schemaName?: string) {
   }
 }
 
-interface Arm {
-  prefix: string;
-  env: Record<string, string>;
-}
-
 /**
- * Registers `count` schools through each arm's API process, the arms taking turns, timing
- * each; then the private memory of each process's owner connections.
+ * Registers `count` schools one after another through an API process started with `env`,
+ * timing each; then the private memory of that process's owner connections.
  */
-async function registerInTurns(databaseUrl: string, count: number, arms: Arm[]) {
-  const servers: BenchServer[] = [];
-  const latencies: number[][] = arms.map(() => []);
-  const memory: Array<BackendMemory | null> = [];
+async function registerSchools(
+  databaseUrl: string,
+  count: number,
+  prefix: string,
+  env: Record<string, string> = {},
+) {
+  const server = await startBenchServer(databaseUrl, env);
+  const latencies: number[] = [];
   try {
-    for (const arm of arms) servers.push(await startBenchServer(databaseUrl, arm.env));
     for (let i = 0; i < count; i++) {
-      for (const [a, { prefix }] of arms.entries()) {
-        const started = process.hrtime.bigint();
-        const made = await httpJson(
-          servers[a].port,
-          'POST',
-          '/api/organizations/register',
-          'localhost',
-          {
-            name: `Registered school ${i}`,
-            subdomain: `${prefix}${i}`,
-            owner: {
-              firstName: 'Registered',
-              lastName: `Owner${i}`,
-              email: `owner${i}@${prefix}.example`,
-              password: BENCH_PASSWORD,
-            },
-          },
-        );
-        latencies[a].push(Number(process.hrtime.bigint() - started) / 1e6);
-        if (made.status !== 201) {
-          throw new Error(`registration answered ${made.status}: ${JSON.stringify(made.body)}`);
-        }
+      const started = process.hrtime.bigint();
+      const made = await httpJson(server.port, 'POST', '/api/organizations/register', 'localhost', {
+        name: `Registered school ${i}`,
+        subdomain: `${prefix}${i}`,
+        owner: {
+          firstName: 'Registered',
+          lastName: `Owner${i}`,
+          email: `owner${i}@${prefix}.example`,
+          password: BENCH_PASSWORD,
+        },
+      });
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (made.status !== 201) {
+        throw new Error(`registration answered ${made.status}: ${JSON.stringify(made.body)}`);
       }
       if ((i + 1) % 100 === 0) {
-        const recent = latencies.map((arm) => round(percentile(arm.slice(-100), 50), 1));
-        process.stderr.write(
-          `  registered ${i + 1}/${count} (p50 of the last 100 ${recent.join(' ms, ')} ms)\n`,
-        );
+        const recent = round(percentile(latencies.slice(-100), 50), 1);
+        process.stderr.write(`  registered ${i + 1}/${count} (p50 of the last 100 ${recent} ms)\n`);
       }
     }
-    for (const server of servers) {
-      memory.push(
-        await backendMemory(databaseUrl, {
-          applicationName: 'schoolyard-owner',
-          clientPid: server.pid,
-        }),
-      );
-    }
+    // Told apart from other processes' by client port: every API names them schoolyard-owner.
+    const memory = await backendMemory(databaseUrl, {
+      applicationName: 'schoolyard-owner',
+      clientPid: server.pid,
+    });
+    return { latencies, memory };
   } finally {
-    await Promise.all(servers.map((server) => server.stop()));
+    await server.stop();
   }
-  return { latencies, memory };
 }
 
 function summary(
@@ -135,39 +120,39 @@ export async function measureProvisioning(
   prefix: string,
 ): Promise<ProvisioningResult> {
   const before = await catalogFigures(databaseUrl);
-  const { latencies, memory } = await registerInTurns(databaseUrl, count, [{ prefix, env: {} }]);
+  const { latencies, memory } = await registerSchools(databaseUrl, count, prefix);
   const after = await catalogFigures(databaseUrl, `school_${prefix}0`);
   const kiB = round((after.bytes - before.bytes) / 1024 / count, 0);
-  return summary(latencies[0], after.relations, kiB, memory[0]);
+  return summary(latencies, after.relations, kiB, memory);
 }
 
 export interface ProvisioningComparison {
   shipped: ProvisioningResult;
-  /** The same registrations on a process whose owner connections are never closed. */
+  /** As many registrations after those, on a process whose owner connections are never closed. */
   neverRecycled: ProvisioningResult;
 }
 
 /**
- * `provisioning`: registrations as shipped against an API process whose owner connections are
- * never recycled (neither by schools nor by lifetime), taking turns on one database, so both
- * see the same catalog, the same invalidations and the same load.
+ * `provisioning`: registrations as shipped, then as many on an API process whose owner
+ * connections are never recycled (neither by schools nor by lifetime), on the same database.
+ * One after the other, not in turns: an old backend's work on every invalidation the other
+ * process's DDL sends would run on the second core during the other's registrations.
  */
 export async function compareOwnerRecycling(
   databaseUrl: string,
   count: number,
 ): Promise<ProvisioningComparison> {
   const before = await catalogFigures(databaseUrl);
-  const { latencies, memory } = await registerInTurns(databaseUrl, count, [
-    { prefix: 'reg', env: {} },
-    {
-      prefix: 'kept',
-      env: { DB_OWNER_SCHOOLS_PER_CONNECTION: '100000000', DB_POOL_MAX_LIFETIME_SECONDS: '86400' },
-    },
-  ]);
+  const shipped = await registerSchools(databaseUrl, count, 'reg');
   const after = await catalogFigures(databaseUrl, 'school_reg0');
-  const kiB = round((after.bytes - before.bytes) / 1024 / (2 * count), 0);
+  const kiB = round((after.bytes - before.bytes) / 1024 / count, 0);
+  process.stderr.write('  the same with owner connections never recycled:\n');
+  const kept = await registerSchools(databaseUrl, count, 'kept', {
+    DB_OWNER_SCHOOLS_PER_CONNECTION: '100000000',
+    DB_POOL_MAX_LIFETIME_SECONDS: '86400',
+  });
   return {
-    shipped: summary(latencies[0], after.relations, kiB, memory[0]),
-    neverRecycled: summary(latencies[1], after.relations, kiB, memory[1]),
+    shipped: summary(shipped.latencies, after.relations, kiB, shipped.memory),
+    neverRecycled: summary(kept.latencies, after.relations, kiB, kept.memory),
   };
 }

@@ -107,7 +107,7 @@ describe('benchmark summary', () => {
     expect(rows(1.2)).toEqual([
       ['3. registration over 200 schools', '', 'p50 <= 150 ms', 'met'],
       ['3. registration p50, last 100 vs first 100', '1.2', '<= 1.2', 'met'],
-      ['3. the same, owner connections never recycled (taking turns with the above)', '3', '', ''],
+      ['3. the same, next, owner connections never recycled', '3', '', ''],
     ]);
     expect(rows(1.21)[1][3]).toBe('missed');
     // The fleet benchmark reports the same two lines from its own registrations.

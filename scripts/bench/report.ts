@@ -159,7 +159,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
     const { shipped, neverRecycled } = results.provisioning;
     const { flatness } = neverRecycled;
     rows.push(...provisioningRows(shipped), {
-      line: '3. the same, owner connections never recycled (taking turns with the above)',
+      line: '3. the same, next, owner connections never recycled',
       measured: `p50 ${ms(neverRecycled.p50Ms)}; last ${flatness.window} ${ms(flatness.lastP50Ms)} vs first ${ms(flatness.firstP50Ms)}${ownerMemory(neverRecycled)}`,
       ratio: String(flatness.ratio),
       target: '',

@@ -1,6 +1,6 @@
 import { type QueryRunner } from 'typeorm';
 
-/** What TypeORM's PostgreSQL runner keeps (checked against the version we ship by a spec). */
+/** What TypeORM's PostgreSQL runner keeps (test/owner-connections.e2e-spec.ts checks it). */
 interface PostgresRunnerInternals {
   databaseConnection?: object;
   releasePostgresConnection(error?: Error): Promise<void>;

@@ -95,8 +95,9 @@ export class RegistrationService {
     );
     if (holders.length) throw emailTaken();
     // Hashing is slow on purpose (argon2 on libuv's thread pool, another core): it runs while
-    // PostgreSQL builds the school's tables, and the seeder waits for it only after them. The
-    // handler keeps the rejection of a provisioning that fails before then from going unhandled.
+    // PostgreSQL builds the school's tables, and the seeder waits for it only after them. When
+    // provisioning fails before that, nothing awaits the hash: the catch keeps its own failure
+    // from being an unhandled rejection.
     const passwordHash = this.passwords.hash(password);
     passwordHash.catch(() => undefined);
     return this.create(request, { kind: 'new', email, passwordHash }, username);

@@ -46,6 +46,7 @@ async function cli(
     DATABASE_URL: databaseUrl,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+    ESEWA_ALLOW_TEST_SECRET: 'true',
   };
   const started = process.hrtime.bigint();
   const { stdout } = await run('node', program, { env, maxBuffer: 256 << 20 });

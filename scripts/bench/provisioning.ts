@@ -17,6 +17,12 @@ export interface ProvisioningResult {
    * of a registration must not grow with the schools made before it (target <= 1.2).
    */
   flatness: { window: number; firstP50Ms: number; lastP50Ms: number; ratio: number };
+  /**
+   * The last registrations of the run against as many by a new API process, the two taking
+   * turns (p50 each, long-lived over new): unlike first-vs-last, load that changes during the
+   * run falls on both sides. Only in the `provisioning` benchmark.
+   */
+  versusFresh?: { window: number; longLivedP50Ms: number; freshP50Ms: number; ratio: number };
   /** p50 over the relations of one school schema: what each table or index adds. */
   msPerRelation: number;
   /** What one school adds to the system catalog: its relations and the catalog's growth on disk. */
@@ -45,34 +51,52 @@ async function catalogFigures(url: string, schemaName?: string) {
   }
 }
 
+async function register(port: number, prefix: string, i: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  const made = await httpJson(port, 'POST', '/api/organizations/register', 'localhost', {
+    name: `Registered school ${i}`,
+    subdomain: `${prefix}${i}`,
+    owner: {
+      firstName: 'Registered',
+      lastName: `Owner${i}`,
+      email: `owner${i}@${prefix}.example`,
+      password: BENCH_PASSWORD,
+    },
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (made.status !== 201) {
+    throw new Error(`registration answered ${made.status}: ${JSON.stringify(made.body)}`);
+  }
+  return ms;
+}
+
 /**
  * Registers `count` schools one after another through an API process started with `env`,
- * timing each; then the private memory of that process's owner connections.
+ * timing each; then the private memory of that process's owner connections. With
+ * `versusFresh`, a new process with the same settings registers as many schools as the last
+ * `versusFresh`, taking turns with them: the same catalog and the same load on both sides.
  */
 async function registerSchools(
   databaseUrl: string,
   count: number,
   prefix: string,
   env: Record<string, string> = {},
+  versusFresh = 0,
 ) {
   const server = await startBenchServer(databaseUrl, env);
+  let fresh: Awaited<ReturnType<typeof startBenchServer>> | undefined;
   const latencies: number[] = [];
+  const freshLatencies: number[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const started = process.hrtime.bigint();
-      const made = await httpJson(server.port, 'POST', '/api/organizations/register', 'localhost', {
-        name: `Registered school ${i}`,
-        subdomain: `${prefix}${i}`,
-        owner: {
-          firstName: 'Registered',
-          lastName: `Owner${i}`,
-          email: `owner${i}@${prefix}.example`,
-          password: BENCH_PASSWORD,
-        },
-      });
-      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-      if (made.status !== 201) {
-        throw new Error(`registration answered ${made.status}: ${JSON.stringify(made.body)}`);
+      if (i === count - versusFresh) fresh = await startBenchServer(databaseUrl, env);
+      if (!fresh) latencies.push(await register(server.port, prefix, i));
+      else if (i % 2 === 0) {
+        latencies.push(await register(server.port, prefix, i));
+        freshLatencies.push(await register(fresh.port, `${prefix}new`, i));
+      } else {
+        freshLatencies.push(await register(fresh.port, `${prefix}new`, i));
+        latencies.push(await register(server.port, prefix, i));
       }
       if ((i + 1) % 100 === 0) {
         const recent = round(percentile(latencies.slice(-100), 50), 1);
@@ -84,20 +108,20 @@ async function registerSchools(
       applicationName: 'schoolyard-owner',
       clientPid: server.pid,
     });
-    return { latencies, memory };
+    return { latencies, freshLatencies, memory };
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), fresh?.stop()]);
   }
 }
 
 function summary(
-  latencies: number[],
+  run: Awaited<ReturnType<typeof registerSchools>>,
   relations: number,
   kiB: number,
-  ownerBackends: BackendMemory | null,
 ): ProvisioningResult {
+  const { latencies, freshLatencies } = run;
   const p50 = percentile(latencies, 50);
-  return {
+  const result: ProvisioningResult = {
     schools: latencies.length,
     p50Ms: round(p50, 1),
     p95Ms: round(percentile(latencies, 95), 1),
@@ -105,9 +129,20 @@ function summary(
     flatness: endsP50(latencies, FLATNESS_WINDOW),
     msPerRelation: round(p50 / relations, 2),
     catalogPerSchool: { relations, kiB },
-    ownerBackends,
+    ownerBackends: run.memory,
     latenciesMs: latencies.map((ms) => round(ms, 1)),
   };
+  if (freshLatencies.length) {
+    const longLived = percentile(latencies.slice(-freshLatencies.length), 50);
+    const fresh = percentile(freshLatencies, 50);
+    result.versusFresh = {
+      window: freshLatencies.length,
+      longLivedP50Ms: round(longLived, 1),
+      freshP50Ms: round(fresh, 1),
+      ratio: round(longLived / fresh, 2),
+    };
+  }
+  return result;
 }
 
 /**
@@ -120,10 +155,10 @@ export async function measureProvisioning(
   prefix: string,
 ): Promise<ProvisioningResult> {
   const before = await catalogFigures(databaseUrl);
-  const { latencies, memory } = await registerSchools(databaseUrl, count, prefix);
+  const run = await registerSchools(databaseUrl, count, prefix);
   const after = await catalogFigures(databaseUrl, `school_${prefix}0`);
   const kiB = round((after.bytes - before.bytes) / 1024 / count, 0);
-  return summary(latencies, after.relations, kiB, memory);
+  return summary(run, after.relations, kiB);
 }
 
 export interface ProvisioningComparison {
@@ -134,25 +169,30 @@ export interface ProvisioningComparison {
 
 /**
  * `provisioning`: registrations as shipped, then as many on an API process whose owner
- * connections are never recycled (neither by schools nor by lifetime), on the same database.
- * One after the other, not in turns: an old backend's work on every invalidation the other
- * process's DDL sends would run on the second core during the other's registrations.
+ * connections are never recycled (neither by schools nor by lifetime), on the same database;
+ * each arm's last registrations take turns with a new process of its kind. The arms run one
+ * after the other: an old backend's work on every invalidation the other arm's DDL sends
+ * would run on the second core during the other's registrations.
  */
 export async function compareOwnerRecycling(
   databaseUrl: string,
   count: number,
 ): Promise<ProvisioningComparison> {
   const before = await catalogFigures(databaseUrl);
-  const shipped = await registerSchools(databaseUrl, count, 'reg');
+  const window = Math.max(1, Math.min(FLATNESS_WINDOW, Math.floor(count / 2)));
+  const shipped = await registerSchools(databaseUrl, count, 'reg', {}, window);
   const after = await catalogFigures(databaseUrl, 'school_reg0');
-  const kiB = round((after.bytes - before.bytes) / 1024 / count, 0);
+  const kiB = round((after.bytes - before.bytes) / 1024 / (count + window), 0);
   process.stderr.write('  the same with owner connections never recycled:\n');
-  const kept = await registerSchools(databaseUrl, count, 'kept', {
-    DB_OWNER_SCHOOLS_PER_CONNECTION: '100000000',
-    DB_POOL_MAX_LIFETIME_SECONDS: '86400',
-  });
+  const kept = await registerSchools(
+    databaseUrl,
+    count,
+    'kept',
+    { DB_OWNER_SCHOOLS_PER_CONNECTION: '100000000', DB_POOL_MAX_LIFETIME_SECONDS: '86400' },
+    window,
+  );
   return {
-    shipped: summary(shipped.latencies, after.relations, kiB, shipped.memory),
-    neverRecycled: summary(kept.latencies, after.relations, kiB, kept.memory),
+    shipped: summary(shipped, after.relations, kiB),
+    neverRecycled: summary(kept, after.relations, kiB),
   };
 }

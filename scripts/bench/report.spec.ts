@@ -100,16 +100,28 @@ describe('benchmark summary', () => {
   });
 
   it('judges registration flatness, last 100 over first 100, and shows ms per relation', () => {
+    const versusFresh = { window: 100, longLivedP50Ms: 130, freshP50Ms: 125, ratio: 1.04 };
     const rows = (ratio: number) =>
       summaryRows({
-        provisioning: { shipped: provisioning(120, ratio), neverRecycled: provisioning(150, 3) },
+        provisioning: {
+          shipped: { ...provisioning(120, ratio), versusFresh },
+          neverRecycled: { ...provisioning(150, 3), versusFresh: { ...versusFresh, ratio: 2.5 } },
+        },
       }).map((row) => [row.line, row.ratio, row.target, row.status]);
     expect(rows(1.2)).toEqual([
       ['3. registration over 200 schools', '', 'p50 <= 150 ms', 'met'],
       ['3. registration p50, last 100 vs first 100', '1.2', '<= 1.2', 'met'],
+      ['3. the last 100 vs as many by a new API process, taking turns', '1.04', '', ''],
       ['3. the same, next, owner connections never recycled', '3', '', ''],
     ]);
     expect(rows(1.21)[1][3]).toBe('missed');
+    const kept = summaryRows({
+      provisioning: {
+        shipped: provisioning(120),
+        neverRecycled: { ...provisioning(150, 3), versusFresh: { ...versusFresh, ratio: 2.5 } },
+      },
+    }).at(-1);
+    expect(kept?.measured).toContain('last 100 130 ms vs a new process 125 ms (2.5)');
     // The fleet benchmark reports the same two lines from its own registrations.
     const fleetRows = summaryRows({ fleet: fleet({ throughput: 1, p99: 1 }, 120, 20) });
     expect(fleetRows.filter((row) => row.line.startsWith('3.'))).toHaveLength(2);

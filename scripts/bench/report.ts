@@ -48,7 +48,7 @@ const ownerMemory = ({ ownerBackends }: ProvisioningResult) =>
 
 /** Line 3: registration latency, and whether it stays flat as schools accumulate. */
 function provisioningRows(provisioning: ProvisioningResult): SummaryRow[] {
-  const { flatness, catalogPerSchool } = provisioning;
+  const { flatness, catalogPerSchool, versusFresh } = provisioning;
   return [
     {
       line: `3. registration over ${provisioning.schools.toLocaleString('en-US')} schools`,
@@ -67,6 +67,17 @@ function provisioningRows(provisioning: ProvisioningResult): SummaryRow[] {
       target: `<= ${PROVISIONING_FLATNESS_TARGET}`,
       status: judge(flatness.ratio <= PROVISIONING_FLATNESS_TARGET),
     },
+    ...(versusFresh
+      ? [
+          {
+            line: `3. the last ${versusFresh.window} vs as many by a new API process, taking turns`,
+            measured: `${ms(versusFresh.longLivedP50Ms)} vs ${ms(versusFresh.freshP50Ms)}`,
+            ratio: String(versusFresh.ratio),
+            target: '',
+            status: '' as const,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -157,10 +168,13 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
   }
   if (results.provisioning) {
     const { shipped, neverRecycled } = results.provisioning;
-    const { flatness } = neverRecycled;
+    const { flatness, versusFresh } = neverRecycled;
+    const fresh = versusFresh
+      ? `; last ${versusFresh.window} ${ms(versusFresh.longLivedP50Ms)} vs a new process ${ms(versusFresh.freshP50Ms)} (${versusFresh.ratio})`
+      : '';
     rows.push(...provisioningRows(shipped), {
       line: '3. the same, next, owner connections never recycled',
-      measured: `p50 ${ms(neverRecycled.p50Ms)}; last ${flatness.window} ${ms(flatness.lastP50Ms)} vs first ${ms(flatness.firstP50Ms)}${ownerMemory(neverRecycled)}`,
+      measured: `p50 ${ms(neverRecycled.p50Ms)}; last ${flatness.window} ${ms(flatness.lastP50Ms)} vs first ${ms(flatness.firstP50Ms)}${fresh}${ownerMemory(neverRecycled)}`,
       ratio: String(flatness.ratio),
       target: '',
       status: '',

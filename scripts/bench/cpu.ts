@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { type LoadFigures } from './harness';
 import { median, round } from './stats';
@@ -16,48 +17,78 @@ async function cpuMs(pid: number): Promise<number> {
   }
 }
 
-async function backendPids(url: string): Promise<number[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND backend_type = 'client backend'
-          AND pid <> pg_backend_pid()`,
-    );
-    return rows.map((row) => row.pid);
-  } finally {
-    await client.end();
-  }
+async function backendPids(client: Client): Promise<number[]> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend'
+        AND pid <> pg_backend_pid()`,
+  );
+  return rows.map((row) => row.pid);
 }
 
 export interface CpuSpent {
   /** The API process. */
   apiMs: number;
-  /** PostgreSQL's backends on the benchmark's database (those alive at both ends). */
+  /** PostgreSQL's backends on the benchmark's database, including those started or ended meanwhile. */
   postgresMs: number;
 }
+
+/** How often backends are looked for and read while the work runs. */
+const SAMPLE_MS = 100;
 
 /**
  * CPU time spent by the API and by PostgreSQL while `work` runs: unlike requests per second,
  * it hardly moves when other work shares the machine. Null when /proc cannot tell (the
- * database server runs elsewhere).
+ * database server runs elsewhere). Pools retire connections (`DB_POOL_MAX_USES`), so the
+ * backends are read every 100 ms: one born during the run counts from nothing, one that
+ * ended counts up to its last reading (a backend's last 100 ms at most go unseen).
  */
 export async function cpuSpent<T>(
   apiPid: number,
   databaseUrl: string,
   work: () => Promise<T>,
 ): Promise<{ result: T; cpu: CpuSpent | null }> {
-  const pids = await backendPids(databaseUrl);
-  const before = await Promise.all([apiPid, ...pids].map(cpuMs));
-  const result = await work();
-  const after = await Promise.all([apiPid, ...pids].map(cpuMs));
-  if (before[0] === 0) return { result, cpu: null };
-  let postgresMs = 0;
-  for (let i = 1; i < before.length; i++) {
-    if (after[i] > 0 && before[i] > 0) postgresMs += after[i] - before[i];
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const first = new Map<number, number>();
+    const last = new Map<number, number>();
+    const sample = async (atStart: boolean) => {
+      const pids = new Set([...last.keys(), ...(await backendPids(client))]);
+      await Promise.all(
+        [...pids].map(async (pid) => {
+          const ms = await cpuMs(pid);
+          if (ms === 0) return; // ended (its last reading stands) or not readable
+          if (!first.has(pid)) first.set(pid, atStart ? ms : 0);
+          last.set(pid, ms);
+        }),
+      );
+    };
+    const apiBefore = await cpuMs(apiPid);
+    await sample(true);
+    let running = true;
+    const sampling = (async () => {
+      while (running) {
+        await sleep(SAMPLE_MS);
+        if (running) await sample(false);
+      }
+    })();
+    let result: T;
+    try {
+      result = await work();
+    } finally {
+      running = false;
+      await sampling;
+    }
+    await sample(false);
+    const apiAfter = await cpuMs(apiPid);
+    if (apiBefore === 0) return { result, cpu: null };
+    let postgresMs = 0;
+    for (const [pid, ms] of last) postgresMs += ms - (first.get(pid) ?? ms);
+    return { result, cpu: { apiMs: apiAfter - apiBefore, postgresMs } };
+  } finally {
+    await client.end();
   }
-  return { result, cpu: { apiMs: after[0] - before[0], postgresMs } };
 }
 
 /** CPU time per request, median over the rounds. */

@@ -1,6 +1,11 @@
 import { type Comparison } from './abba';
 import { markdownTable, summaryRows } from './report';
-import { type RouteIsolation } from './isolation';
+import {
+  type ArmFigures,
+  type IsolationArm,
+  type IsolationResult,
+  type RouteIsolation,
+} from './isolation';
 import { type FleetResult } from './fleet';
 
 function comparison<N extends string>(
@@ -41,6 +46,50 @@ function provisioning(p50Ms: number, flatRatio = 1) {
   };
 }
 
+function arm(path: string, requestsPerSecond: number, apiUs?: number): ArmFigures {
+  return {
+    server: 'product',
+    path,
+    median: { requestsPerSecond, p99Ms: 10 },
+    cpuPerRequest: apiUs === undefined ? null : { apiUs, postgresUs: 50 },
+  };
+}
+
+/** The isolation rotation, its four baseline ratios given (students vs DataSource first). */
+function isolation(
+  school: number,
+  students: number,
+  baselines: [number, number, number, number],
+): IsolationResult {
+  const ratio = (first: IsolationArm, second: IsolationArm, medianRatio: number) => ({
+    first,
+    second,
+    medianRatio,
+    medianP99Ratio: 1,
+  });
+  return {
+    school: route('/api/school', school),
+    students: route('/api/students?pageSize=20', students),
+    baselines: {
+      studentsVsDataSourcePerSchool: ratio('students', 'studentsDataSourcePerSchool', baselines[0]),
+      studentsVsNestPg: ratio('students', 'nestPg', baselines[1]),
+      schoolVsNestPg: ratio('school', 'nestPg', baselines[2]),
+      nestPgVsHttpPg: ratio('nestPg', 'httpPg', baselines[3]),
+    },
+    poolSize: 10,
+    arms: {
+      students: arm('/api/students?pageSize=20', 900, 700),
+      studentsBypass: arm('/bench/bypass/students?pageSize=20', 1000),
+      studentsDataSourcePerSchool: arm('/students?pageSize=20', 300, 2100),
+      school: arm('/api/school', 1200),
+      schoolBypass: arm('/bench/bypass/school', 1300),
+      nestPg: arm('/organizations/x', 2400, 300),
+      httpPg: arm('/organizations/x', 6000, 100),
+    },
+    rotation: { order: [], rounds: [] },
+  };
+}
+
 function fleet(flat: { throughput: number; p99: number }, p50Ms: number, releaseSeconds: number) {
   const release = {
     concurrency: 4,
@@ -71,14 +120,41 @@ function fleet(flat: { throughput: number; p99: number }, p50Ms: number, release
 
 describe('benchmark summary', () => {
   it('judges each target from the measured ratio', () => {
-    const rows = summaryRows({
-      isolation: { school: route('/api/school', 0.85), students: route('/api/students', 0.84) },
-    });
-    expect(rows.map((row) => [row.line, row.ratio, row.status])).toEqual([
-      ['1. /api/school: tenant vs bypassed', '0.85', 'met'],
-      ['1. /api/students: tenant vs bypassed', '0.84', 'missed'],
+    const rows = summaryRows({ isolation: isolation(0.85, 0.84, [3, 0.29, 0.5, 0.4]) });
+    expect(rows.map((row) => [row.line, row.ratio, row.target, row.status])).toEqual([
+      ['1. /api/school: tenant vs bypassed', '0.85', '>= 0.85', 'met'],
+      ['1. /api/students?pageSize=20: tenant vs bypassed', '0.84', '>= 0.85', 'missed'],
+      [
+        '1. /api/students?pageSize=20: tenant vs DataSource per school (TypeORM find, the tutorial design)',
+        '3',
+        '>= 3',
+        'met',
+      ],
+      [
+        '1. /api/students?pageSize=20: tenant vs minimal NestJS + pg (one primary-key read, pool of 10)',
+        '0.29',
+        '>= 0.3',
+        'missed',
+      ],
+      [
+        '1. /api/school: tenant vs minimal NestJS + pg (one primary-key read, pool of 10)',
+        '0.5',
+        '>= 0.5',
+        'met',
+      ],
+      ['1. minimal NestJS + pg vs node http + pg (the ceiling), the same read', '0.4', '', ''],
     ]);
     expect(rows[0].measured).toContain('round trips 2 vs 1, statements 4 vs 1');
+  });
+
+  it("shows each baseline's throughput, and its CPU per request when both arms have it", () => {
+    const rows = summaryRows({ isolation: isolation(1, 1, [3, 0.3, 0.5, 0.4]) });
+    expect(rows[2].measured).toBe(
+      '900/s vs 300/s, p99 10 ms vs 10 ms; CPU/request API 700 vs 2100 µs, PostgreSQL 50 vs 50 µs',
+    );
+    expect(rows[5].measured).toContain('2,400/s vs 6,000/s');
+    expect(rows[5].measured).toContain('API 300 vs 100 µs');
+    expect(rows[4].measured).not.toContain('CPU');
   });
 
   it('needs both the throughput and the p99 ratio for fleet flatness', () => {
@@ -131,11 +207,9 @@ describe('benchmark summary', () => {
   });
 
   it('prints a Markdown table with one line per row', () => {
-    const table = markdownTable(
-      summaryRows({ isolation: { school: route('/api/school', 0.9), students: route('/x', 1) } }),
-    );
+    const table = markdownTable(summaryRows({ isolation: isolation(0.9, 1, [3, 1, 1, 1]) }));
     const lines = table.trim().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(8);
     expect(lines[0]).toBe('| Figure | Measured (median of rounds) | Ratio | Target | Status |');
     expect(lines[2]).toMatch(
       /^\| 1\. \/api\/school: tenant vs bypassed \| .* \| 0\.9 \| >= 0\.85 \| met \|$/,

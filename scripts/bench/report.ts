@@ -2,7 +2,7 @@ import { type CeilingResult } from './ceiling';
 import { type NoisyNeighbourResult } from './noisy-neighbour';
 import { type CpuPerRequest } from './cpu';
 import { type FleetResult } from './fleet';
-import { type IsolationResult } from './isolation';
+import { type ArmRatio, type IsolationResult } from './isolation';
 import { type LoginResult } from './logins';
 import { type PermissionResult } from './permissions';
 import { type ProvisioningComparison, type ProvisioningResult } from './provisioning';
@@ -112,7 +112,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
     });
   }
   if (isolation) {
-    for (const route of Object.values(isolation)) {
+    for (const route of [isolation.school, isolation.students]) {
       const { tenant, bypass } = route.median;
       rows.push({
         line: `1. ${route.path}: tenant vs bypassed`,
@@ -126,6 +126,35 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
         status: judge(route.medianRatio >= 0.85),
       });
     }
+    const { arms, baselines, poolSize } = isolation;
+    const versus = (line: string, ratio: ArmRatio, target?: number): SummaryRow => {
+      const [a, b] = [arms[ratio.first], arms[ratio.second]];
+      return {
+        line,
+        measured:
+          `${rps(a.median.requestsPerSecond)} vs ${rps(b.median.requestsPerSecond)}, p99 ${ms(a.median.p99Ms)} vs ${ms(b.median.p99Ms)}` +
+          cpuText(a.cpuPerRequest ?? undefined, b.cpuPerRequest ?? undefined),
+        ratio: String(ratio.medianRatio),
+        target: target === undefined ? '' : `>= ${target}`,
+        status: target === undefined ? '' : judge(ratio.medianRatio >= target),
+      };
+    };
+    const students = arms[baselines.studentsVsDataSourcePerSchool.first].path;
+    const school = arms[baselines.schoolVsNestPg.first].path;
+    const minimal = `minimal NestJS + pg (one primary-key read, pool of ${poolSize})`;
+    rows.push(
+      versus(
+        `1. ${students}: tenant vs DataSource per school (TypeORM find, the tutorial design)`,
+        baselines.studentsVsDataSourcePerSchool,
+        3,
+      ),
+      versus(`1. ${students}: tenant vs ${minimal}`, baselines.studentsVsNestPg, 0.3),
+      versus(`1. ${school}: tenant vs ${minimal}`, baselines.schoolVsNestPg, 0.5),
+      versus(
+        '1. minimal NestJS + pg vs node http + pg (the ceiling), the same read',
+        baselines.nestPgVsHttpPg,
+      ),
+    );
   }
   if (fleet) {
     const { flatness, provisioning, migration } = fleet;

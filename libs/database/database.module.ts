@@ -7,6 +7,7 @@ import { type DatabaseUrls } from './prepare-database';
 
 import { DatabaseNotifications } from './database-notifications.service';
 import { DATABASE_URLS, OWNER_DATA_SOURCE } from './database.tokens';
+import { OwnerConnections } from './owner-connections';
 
 export { DATABASE_URLS, OWNER_DATA_SOURCE };
 
@@ -25,7 +26,8 @@ export const PLATFORM_ENTITIES: EntityClass[] = [
  * Two pools. Requests use the unprivileged login role (bounded lifetime and uses, since a
  * backend's catalog cache grows with every school it visits); the owner pool is small and
  * serves provisioning, migrations and platform writes (the CLI widens it to migrate many
- * schools at once).
+ * schools at once). Its connections are closed after building or migrating
+ * `DB_OWNER_SCHOOLS_PER_CONNECTION` schools (OwnerConnections), not after a number of uses.
  */
 @Global()
 @Module({})
@@ -74,8 +76,15 @@ export class DatabaseModule {
         TypeOrmModule.forRoot(requests),
         TypeOrmModule.forRoot({ ...owner, name: OWNER_DATA_SOURCE }),
       ],
-      providers: [{ provide: DATABASE_URLS, useValue: urls }, DatabaseNotifications],
-      exports: [TypeOrmModule, DATABASE_URLS, DatabaseNotifications],
+      providers: [
+        { provide: DATABASE_URLS, useValue: urls },
+        {
+          provide: OwnerConnections,
+          useValue: new OwnerConnections(config.pool.ownerSchoolsPerConnection),
+        },
+        DatabaseNotifications,
+      ],
+      exports: [TypeOrmModule, DATABASE_URLS, OwnerConnections, DatabaseNotifications],
     };
   }
 }

@@ -7,3 +7,4 @@ export * from './postgres-errors';
 export * from './open-database';
 export * from './throwaway-database';
 export * from './database-notifications.service';
+export * from './owner-connections';

@@ -57,6 +57,8 @@ export async function measureFleet(options: FleetOptions): Promise<FleetResult> 
     LOG_LEVEL: 'silent',
     JWT_SECRET: jwtSecret,
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+    // Production mode refuses eSewa's public test secret unless told; the fleet makes no payment.
+    ESEWA_ALLOW_TEST_SECRET: 'true',
   });
   const { urls } = await prepareDatabase(options.databaseUrl);
   const builder = await FleetBuilder.open(config, urls);

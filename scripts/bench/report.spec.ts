@@ -32,6 +32,20 @@ function route(path: string, ratio: number): RouteIsolation {
   };
 }
 
+function provisioning(p50Ms: number, flatRatio = 1) {
+  return {
+    schools: 200,
+    p50Ms,
+    p95Ms: p50Ms * 2,
+    maxMs: 500,
+    flatness: { window: 100, firstP50Ms: p50Ms, lastP50Ms: p50Ms * flatRatio, ratio: flatRatio },
+    msPerRelation: p50Ms / 40,
+    catalogPerSchool: { relations: 40, kiB: 300 },
+    ownerBackends: null,
+    latenciesMs: [],
+  };
+}
+
 function arm(path: string, requestsPerSecond: number, apiUs?: number): ArmFigures {
   return {
     server: 'product',
@@ -85,13 +99,7 @@ function fleet(flat: { throughput: number; p99: number }, p50Ms: number, release
     timesReplay: 1,
   };
   return {
-    provisioning: {
-      schools: 200,
-      p50Ms,
-      p95Ms: p50Ms * 2,
-      maxMs: 500,
-      catalogPerSchool: { relations: 40, kiB: 300 },
-    },
+    provisioning: provisioning(p50Ms),
     buildSeconds: 1,
     migration: {
       schools: 1000,
@@ -164,6 +172,37 @@ describe('benchmark summary', () => {
     expect(rows.find((row) => row.line.startsWith('4.'))?.status).toBe('met');
     expect(rows.find((row) => row.line.startsWith('2. backend'))?.measured).toContain(
       'server not on this machine',
+    );
+  });
+
+  it('judges registration flatness, last 100 over first 100, and shows ms per relation', () => {
+    const versusFresh = { window: 100, longLivedP50Ms: 130, freshP50Ms: 125, ratio: 1.04 };
+    const rows = (ratio: number) =>
+      summaryRows({
+        provisioning: {
+          shipped: { ...provisioning(120, ratio), versusFresh },
+          neverRecycled: { ...provisioning(150, 3), versusFresh: { ...versusFresh, ratio: 2.5 } },
+        },
+      }).map((row) => [row.line, row.ratio, row.target, row.status]);
+    expect(rows(1.2)).toEqual([
+      ['3. registration over 200 schools', '', 'p50 <= 150 ms', 'met'],
+      ['3. registration p50, last 100 vs first 100', '1.2', '<= 1.2', 'met'],
+      ['3. the last 100 vs as many by a new API process, taking turns', '1.04', '', ''],
+      ['3. the same, next, owner connections never recycled', '3', '', ''],
+    ]);
+    expect(rows(1.21)[1][3]).toBe('missed');
+    const kept = summaryRows({
+      provisioning: {
+        shipped: provisioning(120),
+        neverRecycled: { ...provisioning(150, 3), versusFresh: { ...versusFresh, ratio: 2.5 } },
+      },
+    }).at(-1);
+    expect(kept?.measured).toContain('last 100 130 ms vs a new process 125 ms (2.5)');
+    // The fleet benchmark reports the same two lines from its own registrations.
+    const fleetRows = summaryRows({ fleet: fleet({ throughput: 1, p99: 1 }, 120, 20) });
+    expect(fleetRows.filter((row) => row.line.startsWith('3.'))).toHaveLength(2);
+    expect(fleetRows.find((row) => row.line.startsWith('3.'))?.measured).toContain(
+      '3 ms per relation',
     );
   });
 

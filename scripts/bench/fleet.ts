@@ -54,6 +54,7 @@ export async function measureFleet(options: FleetOptions): Promise<FleetResult> 
     ...process.env,
     DATABASE_URL: options.databaseUrl,
     NODE_ENV: 'production',
+    ESEWA_ALLOW_TEST_SECRET: 'true',
     LOG_LEVEL: 'silent',
     JWT_SECRET: jwtSecret,
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),

@@ -42,6 +42,7 @@ async function cli(
   const env = {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'production',
+    ESEWA_ALLOW_TEST_SECRET: 'true',
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: randomBytes(32).toString('base64url'),

@@ -86,6 +86,11 @@ export interface AppConfig {
   apiDocs: 'platform' | 'everywhere' | 'off';
   pool: {
     size: number;
+    /**
+     * Distinct schools one pooled connection serves before it is replaced: its backend keeps
+     * catalog caches for each (see AffinityPool), so this bounds its memory.
+     */
+    maxSchoolsPerConnection: number;
     maxUses: number;
     maxLifetimeSeconds: number;
     statementTimeoutMs: number;
@@ -496,7 +501,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
         1,
         poolSize,
       ),
-      maxUses: integer(env, 'DB_POOL_MAX_USES', 500, 1, 100_000_000),
+      maxSchoolsPerConnection: integer(
+        env,
+        'DB_POOL_MAX_SCHOOLS_PER_CONNECTION',
+        1_000,
+        1,
+        1_000_000,
+      ),
+      maxUses: integer(env, 'DB_POOL_MAX_USES', 100_000, 1, 100_000_000),
       maxLifetimeSeconds: integer(env, 'DB_POOL_MAX_LIFETIME_SECONDS', 600, 1, 86_400),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
       connectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),

@@ -7,6 +7,7 @@ import { type DatabaseUrls } from './prepare-database';
 
 import { DatabaseNotifications } from './database-notifications.service';
 import { DATABASE_URLS, OWNER_DATA_SOURCE } from './database.tokens';
+import { RequestPool } from './request-pool';
 
 export { DATABASE_URLS, OWNER_DATA_SOURCE };
 
@@ -22,8 +23,10 @@ export const PLATFORM_ENTITIES: EntityClass[] = [
 ];
 
 /**
- * Two pools. Requests use the unprivileged login role (bounded lifetime and uses, since a
- * backend's catalog cache grows with every school it visits); the owner pool is small and
+ * Two pools. Requests use the unprivileged login role, on an AffinityPool that keeps each
+ * school on connections that served it before and replaces a connection after it served
+ * DB_POOL_MAX_SCHOOLS_PER_CONNECTION schools (a backend's catalog cache grows with every
+ * school it visits; uses and lifetime bound it too); the owner pool is small and
  * serves provisioning, migrations and platform writes (the CLI widens it to migrate many
  * schools at once).
  */
@@ -37,6 +40,7 @@ export class DatabaseModule {
     options: { ownerPoolSize?: number } = {},
   ): DynamicModule {
     const entities = [...PLATFORM_ENTITIES, ...tenantEntities];
+    const requestPool = new RequestPool();
     const common = (applicationName: string): Partial<DataSourceOptions> => ({
       type: 'postgres',
       entities,
@@ -48,8 +52,11 @@ export class DatabaseModule {
     const requests = {
       ...common('schoolyard-api'),
       url: urls.requestsUrl,
+      // pg with an AffinityPool in place of pg-pool: the DataSource opens and closes it.
+      driver: requestPool.asDriver(),
       extra: {
         max: config.pool.size,
+        maxKeysPerConnection: config.pool.maxSchoolsPerConnection,
         // Queries queued on a connection go out without waiting for the previous answer:
         // a tenant transaction's BEGIN and settings travel with its first query.
         pipeline: true,
@@ -74,8 +81,12 @@ export class DatabaseModule {
         TypeOrmModule.forRoot(requests),
         TypeOrmModule.forRoot({ ...owner, name: OWNER_DATA_SOURCE }),
       ],
-      providers: [{ provide: DATABASE_URLS, useValue: urls }, DatabaseNotifications],
-      exports: [TypeOrmModule, DATABASE_URLS, DatabaseNotifications],
+      providers: [
+        { provide: DATABASE_URLS, useValue: urls },
+        { provide: RequestPool, useValue: requestPool },
+        DatabaseNotifications,
+      ],
+      exports: [TypeOrmModule, DATABASE_URLS, RequestPool, DatabaseNotifications],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { PG_IN_FAILED_TRANSACTION, pgErrorOf } from '@schoolyard/database';
+import { PG_IN_FAILED_TRANSACTION, pgErrorOf, RequestPool } from '@schoolyard/database';
 import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
@@ -9,6 +9,7 @@ import { DeferredOpening } from './deferred-opening';
 import { PoolShares } from './pool-shares';
 import { COMMIT_TENANT_TRANSACTION, ROLLBACK_TENANT_TRANSACTION } from './session-reset';
 import { type School } from './school';
+import { connectForSchool } from './school-connection';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
 import { AFTER_COMMIT_KEY, MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
 
@@ -71,6 +72,7 @@ export class TenantTransactions {
     @InjectDataSource() private readonly requests: DataSource,
     private readonly cls: ClsService,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly pool: RequestPool,
   ) {
     this.statementTimeoutMs = config.pool.statementTimeoutMs;
     this.connectTimeoutMs = config.pool.connectTimeoutMs;
@@ -144,7 +146,8 @@ export class TenantTransactions {
     const runner = this.requests.createQueryRunner();
     let client: PoolClient;
     try {
-      client = (await runner.connect()) as PoolClient;
+      // A connection that has served this school before, where one is free (AffinityPool).
+      client = await connectForSchool(runner, this.pool, school);
       this.lastConnectFailure = undefined;
     } catch (error) {
       this.lastConnectFailure = { at: Date.now(), error };

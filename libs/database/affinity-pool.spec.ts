@@ -129,6 +129,32 @@ describe('AffinityPool', () => {
     await pool.end();
   });
 
+  it('waits a moment for a busy home before it spills, when told to', async () => {
+    const pool = poolOf({ max: 2, spillAfterMillis: 100 });
+    const [[a1, a2, a3], [b]] = keysBySlot(2, 3);
+    const home = await pool.acquire(a1);
+    const other = await pool.acquire(b);
+    other.release();
+    // a2's home is busy and b's connection idle: a2 waits for its home, which frees first.
+    const waiting = pool.acquire(a2);
+    await settle();
+    expect(pool.waitingCount).toBe(1);
+    home.release();
+    expect(idOf(await waiting)).toBe(idOf(home));
+    // a3 finds its home busy again; after the wait it takes b's idle connection.
+    const started = Date.now();
+    const spilled = await pool.acquire(a3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(idOf(spilled)).toBe(idOf(other));
+    // Work with no school never waits while a connection is idle; b's own never waits for a3.
+    spilled.release();
+    const platform = await pool.acquire();
+    expect(idOf(platform)).toBe(idOf(other));
+    platform.release();
+    (await waiting).release();
+    await pool.end();
+  });
+
   it('hands a freed connection to the oldest waiter it is home to, not the oldest', async () => {
     const pool = poolOf({ max: 2 });
     const [[a1, a2], [b1, b2]] = keysBySlot(2);

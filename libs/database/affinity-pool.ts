@@ -8,6 +8,11 @@ export interface AffinityPoolOptions extends ClientConfig {
   maxUses?: number;
   /** ...or after serving this many distinct affinity keys (schools); 0: no bound. */
   maxKeysPerConnection?: number;
+  /**
+   * How long a key whose home is busy waits for it before it takes any idle connection
+   * (0: at once). A cold backend costs PostgreSQL CPU; a short wait costs none.
+   */
+  spillAfterMillis?: number;
   /** ...or once this old (0: no bound); an idle one is closed then, a busy one when released. */
   maxLifetimeSeconds?: number;
   idleTimeoutMillis?: number;
@@ -43,8 +48,11 @@ interface Connection {
 
 interface Waiter {
   key: string | undefined;
-  /** The slot the key prefers (-1 for no key). */
+  /** The slot the key calls home (-1 for no key). */
   home: number;
+  /** May take any connection: no key, or it has waited `spillAfterMillis` for its home. */
+  spillable: boolean;
+  spillTimer: NodeJS.Timeout | undefined;
   resolve(client: PoolClient): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout | undefined;
@@ -80,7 +88,7 @@ export function slotScore(hash: number, slot: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The slot a key calls home among `slots`. */
+/** The slot a key calls home among `slots`: the one it scores highest. */
 export function homeSlot(key: string, slots: number): number {
   const hash = keyHash(key);
   let best = 0;
@@ -102,14 +110,17 @@ const NOOP = () => undefined;
  * connection and a backend warms only its share of the fleet.
  *
  * The pool has `max` slots, each holding at most one connection. A key's home is the slot it
- * scores highest (rendezvous hashing). A transaction takes an idle connection that has served
- * its key, else the idle one it scores highest (spill-over: no one waits while a connection
- * is idle; the key's home is opened beside it if empty), else opens one, else queues. A connection handed back goes to the oldest waiter
- * whose home it is or whose key it has served, else to the oldest waiter; the oldest is passed
- * over at most `max` times in a row, so no one starves. Keyless work (the platform's, health
- * checks) fits every connection. A connection is replaced after `maxKeysPerConnection`
- * distinct keys (its backend's memory grows with each), `maxUses` transactions or
- * `maxLifetimeSeconds`, and when released with an error or broken.
+ * scores highest (rendezvous hashing: keys spread evenly, and resizing the pool moves only
+ * the keys of the slots added or removed). A transaction takes an idle connection that has
+ * served its key, else its idle home, else it waits up to `spillAfterMillis` for its busy
+ * home and then spills to the idle connection it scores highest (opening its home beside it
+ * if that slot is empty), else a connection is opened, else it queues. A connection handed
+ * back goes to the oldest waiter whose home it is or whose key it has served, else to the
+ * oldest waiter that may spill, else waits idle; the oldest waiter is passed over at most
+ * `max` times in a row, so no one starves. Keyless work (the platform's, health checks) fits
+ * every connection and never waits while one is idle. A connection is replaced after
+ * `maxKeysPerConnection` distinct keys (its backend's memory grows with each), `maxUses`
+ * transactions or `maxLifetimeSeconds`, and when released with an error or broken.
  *
  * Shaped like pg-pool where TypeORM uses it (`connect`, `end`, the `error` event, and the
  * counters), so TypeORM's DataSource can own it through its `driver` option.
@@ -124,6 +135,7 @@ export class AffinityPool extends EventEmitter {
   private ended: (() => void) | undefined;
   private readonly maxUses: number;
   private readonly maxKeys: number;
+  private readonly spillAfterMs: number;
 
   constructor(
     options: AffinityPoolOptions = {},
@@ -134,6 +146,7 @@ export class AffinityPool extends EventEmitter {
     this.slots = new Array<Slot>(Math.max(1, options.max ?? 10)).fill(undefined);
     this.maxUses = options.maxUses || Infinity;
     this.maxKeys = options.maxKeysPerConnection || Infinity;
+    this.spillAfterMs = options.spillAfterMillis ?? 0;
   }
 
   get totalCount(): number {
@@ -162,18 +175,17 @@ export class AffinityPool extends EventEmitter {
   acquire(key?: string): Promise<PoolClient> {
     if (this.ending)
       return Promise.reject(new Error('Cannot use a pool after calling end on the pool'));
-    if (this.waiters.length === 0) {
-      const idle = this.pickIdle(key);
-      if (idle) {
-        // Spilled to a connection cold for the key: open its home for next time, if empty.
-        if (key !== undefined && !idle.served.has(key)) this.openHome(key);
-        return Promise.resolve(this.lend(idle, key));
-      }
-    }
+    const home = key === undefined ? -1 : homeSlot(key, this.slots.length);
+    // An idle connection never fits a waiter (it would have been handed over): take it if it
+    // fits, or spill to it at once when there is no wait for a home.
+    const idle = this.pickIdle(key, home, this.spillAfterMs === 0 || key === undefined);
+    if (idle) return Promise.resolve(this.lend(idle, key));
     return new Promise<PoolClient>((resolve, reject) => {
       const waiter: Waiter = {
         key,
-        home: key === undefined ? -1 : homeSlot(key, this.slots.length),
+        home,
+        spillable: key === undefined || this.spillAfterMs === 0,
+        spillTimer: undefined,
         resolve,
         reject,
         timer: undefined,
@@ -186,9 +198,20 @@ export class AffinityPool extends EventEmitter {
           reject(new Error('timeout exceeded when trying to connect'));
         }, timeout);
       }
+      if (!waiter.spillable) {
+        waiter.spillTimer = setTimeout(() => this.spill(waiter), this.spillAfterMs);
+      }
       this.waiters.push(waiter);
       this.openForWaiters();
     });
+  }
+
+  /** A waiter that waited long enough for its home takes any idle connection, or opens one. */
+  private spill(waiter: Waiter): void {
+    waiter.spillable = true;
+    const idle = this.pickIdle(waiter.key, waiter.home, true);
+    if (idle && this.removeWaiter(waiter)) waiter.resolve(this.lend(idle, waiter.key));
+    else this.openForWaiters();
   }
 
   /** pg-pool's `connect`, callback or promise style, for work with no affinity. */
@@ -232,19 +255,23 @@ export class AffinityPool extends EventEmitter {
     return this.slots.filter((slot): slot is Connection => slot !== undefined && slot !== OPENING);
   }
 
-  /** An idle connection that has served `key`, else the idle one `key` scores highest. */
-  private pickIdle(key: string | undefined): Connection | undefined {
+  /**
+   * An idle connection that has served `key`, else its idle home, else (when it may
+   * spill) the idle one it scores highest; any idle one for no key.
+   */
+  private pickIdle(key: string | undefined, home: number, spill: boolean): Connection | undefined {
     let best: Connection | undefined;
-    let bestWarm = false;
+    let bestRank = -1;
     let bestScore = -1;
     const hash = key === undefined ? 0 : keyHash(key);
     for (const slot of this.slots) {
       if (slot === undefined || slot === OPENING || slot.busy) continue;
       if (key === undefined) return slot;
-      const warm = slot.served.has(key);
+      const rank = slot.served.has(key) ? 2 : slot.slot === home ? 1 : spill ? 0 : -1;
+      if (rank < 0) continue;
       const score = slotScore(hash, slot.slot);
-      if ((warm && !bestWarm) || (warm === bestWarm && score > bestScore)) {
-        [best, bestWarm, bestScore] = [slot, warm, score];
+      if (rank > bestRank || (rank === bestRank && score > bestScore)) {
+        [best, bestRank, bestScore] = [slot, rank, score];
       }
     }
     return best;
@@ -264,19 +291,21 @@ export class AffinityPool extends EventEmitter {
     return best;
   }
 
-  /** Opens connections in empty slots for waiters that have none coming. */
+  /**
+   * Opens connections in empty slots for waiters that have none coming: in their home, or in
+   * any empty slot for those that may spill.
+   */
   private openForWaiters(): void {
     if (this.ending) return;
     for (const waiter of this.waiters) {
       if (waiter.opening) continue;
-      const slot = this.emptySlot(waiter.key);
-      if (slot < 0) return;
-      this.open(slot, waiter);
+      const homeEmpty = waiter.home >= 0 && this.slots[waiter.home] === undefined;
+      const slot = homeEmpty ? waiter.home : waiter.spillable ? this.emptySlot(waiter.key) : -1;
+      if (slot >= 0) this.open(slot, waiter);
     }
   }
 
-  private openHome(key: string): void {
-    const home = homeSlot(key, this.slots.length);
+  private openHome(home: number): void {
     if (this.slots[home] === undefined && !this.ending) this.open(home, undefined);
   }
 
@@ -358,11 +387,16 @@ export class AffinityPool extends EventEmitter {
     }
   }
 
+  /**
+   * The oldest waiter (within MATCH_WINDOW) the connection is home or warm to, else the
+   * oldest that may spill; the head once it has been passed over once per slot.
+   */
   private pickWaiter(connection: Connection): Waiter | undefined {
     const head = this.waiters[0];
     if (!head) return undefined;
     if (this.headSkips >= this.slots.length) return head;
     const window = Math.min(this.waiters.length, MATCH_WINDOW);
+    let chosen = -1;
     for (let i = 0; i < window; i++) {
       const waiter = this.waiters[i];
       if (
@@ -370,11 +404,14 @@ export class AffinityPool extends EventEmitter {
         waiter.home === connection.slot ||
         connection.served.has(waiter.key)
       ) {
-        if (i > 0) this.headSkips++;
-        return waiter;
+        chosen = i;
+        break;
       }
+      if (chosen < 0 && waiter.spillable) chosen = i;
     }
-    return head;
+    if (chosen < 0) return undefined;
+    if (chosen > 0) this.headSkips++;
+    return this.waiters[chosen];
   }
 
   /** Whether it was still waiting. */
@@ -382,6 +419,7 @@ export class AffinityPool extends EventEmitter {
     const index = this.waiters.indexOf(waiter);
     if (index < 0) return false;
     clearTimeout(waiter.timer);
+    clearTimeout(waiter.spillTimer);
     this.waiters.splice(index, 1);
     if (index === 0) this.headSkips = 0;
     return true;
@@ -392,7 +430,12 @@ export class AffinityPool extends EventEmitter {
     clearTimeout(connection.idleTimer);
     connection.idleTimer = undefined;
     connection.uses++;
-    if (key !== undefined) connection.served.add(key);
+    if (key !== undefined && !connection.served.has(key)) {
+      // Spilled to a connection cold for the key: open its home beside it for next time.
+      const home = homeSlot(key, this.slots.length);
+      if (home !== connection.slot) this.openHome(home);
+      connection.served.add(key);
+    }
     const client = connection.client as unknown as PoolClient & ClientState;
     let released = false;
     client.release = (error?: Error | boolean) => {

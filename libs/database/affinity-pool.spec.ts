@@ -155,6 +155,25 @@ describe('AffinityPool', () => {
     await pool.end();
   });
 
+  it('does not wait for a home its own school holds: a transaction inside another spills at once', async () => {
+    const pool = poolOf({ max: 2, spillAfterMillis: 10_000 });
+    const [[a1, a2], [b]] = keysBySlot(2);
+    const other = await pool.acquire(b);
+    other.release();
+    const outer = await pool.acquire(a1);
+    const inner = await pool.acquire(a1);
+    expect(idOf(inner)).toBe(idOf(other));
+    inner.release();
+    // Another school of the same home still waits for it.
+    const waiting = pool.acquire(a2);
+    await settle();
+    expect(pool.waitingCount).toBe(1);
+    outer.release();
+    expect(idOf(await waiting)).toBe(idOf(outer));
+    (await waiting).release();
+    await pool.end();
+  });
+
   it('hands a freed connection to the oldest waiter it is home to, not the oldest', async () => {
     const pool = poolOf({ max: 2 });
     const [[a1, a2], [b1, b2]] = keysBySlot(2);

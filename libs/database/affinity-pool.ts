@@ -41,6 +41,8 @@ interface Connection {
   served: Set<string>;
   uses: number;
   busy: boolean;
+  /** The key of the transaction holding it. */
+  heldFor: string | undefined;
   expired: boolean;
   idleTimer: NodeJS.Timeout | undefined;
   lifetimeTimer: NodeJS.Timeout | undefined;
@@ -113,8 +115,9 @@ const NOOP = () => undefined;
  * scores highest (rendezvous hashing: keys spread evenly, and resizing the pool moves only
  * the keys of the slots added or removed). A transaction takes an idle connection that has
  * served its key, else its idle home, else it waits up to `spillAfterMillis` for its busy
- * home and then spills to the idle connection it scores highest (opening its home beside it
- * if that slot is empty), else a connection is opened, else it queues. A connection handed
+ * home (not when its own key holds it: a nested transaction, a school's burst) and then
+ * spills to the idle connection it scores highest (opening its home beside it if that slot
+ * is empty), else a connection is opened, else it queues. A connection handed
  * back goes to the oldest waiter whose home it is or whose key it has served, else to the
  * oldest waiter that may spill, else waits idle; the oldest waiter is passed over at most
  * `max` times in a row, so no one starves. Keyless work (the platform's, health checks) fits
@@ -178,13 +181,14 @@ export class AffinityPool extends EventEmitter {
     const home = key === undefined ? -1 : homeSlot(key, this.slots.length);
     // An idle connection never fits a waiter (it would have been handed over): take it if it
     // fits, or spill to it at once when there is no wait for a home.
-    const idle = this.pickIdle(key, home, this.spillAfterMs === 0 || key === undefined);
+    const spillNow = key === undefined || this.spillAfterMs === 0 || this.heldBy(home, key);
+    const idle = this.pickIdle(key, home, spillNow);
     if (idle) return Promise.resolve(this.lend(idle, key));
     return new Promise<PoolClient>((resolve, reject) => {
       const waiter: Waiter = {
         key,
         home,
-        spillable: key === undefined || this.spillAfterMs === 0,
+        spillable: spillNow,
         spillTimer: undefined,
         resolve,
         reject,
@@ -204,6 +208,16 @@ export class AffinityPool extends EventEmitter {
       this.waiters.push(waiter);
       this.openForWaiters();
     });
+  }
+
+  /**
+   * Whether the key's own work holds its home: a transaction inside another, or a school's
+   * burst. Waiting for the home would be waiting for itself, or for a connection the school
+   * needs beside it anyway.
+   */
+  private heldBy(home: number, key: string): boolean {
+    const slot = this.slots[home];
+    return slot !== undefined && slot !== OPENING && slot.busy && slot.heldFor === key;
   }
 
   /** A waiter that waited long enough for its home takes any idle connection, or opens one. */
@@ -331,6 +345,7 @@ export class AffinityPool extends EventEmitter {
           served: new Set(),
           uses: 0,
           busy: false,
+          heldFor: undefined,
           expired: false,
           idleTimer: undefined,
           lifetimeTimer: undefined,
@@ -427,6 +442,7 @@ export class AffinityPool extends EventEmitter {
 
   private lend(connection: Connection, key: string | undefined): PoolClient {
     connection.busy = true;
+    connection.heldFor = key;
     clearTimeout(connection.idleTimer);
     connection.idleTimer = undefined;
     connection.uses++;

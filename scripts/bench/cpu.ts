@@ -16,25 +16,22 @@ async function cpuMs(pid: number): Promise<number> {
   }
 }
 
-async function backendPids(url: string): Promise<number[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND backend_type = 'client backend'
-          AND pid <> pg_backend_pid()`,
-    );
-    return rows.map((row) => row.pid);
-  } finally {
-    await client.end();
-  }
+/** How often the backends are listed while a run goes on (see cpuSpent). */
+const SAMPLE_MS = 250;
+
+async function backendPids(client: Client): Promise<number[]> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend'
+        AND pid <> pg_backend_pid()`,
+  );
+  return rows.map((row) => row.pid);
 }
 
 export interface CpuSpent {
   /** The API process. */
   apiMs: number;
-  /** PostgreSQL's backends on the benchmark's database (those alive at both ends). */
+  /** PostgreSQL's backends on the benchmark's database, including those started meanwhile. */
   postgresMs: number;
 }
 
@@ -42,22 +39,55 @@ export interface CpuSpent {
  * CPU time spent by the API and by PostgreSQL while `work` runs: unlike requests per second,
  * it hardly moves when other work shares the machine. Null when /proc cannot tell (the
  * database server runs elsewhere).
+ *
+ * The backends are listed every SAMPLE_MS, not only at both ends: a pool that replaces its
+ * connections (after so many uses or schools) starts backends during a run and ends others,
+ * and counting only those alive at both ends left out exactly the backends doing cold work.
+ * A backend started meanwhile counts from zero; one that ends counts up to its last sample.
  */
 export async function cpuSpent<T>(
   apiPid: number,
   databaseUrl: string,
   work: () => Promise<T>,
 ): Promise<{ result: T; cpu: CpuSpent | null }> {
-  const pids = await backendPids(databaseUrl);
-  const before = await Promise.all([apiPid, ...pids].map(cpuMs));
-  const result = await work();
-  const after = await Promise.all([apiPid, ...pids].map(cpuMs));
-  if (before[0] === 0) return { result, cpu: null };
-  let postgresMs = 0;
-  for (let i = 1; i < before.length; i++) {
-    if (after[i] > 0 && before[i] > 0) postgresMs += after[i] - before[i];
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const sample = async (startOfRun: boolean) => {
+    const pids = await backendPids(client);
+    const spent = await Promise.all(pids.map(cpuMs));
+    pids.forEach((pid, i) => {
+      if (spent[i] <= 0) return;
+      if (!first.has(pid)) first.set(pid, startOfRun ? spent[i] : 0);
+      last.set(pid, spent[i]);
+    });
+  };
+  let apiBefore: number;
+  let apiAfter: number;
+  let result: T;
+  try {
+    await sample(true);
+    apiBefore = await cpuMs(apiPid);
+    let sampling = Promise.resolve();
+    const timer = setInterval(() => {
+      sampling = sampling.then(() => sample(false)).catch(() => undefined);
+    }, SAMPLE_MS);
+    try {
+      result = await work();
+    } finally {
+      clearInterval(timer);
+      await sampling;
+    }
+    apiAfter = await cpuMs(apiPid);
+    await sample(false);
+  } finally {
+    await client.end();
   }
-  return { result, cpu: { apiMs: after[0] - before[0], postgresMs } };
+  if (apiBefore === 0) return { result, cpu: null };
+  let postgresMs = 0;
+  for (const [pid, end] of last) postgresMs += end - (first.get(pid) ?? end);
+  return { result, cpu: { apiMs: apiAfter - apiBefore, postgresMs } };
 }
 
 /** CPU time per request, median over the rounds. */

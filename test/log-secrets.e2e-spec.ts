@@ -6,8 +6,8 @@ import { createTestApp, signIn, type TestApp } from './support/test-app';
 const secret = (label: string) => `${label} ${randomBytes(9).toString('base64url')} phrase`;
 
 /*
- * In a file of its own: nestjs-pino keeps one request logger per process, the first app's,
- * so this suite's app must be the first (and only) one its process builds.
+ * In a file of its own: Nest's Logger is process-wide (services log through the logger of the
+ * app made last), so this suite's app must be the only one its process builds.
  */
 describe('secrets never reach the logs', () => {
   const lines: string[] = [];

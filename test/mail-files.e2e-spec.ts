@@ -9,8 +9,8 @@ import { createTestApp, type TestApp, testDatabaseUrl, withOwnerClient } from '.
 /*
  * Without SMTP_URL (development), messages become files. This suite's app has a database of
  * its own: on the run's database its worker would write other suites' mail to files, where
- * their SMTP server never sees it. In a file of its own, because nestjs-pino keeps the first
- * app's logger for the whole process and this suite reads the log.
+ * their SMTP server never sees it. In a file of its own, because Nest's Logger is
+ * process-wide (the logger of the app made last) and this suite reads the log.
  */
 describe('the development mail transport', () => {
   const lines: string[] = [];

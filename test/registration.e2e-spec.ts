@@ -140,6 +140,13 @@ describe('school registration', () => {
       expect(ledger.rows).toEqual([
         { state: 'current', last_migration: t.app.get(TenantMigrator).latest },
       ]);
+      // The school's own record names every migration that built it, once.
+      const applied = await db.query<{ name: string }>(
+        `SELECT name FROM "${schema}".school_migrations ORDER BY name`,
+      );
+      expect(applied.rows.map((row) => row.name)).toEqual(
+        [...t.app.get(TenantMigrator).ledger.release.names].sort(),
+      );
       // The API's login role may switch into the school role but inherits nothing from it.
       const membership = await db.query(
         `SELECT pg_has_role($1, $2, 'MEMBER') AS member, pg_has_role($1, $2, 'USAGE') AS inherits`,

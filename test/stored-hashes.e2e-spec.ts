@@ -14,8 +14,8 @@ const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /*
- * In a file of its own: nestjs-pino keeps one logger per process, the first app's, and this
- * suite reads the log.
+ * In a file of its own: Nest's Logger is process-wide (services log through the logger of the
+ * app made last), and this suite reads the log.
  */
 describe('sign-in as the log sees it: stored hashes are data, device tokens are secrets', () => {
   const lines: string[] = [];

@@ -1,16 +1,10 @@
-import {
-  type DynamicModule,
-  Module,
-  type Provider,
-  RequestMethod,
-  type Type,
-} from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BillingModule } from '@schoolyard/billing';
 import { AcademicsModule } from '@schoolyard/academics';
 import { CourseworkModule } from '@schoolyard/coursework';
-import { ErrorFilter, rawRequestOf, requestIdOf } from '@schoolyard/common';
+import { ErrorFilter } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
@@ -20,11 +14,8 @@ import { OrganizationsModule } from '@schoolyard/organizations';
 import { PeopleModule } from '@schoolyard/people';
 import { RateLimitGuard, RateLimitsModule, SchoolAllowanceGuard } from '@schoolyard/rate-limits';
 import { PermissionsGuard, RbacModule } from '@schoolyard/rbac';
-import { SchoolScopeGuard, TenancyModule, TenantTransactionInterceptor } from '@schoolyard/tenancy';
-import { type IncomingMessage } from 'node:http';
+import { SchoolScopeGuard, TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
-import { LoggerModule } from 'nestjs-pino';
-import { type DestinationStream, pino } from 'pino';
 import { HealthController } from './health.controller';
 import { TENANT_ENTITIES } from './tenant-entities';
 
@@ -32,8 +23,6 @@ export interface AppModuleOptions {
   /** Extra controllers: the tests and benchmarks mount probes; production mounts none. */
   controllers?: Type[];
   providers?: Provider[];
-  /** Where request logs go; standard output unless a test wants to read them. */
-  logStream?: DestinationStream;
 }
 
 @Module({})
@@ -47,39 +36,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        ClsModule.forRoot({
-          global: true,
-          middleware: {
-            mount: true,
-            generateId: true,
-            idGenerator: (req: unknown) => requestIdOf(rawRequestOf(req)),
-          },
-        }),
-        LoggerModule.forRoot({
-          // nestjs-pino's default mount point does not match under Nest 12's Fastify adapter.
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: [
-            {
-              level: config.logLevel,
-              genReqId: (req: IncomingMessage) => requestIdOf(req),
-              customProps: (req: IncomingMessage) => ({
-                school: (req as IncomingMessage & { schoolSlug?: string }).schoolSlug,
-              }),
-              // Credentials never reach the logs.
-              redact: {
-                paths: [
-                  'req.headers.authorization',
-                  'req.headers.cookie',
-                  'req.headers["x-device-token"]',
-                  'res.headers["set-cookie"]',
-                ],
-                remove: true,
-              },
-              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
-            },
-            options.logStream ?? pino.destination(1),
-          ],
-        }),
+        // Entered by a Fastify hook in http-app.ts, not by Nest middleware: without any
+        // middleware the adapter needs no middie layer on every request.
+        ClsModule.forRoot({ global: true, middleware: { mount: false } }),
         DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
         JobsModule,
         MailModule,
@@ -96,16 +55,15 @@ export class AppModule {
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [
-        // Guards run in this order, before interceptors: the school is known, then whether this
+        // Guards run in this order: the school is known, then whether this
         // client may send another request, then the caller, then whether the school's signed-in
         // or anonymous allowance has room, then what the caller may do here; then the school's
-        // transaction opens.
+        // transaction opens (TenantTransactionBinding).
         { provide: APP_GUARD, useExisting: SchoolScopeGuard },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useExisting: SchoolAllowanceGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
-        { provide: APP_INTERCEPTOR, useExisting: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
         ...(options.providers ?? []),
       ],

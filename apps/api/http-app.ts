@@ -7,22 +7,33 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { badAddress, createValidationPipe, errorBody, requestIdOf } from '@schoolyard/common';
 import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
-import { Logger } from 'nestjs-pino';
+import { ClsService } from 'nestjs-cls';
+import { type DestinationStream } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { createLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { corsOptions, registerSecurityHeaders, restrictDocs } from './http-security';
 import { FastRefusals } from '@schoolyard/rate-limits';
-import { SchoolDirectory } from '@schoolyard/tenancy';
+import { SchoolDirectory, TenantTransactionBinding } from '@schoolyard/tenancy';
 
 /** Request bodies above this are refused with 413 before any work is done. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface HttpAppOptions extends AppModuleOptions {
+  /** Where logs go; standard output unless a test wants to read them. */
+  logStream?: DestinationStream;
+}
 
 /** Builds the HTTP application (used by main.ts, the tests and the benchmarks). */
 export async function createHttpApp(
   config: AppConfig,
   urls: DatabaseUrls,
-  options: AppModuleOptions = {},
+  options: HttpAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const logger = createLogger(config, options.logStream);
   const adapter = new FastifyAdapter({
+    // No Nest middleware is used (request context and logging are Fastify hooks), so the
+    // middie layer it would run on every request is left out.
+    skipMiddie: true,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
@@ -34,14 +45,24 @@ export async function createHttpApp(
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, urls, options),
+    AppModule.forRoot(config, urls, {
+      controllers: options.controllers,
+      providers: options.providers,
+    }),
     adapter,
-    { bufferLogs: true, abortOnError: false },
+    { logger: new PinoNestLogger(logger), abortOnError: false },
   );
-  app.useLogger(app.get(Logger));
-  registerSecurityHeaders(app.getHttpAdapter().getInstance(), config);
-  restrictDocs(app.getHttpAdapter().getInstance(), config);
-  app.get(FastRefusals).attach(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLog(fastify, logger);
+  // The request's context (school, caller, transaction) lives in nestjs-cls's
+  // AsyncLocalStorage, entered as the last step before the route's handler runs, after the
+  // body is read: everything Nest does for the request (guards, pipes, the handler, the
+  // error filter) runs inside it.
+  const cls = app.get(ClsService);
+  fastify.addHook('preHandler', (_request, _reply, done) => cls.run(() => done()));
+  registerSecurityHeaders(fastify, config);
+  restrictDocs(fastify, config);
+  app.get(FastRefusals).attach(fastify);
   app.enableCors(corsOptions(config, app.get(SchoolDirectory)));
   await app.register(fastifyCookie);
   app.useGlobalPipes(createValidationPipe());
@@ -58,6 +79,8 @@ export async function createHttpApp(
   if (config.apiDocs !== 'off') {
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
+  // Before init() registers the routes: school-scoped handlers run in their school's transaction.
+  app.get(TenantTransactionBinding).bindHandlers();
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -5,3 +5,4 @@ export * from './validation';
 export * from './satisfies.validator';
 export * from './paging';
 export * from './sql';
+export * from './route-metadata';

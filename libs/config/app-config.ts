@@ -93,6 +93,11 @@ export interface AppConfig {
     maxSchoolsPerConnection: number;
     maxUses: number;
     maxLifetimeSeconds: number;
+    /**
+     * Schools an owner connection builds or migrates before it is closed: its backend keeps
+     * cached plans of every school it worked in, and DDL walks them all (see OwnerConnections).
+     */
+    ownerSchoolsPerConnection: number;
     statementTimeoutMs: number;
     /**
      * Longest wait for a database connection (a free pooled one or a new one). While the
@@ -510,6 +515,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ),
       maxUses: integer(env, 'DB_POOL_MAX_USES', 100_000, 1, 100_000_000),
       maxLifetimeSeconds: integer(env, 'DB_POOL_MAX_LIFETIME_SECONDS', 600, 1, 86_400),
+      ownerSchoolsPerConnection: integer(
+        env,
+        'DB_OWNER_SCHOOLS_PER_CONNECTION',
+        20,
+        1,
+        100_000_000,
+      ),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
       connectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),
     },

@@ -8,6 +8,7 @@ import { type DatabaseUrls } from './prepare-database';
 import { DatabaseNotifications } from './database-notifications.service';
 import { DATABASE_URLS, OWNER_DATA_SOURCE } from './database.tokens';
 import { RequestPool } from './request-pool';
+import { OwnerConnections } from './owner-connections';
 
 export { DATABASE_URLS, OWNER_DATA_SOURCE };
 
@@ -31,7 +32,8 @@ export const PLATFORM_ENTITIES: EntityClass[] = [
  * DB_POOL_MAX_SCHOOLS_PER_CONNECTION schools (a backend's catalog cache grows with every
  * school it visits; uses and lifetime bound it too); the owner pool is small and
  * serves provisioning, migrations and platform writes (the CLI widens it to migrate many
- * schools at once).
+ * schools at once). Its connections are closed after building or migrating
+ * `DB_OWNER_SCHOOLS_PER_CONNECTION` schools (OwnerConnections), not after a number of uses.
  */
 @Global()
 @Module({})
@@ -91,9 +93,19 @@ export class DatabaseModule {
       providers: [
         { provide: DATABASE_URLS, useValue: urls },
         { provide: RequestPool, useValue: requestPool },
+        {
+          provide: OwnerConnections,
+          useValue: new OwnerConnections(config.pool.ownerSchoolsPerConnection),
+        },
         DatabaseNotifications,
       ],
-      exports: [TypeOrmModule, DATABASE_URLS, RequestPool, DatabaseNotifications],
+      exports: [
+        TypeOrmModule,
+        DATABASE_URLS,
+        RequestPool,
+        OwnerConnections,
+        DatabaseNotifications,
+      ],
     };
   }
 }

@@ -9,3 +9,4 @@ export * from './open-database';
 export * from './throwaway-database';
 export * from './database-notifications.service';
 export * from './request-pool';
+export * from './owner-connections';

@@ -7,7 +7,8 @@ import { storedHashProblem } from './stored-hash';
 /**
  * argon2id with OWASP's parameters or stronger (configurable). The native binding hashes on
  * libuv's thread pool, so the event loop keeps serving requests; callers hash before opening
- * a transaction so no connection waits on it.
+ * a transaction so no connection waits on it. Registration alone hashes while its transaction
+ * builds the school's tables, which take longer than the hash.
  */
 @Injectable()
 export class Passwords {

@@ -49,7 +49,7 @@ export const emailNotVerified = () =>
 /** Who will own the new school: an account that exists, or one to create with this hash. */
 type SchoolOwner =
   | { kind: 'existing'; userId: string; email: string }
-  | { kind: 'new'; email: string; passwordHash: string };
+  | { kind: 'new'; email: string; passwordHash: Promise<string> };
 
 /**
  * A new school with its owner. Registration makes a NEW account every time and never checks the
@@ -94,8 +94,12 @@ export class RegistrationService {
       [email],
     );
     if (holders.length) throw emailTaken();
-    // Hashing is slow on purpose: do it before the transaction so no connection waits on it.
-    const passwordHash = await this.passwords.hash(password);
+    // Hashing is slow on purpose (argon2 on libuv's thread pool, another core): it runs while
+    // PostgreSQL builds the school's tables, and the seeder waits for it only after them. When
+    // provisioning fails before that, nothing awaits the hash: the catch keeps its own failure
+    // from being an unhandled rejection.
+    const passwordHash = this.passwords.hash(password);
+    passwordHash.catch(() => undefined);
     return this.create(request, { kind: 'new', email, passwordHash }, username);
   }
 
@@ -211,12 +215,13 @@ export class RegistrationService {
     owner: Extract<SchoolOwner, { kind: 'new' }>,
     username: string,
   ): Promise<string> {
+    const passwordHash = await owner.passwordHash;
     // A clash of six random hex digits is rare; ON CONFLICT keeps the transaction alive to retry.
     for (;;) {
       const rows: Array<{ id: string }> = await manager.query(
         `INSERT INTO public.users (global_username, email, password_hash)
          VALUES ($1, $2, $3) ON CONFLICT (global_username) DO NOTHING RETURNING id`,
-        [globalUsernameFor(username), owner.email, owner.passwordHash],
+        [globalUsernameFor(username), owner.email, passwordHash],
       );
       if (rows.length) return rows[0].id;
     }

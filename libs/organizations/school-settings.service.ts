@@ -7,15 +7,28 @@ import { SchoolSettings } from './school-settings.entity';
 
 const SETTINGS_ROW = 1;
 
-function view(settings: SchoolSettings, corsOrigins: readonly string[]): SchoolSettingsView {
+interface SettingsRow {
+  display_name: string;
+  timezone: string;
+  locale: string;
+  primary_color: string | null;
+  secondary_color: string | null;
+  updated_at: Date;
+}
+
+/** Fixed SQL: the school's sign-in page reads this on every visit. */
+const READ_SETTINGS = `SELECT display_name, timezone, locale, primary_color, secondary_color, updated_at
+  FROM school_settings WHERE id = ${SETTINGS_ROW}`;
+
+function view(settings: SettingsRow, corsOrigins: readonly string[]): SchoolSettingsView {
   return {
     corsOrigins: [...corsOrigins],
-    displayName: settings.displayName,
+    displayName: settings.display_name,
     timezone: settings.timezone,
     locale: settings.locale,
-    primaryColor: settings.primaryColor,
-    secondaryColor: settings.secondaryColor,
-    updatedAt: settings.updatedAt,
+    primaryColor: settings.primary_color,
+    secondaryColor: settings.secondary_color,
+    updatedAt: settings.updated_at,
   };
 }
 
@@ -26,8 +39,9 @@ export class SchoolSettingsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The transaction's last statement (also after an update), so COMMIT rides with it. */
   async get(corsOrigins = this.tenant.school.corsOrigins ?? []): Promise<SchoolSettingsView> {
-    const settings = await this.tenant.manager.findOneBy(SchoolSettings, { id: SETTINGS_ROW });
+    const [settings] = await this.tenant.finalQuery<SettingsRow[]>(READ_SETTINGS);
     if (!settings) {
       throw new AppError(HttpStatus.NOT_FOUND, 'SETTINGS_NOT_FOUND', 'This school has no settings');
     }

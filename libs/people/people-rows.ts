@@ -1,6 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type AccountView, type PersonDto } from './dto/person.dto';
-import { type LinkedAccount, linkedAccounts } from './school-accounts';
+import { type FinalQuery, type LinkedAccount, linkedAccounts } from './school-accounts';
 
 /** The profile columns every list of people selects. */
 export interface PersonRow {
@@ -41,14 +41,19 @@ export async function insertProfile(
   return profile.id;
 }
 
-/** The accounts of a page of people, in one query (the people without one cost nothing). */
+/**
+ * The accounts of a page of people, in one query (the people without one cost nothing).
+ * `final`: the handler's last statement, so COMMIT goes in the same write.
+ */
 export function accountsOfPeople(
   manager: EntityManager,
   people: ReadonlyArray<Pick<PersonRow, 'user_id'>>,
+  final?: FinalQuery,
 ): Promise<Map<string, LinkedAccount>> {
   return linkedAccounts(
     manager,
     people.flatMap((person) => (person.user_id ? [person.user_id] : [])),
+    final,
   );
 }
 

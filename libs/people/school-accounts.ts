@@ -20,21 +20,35 @@ export interface LinkedAccount {
   temporaryPassword: string | null;
 }
 
-/** One query whatever the number of ids: the list endpoints call it once per page. */
+/** TenantContext.finalQuery, for a read that ends its transaction. */
+export type FinalQuery = (sql: string, parameters: unknown[]) => Promise<unknown>;
+
+interface AccountRow {
+  id: string;
+  email: string | null;
+  must_change_password: boolean;
+  is_active: boolean;
+  last_login_at: Date | null;
+  temporary_password: string | null;
+  via: LinkedAccount['via'];
+}
+
+const ACCOUNTS_OF = 'SELECT * FROM public.school_accounts($1::uuid[])';
+
+/**
+ * One query whatever the number of ids: the list endpoints call it once per page, as the
+ * handler's final statement when nothing follows (`final`).
+ */
 export async function linkedAccounts(
   manager: EntityManager,
   userIds: readonly string[],
+  final?: FinalQuery,
 ): Promise<Map<string, LinkedAccount>> {
   if (userIds.length === 0) return new Map();
-  const rows: Array<{
-    id: string;
-    email: string | null;
-    must_change_password: boolean;
-    is_active: boolean;
-    last_login_at: Date | null;
-    temporary_password: string | null;
-    via: LinkedAccount['via'];
-  }> = await manager.query('SELECT * FROM public.school_accounts($1::uuid[])', [[...userIds]]);
+  const parameters = [[...userIds]];
+  const rows = (await (final
+    ? final(ACCOUNTS_OF, parameters)
+    : manager.query(ACCOUNTS_OF, parameters))) as AccountRow[];
   return new Map(
     rows.map((row) => [
       row.id,

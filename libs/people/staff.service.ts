@@ -98,7 +98,8 @@ export class StaffService {
       [likePattern(query.search)],
       query,
     );
-    return { data: await this.views(rows), meta };
+    // The accounts, when any, are the list's last read: COMMIT goes with them.
+    return { data: await this.views(rows, true), meta };
   }
 
   async get(id: string): Promise<StaffView> {
@@ -152,8 +153,12 @@ export class StaffService {
     );
   }
 
-  private async views(rows: StaffRow[]): Promise<StaffView[]> {
-    const accounts = await accountsOfPeople(this.tenant.manager, rows);
+  private async views(rows: StaffRow[], lastRead = false): Promise<StaffView[]> {
+    const accounts = await accountsOfPeople(
+      this.tenant.manager,
+      rows,
+      lastRead ? (sql, parameters) => this.tenant.finalQuery(sql, parameters) : undefined,
+    );
     return rows.map((row) => ({
       id: row.id,
       firstName: row.first_name,

@@ -11,6 +11,7 @@ import {
 import { CallerAccess, forbidden } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
+import { type AccountView } from './dto/person.dto';
 import {
   type EnrollStudentDto,
   type GuardianRefView,
@@ -40,6 +41,24 @@ interface StudentRow extends PersonRow {
 
 const STUDENT_COLUMNS = `${PERSON_COLUMNS},
   s.admission_number, s.admission_date::text AS admission_date, s.status, s.created_at, s.updated_at`;
+
+function studentView(row: StudentRow, account: AccountView | null): StudentView {
+  return {
+    id: row.id,
+    firstName: row.first_name,
+    middleName: row.middle_name,
+    lastName: row.last_name,
+    email: row.email,
+    dateOfBirth: row.date_of_birth,
+    gender: row.gender,
+    admissionNumber: row.admission_number,
+    admissionDate: row.admission_date,
+    status: row.status,
+    account,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
 
 /** $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null. */
 const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
@@ -121,6 +140,10 @@ export class StudentsService {
    * One query for the page (with its total), one for the linked accounts of the whole page:
    * the same two statements for 10 students or 100.
    */
+  /**
+   * The page, then its accounts if any of its people has one: that read is the handler's last,
+   * so COMMIT goes with it (two writes in all, with or without accounts).
+   */
   async list(query: StudentListQuery): Promise<StudentPage> {
     const manager = this.tenant.manager;
     const { rows, meta } = await queryPage<StudentRow>(
@@ -134,7 +157,10 @@ export class StudentsService {
       [query.status ?? null, likePattern(query.search), query.sectionId ?? null],
       query,
     );
-    return { data: await this.withAccounts(manager, rows), meta };
+    const accounts = await accountsOfPeople(manager, rows, (sql, parameters) =>
+      this.tenant.finalQuery(sql, parameters),
+    );
+    return { data: rows.map((row) => studentView(row, accountView(row, accounts))), meta };
   }
 
   async get(id: string): Promise<StudentView> {
@@ -223,20 +249,6 @@ export class StudentsService {
 
   private async withAccounts(manager: EntityManager, rows: StudentRow[]): Promise<StudentView[]> {
     const accounts = await accountsOfPeople(manager, rows);
-    return rows.map((row) => ({
-      id: row.id,
-      firstName: row.first_name,
-      middleName: row.middle_name,
-      lastName: row.last_name,
-      email: row.email,
-      dateOfBirth: row.date_of_birth,
-      gender: row.gender,
-      admissionNumber: row.admission_number,
-      admissionDate: row.admission_date,
-      status: row.status,
-      account: accountView(row, accounts),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }));
+    return rows.map((row) => studentView(row, accountView(row, accounts)));
   }
 }

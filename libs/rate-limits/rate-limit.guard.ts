@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { routeMetadata } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import {
   normalizeHost,
@@ -36,7 +36,6 @@ export class RateLimitGuard implements CanActivate {
   private readonly fallback: PlanRateLimits;
 
   constructor(
-    private readonly reflector: Reflector,
     private readonly tenant: TenantContext,
     private readonly fast: FastRefusals,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -94,11 +93,7 @@ export class RateLimitGuard implements CanActivate {
 
   private limited(context: ExecutionContext): boolean {
     if (!this.config.rateLimits.enabled) return false;
-    const scope = this.reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    return scope !== undefined;
+    return routeMetadata<RouteScope>(context, ROUTE_SCOPE) !== undefined;
   }
 
   private limitsOfSchool(): PlanRateLimits {

@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { routeMetadata } from '@schoolyard/common';
 import {
   PLATFORM_ADMIN_ONLY,
   PlatformAdmins,
@@ -26,7 +26,6 @@ import { SchoolAccess } from './school-access.service';
 @Injectable()
 export class PermissionsGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
     private readonly tenant: TenantContext,
     private readonly caller: PrincipalContext,
     private readonly access: SchoolAccess,
@@ -35,11 +34,10 @@ export class PermissionsGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    const scope = this.reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, targets);
+    const scope = routeMetadata<RouteScope>(context, ROUTE_SCOPE);
     if (scope === undefined) return true;
-    const declaration = permissionDeclaration(this.reflector, targets);
-    if (!this.tenant.hasSchool) return this.mayCallAtPlatform(targets, declaration);
+    const declaration = permissionDeclaration((key) => routeMetadata(context, key));
+    if (!this.tenant.hasSchool) return this.mayCallAtPlatform(context, declaration);
     if (declaration === undefined) throw routeUndeclared();
     if (!Array.isArray(declaration)) return true; // public, or open to every member
     const grant = await this.access.grantOf(this.tenant.school, this.caller.principal.userId);
@@ -50,14 +48,11 @@ export class PermissionsGuard implements CanActivate {
   }
 
   private async mayCallAtPlatform(
-    targets: Parameters<Reflector['getAllAndOverride']>[1],
+    context: ExecutionContext,
     declaration: PermissionDeclaration,
   ): Promise<boolean> {
     if (declaration === 'public') return true;
-    const adminOnly = this.reflector.getAllAndOverride<boolean | undefined>(
-      PLATFORM_ADMIN_ONLY,
-      targets,
-    );
+    const adminOnly = routeMetadata<boolean>(context, PLATFORM_ADMIN_ONLY);
     const openToEveryAccount = typeof declaration === 'object' && !Array.isArray(declaration);
     if (openToEveryAccount && !adminOnly) return true;
     if (await this.platformAdmins.isAdmin(this.caller.principal.userId)) return true;

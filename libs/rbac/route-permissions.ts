@@ -14,18 +14,15 @@ export interface SchoolRoute {
   declaration: PermissionDeclaration;
 }
 
+/** A route's metadata by key (the handler's own, else its controller's). */
+type RouteMetadata = (key: string) => unknown;
+
 /** What a handler declares; the guard and the route listing read it from here alike. */
-export function permissionDeclaration(
-  reflector: Reflector,
-  targets: Parameters<Reflector['getAllAndOverride']>[1],
-): PermissionDeclaration {
-  if (reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets)) return 'public';
-  const required = reflector.getAllAndOverride<PermissionCode[] | undefined>(
-    REQUIRED_PERMISSIONS,
-    targets,
-  );
+export function permissionDeclaration(metadata: RouteMetadata): PermissionDeclaration {
+  if (metadata(PUBLIC_ROUTE)) return 'public';
+  const required = metadata(REQUIRED_PERMISSIONS) as PermissionCode[] | undefined;
   if (required?.length) return required;
-  const reason = reflector.getAllAndOverride<string | undefined>(NO_PERMISSION_REASON, targets);
+  const reason = metadata(NO_PERMISSION_REASON) as string | undefined;
   return reason === undefined ? undefined : { reason };
 }
 
@@ -54,7 +51,7 @@ export function schoolRoutes(modules: ModulesContainer, reflector: Reflector): S
         const route = `${method} /${[base, path].filter((part) => part && part !== '/').join('/')}`;
         routes.push({
           route: route.replace(/\/+/g, '/'),
-          declaration: permissionDeclaration(reflector, targets),
+          declaration: permissionDeclaration((key) => reflector.getAllAndOverride(key, targets)),
         });
       }
     }

@@ -12,7 +12,7 @@ export * from './tenancy.module';
 export * from './tenant-context';
 export * from './tenant-migrator.service';
 export * from './tenant-release';
-export * from './tenant-transaction.interceptor';
+export * from './tenant-transaction.binding';
 export * from './tenant-transactions.service';
 export * from './unverified-schools.service';
 export * from './unverified-schools.sweep';

@@ -37,7 +37,8 @@ export class PlatformDatabase {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DataSource.query it stands in for
   query<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
-    return this.transactions.run(this.context(), (manager) => manager.query(sql, parameters));
+    // One statement: its COMMIT goes in the same write (one round trip in all).
+    return this.transactions.run(this.context(), () => this.tenant.finalQuery<T>(sql, parameters));
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

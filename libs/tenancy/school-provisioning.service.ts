@@ -7,6 +7,7 @@ import {
   type DatabaseUrls,
   isUniqueViolation,
   OWNER_DATA_SOURCE,
+  OwnerConnections,
 } from '@schoolyard/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type School } from './school';
@@ -54,6 +55,7 @@ export class SchoolProvisioning {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly migrator: TenantMigrator,
     private readonly directory: SchoolDirectory,
+    private readonly connections: OwnerConnections,
   ) {}
 
   hostFor(subdomain: string): string {
@@ -113,7 +115,7 @@ export class SchoolProvisioning {
       if (isUniqueViolation(error, 'organizations_slug_key')) throw subdomainTaken(spec.subdomain);
       throw error;
     } finally {
-      await runner.release();
+      await this.connections.releaseAfterSchool(runner);
     }
   }
 

@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { routeMetadata } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { type FastifyRequest } from 'fastify';
 import { SchoolDirectory } from './school-directory.service';
@@ -19,17 +19,13 @@ export function normalizeHost(hostname: string): string {
 @Injectable()
 export class SchoolScopeGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
     private readonly directory: SchoolDirectory,
     private readonly tenant: TenantContext,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const scope = this.reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const scope = routeMetadata<RouteScope>(context, ROUTE_SCOPE);
     if (!scope) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const host = normalizeHost(request.hostname);

@@ -9,7 +9,7 @@ import { TenantContext } from './tenant-context';
 import { FleetLedger } from './fleet-ledger.service';
 import { TenantMigrator } from './tenant-migrator.service';
 import { TENANT_MIGRATIONS } from './tenant-release';
-import { TenantTransactionInterceptor } from './tenant-transaction.interceptor';
+import { TenantTransactionBinding } from './tenant-transaction.binding';
 import { TenantTransactions } from './tenant-transactions.service';
 import { UnverifiedSchools } from './unverified-schools.service';
 import { UnverifiedSchoolsSweep } from './unverified-schools.sweep';
@@ -23,7 +23,7 @@ const providers = [
   SchoolScopeGuard,
   TenantContext,
   TenantMigrator,
-  TenantTransactionInterceptor,
+  TenantTransactionBinding,
   TenantTransactions,
   UnverifiedSchools,
   UnverifiedSchoolsSweep,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { OWNER_DATA_SOURCE } from '@schoolyard/database';
+import { OWNER_DATA_SOURCE, OwnerConnections } from '@schoolyard/database';
 import { syncPermissionCatalog } from '@schoolyard/migrations/tenant';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { FleetLedger, type PlanScope, type SchoolToMigrate } from './fleet-ledger.service';
@@ -59,6 +59,7 @@ export class TenantMigrator {
   constructor(
     @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
     readonly ledger: FleetLedger,
+    private readonly connections: OwnerConnections,
   ) {}
 
   get latest(): string {
@@ -80,8 +81,12 @@ export class TenantMigrator {
     for (const migration of this.ledger.release.migrations) {
       if (applied.has(migration.name)) continue;
       await migration.up(runner);
-      await runner.query('INSERT INTO school_migrations (name) VALUES ($1)', [migration.name]);
       ran.push(migration.name);
+    }
+    // One statement for all of them: a migration that fails throws before it, and the caller
+    // rolls back the migrations before it with their rows, as it would any row recorded earlier.
+    if (ran.length) {
+      await runner.query('INSERT INTO school_migrations (name) SELECT unnest($1::text[])', [ran]);
     }
     const synced = await syncPermissionCatalog(runner);
     if (synced.added.length || synced.removed.length) ran.push('permission catalog');
@@ -148,7 +153,7 @@ export class TenantMigrator {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       return { slug: school.slug, status: 'failed', error: messageOf(error) };
     } finally {
-      await runner.release();
+      await this.connections.releaseAfterSchool(runner);
     }
   }
 

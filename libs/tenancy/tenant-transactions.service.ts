@@ -11,10 +11,10 @@ import { COMMIT_TENANT_TRANSACTION, ROLLBACK_TENANT_TRANSACTION } from './sessio
 import { type School } from './school';
 import { connectForSchool } from './school-connection';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
-import { AFTER_COMMIT_KEY, MANAGER_KEY, SCHOOL_KEY } from './tenant-context';
+import { type OpenTransaction, TenantContext } from './tenant-context';
 
 /** Set while this async context holds a place in the school's share of the pool. */
-const SHARE_KEY = 'schoolyard.pool-share';
+const SHARE_KEY = Symbol('schoolyard.pool-share');
 
 /**
  * BEGIN and every setting travel as ONE message: no parameters are needed because the
@@ -71,6 +71,7 @@ export class TenantTransactions {
   constructor(
     @InjectDataSource() private readonly requests: DataSource,
     private readonly cls: ClsService,
+    private readonly tenant: TenantContext,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly pool: RequestPool,
   ) {
@@ -103,24 +104,15 @@ export class TenantTransactions {
   }
 
   /**
-   * A context of its own for the transaction, inheriting the caller's values. nestjs-cls reads
-   * a dotted key as a path (`schoolyard.school` lives at `store.schoolyard.school`), so its
-   * `inherit` copy would share that nested object with the caller, and a platform transaction
-   * run from a school's request would leave the caller in the platform's context. Nested plain
-   * objects are copied too.
+   * A context of its own for the transaction, inheriting the caller's values (a shallow copy:
+   * every key is a symbol holding one value), so that a platform transaction run from a
+   * school's request leaves the caller in its school's context.
    */
   private inChildContext<T>(work: () => Promise<T>): Promise<T> {
     const parent = this.cls.isActive() ? (this.cls.get() as Record<PropertyKey, unknown>) : {};
     const store: Record<PropertyKey, unknown> = {};
-    // Reflect.ownKeys: nestjs-cls keeps its own entries (the request id) under symbols.
-    for (const key of Reflect.ownKeys(parent)) {
-      const value = parent[key];
-      const plain =
-        value !== null &&
-        typeof value === 'object' &&
-        Object.getPrototypeOf(value) === Object.prototype;
-      store[key] = plain ? { ...(value as object) } : value;
-    }
+    // Reflect.ownKeys: nestjs-cls keeps its own entries (the request id) under symbols too.
+    for (const key of Reflect.ownKeys(parent)) store[key] = parent[key];
     return this.cls.runWith(store, work);
   }
 
@@ -174,23 +166,27 @@ export class TenantTransactions {
     work: (manager: EntityManager) => Promise<T>,
     lostConnection: () => unknown,
   ): Promise<T> {
-    // BEGIN and the settings ride with the work's first query (see DeferredOpening).
+    // BEGIN and the settings ride with the work's first query, COMMIT with its last when the
+    // work names it (see DeferredOpening).
     const opening = new DeferredOpening(
       client,
       openTenantTransactionSql(school, this.statementTimeoutMs),
+      COMMIT_TENANT_TRANSACTION,
     );
     adoptOpenTransaction(runner);
-    this.cls.set(SCHOOL_KEY, school);
-    this.cls.set(MANAGER_KEY, runner.manager);
-    const afterCommit: Array<() => void> = [];
-    this.cls.set(AFTER_COMMIT_KEY, afterCommit);
+    const transaction: OpenTransaction = {
+      manager: runner.manager,
+      afterCommit: [],
+      closeWith: (sql) => opening.closeWith(sql),
+    };
+    this.tenant.enter(school);
+    this.tenant.enterTransaction(transaction);
     let result: T;
     try {
       result = await work(runner.manager);
       await opening.confirm();
     } catch (error) {
-      this.cls.set(MANAGER_KEY, undefined);
-      this.cls.set(AFTER_COMMIT_KEY, undefined);
+      this.tenant.enterTransaction(undefined);
       opening.restore();
       if (!opening.sent) {
         await release(runner);
@@ -201,18 +197,23 @@ export class TenantTransactions {
         () => error,
         (openingError: unknown) => openingError,
       );
+      // A COMMIT sent with the final statement may have landed before the work failed: the
+      // rollback then finds no transaction (a warning, not an error) and still resets.
+      await opening.confirmClosed().catch(() => undefined);
       await client.query(ROLLBACK_TENANT_TRANSACTION).then(
         () => release(runner),
         (rollbackError: unknown) => release(runner, rollbackError),
       );
       throw lostConnection() ?? cause;
     }
-    this.cls.set(MANAGER_KEY, undefined);
-    this.cls.set(AFTER_COMMIT_KEY, undefined);
+    this.tenant.enterTransaction(undefined);
     opening.restore();
     if (opening.sent) {
       try {
-        await client.query(COMMIT_TENANT_TRANSACTION).catch((error: unknown) => {
+        const committed = opening.closedWithFinalStatement
+          ? opening.confirmClosed()
+          : client.query(COMMIT_TENANT_TRANSACTION);
+        await committed.catch((error: unknown) => {
           // Work that caught a database error and returned has nothing to commit: a bare COMMIT
           // rolled back and said so quietly, but the statement before it in the message
           // fails. (The connection's transaction status cannot tell first: pg hands the error
@@ -226,7 +227,7 @@ export class TenantTransactions {
       }
     }
     await release(runner);
-    for (const callback of afterCommit) callback();
+    for (const callback of transaction.afterCommit) callback();
     return result;
   }
 }

@@ -8,6 +8,8 @@ export class SchoolBasics1763900000100 implements MigrationInterface {
   name = 'SchoolBasics1763900000100';
 
   async up(db: QueryRunner): Promise<void> {
+    // One message: a school is built in one transaction, so nothing is gained by waiting for
+    // each statement's answer before sending the next.
     await db.query(`
       CREATE TABLE school_settings (
         id              smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
@@ -17,10 +19,9 @@ export class SchoolBasics1763900000100 implements MigrationInterface {
         primary_color   text,
         secondary_color text,
         updated_at      timestamptz NOT NULL DEFAULT now()
-      )`);
-    // A person in this school. user_id is a soft link to public.users: no foreign key,
-    // so the schema can move to another server whole (invariant 6).
-    await db.query(`
+      );
+      -- A person in this school. user_id is a soft link to public.users: no foreign key,
+      -- so the schema can move to another server whole (invariant 6).
       CREATE TABLE profiles (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind           text NOT NULL CHECK (kind IN ('student', 'staff', 'guardian', 'owner')),
@@ -32,9 +33,10 @@ export class SchoolBasics1763900000100 implements MigrationInterface {
         user_id        uuid,
         created_at     timestamptz NOT NULL DEFAULT now(),
         updated_at     timestamptz NOT NULL DEFAULT now()
-      )`);
-    await db.query(`CREATE UNIQUE INDEX profiles_local_username_key ON profiles (local_username)`);
-    await db.query(`CREATE INDEX profiles_user_id_idx ON profiles (user_id)`);
+      );
+      CREATE UNIQUE INDEX profiles_local_username_key ON profiles (local_username);
+      CREATE INDEX profiles_user_id_idx ON profiles (user_id);
+    `);
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -1,27 +1,14 @@
-import {
-  type CallHandler,
-  Controller,
-  Get,
-  Inject,
-  Injectable,
-  type NestInterceptor,
-  type OnModuleInit,
-  Query,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, type OnModuleInit, Query } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Public } from '@schoolyard/identity';
 import { SchoolSettingsService } from '@schoolyard/organizations';
 import { RequirePermissions } from '@schoolyard/rbac';
 import {
-  MANAGER_KEY,
   ManualTenantTransaction,
   quoteIdentifier,
   SchoolScoped,
   TenantContext,
 } from '@schoolyard/tenancy';
-import { ClsService } from 'nestjs-cls';
-import { type Observable } from 'rxjs';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { StudentListQuery } from '../../libs/people/dto/students.dto';
 import { StudentsService } from '../../libs/people/students.service';
@@ -42,19 +29,20 @@ export interface BypassSettings {
  * server mounts this, and nothing under apps/ or libs/ imports anything under scripts/.
  */
 @Injectable()
-export class BypassTenancy implements NestInterceptor {
+export class BypassTenancy {
   private readonly pools = new Map<string, Promise<DataSource>>();
 
   constructor(
     @Inject(BYPASS_SETTINGS) private readonly settings: BypassSettings,
     private readonly tenant: TenantContext,
-    private readonly cls: ClsService,
   ) {}
 
-  async intercept(_context: unknown, next: CallHandler): Promise<Observable<unknown>> {
+  /** Runs `work` with the school's bypass pool as the manager services read. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
     const pool = await this.poolFor(this.tenant.school.schemaName);
-    this.cls.set(MANAGER_KEY, pool.manager);
-    return next.handle();
+    // Each query an autocommit statement of its own: there is no transaction to close.
+    this.tenant.enterTransaction({ manager: pool.manager, afterCommit: [], closeWith: () => {} });
+    return work();
   }
 
   async close(): Promise<void> {
@@ -70,6 +58,8 @@ export class BypassTenancy implements NestInterceptor {
         entities: this.settings.entities,
         extra: {
           max: this.settings.poolSize,
+          // As long as the request pool's: the isolation rotation leaves each arm idle for a while.
+          idleTimeoutMillis: 30_000,
           options: `-c search_path=${quoteIdentifier(schemaName)}`,
         },
       }).initialize();
@@ -81,17 +71,19 @@ export class BypassTenancy implements NestInterceptor {
 
 /**
  * The same services as GET /api/school and GET /api/students, behind the same guards (school
- * from the host, sign-in, permission), with tenancy bypassed by BypassTenancy.
+ * from the host, sign-in, permission), with tenancy bypassed by BypassTenancy (no transaction binding: ManualTenantTransaction).
  */
 @SchoolScoped()
 @ManualTenantTransaction()
-@UseInterceptors(BypassTenancy)
 @Controller('bench/bypass')
 export class BypassController implements OnModuleInit {
   private settings!: SchoolSettingsService;
   private students!: StudentsService;
 
-  constructor(private readonly modules: ModuleRef) {}
+  constructor(
+    private readonly modules: ModuleRef,
+    private readonly bypass: BypassTenancy,
+  ) {}
 
   onModuleInit(): void {
     this.settings = this.modules.get(SchoolSettingsService, { strict: false });
@@ -101,12 +93,12 @@ export class BypassController implements OnModuleInit {
   @Get('school')
   @Public()
   school(): Promise<unknown> {
-    return this.settings.get();
+    return this.bypass.run(() => this.settings.get());
   }
 
   @Get('students')
   @RequirePermissions('students.view')
   list(@Query() query: StudentListQuery): Promise<unknown> {
-    return this.students.list(query);
+    return this.bypass.run(() => this.students.list(query));
   }
 }

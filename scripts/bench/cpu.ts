@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { type LoadFigures } from './harness';
 import { median, round } from './stats';
@@ -16,9 +17,6 @@ async function cpuMs(pid: number): Promise<number> {
   }
 }
 
-/** How often the backends are listed while a run goes on (see cpuSpent). */
-const SAMPLE_MS = 250;
-
 async function backendPids(client: Client): Promise<number[]> {
   const { rows } = await client.query<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity
@@ -31,19 +29,19 @@ async function backendPids(client: Client): Promise<number[]> {
 export interface CpuSpent {
   /** The API process. */
   apiMs: number;
-  /** PostgreSQL's backends on the benchmark's database, including those started meanwhile. */
+  /** PostgreSQL's backends on the benchmark's database, including those started or ended meanwhile. */
   postgresMs: number;
 }
+
+/** How often backends are looked for and read while the work runs. */
+const SAMPLE_MS = 100;
 
 /**
  * CPU time spent by the API and by PostgreSQL while `work` runs: unlike requests per second,
  * it hardly moves when other work shares the machine. Null when /proc cannot tell (the
- * database server runs elsewhere).
- *
- * The backends are listed every SAMPLE_MS, not only at both ends: a pool that replaces its
- * connections (after so many uses or schools) starts backends during a run and ends others,
- * and counting only those alive at both ends left out exactly the backends doing cold work.
- * A backend started meanwhile counts from zero; one that ends counts up to its last sample.
+ * database server runs elsewhere). Pools retire connections (`DB_POOL_MAX_USES`), so the
+ * backends are read every 100 ms: one born during the run counts from nothing, one that
+ * ended counts up to its last reading (a backend's last 100 ms at most go unseen).
  */
 export async function cpuSpent<T>(
   apiPid: number,
@@ -52,42 +50,45 @@ export async function cpuSpent<T>(
 ): Promise<{ result: T; cpu: CpuSpent | null }> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
-  const first = new Map<number, number>();
-  const last = new Map<number, number>();
-  const sample = async (startOfRun: boolean) => {
-    const pids = await backendPids(client);
-    const spent = await Promise.all(pids.map(cpuMs));
-    pids.forEach((pid, i) => {
-      if (spent[i] <= 0) return;
-      if (!first.has(pid)) first.set(pid, startOfRun ? spent[i] : 0);
-      last.set(pid, spent[i]);
-    });
-  };
-  let apiBefore: number;
-  let apiAfter: number;
-  let result: T;
   try {
+    const first = new Map<number, number>();
+    const last = new Map<number, number>();
+    const sample = async (atStart: boolean) => {
+      const pids = new Set([...last.keys(), ...(await backendPids(client))]);
+      await Promise.all(
+        [...pids].map(async (pid) => {
+          const ms = await cpuMs(pid);
+          if (ms === 0) return; // ended (its last reading stands) or not readable
+          if (!first.has(pid)) first.set(pid, atStart ? ms : 0);
+          last.set(pid, ms);
+        }),
+      );
+    };
+    const apiBefore = await cpuMs(apiPid);
     await sample(true);
-    apiBefore = await cpuMs(apiPid);
-    let sampling = Promise.resolve();
-    const timer = setInterval(() => {
-      sampling = sampling.then(() => sample(false)).catch(() => undefined);
-    }, SAMPLE_MS);
+    let running = true;
+    const sampling = (async () => {
+      while (running) {
+        await sleep(SAMPLE_MS);
+        if (running) await sample(false);
+      }
+    })();
+    let result: T;
     try {
       result = await work();
     } finally {
-      clearInterval(timer);
+      running = false;
       await sampling;
     }
-    apiAfter = await cpuMs(apiPid);
     await sample(false);
+    const apiAfter = await cpuMs(apiPid);
+    if (apiBefore === 0) return { result, cpu: null };
+    let postgresMs = 0;
+    for (const [pid, ms] of last) postgresMs += ms - (first.get(pid) ?? ms);
+    return { result, cpu: { apiMs: apiAfter - apiBefore, postgresMs } };
   } finally {
     await client.end();
   }
-  if (apiBefore === 0) return { result, cpu: null };
-  let postgresMs = 0;
-  for (const [pid, end] of last) postgresMs += end - (first.get(pid) ?? end);
-  return { result, cpu: { apiMs: apiAfter - apiBefore, postgresMs } };
 }
 
 /** CPU time per request, median over the rounds. */

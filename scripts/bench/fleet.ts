@@ -54,10 +54,11 @@ export async function measureFleet(options: FleetOptions): Promise<FleetResult> 
     ...process.env,
     DATABASE_URL: options.databaseUrl,
     NODE_ENV: 'production',
-    ESEWA_ALLOW_TEST_SECRET: 'true',
     LOG_LEVEL: 'silent',
     JWT_SECRET: jwtSecret,
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+    // Production mode refuses eSewa's public test secret unless told; the fleet makes no payment.
+    ESEWA_ALLOW_TEST_SECRET: 'true',
   });
   const { urls } = await prepareDatabase(options.databaseUrl);
   const builder = await FleetBuilder.open(config, urls);

@@ -7,6 +7,7 @@ import { measureIsolation } from './isolation';
 import { measureLogins } from './logins';
 import { measureNoisyNeighbour } from './noisy-neighbour';
 import { measurePermissionChecks } from './permissions';
+import { compareOwnerRecycling } from './provisioning';
 import { type BenchResults, markdownTable, summaryRows } from './report';
 import { benchSettings, BENCHMARKS, type Benchmark, chosenBenchmarks } from './settings';
 
@@ -31,6 +32,8 @@ async function runOne(
       ...common,
       floodConnections: settings.floodConnections,
     });
+  else if (benchmark === 'provisioning')
+    results.provisioning = await compareOwnerRecycling(databaseUrl, settings.registered);
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else
@@ -45,7 +48,7 @@ async function runOne(
 }
 
 /**
- * `npm run bench [-- --full] [isolation] [ceiling] [fleet] [logins] [permissions] [noisy-neighbour]`: each
+ * `npm run bench [-- --full] [isolation] [ceiling] [fleet] [provisioning] [logins] [permissions] [noisy-neighbour]`: each
  * benchmark on a throw-away database of its own, a table at the end and the JSON beside it.
  */
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import { prepareDatabase } from '@schoolyard/database';
+import { OwnerConnections, prepareDatabase } from '@schoolyard/database';
 import { FleetLedger, TenantMigrator } from '@schoolyard/tenancy';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,11 +42,11 @@ async function cli(
   const env = {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'production',
-    ESEWA_ALLOW_TEST_SECRET: 'true',
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+    ESEWA_ALLOW_TEST_SECRET: 'true',
   };
   const started = process.hrtime.bigint();
   const { stdout } = await run('node', program, { env, maxBuffer: 256 << 20 });
@@ -60,7 +60,7 @@ async function replayOneSchool(databaseUrl: string, times: number): Promise<numb
   const owner = new DataSource({ type: 'postgres', url: urls.ownerUrl });
   await owner.initialize();
   try {
-    const migrator = new TenantMigrator(owner, new FleetLedger(owner));
+    const migrator = new TenantMigrator(owner, new FleetLedger(owner), new OwnerConnections(1));
     const samples: number[] = [];
     for (let i = 0; i < times; i++) {
       const runner = owner.createQueryRunner();

@@ -1,6 +1,11 @@
 import { type Comparison } from './abba';
 import { markdownTable, summaryRows } from './report';
-import { type RouteIsolation } from './isolation';
+import {
+  type ArmFigures,
+  type IsolationArm,
+  type IsolationResult,
+  type RouteIsolation,
+} from './isolation';
 import { type FleetResult } from './fleet';
 
 function comparison<N extends string>(
@@ -27,6 +32,64 @@ function route(path: string, ratio: number): RouteIsolation {
   };
 }
 
+function provisioning(p50Ms: number, flatRatio = 1) {
+  return {
+    schools: 200,
+    p50Ms,
+    p95Ms: p50Ms * 2,
+    maxMs: 500,
+    flatness: { window: 100, firstP50Ms: p50Ms, lastP50Ms: p50Ms * flatRatio, ratio: flatRatio },
+    msPerRelation: p50Ms / 40,
+    catalogPerSchool: { relations: 40, kiB: 300 },
+    ownerBackends: null,
+    latenciesMs: [],
+  };
+}
+
+function arm(path: string, requestsPerSecond: number, apiUs?: number): ArmFigures {
+  return {
+    server: 'product',
+    path,
+    median: { requestsPerSecond, p99Ms: 10 },
+    cpuPerRequest: apiUs === undefined ? null : { apiUs, postgresUs: 50 },
+  };
+}
+
+/** The isolation rotation, its four baseline ratios given (students vs DataSource first). */
+function isolation(
+  school: number,
+  students: number,
+  baselines: [number, number, number, number],
+): IsolationResult {
+  const ratio = (first: IsolationArm, second: IsolationArm, medianRatio: number) => ({
+    first,
+    second,
+    medianRatio,
+    medianP99Ratio: 1,
+  });
+  return {
+    school: route('/api/school', school),
+    students: route('/api/students?pageSize=20', students),
+    baselines: {
+      studentsVsDataSourcePerSchool: ratio('students', 'studentsDataSourcePerSchool', baselines[0]),
+      studentsVsNestPg: ratio('students', 'nestPg', baselines[1]),
+      schoolVsNestPg: ratio('school', 'nestPg', baselines[2]),
+      nestPgVsHttpPg: ratio('nestPg', 'httpPg', baselines[3]),
+    },
+    poolSize: 10,
+    arms: {
+      students: arm('/api/students?pageSize=20', 900, 700),
+      studentsBypass: arm('/bench/bypass/students?pageSize=20', 1000),
+      studentsDataSourcePerSchool: arm('/students?pageSize=20', 300, 2100),
+      school: arm('/api/school', 1200),
+      schoolBypass: arm('/bench/bypass/school', 1300),
+      nestPg: arm('/organizations/x', 2400, 300),
+      httpPg: arm('/organizations/x', 6000, 100),
+    },
+    rotation: { order: [], rounds: [] },
+  };
+}
+
 function fleet(flat: { throughput: number; p99: number }, p50Ms: number, releaseSeconds: number) {
   const release = {
     concurrency: 4,
@@ -36,13 +99,7 @@ function fleet(flat: { throughput: number; p99: number }, p50Ms: number, release
     timesReplay: 1,
   };
   return {
-    provisioning: {
-      schools: 200,
-      p50Ms,
-      p95Ms: p50Ms * 2,
-      maxMs: 500,
-      catalogPerSchool: { relations: 40, kiB: 300 },
-    },
+    provisioning: provisioning(p50Ms),
     buildSeconds: 1,
     migration: {
       schools: 1000,
@@ -63,14 +120,41 @@ function fleet(flat: { throughput: number; p99: number }, p50Ms: number, release
 
 describe('benchmark summary', () => {
   it('judges each target from the measured ratio', () => {
-    const rows = summaryRows({
-      isolation: { school: route('/api/school', 0.85), students: route('/api/students', 0.84) },
-    });
-    expect(rows.map((row) => [row.line, row.ratio, row.status])).toEqual([
-      ['1. /api/school: tenant vs bypassed', '0.85', 'met'],
-      ['1. /api/students: tenant vs bypassed', '0.84', 'missed'],
+    const rows = summaryRows({ isolation: isolation(0.85, 0.84, [3, 0.29, 0.5, 0.4]) });
+    expect(rows.map((row) => [row.line, row.ratio, row.target, row.status])).toEqual([
+      ['1. /api/school: tenant vs bypassed', '0.85', '>= 0.85', 'met'],
+      ['1. /api/students?pageSize=20: tenant vs bypassed', '0.84', '>= 0.85', 'missed'],
+      [
+        '1. /api/students?pageSize=20: tenant vs DataSource per school (TypeORM find, the tutorial design)',
+        '3',
+        '>= 3',
+        'met',
+      ],
+      [
+        '1. /api/students?pageSize=20: tenant vs minimal NestJS + pg (one primary-key read, pool of 10)',
+        '0.29',
+        '>= 0.3',
+        'missed',
+      ],
+      [
+        '1. /api/school: tenant vs minimal NestJS + pg (one primary-key read, pool of 10)',
+        '0.5',
+        '>= 0.5',
+        'met',
+      ],
+      ['1. minimal NestJS + pg vs node http + pg (the ceiling), the same read', '0.4', '', ''],
     ]);
     expect(rows[0].measured).toContain('round trips 2 vs 1, statements 4 vs 1');
+  });
+
+  it("shows each baseline's throughput, and its CPU per request when both arms have it", () => {
+    const rows = summaryRows({ isolation: isolation(1, 1, [3, 0.3, 0.5, 0.4]) });
+    expect(rows[2].measured).toBe(
+      '900/s vs 300/s, p99 10 ms vs 10 ms; CPU/request API 700 vs 2100 µs, PostgreSQL 50 vs 50 µs',
+    );
+    expect(rows[5].measured).toContain('2,400/s vs 6,000/s');
+    expect(rows[5].measured).toContain('API 300 vs 100 µs');
+    expect(rows[4].measured).not.toContain('CPU');
   });
 
   it('needs both the throughput and the p99 ratio for fleet flatness', () => {
@@ -91,12 +175,41 @@ describe('benchmark summary', () => {
     );
   });
 
-  it('prints a Markdown table with one line per row', () => {
-    const table = markdownTable(
-      summaryRows({ isolation: { school: route('/api/school', 0.9), students: route('/x', 1) } }),
+  it('judges registration flatness, last 100 over first 100, and shows ms per relation', () => {
+    const versusFresh = { window: 100, longLivedP50Ms: 130, freshP50Ms: 125, ratio: 1.04 };
+    const rows = (ratio: number) =>
+      summaryRows({
+        provisioning: {
+          shipped: { ...provisioning(120, ratio), versusFresh },
+          neverRecycled: { ...provisioning(150, 3), versusFresh: { ...versusFresh, ratio: 2.5 } },
+        },
+      }).map((row) => [row.line, row.ratio, row.target, row.status]);
+    expect(rows(1.2)).toEqual([
+      ['3. registration over 200 schools', '', 'p50 <= 150 ms', 'met'],
+      ['3. registration p50, last 100 vs first 100', '1.2', '<= 1.2', 'met'],
+      ['3. the last 100 vs as many by a new API process, taking turns', '1.04', '', ''],
+      ['3. the same, next, owner connections never recycled', '3', '', ''],
+    ]);
+    expect(rows(1.21)[1][3]).toBe('missed');
+    const kept = summaryRows({
+      provisioning: {
+        shipped: provisioning(120),
+        neverRecycled: { ...provisioning(150, 3), versusFresh: { ...versusFresh, ratio: 2.5 } },
+      },
+    }).at(-1);
+    expect(kept?.measured).toContain('last 100 130 ms vs a new process 125 ms (2.5)');
+    // The fleet benchmark reports the same two lines from its own registrations.
+    const fleetRows = summaryRows({ fleet: fleet({ throughput: 1, p99: 1 }, 120, 20) });
+    expect(fleetRows.filter((row) => row.line.startsWith('3.'))).toHaveLength(2);
+    expect(fleetRows.find((row) => row.line.startsWith('3.'))?.measured).toContain(
+      '3 ms per relation',
     );
+  });
+
+  it('prints a Markdown table with one line per row', () => {
+    const table = markdownTable(summaryRows({ isolation: isolation(0.9, 1, [3, 1, 1, 1]) }));
     const lines = table.trim().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(8);
     expect(lines[0]).toBe('| Figure | Measured (median of rounds) | Ratio | Target | Status |');
     expect(lines[2]).toMatch(
       /^\| 1\. \/api\/school: tenant vs bypassed \| .* \| 0\.9 \| >= 0\.85 \| met \|$/,

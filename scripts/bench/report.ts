@@ -2,14 +2,17 @@ import { type CeilingResult } from './ceiling';
 import { type NoisyNeighbourResult } from './noisy-neighbour';
 import { type CpuPerRequest } from './cpu';
 import { type FleetResult } from './fleet';
-import { type IsolationResult } from './isolation';
+import { type ArmRatio, type IsolationResult } from './isolation';
 import { type LoginResult } from './logins';
 import { type PermissionResult } from './permissions';
+import { type ProvisioningComparison, type ProvisioningResult } from './provisioning';
 
 export interface BenchResults {
   isolation?: IsolationResult;
   ceiling?: CeilingResult | null;
   fleet?: FleetResult;
+  /** Registrations alone (the `provisioning` benchmark); `fleet` holds its own. */
+  provisioning?: ProvisioningComparison;
   logins?: LoginResult;
   permissions?: PermissionResult;
   noisyNeighbour?: NoisyNeighbourResult;
@@ -32,6 +35,50 @@ const ms = (value: number) => `${value} ms`;
 function cpuText(a: CpuPerRequest | undefined, b: CpuPerRequest | undefined): string {
   if (!a || !b) return '';
   return `; CPU/request API ${a.apiUs} vs ${b.apiUs} µs, PostgreSQL ${a.postgresUs} vs ${b.postgresUs} µs`;
+}
+
+/** Registration targets: p50 at most 150 ms, the last registrations no slower than 1.2x the first. */
+export const PROVISIONING_P50_TARGET_MS = 150;
+export const PROVISIONING_FLATNESS_TARGET = 1.2;
+
+const ownerMemory = ({ ownerBackends }: ProvisioningResult) =>
+  ownerBackends
+    ? `; owner backends ${ownerBackends.privateMiB} MiB private (${ownerBackends.backends})`
+    : '';
+
+/** Line 3: registration latency, and whether it stays flat as schools accumulate. */
+function provisioningRows(provisioning: ProvisioningResult): SummaryRow[] {
+  const { flatness, catalogPerSchool, versusFresh } = provisioning;
+  return [
+    {
+      line: `3. registration over ${provisioning.schools.toLocaleString('en-US')} schools`,
+      measured:
+        `p50 ${ms(provisioning.p50Ms)}, p95 ${ms(provisioning.p95Ms)}, max ${ms(provisioning.maxMs)}; ` +
+        `${provisioning.msPerRelation} ms per relation; ` +
+        `catalog ${catalogPerSchool.relations} relations, ${catalogPerSchool.kiB} KiB per school`,
+      ratio: '',
+      target: `p50 <= ${PROVISIONING_P50_TARGET_MS} ms`,
+      status: judge(provisioning.p50Ms <= PROVISIONING_P50_TARGET_MS),
+    },
+    {
+      line: `3. registration p50, last ${flatness.window} vs first ${flatness.window}`,
+      measured: `${ms(flatness.lastP50Ms)} vs ${ms(flatness.firstP50Ms)}${ownerMemory(provisioning)}`,
+      ratio: String(flatness.ratio),
+      target: `<= ${PROVISIONING_FLATNESS_TARGET}`,
+      status: judge(flatness.ratio <= PROVISIONING_FLATNESS_TARGET),
+    },
+    ...(versusFresh
+      ? [
+          {
+            line: `3. the last ${versusFresh.window} vs as many by a new API process, taking turns`,
+            measured: `${ms(versusFresh.longLivedP50Ms)} vs ${ms(versusFresh.freshP50Ms)}`,
+            ratio: String(versusFresh.ratio),
+            target: '',
+            status: '' as const,
+          },
+        ]
+      : []),
+  ];
 }
 
 /** One line per figure of the issue, with its target and whether this run met it. */
@@ -65,7 +112,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
     });
   }
   if (isolation) {
-    for (const route of Object.values(isolation)) {
+    for (const route of [isolation.school, isolation.students]) {
       const { tenant, bypass } = route.median;
       rows.push({
         line: `1. ${route.path}: tenant vs bypassed`,
@@ -79,6 +126,35 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
         status: judge(route.medianRatio >= 0.85),
       });
     }
+    const { arms, baselines, poolSize } = isolation;
+    const versus = (line: string, ratio: ArmRatio, target?: number): SummaryRow => {
+      const [a, b] = [arms[ratio.first], arms[ratio.second]];
+      return {
+        line,
+        measured:
+          `${rps(a.median.requestsPerSecond)} vs ${rps(b.median.requestsPerSecond)}, p99 ${ms(a.median.p99Ms)} vs ${ms(b.median.p99Ms)}` +
+          cpuText(a.cpuPerRequest ?? undefined, b.cpuPerRequest ?? undefined),
+        ratio: String(ratio.medianRatio),
+        target: target === undefined ? '' : `>= ${target}`,
+        status: target === undefined ? '' : judge(ratio.medianRatio >= target),
+      };
+    };
+    const students = arms[baselines.studentsVsDataSourcePerSchool.first].path;
+    const school = arms[baselines.schoolVsNestPg.first].path;
+    const minimal = `minimal NestJS + pg (one primary-key read, pool of ${poolSize})`;
+    rows.push(
+      versus(
+        `1. ${students}: tenant vs DataSource per school (TypeORM find, the tutorial design)`,
+        baselines.studentsVsDataSourcePerSchool,
+        3,
+      ),
+      versus(`1. ${students}: tenant vs ${minimal}`, baselines.studentsVsNestPg, 0.3),
+      versus(`1. ${school}: tenant vs ${minimal}`, baselines.schoolVsNestPg, 0.5),
+      versus(
+        '1. minimal NestJS + pg vs node http + pg (the ceiling), the same read',
+        baselines.nestPgVsHttpPg,
+      ),
+    );
   }
   if (fleet) {
     const { flatness, provisioning, migration } = fleet;
@@ -110,15 +186,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       target: 'bounded',
       status: '',
     });
-    rows.push({
-      line: `3. registration over ${provisioning.schools} schools`,
-      measured:
-        `p50 ${ms(provisioning.p50Ms)}, p95 ${ms(provisioning.p95Ms)}, max ${ms(provisioning.maxMs)}; ` +
-        `catalog ${provisioning.catalogPerSchool.relations} relations, ${provisioning.catalogPerSchool.kiB} KiB per school`,
-      ratio: '',
-      target: 'p50 <= 150 ms',
-      status: judge(provisioning.p50Ms <= 150),
-    });
+    rows.push(...provisioningRows(provisioning));
     rows.push({
       line: `4. release to ${migration.schools.toLocaleString('en-US')} schools`,
       measured:
@@ -128,6 +196,20 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       ratio: '',
       target: '<= 30 s',
       status: judge(migration.best.medianSeconds <= 30),
+    });
+  }
+  if (results.provisioning) {
+    const { shipped, neverRecycled } = results.provisioning;
+    const { flatness, versusFresh } = neverRecycled;
+    const fresh = versusFresh
+      ? `; last ${versusFresh.window} ${ms(versusFresh.longLivedP50Ms)} vs a new process ${ms(versusFresh.freshP50Ms)} (${versusFresh.ratio})`
+      : '';
+    rows.push(...provisioningRows(shipped), {
+      line: '3. the same, next, owner connections never recycled',
+      measured: `p50 ${ms(neverRecycled.p50Ms)}; last ${flatness.window} ${ms(flatness.lastP50Ms)} vs first ${ms(flatness.firstP50Ms)}${fresh}${ownerMemory(neverRecycled)}`,
+      ratio: String(flatness.ratio),
+      target: '',
+      status: '',
     });
   }
   if (logins) {

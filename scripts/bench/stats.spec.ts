@@ -1,4 +1,4 @@
-import { median, medianRatio, percentile, round } from './stats';
+import { endsP50, median, medianRatio, percentile, round } from './stats';
 
 describe('benchmark statistics', () => {
   it('takes the middle value, or the mean of the two middle ones, whatever the order', () => {
@@ -43,5 +43,18 @@ describe('benchmark statistics', () => {
   it('rounds to the given digits', () => {
     expect(round(0.8567, 3)).toBe(0.857);
     expect(round(1234.5, 0)).toBe(1235);
+  });
+
+  it('compares the p50 of the first and the last values of a series', () => {
+    const growing = Array.from({ length: 1000 }, (_, i) => 100 + i / 10); // 100 .. 199.9
+    expect(endsP50(growing, 100)).toEqual({
+      window: 100,
+      firstP50Ms: 104.9,
+      lastP50Ms: 194.9,
+      ratio: 1.86,
+    });
+    // Shorter than two windows: halves; one value is its own first and last.
+    expect(endsP50([10, 20, 99, 30, 40], 100)).toMatchObject({ window: 2, ratio: 3 });
+    expect(endsP50([7], 100)).toMatchObject({ window: 1, ratio: 1 });
   });
 });

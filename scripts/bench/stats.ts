@@ -22,3 +22,19 @@ export function round(value: number, digits = 2): number {
 export function medianRatio<R>(rounds: R[], a: (round: R) => number, b: (round: R) => number) {
   return median(rounds.map((x) => a(x) / b(x)));
 }
+
+/**
+ * p50 of the first and of the last `window` values of a series, and last over first: whether
+ * something grows with what came before it. A series shorter than two windows is halved.
+ */
+export function endsP50(values: number[], window: number) {
+  const size = Math.max(1, Math.min(window, Math.floor(values.length / 2)));
+  const first = percentile(values.slice(0, size), 50);
+  const last = percentile(values.slice(-size), 50);
+  return {
+    window: size,
+    firstP50Ms: round(first, 1),
+    lastP50Ms: round(last, 1),
+    ratio: round(last / first, 2),
+  };
+}

@@ -1,6 +1,6 @@
 import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { routeMetadata } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ROUTE_SCOPE, TenantContext } from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
@@ -35,7 +35,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 @Injectable()
 export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   constructor(
-    private readonly reflector: Reflector,
     private readonly tenant: TenantContext,
     private readonly sessions: AuthSessions,
     private readonly tokens: AuthTokens,
@@ -46,12 +45,11 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (!this.reflector.getAllAndOverride(ROUTE_SCOPE, targets)) return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    if (!routeMetadata(context, ROUTE_SCOPE)) return true;
+    if (routeMetadata<boolean>(context, PUBLIC_ROUTE)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: AccessClaims }>();
     if (
-      this.reflector.getAllAndOverride<boolean>(OPTIONAL_SIGN_IN, targets) &&
+      routeMetadata<boolean>(context, OPTIONAL_SIGN_IN) &&
       !hasCredentials(request, this.config)
     ) {
       return true;
@@ -63,8 +61,7 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if ((claims.org ?? null) !== schoolId) throw invalidToken();
     const fromCookie = bearerOf(request) === undefined;
     const needsCsrf =
-      !SAFE_METHODS.has(request.method) ||
-      this.reflector.getAllAndOverride<boolean>(REVEALS_SECRETS, targets);
+      !SAFE_METHODS.has(request.method) || routeMetadata<boolean>(context, REVEALS_SECRETS);
     if (
       fromCookie &&
       needsCsrf &&
@@ -73,10 +70,7 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       throw csrfRejected();
     }
     if (!(await this.sessions.isActive(claims.sid, claims.sub))) throw sessionRevoked();
-    if (
-      claims.mcp &&
-      !this.reflector.getAllAndOverride<boolean>(ALLOWED_DURING_PASSWORD_CHANGE, targets)
-    ) {
+    if (claims.mcp && !routeMetadata<boolean>(context, ALLOWED_DURING_PASSWORD_CHANGE)) {
       throw passwordChangeRequired();
     }
     const principal: Principal = {

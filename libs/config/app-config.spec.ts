@@ -21,6 +21,11 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging', /NODE_ENV must be one of/],
     ['TRUST_PROXY', 'everyone', /TRUST_PROXY must be true, false/],
     ['ARGON2_MEMORY_KIB', '1024', /ARGON2_MEMORY_KIB must be between/],
+    [
+      'DB_POOL_MAX_SCHOOLS_PER_CONNECTION',
+      '0',
+      /DB_POOL_MAX_SCHOOLS_PER_CONNECTION must be between 1 and/,
+    ],
     ['JWT_SECRET', 'short', /JWT_SECRET must be 32 characters or more/],
     ['COOKIE_SECURE', 'maybe', /COOKIE_SECURE must be true or false/],
     ['CREDENTIALS_KEY', 'c2hvcnQ=', /CREDENTIALS_KEY must be 32 bytes/],
@@ -55,6 +60,18 @@ describe('loadConfig', () => {
   ])('refuses %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('recycles a pooled connection by the schools it served, with uses a distant backstop', () => {
+    expect(loadConfig({}).pool).toMatchObject({
+      size: 10,
+      maxSchoolsPerConnection: 1000,
+      maxUses: 100_000,
+      maxLifetimeSeconds: 600,
+    });
+    expect(
+      loadConfig({ DB_POOL_MAX_SCHOOLS_PER_CONNECTION: '250' }).pool.maxSchoolsPerConnection,
+    ).toBe(250);
   });
 
   it('requires a JWT secret in production and generates one elsewhere', () => {

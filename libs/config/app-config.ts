@@ -86,6 +86,11 @@ export interface AppConfig {
   apiDocs: 'platform' | 'everywhere' | 'off';
   pool: {
     size: number;
+    /**
+     * Distinct schools one pooled connection serves before it is replaced: its backend keeps
+     * catalog caches for each (see AffinityPool), so this bounds its memory.
+     */
+    maxSchoolsPerConnection: number;
     maxUses: number;
     maxLifetimeSeconds: number;
     /**
@@ -501,7 +506,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
         1,
         poolSize,
       ),
-      maxUses: integer(env, 'DB_POOL_MAX_USES', 500, 1, 100_000_000),
+      maxSchoolsPerConnection: integer(
+        env,
+        'DB_POOL_MAX_SCHOOLS_PER_CONNECTION',
+        1_000,
+        1,
+        1_000_000,
+      ),
+      maxUses: integer(env, 'DB_POOL_MAX_USES', 100_000, 1, 100_000_000),
       maxLifetimeSeconds: integer(env, 'DB_POOL_MAX_LIFETIME_SECONDS', 600, 1, 86_400),
       ownerSchoolsPerConnection: integer(
         env,

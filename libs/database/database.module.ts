@@ -7,9 +7,13 @@ import { type DatabaseUrls } from './prepare-database';
 
 import { DatabaseNotifications } from './database-notifications.service';
 import { DATABASE_URLS, OWNER_DATA_SOURCE } from './database.tokens';
+import { RequestPool } from './request-pool';
 import { OwnerConnections } from './owner-connections';
 
 export { DATABASE_URLS, OWNER_DATA_SOURCE };
+
+/** See AffinityPool: a few transactions' time on a busy home connection. */
+const SPILL_AFTER_MS = 5;
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type EntityClass = Function | EntitySchema;
@@ -23,8 +27,10 @@ export const PLATFORM_ENTITIES: EntityClass[] = [
 ];
 
 /**
- * Two pools. Requests use the unprivileged login role (bounded lifetime and uses, since a
- * backend's catalog cache grows with every school it visits); the owner pool is small and
+ * Two pools. Requests use the unprivileged login role, on an AffinityPool that keeps each
+ * school on connections that served it before and replaces a connection after it served
+ * DB_POOL_MAX_SCHOOLS_PER_CONNECTION schools (a backend's catalog cache grows with every
+ * school it visits; uses and lifetime bound it too); the owner pool is small and
  * serves provisioning, migrations and platform writes (the CLI widens it to migrate many
  * schools at once). Its connections are closed after building or migrating
  * `DB_OWNER_SCHOOLS_PER_CONNECTION` schools (OwnerConnections), not after a number of uses.
@@ -39,6 +45,7 @@ export class DatabaseModule {
     options: { ownerPoolSize?: number } = {},
   ): DynamicModule {
     const entities = [...PLATFORM_ENTITIES, ...tenantEntities];
+    const requestPool = new RequestPool();
     const common = (applicationName: string): Partial<DataSourceOptions> => ({
       type: 'postgres',
       entities,
@@ -50,8 +57,15 @@ export class DatabaseModule {
     const requests = {
       ...common('schoolyard-api'),
       url: urls.requestsUrl,
+      // pg with an AffinityPool in place of pg-pool: the DataSource opens and closes it.
+      driver: requestPool.asDriver(),
       extra: {
         max: config.pool.size,
+        maxKeysPerConnection: config.pool.maxSchoolsPerConnection,
+        // A school whose home connection is busy waits this long for it before it takes a
+        // connection whose backend has not served it (a cold catalog costs PostgreSQL ~1 ms
+        // of CPU; the wait costs none).
+        spillAfterMillis: SPILL_AFTER_MS,
         // Queries queued on a connection go out without waiting for the previous answer:
         // a tenant transaction's BEGIN and settings travel with its first query.
         pipeline: true,
@@ -78,13 +92,20 @@ export class DatabaseModule {
       ],
       providers: [
         { provide: DATABASE_URLS, useValue: urls },
+        { provide: RequestPool, useValue: requestPool },
         {
           provide: OwnerConnections,
           useValue: new OwnerConnections(config.pool.ownerSchoolsPerConnection),
         },
         DatabaseNotifications,
       ],
-      exports: [TypeOrmModule, DATABASE_URLS, OwnerConnections, DatabaseNotifications],
+      exports: [
+        TypeOrmModule,
+        DATABASE_URLS,
+        RequestPool,
+        OwnerConnections,
+        DatabaseNotifications,
+      ],
     };
   }
 }

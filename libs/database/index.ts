@@ -1,3 +1,4 @@
+export * from './affinity-pool';
 export * from './database.module';
 export * from './database-url';
 export * from './embedded-postgres';
@@ -7,4 +8,5 @@ export * from './postgres-errors';
 export * from './open-database';
 export * from './throwaway-database';
 export * from './database-notifications.service';
+export * from './request-pool';
 export * from './owner-connections';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { PG_IN_FAILED_TRANSACTION, pgErrorOf } from '@schoolyard/database';
+import { PG_IN_FAILED_TRANSACTION, pgErrorOf, RequestPool } from '@schoolyard/database';
 import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
@@ -9,6 +9,7 @@ import { DeferredOpening } from './deferred-opening';
 import { PoolShares } from './pool-shares';
 import { COMMIT_TENANT_TRANSACTION, ROLLBACK_TENANT_TRANSACTION } from './session-reset';
 import { type School } from './school';
+import { connectForSchool } from './school-connection';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
 import { type OpenTransaction, TenantContext } from './tenant-context';
 
@@ -72,6 +73,7 @@ export class TenantTransactions {
     private readonly cls: ClsService,
     private readonly tenant: TenantContext,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly pool: RequestPool,
   ) {
     this.statementTimeoutMs = config.pool.statementTimeoutMs;
     this.connectTimeoutMs = config.pool.connectTimeoutMs;
@@ -136,7 +138,8 @@ export class TenantTransactions {
     const runner = this.requests.createQueryRunner();
     let client: PoolClient;
     try {
-      client = (await runner.connect()) as PoolClient;
+      // A connection that has served this school before, where one is free (AffinityPool).
+      client = await connectForSchool(runner, this.pool, school);
       this.lastConnectFailure = undefined;
     } catch (error) {
       this.lastConnectFailure = { at: Date.now(), error };

@@ -170,11 +170,14 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       status: judge(ok),
     });
     const memory = flatness.recycling
-      .map((run) =>
-        run.memory
-          ? `${run.memory.privateMiB} MiB private (${run.memory.backends} backends) with max uses ${run.maxUses}`
-          : `unknown with max uses ${run.maxUses} (server not on this machine)`,
-      )
+      .map((run) => {
+        const recycled =
+          `max uses ${run.maxUses}` +
+          (run.maxSchoolsPerConnection ? `, ${run.maxSchoolsPerConnection} schools` : '');
+        return run.memory
+          ? `${run.memory.privateMiB} MiB private (${run.memory.backends} backends) with ${recycled}`
+          : `unknown with ${recycled} (server not on this machine)`;
+      })
       .join('; ');
     rows.push({
       line: '2. backend memory after the fleet reads',

@@ -99,13 +99,7 @@ export class DatabaseModule {
         },
         DatabaseNotifications,
       ],
-      exports: [
-        TypeOrmModule,
-        DATABASE_URLS,
-        RequestPool,
-        OwnerConnections,
-        DatabaseNotifications,
-      ],
+      exports: [TypeOrmModule, DATABASE_URLS, RequestPool, OwnerConnections, DatabaseNotifications],
     };
   }
 }

@@ -86,7 +86,9 @@ describe("each school's share of the database connections", () => {
         }),
       ]).finally(() => clearTimeout(timer));
       expect(answer.statusCode).toBe(200);
-      expect(started).toEqual([0, 1]);
+      // The two holding places, whichever connection answered first (a school's home
+      // connection may still be opening when a warm one answers).
+      expect([...started].sort()).toEqual([0, 1]);
       expect(transactions.shares.load(a.id)).toEqual({ active: SHARE, waiting: 2 });
     } finally {
       await release();

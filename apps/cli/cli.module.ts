@@ -7,7 +7,6 @@ import { OrganizationsModule } from '@schoolyard/organizations';
 import { SoftLinkAudit } from '@schoolyard/people';
 import { TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
-import { TENANT_ENTITIES } from '../api/tenant-entities';
 import { type CliSetup } from './cli';
 import { CLI_OWNER_POOL_SIZE } from './cli-limits';
 import { CliOutput } from './cli-output';
@@ -32,7 +31,7 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         ClsModule.forRoot({ global: true }),
-        DatabaseModule.forRoot(config, urls, TENANT_ENTITIES, {
+        DatabaseModule.forRoot(config, urls, {
           ownerPoolSize: CLI_OWNER_POOL_SIZE,
         }),
         setup.tenantMigrations

@@ -10,3 +10,4 @@ export * from './database-notifications.service';
 export * from './request-pool';
 export * from './owner-connections';
 export * from './organization-status';
+export * from './driver-internals';

@@ -55,7 +55,6 @@ export class SectionsService {
     return this.get(id);
   }
 
-  /** Teaching assignments go with the section; enrolled students and content keep it. */
   remove(id: string): Promise<void> {
     return this.sections.remove(id);
   }

@@ -20,6 +20,9 @@ import {
 import { PaymentsCommand, PaymentsRecheckCommand } from './commands/payments.command';
 import { SeedCommand, SeedTestDataCommand } from './commands/seed.command';
 import { TENANTS_SUBCOMMANDS, TenantsCommand } from './commands/tenants.command';
+import { SeedCourseworkRepository } from './seed/seed-coursework.repository';
+import { SeedPeopleRepository } from './seed/seed-people.repository';
+import { TestDataRepository } from './seed/test-data.repository';
 import { TestDataSeeder } from './seed/test-data.seeder';
 
 @Module({})
@@ -56,6 +59,9 @@ export class CliModule {
         PaymentsCommand,
         PaymentsRecheckCommand,
         TestDataSeeder,
+        TestDataRepository,
+        SeedPeopleRepository,
+        SeedCourseworkRepository,
         SeedCommand,
         SeedTestDataCommand,
       ],

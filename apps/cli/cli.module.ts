@@ -4,7 +4,7 @@ import { ConfigModule } from '@schoolyard/config';
 import { DatabaseModule } from '@schoolyard/database';
 import { IdentityModule } from '@schoolyard/identity';
 import { OrganizationsModule } from '@schoolyard/organizations';
-import { SoftLinkAudit } from '@schoolyard/people';
+import { SOFT_LINK_AUDIT_PROVIDERS } from '@schoolyard/people';
 import { TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
 import { type CliSetup } from './cli';
@@ -52,7 +52,7 @@ export class CliModule {
         DbSeedAdminCommand,
         TenantsCommand,
         ...TENANTS_SUBCOMMANDS,
-        SoftLinkAudit,
+        ...SOFT_LINK_AUDIT_PROVIDERS,
         AuditCommand,
         AuditOrphansCommand,
         AuditUnlinkedCommand,

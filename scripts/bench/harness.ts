@@ -21,9 +21,6 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** This build's API for benchmarks, compiled beside this file. */
-export const BENCH_SERVER_SCRIPT = join(__dirname, 'bench-server.js');
-
 /**
  * A compiled server script in a child process: it tells its port over IPC once it listens,
  * and stops on SIGTERM. The benchmark servers of this build and of another checkout, and the
@@ -58,16 +55,16 @@ export async function forkServer(
 }
 
 /**
- * The API in a child process, so the load generator does not share its event loop. `script`
- * is this build's bench server unless another build's is named (the `builds` benchmark).
+ * The API in a child process, so the load generator does not share its event loop: this
+ * build's bench server, or another build's compiled one (the `builds` benchmark).
  */
 export async function startBenchServer(
   databaseUrl: string,
   env: Record<string, string> = {},
-  script = BENCH_SERVER_SCRIPT,
+  script?: string,
 ): Promise<BenchServer> {
   return forkServer(
-    script,
+    script ?? join(__dirname, 'bench-server.js'),
     {
       BENCH_DATABASE_URL: databaseUrl,
       JWT_SECRET: randomBytes(32).toString('base64url'),
@@ -78,7 +75,7 @@ export async function startBenchServer(
       RATE_LIMITS: 'false',
       ...env,
     },
-    script === BENCH_SERVER_SCRIPT ? 'the benchmark server' : `the benchmark server ${script}`,
+    script ? `the benchmark server ${script}` : 'the benchmark server',
   );
 }
 

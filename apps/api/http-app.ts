@@ -37,6 +37,9 @@ export async function createHttpApp(
     skipMiddie: true,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    // `/api/students/` is `/api/students`: a slash a client or a proxy appends is no reason
+    // for a 404. Checks on paths elsewhere match prefixes, which the slash does not change.
+    routerOptions: { ignoreTrailingSlash: true },
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     // Errors Fastify's router raises before Nest sees the request (an id over 100
     // characters, a malformed URL) get the shared error shape too.

@@ -40,7 +40,8 @@ export function createLogger(config: AppConfig, stream?: DestinationStream): Log
 export function registerRequestLog(fastify: FastifyInstance, logger: Logger): void {
   if (!logger.isLevelEnabled('info')) return;
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (request.url !== '/health') {
+    // Probes are not requests anyone reads; the router answers `/health/` too.
+    if (request.url !== '/health' && request.url !== '/health/') {
       const statusCode = reply.statusCode;
       logger[statusCode >= 500 ? 'error' : 'info'](
         {

@@ -3,7 +3,7 @@ import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fasti
 import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { badAddress, createValidationPipe, errorBody, requestIdOf } from '@schoolyard/common';
 import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
@@ -11,6 +11,7 @@ import { ClsService } from 'nestjs-cls';
 import { type DestinationStream } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { createLogger, PinoNestLogger, registerRequestLog } from './logging';
+import { describeApi } from './openapi';
 import { corsOptions, registerSecurityHeaders, restrictDocs } from './http-security';
 import { FastRefusals } from '@schoolyard/rate-limits';
 import { SchoolDirectory, TenantTransactionBinding } from '@schoolyard/tenancy';
@@ -36,6 +37,9 @@ export async function createHttpApp(
     skipMiddie: true,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    // `/api/students/` is `/api/students`: a slash a client or a proxy appends is no reason
+    // for a 404. Checks on paths elsewhere match prefixes, which the slash does not change.
+    routerOptions: { ignoreTrailingSlash: true },
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     // Errors Fastify's router raises before Nest sees the request (an id over 100
     // characters, a malformed URL) get the shared error shape too.
@@ -66,16 +70,7 @@ export async function createHttpApp(
   app.enableCors(corsOptions(config, app.get(SchoolDirectory)));
   await app.register(fastifyCookie);
   app.useGlobalPipes(createValidationPipe());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Schoolyard')
-      .setDescription(
-        "One deployment, many schools. Platform endpoints are served at BASE_DOMAIN; school endpoints at the school's own host (<subdomain>.BASE_DOMAIN).",
-      )
-      .setVersion('0.1.0')
-      .build(),
-  );
+  const document = describeApi(app, config);
   if (config.apiDocs !== 'off') {
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }

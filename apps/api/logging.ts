@@ -2,9 +2,16 @@ import { type LoggerService } from '@nestjs/common';
 import { type AppConfig } from '@schoolyard/config';
 import { type FastifyInstance } from 'fastify';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+import { prettyLogStream, REQUEST_COMPLETED, wantsPrettyLogs } from './pretty-logs';
 
-/** The process's one logger; tests hand in a stream to read what was written. */
+/**
+ * The process's one logger; tests hand in a stream to read what was written. Standard
+ * output gets JSON, or readable lines when a person watches it in development (pretty-logs.ts).
+ */
 export function createLogger(config: AppConfig, stream?: DestinationStream): Logger {
+  const destination =
+    stream ??
+    (wantsPrettyLogs(config, process.stdout.isTTY) ? prettyLogStream() : pino.destination(1));
   return pino(
     {
       level: config.logLevel,
@@ -20,7 +27,7 @@ export function createLogger(config: AppConfig, stream?: DestinationStream): Log
         remove: true,
       },
     },
-    stream ?? pino.destination(1),
+    destination,
   );
 }
 
@@ -33,7 +40,8 @@ export function createLogger(config: AppConfig, stream?: DestinationStream): Log
 export function registerRequestLog(fastify: FastifyInstance, logger: Logger): void {
   if (!logger.isLevelEnabled('info')) return;
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (request.url !== '/health') {
+    // Probes are not requests anyone reads; the router answers `/health/` too.
+    if (request.url !== '/health' && request.url !== '/health/') {
       const statusCode = reply.statusCode;
       logger[statusCode >= 500 ? 'error' : 'info'](
         {
@@ -44,7 +52,7 @@ export function registerRequestLog(fastify: FastifyInstance, logger: Logger): vo
           statusCode,
           responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
         },
-        'request completed',
+        REQUEST_COMPLETED,
       );
     }
     done();

@@ -1,6 +1,6 @@
 import { type AppConfig } from '@schoolyard/config';
 import { queueMail, type SqlRunner } from '@schoolyard/mail';
-import { issueAccountToken } from '../account-tokens';
+import { issueAccountToken } from '../account-tokens.repository';
 
 /**
  * Writes a verification token and its message in the caller's transaction: a registration

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { execute, selectRow } from '@schoolyard/common';
-import { type SqlRunner } from '@schoolyard/mail';
+import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { queueMail, type SqlRunner } from '@schoolyard/mail';
 import { PlatformDatabase } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
 import { type AccountTokenPurpose, accountTokenHash, newAccountToken } from './account-tokens';
@@ -48,37 +49,6 @@ export interface UsedAccountToken {
   profileId: string | null;
 }
 
-/**
- * Uses a token once: answers its row if it was unused and unexpired, and marks it used in the
- * caller's transaction (a concurrent second use finds it used). Null for anything else.
- */
-export async function useAccountToken(
-  manager: EntityManager,
-  purpose: AccountTokenPurpose,
-  token: string,
-): Promise<UsedAccountToken | null> {
-  const row = await selectRow<{
-    user_id: string;
-    email: string;
-    organization_id: string | null;
-    profile_id: string | null;
-  }>(
-    manager,
-    `UPDATE public.account_tokens SET used_at = now()
-      WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
-      RETURNING user_id, email, organization_id, profile_id`,
-    [accountTokenHash(token), purpose],
-  );
-  return row
-    ? {
-        userId: row.user_id,
-        email: row.email,
-        organizationId: row.organization_id,
-        profileId: row.profile_id,
-      }
-    : null;
-}
-
 /** A reset token with the names the new password must not contain. */
 export interface ResetTokenRow {
   used: boolean;
@@ -90,18 +60,85 @@ export interface ResetTokenRow {
 /** Account tokens as the services use them; the free functions above do the writing. */
 @Injectable()
 export class AccountTokensRepository {
-  constructor(private readonly platform: PlatformDatabase) {}
+  constructor(
+    private readonly platform: PlatformDatabase,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  issue(db: SqlRunner, request: AccountTokenRequest): Promise<string> {
-    return issueAccountToken(db, request);
+  /**
+   * Writes a verification token and its message in the caller's transaction: a registration
+   * that rolls back sends nothing.
+   */
+  mailVerification(
+    db: SqlRunner,
+    to: { userId: string; email: string; organizationId?: string | null },
+  ): Promise<void> {
+    return this.mailToken(db, 'verify_email', 'verify-email', to, {
+      validForSeconds: this.config.accounts.emailTokenTtlHours * 3600,
+    });
   }
 
-  spend(
+  /** A reset token and its message to the account's verified address, in the caller's transaction. */
+  mailPasswordReset(db: SqlRunner, to: { userId: string; email: string }): Promise<void> {
+    return this.mailToken(db, 'reset_password', 'password-reset', to, {
+      validForSeconds: this.config.auth.passwordResetTtlMinutes * 60,
+    });
+  }
+
+  /**
+   * The link points at the platform's own host, never at the Host header of the request: a
+   * forged header must not put an attacker's address in the link the holder clicks.
+   */
+  private async mailToken(
+    db: SqlRunner,
+    purpose: AccountTokenPurpose,
+    template: 'verify-email' | 'password-reset',
+    to: { userId: string; email: string; organizationId?: string | null },
+    { validForSeconds }: { validForSeconds: number },
+  ): Promise<void> {
+    const token = await issueAccountToken(db, {
+      purpose,
+      userId: to.userId,
+      email: to.email,
+      validForSeconds,
+    });
+    await queueMail(db, {
+      to: to.email,
+      template,
+      params: { token, host: this.config.baseDomain },
+      organizationId: to.organizationId ?? null,
+    });
+  }
+
+  /**
+   * Uses a token once: answers its row if it was unused and unexpired, and marks it used in the
+   * caller's transaction (a concurrent second use finds it used). Null for anything else.
+   */
+  async spend(
     manager: EntityManager,
     purpose: AccountTokenPurpose,
     token: string,
   ): Promise<UsedAccountToken | null> {
-    return useAccountToken(manager, purpose, token);
+    const row = await selectRow<{
+      user_id: string;
+      email: string;
+      organization_id: string | null;
+      profile_id: string | null;
+    }>(
+      manager,
+      `UPDATE public.account_tokens SET used_at = now()
+        WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
+        RETURNING user_id, email, organization_id, profile_id`,
+      [accountTokenHash(token), purpose],
+    );
+    return row
+      ? {
+          userId: row.user_id,
+          email: row.email,
+          organizationId: row.organization_id,
+          profileId: row.profile_id,
+        }
+      : null;
   }
 
   /** Any reset token of an active account, spent or not, so the page can say which it is. */

@@ -31,6 +31,8 @@ const exported = [
   AuthSessions,
   AuthTokens,
   PlatformAdmins,
+  // Registration writes the owner's verification token and message in its own transaction.
+  AccountTokensRepository,
 ];
 
 @Module({
@@ -61,7 +63,6 @@ const exported = [
     PasswordResets,
     UsersRepository,
     AuthSessionsRepository,
-    AccountTokensRepository,
     AccountEmailsRepository,
     SchoolProfilesRepository,
   ],

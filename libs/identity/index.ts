@@ -13,4 +13,3 @@ export * from './usernames';
 export * from './account-tokens';
 export * from './account-tokens.repository';
 export * from './account/account.errors';
-export * from './account/verification-mail';

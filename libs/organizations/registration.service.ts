@@ -1,11 +1,10 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { Subscriptions } from '@schoolyard/billing';
 import { AppError, validationFailed } from '@schoolyard/common';
-import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import {
   globalUsernameFor,
   localUsernameBase,
-  mailEmailVerification,
+  AccountTokensRepository,
   passwordProblems,
   Passwords,
 } from '@schoolyard/identity';
@@ -64,7 +63,7 @@ export class RegistrationService {
     private readonly passwords: Passwords,
     private readonly subscriptions: Subscriptions,
     private readonly repository: RegistrationRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accountTokens: AccountTokensRepository,
   ) {}
 
   async checkDomain(subdomain: string): Promise<DomainAvailabilityView> {
@@ -177,7 +176,7 @@ export class RegistrationService {
     await this.subscriptions.startTrial(manager, school.id);
     // In this transaction: a registration that rolls back mails nothing.
     if (owner.kind === 'new') {
-      await mailEmailVerification(manager, this.config, {
+      await this.accountTokens.mailVerification(manager, {
         userId,
         email: owner.email,
         organizationId: school.id,

@@ -20,7 +20,6 @@ import {
   verifiedElsewhere,
   wrongPassword,
 } from './account.errors';
-import { mailEmailVerification } from './verification-mail';
 
 /**
  * Verification messages of one account: one a minute to the same address, and a few an hour
@@ -102,7 +101,7 @@ export class EmailVerification {
         if (target === null) throw emailAlreadyVerified();
       }
       await this.refuseIfMailedRecently(db, principal.userId, target);
-      await mailEmailVerification(db, this.config, { userId: principal.userId, email: target });
+      await this.tokens.mailVerification(db, { userId: principal.userId, email: target });
       return { email: target };
     });
   }
@@ -138,7 +137,7 @@ export class EmailVerification {
       if (account.email_verified_at === null) {
         await this.emails.setUnverifiedEmail(db, principal.userId, email);
       }
-      await mailEmailVerification(db, this.config, { userId: principal.userId, email });
+      await this.tokens.mailVerification(db, { userId: principal.userId, email });
       return { email };
     });
   }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { validationFailed } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { queueMail } from '@schoolyard/mail';
 import { PlatformDatabase } from '@schoolyard/tenancy';
 import { AccountTokensRepository } from '../account-tokens.repository';
 import { passwordProblems } from '../password-policy';
@@ -41,7 +40,7 @@ export class PasswordResets implements OnModuleDestroy {
     private readonly sessions: AuthSessions,
     private readonly tokens: AccountTokensRepository,
     private readonly users: UsersRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const enabled = config.rateLimits.enabled;
     this.byClient = new Quota(10, 900, enabled);
@@ -91,19 +90,7 @@ export class PasswordResets implements OnModuleDestroy {
       await this.requests.transaction(async (manager) => {
         const account = await this.users.findMailableAccount(manager, address);
         if (!account) return;
-        const token = await this.tokens.issue(manager, {
-          purpose: 'reset_password',
-          userId: account.id,
-          email: account.email,
-          validForSeconds: this.config.auth.passwordResetTtlMinutes * 60,
-        });
-        // The platform's own host, never the request's: a forged Host header must not put an
-        // attacker's address in the link the holder clicks.
-        await queueMail(manager, {
-          to: account.email,
-          template: 'password-reset',
-          params: { token, host: this.config.baseDomain },
-        });
+        await this.tokens.mailPasswordReset(manager, { userId: account.id, email: account.email });
       });
     } catch (error) {
       this.logger.error(`A password-reset request was not mailed: ${(error as Error).message}`);

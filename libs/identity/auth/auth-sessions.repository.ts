@@ -24,6 +24,26 @@ export interface LiveSessionRow {
   school_name: string | null;
 }
 
+/** A live session as its holder sees it: no token, nothing secret. */
+export interface SessionSummary {
+  id: string;
+  school: { slug: string; name: string } | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+}
+
+export function sessionSummary(row: LiveSessionRow): SessionSummary {
+  return {
+    id: row.id,
+    school:
+      row.school_slug !== null && row.school_name !== null
+        ? { slug: row.school_slug, name: row.school_name }
+        : null,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
 /**
  * Which sessions a revocation ends, over $1..$n; `$reason` stands for the parameter after them.
  * Every revocation announces itself through NOTIFY so other instances drop what they cached:

@@ -4,7 +4,11 @@ import { DatabaseNotifications } from '@schoolyard/database';
 import { PlatformDatabase } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
 import { invalidRefreshToken, refreshTokenReused, sessionRevoked } from './auth.errors';
-import { AuthSessionsRepository } from './auth-sessions.repository';
+import {
+  AuthSessionsRepository,
+  type SessionSummary,
+  sessionSummary,
+} from './auth-sessions.repository';
 import { AuthTokens } from './auth-tokens.service';
 
 /** How long a checked session is trusted without asking the database again. */
@@ -21,13 +25,7 @@ export interface RotatedSession extends OpenedSession {
   mustChangePassword: boolean;
 }
 
-/** A live session as its holder sees it: no token, nothing secret. */
-export interface SessionSummary {
-  id: string;
-  school: { slug: string; name: string } | null;
-  createdAt: Date;
-  lastUsedAt: Date;
-}
+export { type SessionSummary } from './auth-sessions.repository';
 
 /**
  * Sessions and their refresh-token families, in `public`, worked on by the API's login
@@ -126,16 +124,7 @@ export class AuthSessions {
 
   /** The user's live sessions, most recently used first. */
   async listOf(userId: string): Promise<SessionSummary[]> {
-    const rows = await this.repository.liveSessionsOf(userId);
-    return rows.map((row) => ({
-      id: row.id,
-      school:
-        row.school_slug !== null && row.school_name !== null
-          ? { slug: row.school_slug, name: row.school_name }
-          : null,
-      createdAt: row.created_at,
-      lastUsedAt: row.last_used_at,
-    }));
+    return (await this.repository.liveSessionsOf(userId)).map(sessionSummary);
   }
 
   /**

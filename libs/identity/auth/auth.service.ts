@@ -11,7 +11,11 @@ import { DeviceTokens } from './device-tokens';
 import { SignInThrottle } from './sign-in-throttle';
 import { MemberAccessReader } from './member-access';
 import { type Principal } from './principal';
-import { displayNameOf, SchoolProfilesRepository } from './school-profiles.repository';
+import {
+  displayNameOf,
+  ownProfileView,
+  SchoolProfilesRepository,
+} from './school-profiles.repository';
 
 interface Account {
   userId: string;
@@ -145,16 +149,7 @@ export class AuthService {
         isPlatformAdmin: user.is_platform_admin,
       },
       school: school ? { id: school.id, slug: school.slug, name: school.name } : null,
-      profile: profile
-        ? {
-            id: profile.id,
-            kind: profile.kind,
-            firstName: profile.first_name,
-            middleName: profile.middle_name,
-            lastName: profile.last_name,
-            email: profile.email,
-          }
-        : null,
+      profile: profile ? ownProfileView(profile) : null,
       roles: access?.roles ?? [],
       permissions: access?.permissions ?? [],
     };

@@ -17,6 +17,16 @@ export interface SchoolProfileRow {
 export const displayNameOf = (profile: Pick<SchoolProfileRow, 'first_name' | 'last_name'>) =>
   `${profile.first_name} ${profile.last_name}`.trim();
 
+/** The caller's own profile in this school, as their account page shows it. */
+export const ownProfileView = (profile: SchoolProfileRow) => ({
+  id: profile.id,
+  kind: profile.kind,
+  firstName: profile.first_name,
+  middleName: profile.middle_name,
+  lastName: profile.last_name,
+  email: profile.email,
+});
+
 const PROFILE_COLUMNS =
   'id, kind, first_name, middle_name, last_name, email, local_username, user_id';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PlatformDatabase } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
+import { PaymentEventsRepository } from './payment-events.repository';
 
 export type PaymentEventKind =
   'callback_refused' | 'provider_unavailable' | 'provider_status' | 'completed';
@@ -21,7 +21,7 @@ const MAX_DETAIL_TEXT = 1024;
 /** The journal of public.payment_events: what was refused and why, every check, every credit. */
 @Injectable()
 export class PaymentEvents {
-  constructor(private readonly requests: PlatformDatabase) {}
+  constructor(private readonly journal: PaymentEventsRepository) {}
 
   /** On its own (a refusal is kept although the request fails), or inside `manager`'s transaction. */
   async record(event: PaymentEvent, manager?: EntityManager): Promise<void> {
@@ -31,18 +31,16 @@ export class PaymentEvents {
         typeof value === 'string' ? value.slice(0, MAX_DETAIL_TEXT) : value,
       ]),
     );
-    await (manager ?? this.requests).query(
-      `INSERT INTO public.payment_events
-           (organization_id, payment_id, transaction_uuid, kind, reason, detail)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
-        event.schoolId,
-        event.paymentId,
-        event.transactionUuid?.slice(0, 200) ?? null,
-        event.kind,
-        event.reason,
-        JSON.stringify(detail),
-      ],
+    await this.journal.insertEvent(
+      {
+        organization_id: event.schoolId,
+        payment_id: event.paymentId,
+        transaction_uuid: event.transactionUuid?.slice(0, 200) ?? null,
+        kind: event.kind,
+        reason: event.reason,
+        detail,
+      },
+      manager,
     );
   }
 }

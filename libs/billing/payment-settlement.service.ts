@@ -14,8 +14,15 @@ import {
   type ProviderStatus,
   type VerifiedCallback,
 } from './payment-provider';
-import { isFinal, PAYMENT_COLUMNS, type PaymentRow, paymentView, toSettle } from './payment-rows';
+import {
+  isFinal,
+  type PaymentRow,
+  PaymentsRepository,
+  paymentView,
+  toSettle,
+} from './payments.repository';
 import { PaymentsService } from './payments.service';
+import { type CreditedPeriod, SubscriptionsRepository } from './subscriptions.repository';
 
 /** One payment checked by the maintainer: where it stands now, or why it could not be checked. */
 export interface RecheckOutcome {
@@ -24,12 +31,6 @@ export interface RecheckOutcome {
   status?: string;
   providerStatus?: string | null;
   error?: { code: string; message: string };
-}
-
-interface CreditedPeriod {
-  starts: string;
-  subscription_starts: string;
-  ends: string;
 }
 
 /**
@@ -42,6 +43,8 @@ interface CreditedPeriod {
 export class PaymentSettlement {
   constructor(
     private readonly requests: PlatformDatabase,
+    private readonly paymentRows: PaymentsRepository,
+    private readonly subscriptions: SubscriptionsRepository,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly payments: PaymentsService,
     private readonly events: PaymentEvents,
@@ -56,9 +59,9 @@ export class PaymentSettlement {
       if (!(error instanceof CallbackRefused)) throw error;
       throw await this.refuse(schoolId, null, error, data);
     }
-    const [payment]: PaymentRow[] = await this.requests.query(
-      `SELECT ${PAYMENT_COLUMNS} FROM public.payments WHERE transaction_uuid = $1 AND provider = $2`,
-      [callback.transactionUuid, this.provider.name],
+    const payment = await this.paymentRows.findByTransaction(
+      callback.transactionUuid,
+      this.provider.name,
     );
     const unknown = 'No payment of this school has this transaction';
     if (!payment) {
@@ -104,11 +107,7 @@ export class PaymentSettlement {
   async recheckPending(paymentId?: string): Promise<RecheckOutcome[]> {
     const targets: Array<{ id: string; slug?: string }> = paymentId
       ? [{ id: paymentId }]
-      : await this.requests.query(
-          `SELECT p.id, o.slug FROM public.payments p
-             JOIN public.organizations o ON o.id = p.organization_id
-            WHERE p.status = 'pending' ORDER BY p.created_at`,
-        );
+      : await this.paymentRows.pendingPayments();
     const outcomes: RecheckOutcome[] = [];
     for (const target of targets) {
       const school = target.slug === undefined ? {} : { school: target.slug };
@@ -177,10 +176,7 @@ export class PaymentSettlement {
     schoolId: string | null,
   ): Promise<PaymentRow> {
     return this.requests.transaction(async (manager) => {
-      const [payment]: PaymentRow[] = await manager.query(
-        `SELECT ${PAYMENT_COLUMNS} FROM public.payments WHERE id = $1 FOR UPDATE`,
-        [paymentId],
-      );
+      const payment = await this.paymentRows.lockPayment(manager, paymentId);
       if (isFinal(payment)) return payment;
       const event = {
         schoolId,
@@ -189,30 +185,12 @@ export class PaymentSettlement {
         reason: status.providerStatus,
       };
       if (status.outcome !== 'complete') {
-        const [checked]: PaymentRow[] = await manager.query(
-          `WITH checked AS (
-             UPDATE public.payments
-                SET status = CASE WHEN $2 = 'pending' THEN status ELSE $2 END,
-                    provider_status = $3, provider_ref = coalesce($4, provider_ref),
-                    checked_at = now(), updated_at = now()
-              WHERE id = $1 RETURNING ${PAYMENT_COLUMNS})
-           SELECT * FROM checked`,
-          [paymentId, status.outcome, status.providerStatus, status.reference],
-        );
+        const checked = await this.paymentRows.recordCheck(manager, paymentId, status);
         await this.events.record({ ...event, kind: 'provider_status' }, manager);
         return checked;
       }
       const period = await this.extendSubscription(manager, payment);
-      const [completed]: PaymentRow[] = await manager.query(
-        `WITH completed AS (
-           UPDATE public.payments
-              SET status = 'complete', provider_status = $2, provider_ref = coalesce($3, provider_ref),
-                  period_start = $4::timestamptz, period_end = $5::timestamptz,
-                  checked_at = now(), completed_at = now(), updated_at = now()
-            WHERE id = $1 AND status IN ('pending', 'failed') RETURNING ${PAYMENT_COLUMNS})
-         SELECT * FROM completed`,
-        [paymentId, status.providerStatus, status.reference, period.starts, period.ends],
-      );
+      const completed = await this.paymentRows.complete(manager, paymentId, status, period);
       await this.events.record(
         {
           ...event,
@@ -235,33 +213,18 @@ export class PaymentSettlement {
   ): Promise<CreditedPeriod> {
     // Locked first; the next statement's snapshot then sees what any other payment of this
     // school committed while we waited, so two payments add up instead of overwriting.
-    await manager.query(
-      'SELECT 1 FROM public.subscriptions WHERE organization_id = $1 FOR UPDATE',
-      [payment.organization_id],
-    );
-    const [period]: CreditedPeriod[] = await manager.query(
-      `SELECT c.starts::text, c.subscription_starts::text,
-              (c.starts + make_interval(months => $3 * p.period_months))::text AS ends
-         FROM public.subscriptions s
-         JOIN public.plans p ON p.code = $2
-         CROSS JOIN LATERAL (
-           SELECT s.plan_code = p.code AND s.state = 'active' AND s.current_period_end > now()
-                  AS renewing) r
-         CROSS JOIN LATERAL (
-           SELECT CASE WHEN r.renewing THEN s.current_period_end ELSE now() END AS starts,
-                  CASE WHEN r.renewing THEN s.current_period_start ELSE now() END
-                  AS subscription_starts) c
-        WHERE s.organization_id = $1`,
-      [payment.organization_id, payment.plan_code, payment.periods],
-    );
+    await this.subscriptions.lockSubscription(manager, payment.organization_id);
+    const period = await this.subscriptions.creditedPeriod(manager, {
+      schoolId: payment.organization_id,
+      planCode: payment.plan_code,
+      periods: payment.periods,
+    });
     if (!period) throw new Error(`school ${payment.organization_id} has no subscription`);
-    await manager.query(
-      `UPDATE public.subscriptions
-          SET plan_code = $2, state = 'active', current_period_start = $3::timestamptz,
-              current_period_end = $4::timestamptz, updated_at = now()
-        WHERE organization_id = $1`,
-      [payment.organization_id, payment.plan_code, period.subscription_starts, period.ends],
-    );
+    await this.subscriptions.activate(manager, payment.organization_id, {
+      planCode: payment.plan_code,
+      periodStart: period.subscription_starts,
+      periodEnd: period.ends,
+    });
     return period;
   }
 }

@@ -3,10 +3,13 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { EmailVerificationController } from './account/email-verification.controller';
+import { AccountEmailsRepository } from './account/account-emails.repository';
 import { EmailVerification } from './account/email-verification.service';
+import { AccountTokensRepository } from './account-tokens.repository';
 import { AccessTokenStrategy } from './auth/access-token.strategy';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { AuthSessionsRepository } from './auth/auth-sessions.repository';
 import { AuthSessions } from './auth/auth-sessions.service';
 import { AuthTokens, TOKEN_ISSUER } from './auth/auth-tokens.service';
 import { AuthenticationGuard } from './auth/authentication.guard';
@@ -14,10 +17,12 @@ import { DeviceTokens } from './auth/device-tokens';
 import { PasswordResetController } from './auth/password-reset.controller';
 import { PasswordResets } from './auth/password-reset.service';
 import { PrincipalContext } from './auth/principal';
+import { SchoolProfilesRepository } from './auth/school-profiles.repository';
 import { SessionsController } from './auth/sessions.controller';
 import { SignInThrottle } from './auth/sign-in-throttle';
 import { Passwords } from './passwords.service';
 import { PlatformAdmins } from './platform-admin';
+import { UsersRepository } from './users.repository';
 
 const exported = [
   Passwords,
@@ -26,6 +31,8 @@ const exported = [
   AuthSessions,
   AuthTokens,
   PlatformAdmins,
+  // Registration writes the owner's verification token and message in its own transaction.
+  AccountTokensRepository,
 ];
 
 @Module({
@@ -54,6 +61,10 @@ const exported = [
     SignInThrottle,
     DeviceTokens,
     PasswordResets,
+    UsersRepository,
+    AuthSessionsRepository,
+    AccountEmailsRepository,
+    SchoolProfilesRepository,
   ],
   exports: exported,
 })

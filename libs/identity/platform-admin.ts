@@ -1,8 +1,13 @@
 import { HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { AppError } from '@schoolyard/common';
-import { PlatformDatabase } from '@schoolyard/tenancy';
 import { Client } from 'pg';
 import { Passwords } from './passwords.service';
+import {
+  findVerifiedAccount,
+  insertPlatformAdmin,
+  promoteToPlatformAdmin,
+} from './platform-admin.repository';
+import { UsersRepository } from './users.repository';
 import { globalUsernameFor } from './usernames';
 
 export const PLATFORM_ADMIN_ONLY = 'schoolyard:platform-admin-only';
@@ -26,14 +31,10 @@ export const platformAdminRequired = () =>
 /** Whether an account is a platform admin, read on every such request (no cache to go stale). */
 @Injectable()
 export class PlatformAdmins {
-  constructor(private readonly requests: PlatformDatabase) {}
+  constructor(private readonly users: UsersRepository) {}
 
-  async isAdmin(userId: string): Promise<boolean> {
-    const rows: Array<{ is_platform_admin: boolean }> = await this.requests.query(
-      'SELECT is_platform_admin FROM public.users WHERE id = $1 AND is_active',
-      [userId],
-    );
-    return rows[0]?.is_platform_admin === true;
+  isAdmin(userId: string): Promise<boolean> {
+    return this.users.isPlatformAdmin(userId);
   }
 }
 
@@ -54,37 +55,20 @@ export async function seedPlatformAdmin(
   const client = new Client({ connectionString: ownerUrl });
   await client.connect();
   try {
-    const found = await client.query<{ id: string; is_platform_admin: boolean }>(
-      `SELECT id, is_platform_admin FROM public.users
-        WHERE lower(email) = lower($1) AND email_verified_at IS NOT NULL`,
-      [admin.email],
-    );
-    if (found.rows[0]?.is_platform_admin) return 'unchanged';
-    if (found.rows[0]) {
-      await client.query(
-        'UPDATE public.users SET is_platform_admin = true, updated_at = now() WHERE id = $1',
-        [found.rows[0].id],
-      );
+    const found = await findVerifiedAccount(client, admin.email);
+    if (found?.is_platform_admin) return 'unchanged';
+    if (found) {
+      await promoteToPlatformAdmin(client, found.id);
       return 'promoted';
     }
     const hash = await passwords.hash(admin.password);
-    await client.query('BEGIN');
-    const inserted = await client.query(
-      `INSERT INTO public.users (global_username, email, email_verified_at, password_hash,
-                                 is_platform_admin)
-       VALUES ($1, $2, now(), $3, true) ON CONFLICT DO NOTHING RETURNING id`,
-      [globalUsernameFor('admin'), admin.email, hash],
-    );
-    if (inserted.rowCount) {
-      await client.query(
-        `UPDATE public.users SET email = NULL, updated_at = now()
-          WHERE lower(email) = lower($1) AND email_verified_at IS NULL`,
-        [admin.email],
-      );
-    }
-    await client.query('COMMIT');
+    const created = await insertPlatformAdmin(client, {
+      globalUsername: globalUsernameFor('admin'),
+      email: admin.email,
+      passwordHash: hash,
+    });
     // Another instance starting at the same moment may have won the race: that is fine.
-    return inserted.rowCount ? 'created' : 'unchanged';
+    return created ? 'created' : 'unchanged';
   } finally {
     await client.end();
   }

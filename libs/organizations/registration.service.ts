@@ -1,13 +1,10 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { Subscriptions } from '@schoolyard/billing';
 import { AppError, validationFailed } from '@schoolyard/common';
-import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { OWNER_DATA_SOURCE } from '@schoolyard/database';
 import {
   globalUsernameFor,
   localUsernameBase,
-  mailEmailVerification,
+  AccountTokensRepository,
   passwordProblems,
   Passwords,
 } from '@schoolyard/identity';
@@ -18,13 +15,14 @@ import {
   subdomainRefused,
   subdomainTaken,
 } from '@schoolyard/tenancy';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import { type DomainAvailabilityView, type RegistrationView } from './dto/organization-views.dto';
 import {
   type CreateSchoolDto,
   type RegisterSchoolDto,
   type SchoolOwnerNamesDto,
 } from './dto/register-school.dto';
+import { RegistrationRepository } from './registration.repository';
 
 /** The same answer whatever password came with it: registration never checks one. */
 export const emailTaken = () =>
@@ -64,8 +62,8 @@ export class RegistrationService {
     private readonly provisioning: SchoolProvisioning,
     private readonly passwords: Passwords,
     private readonly subscriptions: Subscriptions,
-    @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: RegistrationRepository,
+    private readonly accountTokens: AccountTokensRepository,
   ) {}
 
   async checkDomain(subdomain: string): Promise<DomainAvailabilityView> {
@@ -89,11 +87,7 @@ export class RegistrationService {
     );
     if (problems.length) throw validationFailed([{ field: 'owner.password', problems }]);
     await this.refuseTakenSubdomain(request.subdomain);
-    const holders: unknown[] = await this.owner.query(
-      `SELECT 1 FROM public.users WHERE lower(email) = lower($1) AND email_verified_at IS NOT NULL`,
-      [email],
-    );
-    if (holders.length) throw emailTaken();
+    if (await this.repository.isEmailVerified(email)) throw emailTaken();
     // Hashing is slow on purpose (argon2 on libuv's thread pool, another core): it runs while
     // PostgreSQL builds the school's tables, and the seeder waits for it only after them. When
     // provisioning fails before that, nothing awaits the hash: the catch keeps its own failure
@@ -106,12 +100,7 @@ export class RegistrationService {
   /** A further school owned by the signed-in account, which must have proved its email. */
   async createForAccount(userId: string, request: CreateSchoolDto): Promise<RegistrationView> {
     this.refuseBadSubdomain(request.subdomain);
-    const accounts: Array<{ email: string | null; verified: boolean }> = await this.owner.query(
-      `SELECT email, email_verified_at IS NOT NULL AS verified FROM public.users
-        WHERE id = $1 AND is_active`,
-      [userId],
-    );
-    const account = accounts[0];
+    const account = await this.repository.findActiveAccount(userId);
     if (!account?.verified || account.email === null) throw emailNotVerified();
     await this.refuseTakenSubdomain(request.subdomain);
     return this.create(
@@ -173,35 +162,21 @@ export class RegistrationService {
   ): Promise<string> {
     const userId =
       owner.kind === 'existing' ? owner.userId : await this.createUser(manager, owner, username);
-    await manager.query(
-      `INSERT INTO profiles (kind, first_name, middle_name, last_name, email, local_username, user_id)
-       VALUES ('owner', $1, $2, $3, $4, $5, $6)`,
-      [
-        request.owner.firstName,
-        request.owner.middleName || null,
-        request.owner.lastName,
-        owner.email,
-        username,
-        userId,
-      ],
-    );
-    await manager.query(`INSERT INTO school_settings (id, display_name) VALUES (1, $1)`, [
-      request.name,
-    ]);
-    // The Owner role was seeded by the permission catalog sync, in this same transaction.
-    await manager.query(
-      `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE system_key = 'owner'`,
-      [userId],
-    );
-    await manager.query(
-      `INSERT INTO public.school_memberships (user_id, organization_id, via)
-       VALUES ($1, $2, 'registered')`,
-      [userId, school.id],
-    );
+    await this.repository.insertOwnerProfile(manager, {
+      firstName: request.owner.firstName,
+      middleName: request.owner.middleName || null,
+      lastName: request.owner.lastName,
+      email: owner.email,
+      localUsername: username,
+      userId,
+    });
+    await this.repository.insertSettings(manager, request.name);
+    await this.repository.grantOwnerRole(manager, userId);
+    await this.repository.insertMembership(manager, userId, school.id);
     await this.subscriptions.startTrial(manager, school.id);
     // In this transaction: a registration that rolls back mails nothing.
     if (owner.kind === 'new') {
-      await mailEmailVerification(manager, this.config, {
+      await this.accountTokens.mailVerification(manager, {
         userId,
         email: owner.email,
         organizationId: school.id,
@@ -218,12 +193,12 @@ export class RegistrationService {
     const passwordHash = await owner.passwordHash;
     // A clash of six random hex digits is rare; ON CONFLICT keeps the transaction alive to retry.
     for (;;) {
-      const rows: Array<{ id: string }> = await manager.query(
-        `INSERT INTO public.users (global_username, email, password_hash)
-         VALUES ($1, $2, $3) ON CONFLICT (global_username) DO NOTHING RETURNING id`,
-        [globalUsernameFor(username), owner.email, passwordHash],
-      );
-      if (rows.length) return rows[0].id;
+      const id = await this.repository.insertUser(manager, {
+        globalUsername: globalUsernameFor(username),
+        email: owner.email,
+        passwordHash,
+      });
+      if (id) return id;
     }
   }
 }

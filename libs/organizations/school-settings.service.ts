@@ -1,16 +1,9 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import {
-  AppError,
-  columnAssignments,
-  execute,
-  nothingToChange,
-  validationFailed,
-} from '@schoolyard/common';
+import { AppError, columnAssignments, nothingToChange, validationFailed } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { normalizeHost, TenantContext } from '@schoolyard/tenancy';
 import { type SchoolSettingsView, type UpdateSchoolSettingsDto } from './dto/school-settings.dto';
-
-const SETTINGS_ROW = 1;
+import { type SchoolSettingsRow, SchoolSettingsRepository } from './school-settings.repository';
 
 /** Fields a school may change → their columns (names never come from input). */
 const FIELDS = {
@@ -21,20 +14,7 @@ const FIELDS = {
   secondaryColor: 'secondary_color',
 } as const;
 
-interface SettingsRow {
-  display_name: string;
-  timezone: string;
-  locale: string;
-  primary_color: string | null;
-  secondary_color: string | null;
-  updated_at: Date;
-}
-
-/** Fixed SQL: the school's sign-in page reads this on every visit. */
-const READ_SETTINGS = `SELECT display_name, timezone, locale, primary_color, secondary_color, updated_at
-  FROM school_settings WHERE id = ${SETTINGS_ROW}`;
-
-function view(settings: SettingsRow, corsOrigins: readonly string[]): SchoolSettingsView {
+function view(settings: SchoolSettingsRow, corsOrigins: readonly string[]): SchoolSettingsView {
   return {
     corsOrigins: [...corsOrigins],
     displayName: settings.display_name,
@@ -50,12 +30,13 @@ function view(settings: SettingsRow, corsOrigins: readonly string[]): SchoolSett
 export class SchoolSettingsService {
   constructor(
     private readonly tenant: TenantContext,
+    private readonly repository: SchoolSettingsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The transaction's last statement (also after an update), so COMMIT rides with it. */
   async get(corsOrigins = this.tenant.school.corsOrigins ?? []): Promise<SchoolSettingsView> {
-    const [settings] = await this.tenant.finalQuery<SettingsRow[]>(READ_SETTINGS);
+    const settings = await this.repository.readSettingsLast();
     if (!settings) {
       throw new AppError(HttpStatus.NOT_FOUND, 'SETTINGS_NOT_FOUND', 'This school has no settings');
     }
@@ -69,16 +50,11 @@ export class SchoolSettingsService {
     }
     const plan = columnAssignments(settings, FIELDS);
     if (plan.columns.length) {
-      await execute(
-        this.tenant.manager,
-        `UPDATE school_settings SET ${plan.set(1)}, updated_at = now() WHERE id = ${SETTINGS_ROW}`,
-        plan.values,
-      );
+      await this.repository.updateSettings(plan);
     }
     if (corsOrigins === undefined) return this.get();
     const origins = this.checkedOrigins(corsOrigins);
-    // The registry row is the platform's: the school writes it through a function naming itself.
-    await this.tenant.manager.query('SELECT public.set_school_cors_origins($1::text[])', [origins]);
+    await this.repository.setCorsOrigins(origins);
     return this.get(origins);
   }
 

@@ -4,6 +4,11 @@ import { DatabaseNotifications } from '@schoolyard/database';
 import { PlatformDatabase } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
 import { invalidRefreshToken, refreshTokenReused, sessionRevoked } from './auth.errors';
+import {
+  AuthSessionsRepository,
+  type SessionSummary,
+  sessionSummary,
+} from './auth-sessions.repository';
 import { AuthTokens } from './auth-tokens.service';
 
 /** How long a checked session is trusted without asking the database again. */
@@ -20,25 +25,7 @@ export interface RotatedSession extends OpenedSession {
   mustChangePassword: boolean;
 }
 
-/** A live session as its holder sees it: no token, nothing secret. */
-export interface SessionSummary {
-  id: string;
-  school: { slug: string; name: string } | null;
-  createdAt: Date;
-  lastUsedAt: Date;
-}
-
-interface TokenRow {
-  secret_hash: string;
-  used_at: Date | null;
-  session_id: string;
-  user_id: string;
-  organization_id: string | null;
-  revoked_at: Date | null;
-  live: boolean;
-  is_active: boolean;
-  must_change_password: boolean;
-}
+export { type SessionSummary } from './auth-sessions.repository';
 
 /**
  * Sessions and their refresh-token families, in `public`, worked on by the API's login
@@ -52,6 +39,7 @@ export class AuthSessions {
 
   constructor(
     private readonly requests: PlatformDatabase,
+    private readonly repository: AuthSessionsRepository,
     private readonly tokens: AuthTokens,
     notifications: DatabaseNotifications,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -65,20 +53,13 @@ export class AuthSessions {
 
   async open(userId: string, schoolId: string | null): Promise<OpenedSession> {
     const secret = this.tokens.newRefreshSecret();
-    const rows: Array<{ id: string; session_id: string }> = await this.requests.query(
-      `WITH session AS (
-         INSERT INTO public.auth_sessions (user_id, organization_id, expires_at)
-         VALUES ($1, $2, now() + make_interval(days => $3)) RETURNING id)
-       INSERT INTO public.refresh_tokens (session_id, secret_hash)
-       SELECT id, $4 FROM session RETURNING id, session_id`,
-      [
-        userId,
-        schoolId,
-        this.config.auth.refreshTokenTtlDays,
-        this.tokens.hashRefreshSecret(secret),
-      ],
-    );
-    return { sessionId: rows[0].session_id, refreshToken: `${rows[0].id}.${secret}` };
+    const opened = await this.repository.insertSession({
+      userId,
+      schoolId,
+      ttlDays: this.config.auth.refreshTokenTtlDays,
+      secretHash: this.tokens.hashRefreshSecret(secret),
+    });
+    return { sessionId: opened.sessionId, refreshToken: `${opened.tokenId}.${secret}` };
   }
 
   /**
@@ -94,43 +75,29 @@ export class AuthSessions {
     const [tokenId, secret] = refreshToken.split('.');
     if (!tokenId || !secret || !UUID.test(tokenId)) throw invalidRefreshToken();
     const outcome = await this.requests.transaction(async (manager) => {
-      const rows: TokenRow[] = await manager.query(
-        `SELECT t.secret_hash, t.used_at, s.id AS session_id, s.user_id, s.organization_id,
-                s.revoked_at, s.expires_at > now() AS live, u.is_active, u.must_change_password
-           FROM public.refresh_tokens t
-           JOIN public.auth_sessions s ON s.id = t.session_id
-           JOIN public.users u ON u.id = s.user_id
-          WHERE t.id = $1
-          FOR UPDATE OF t`,
-        [tokenId],
-      );
-      const row = rows[0];
+      const row = await this.repository.lockRefreshToken(manager, tokenId);
       if (!row || !this.tokens.refreshSecretMatches(secret, row.secret_hash)) {
         return { refused: invalidRefreshToken() };
       }
       if ((row.organization_id ?? null) !== schoolId) return { refused: invalidRefreshToken() };
       csrfCheck?.(row.session_id);
       if (row.used_at) {
-        await this.revokeWith(manager, row.session_id, 'refresh_token_reuse');
+        await this.repository.endSession(manager, row.session_id, 'refresh_token_reuse');
         return { refused: refreshTokenReused(), revoked: row.session_id };
       }
       if (row.revoked_at || !row.live || !row.is_active) return { refused: sessionRevoked() };
-      await manager.query(`UPDATE public.refresh_tokens SET used_at = now() WHERE id = $1`, [
-        tokenId,
-      ]);
+      await this.repository.spendRefreshToken(manager, tokenId);
       const next = this.tokens.newRefreshSecret();
-      const inserted: Array<{ id: string }> = await manager.query(
-        `INSERT INTO public.refresh_tokens (session_id, secret_hash) VALUES ($1, $2) RETURNING id`,
-        [row.session_id, this.tokens.hashRefreshSecret(next)],
+      const nextId = await this.repository.insertRefreshToken(
+        manager,
+        row.session_id,
+        this.tokens.hashRefreshSecret(next),
       );
-      await manager.query(
-        `UPDATE public.auth_sessions SET last_refreshed_at = now() WHERE id = $1`,
-        [row.session_id],
-      );
+      await this.repository.markRefreshed(manager, row.session_id);
       return {
         rotated: {
           sessionId: row.session_id,
-          refreshToken: `${inserted[0].id}.${next}`,
+          refreshToken: `${nextId}.${next}`,
           userId: row.user_id,
           mustChangePassword: row.must_change_password,
         },
@@ -143,48 +110,21 @@ export class AuthSessions {
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {
-    await this.requests.transaction((manager) => this.revokeWith(manager, sessionId, reason));
+    await this.requests.transaction((manager) =>
+      this.repository.endSession(manager, sessionId, reason),
+    );
     this.active.delete(sessionId);
   }
 
   /** Ends every session of the user but one (after a password change). */
   async revokeOthers(userId: string, keepSessionId: string, reason: string): Promise<void> {
-    await this.requests.query(
-      `WITH ended AS (
-         UPDATE public.auth_sessions SET revoked_at = now(), revoked_reason = $3
-          WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id)
-       SELECT pg_notify('auth_sessions', 'user:' || $1) FROM (SELECT 1 FROM ended LIMIT 1) AS any_ended`,
-      [userId, keepSessionId, reason],
-    );
+    await this.repository.endOtherSessions(userId, keepSessionId, reason);
     this.forget(`user:${userId}`, keepSessionId);
   }
 
   /** The user's live sessions, most recently used first. */
   async listOf(userId: string): Promise<SessionSummary[]> {
-    const rows: Array<{
-      id: string;
-      created_at: Date;
-      last_used_at: Date;
-      school_slug: string | null;
-      school_name: string | null;
-    }> = await this.requests.query(
-      `SELECT s.id, s.created_at, coalesce(s.last_refreshed_at, s.created_at) AS last_used_at,
-              o.slug AS school_slug, o.name AS school_name
-         FROM public.auth_sessions s
-         LEFT JOIN public.organizations o ON o.id = s.organization_id
-        WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-        ORDER BY last_used_at DESC, s.id`,
-      [userId],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      school:
-        row.school_slug !== null && row.school_name !== null
-          ? { slug: row.school_slug, name: row.school_name }
-          : null,
-      createdAt: row.created_at,
-      lastUsedAt: row.last_used_at,
-    }));
+    return (await this.repository.liveSessionsOf(userId)).map(sessionSummary);
   }
 
   /**
@@ -192,16 +132,9 @@ export class AuthSessions {
    * someone else's session and a missing one are the same answer.
    */
   async revokeOwn(userId: string, sessionId: string, reason: string): Promise<boolean> {
-    const ended: unknown[] = await this.requests.query(
-      `WITH ended AS (
-         UPDATE public.auth_sessions SET revoked_at = now(), revoked_reason = $3
-          WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
-          RETURNING id)
-       SELECT pg_notify('auth_sessions', id::text) FROM ended`,
-      [sessionId, userId, reason],
-    );
+    const ended = await this.repository.endOwnSession(userId, sessionId, reason);
     this.active.delete(sessionId);
-    return ended.length > 0;
+    return ended;
   }
 
   /**
@@ -212,26 +145,14 @@ export class AuthSessions {
     if (!manager) {
       return this.requests.transaction((platform) => this.revokeAll(userId, reason, platform));
     }
-    await manager.query(
-      `WITH ended AS (
-         UPDATE public.auth_sessions SET revoked_at = now(), revoked_reason = $2
-          WHERE user_id = $1 AND revoked_at IS NULL RETURNING id)
-       SELECT pg_notify('auth_sessions', 'user:' || $1) FROM (SELECT 1 FROM ended LIMIT 1) AS any_ended`,
-      [userId, reason],
-    );
+    await this.repository.endUserSessions(manager, userId, reason);
     this.forget(`user:${userId}`);
   }
 
   async isActive(sessionId: string, userId: string): Promise<boolean> {
     const cached = this.active.get(sessionId);
     if (cached && cached.until > Date.now()) return true;
-    const rows: unknown[] = await this.requests.query(
-      `SELECT 1 FROM public.auth_sessions s JOIN public.users u ON u.id = s.user_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
-          AND u.is_active`,
-      [sessionId, userId],
-    );
-    if (rows.length === 0) return false;
+    if (!(await this.repository.isLive(sessionId, userId))) return false;
     this.active.set(sessionId, { userId, until: Date.now() + ACTIVE_CACHE_MS });
     return true;
   }
@@ -242,20 +163,6 @@ export class AuthSessions {
    */
   forgetUser(userId: string): void {
     this.forget(`user:${userId}`);
-  }
-
-  private async revokeWith(
-    manager: EntityManager,
-    sessionId: string,
-    reason: string,
-  ): Promise<void> {
-    await manager.query(
-      `WITH ended AS (
-         UPDATE public.auth_sessions SET revoked_at = now(), revoked_reason = $2
-          WHERE id = $1 AND revoked_at IS NULL RETURNING id)
-       SELECT pg_notify('auth_sessions', id::text) FROM ended`,
-      [sessionId, reason],
-    );
   }
 
   private forget(payload: string, keep?: string): void {

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { validationFailed } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { queueMail } from '@schoolyard/mail';
 import { PlatformDatabase } from '@schoolyard/tenancy';
-import { accountTokenHash, issueAccountToken, useAccountToken } from '../account-tokens';
+import { AccountTokensRepository } from '../account-tokens.repository';
 import { passwordProblems } from '../password-policy';
 import { Passwords } from '../passwords.service';
 import { Quota } from '../quota';
+import { UsersRepository } from '../users.repository';
 import {
   resetTokenExpired,
   resetTokenInvalid,
@@ -38,7 +38,9 @@ export class PasswordResets implements OnModuleDestroy {
     private readonly requests: PlatformDatabase,
     private readonly passwords: Passwords,
     private readonly sessions: AuthSessions,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tokens: AccountTokensRepository,
+    private readonly users: UsersRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const enabled = config.rateLimits.enabled;
     this.byClient = new Quota(10, 900, enabled);
@@ -56,19 +58,7 @@ export class PasswordResets implements OnModuleDestroy {
   }
 
   async reset(token: string, newPassword: string): Promise<void> {
-    const rows: Array<{
-      used: boolean;
-      expired: boolean;
-      global_username: string;
-      email: string | null;
-    }> = await this.requests.query(
-      `SELECT t.used_at IS NOT NULL AS used, t.expires_at <= now() AS expired,
-              u.global_username, u.email
-         FROM public.account_tokens t JOIN public.users u ON u.id = t.user_id
-        WHERE t.token_hash = $1 AND t.purpose = 'reset_password' AND u.is_active`,
-      [accountTokenHash(token)],
-    );
-    const found = rows[0];
+    const found = await this.tokens.findResetToken(token);
     if (!found) throw resetTokenInvalid();
     if (found.used) throw resetTokenUsed();
     if (found.expired) throw resetTokenExpired();
@@ -79,20 +69,11 @@ export class PasswordResets implements OnModuleDestroy {
     const hash = await this.passwords.hash(newPassword);
     const reset = await this.requests.transaction(async (manager) => {
       // Spent here, once: of two concurrent resets with one token, one finds it used.
-      const used = await useAccountToken(manager, 'reset_password', token);
+      const used = await this.tokens.spend(manager, 'reset_password', token);
       if (!used) return false;
-      await manager.query(
-        `UPDATE public.users SET password_hash = $2, must_change_password = false,
-                temporary_password = NULL, temporary_password_school = NULL, updated_at = now()
-          WHERE id = $1`,
-        [used.userId, hash],
-      );
+      await this.users.setPassword(used.userId, hash, manager);
       // Other links mailed for this account stop working with the password they were for.
-      await manager.query(
-        `UPDATE public.account_tokens SET used_at = now()
-          WHERE user_id = $1 AND purpose = 'reset_password' AND used_at IS NULL`,
-        [used.userId],
-      );
+      await this.tokens.spendOutstanding(manager, used.userId, 'reset_password');
       await this.sessions.revokeAll(used.userId, 'password_reset', manager);
       return true;
     });
@@ -107,26 +88,9 @@ export class PasswordResets implements OnModuleDestroy {
   private async mailIfAccount(address: string): Promise<void> {
     try {
       await this.requests.transaction(async (manager) => {
-        const accounts: Array<{ id: string; email: string }> = await manager.query(
-          `SELECT id, email FROM public.users
-            WHERE lower(email) = $1 AND email_verified_at IS NOT NULL AND is_active`,
-          [address],
-        );
-        const account = accounts[0];
+        const account = await this.users.findMailableAccount(manager, address);
         if (!account) return;
-        const token = await issueAccountToken(manager, {
-          purpose: 'reset_password',
-          userId: account.id,
-          email: account.email,
-          validForSeconds: this.config.auth.passwordResetTtlMinutes * 60,
-        });
-        // The platform's own host, never the request's: a forged Host header must not put an
-        // attacker's address in the link the holder clicks.
-        await queueMail(manager, {
-          to: account.email,
-          template: 'password-reset',
-          params: { token, host: this.config.baseDomain },
-        });
+        await this.tokens.mailPasswordReset(manager, { userId: account.id, email: account.email });
       });
     } catch (error) {
       this.logger.error(`A password-reset request was not mailed: ${(error as Error).message}`);

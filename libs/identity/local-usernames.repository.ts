@@ -1,3 +1,4 @@
+import { selectRows } from '@schoolyard/common';
 import { type EntityManager } from 'typeorm';
 import { localUsernameBase, nextFreeUsername } from './usernames';
 
@@ -13,7 +14,8 @@ export async function allocateLocalUsername(
   lastName: string,
 ): Promise<string> {
   const base = localUsernameBase(firstName, middleName, lastName);
-  const taken: Array<{ local_username: string }> = await manager.query(
+  const taken = await selectRows<{ local_username: string }>(
+    manager,
     `SELECT local_username FROM profiles WHERE local_username ~ $1`,
     [`^${base}[0-9]*$`],
   );
@@ -42,7 +44,8 @@ export async function allocateLocalUsernames(
   );
   const distinct = [...new Set(bases)];
   if (distinct.length === 0) return [];
-  const rows: Array<{ local_username: string }> = await manager.query(
+  const rows = await selectRows<{ local_username: string }>(
+    manager,
     `SELECT local_username FROM profiles WHERE local_username ~ ANY($1::text[])`,
     [distinct.map((base) => `^${base}[0-9]*$`)],
   );

@@ -84,8 +84,12 @@ export function factories(tier: MediumTier) {
     );
     const [account] = await activate(school, 'staff', [staff.id]);
     await tier.inSchool(school, async () => {
-      const role = await tier.get(RolesService).create({ name: `Clerk ${next()}`, permissions });
-      await tier.get(RolesService).assign(role.id, account.userId);
+      const roles = tier.get(RolesService);
+      const role = await roles.create({ name: `Clerk ${next()}`, permissions });
+      await roles.assign(role.id, account.userId);
+      // Activation made them an Instructor too; the caller under test holds only `permissions`.
+      const instructor = (await roles.list()).find((held) => held.systemKey === 'instructor');
+      if (instructor) await roles.unassign(instructor.id, account.userId);
     });
     return account.userId;
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bodyOf } from './support/campus';
+import { bodyOf } from './support/caller';
 import { GUARDIANS, peopleSuite, STAFF, STUDENTS } from './support/people-kinds';
 import { createTestApp, type TestApp, withOwnerClient } from './support/test-app';
 

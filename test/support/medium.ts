@@ -23,7 +23,11 @@ export interface MediumTier {
   config: AppConfig;
   /** A provider of the application: a service under test. */
   get<T>(type: Type<T>): T;
-  /** A new school, made by registration (the real provisioning and seed): call once per file. */
+  /**
+   * A new school, made by registration (the real provisioning and seed). It costs an argon2
+   * hash and the school's DDL: make it in `beforeAll` and share it, unless a test needs a
+   * school of its own (a plan filled to its limit, a second school for isolation).
+   */
   provision(name?: string): Promise<TestSchool>;
   /** Runs `work` in `school`'s tenant transaction, as `as` (its owner unless given). */
   inSchool<T>(

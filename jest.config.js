@@ -2,7 +2,8 @@
  * NestJS 12 ships as ES modules, which Jest loads only in its native ESM mode
  * (`--experimental-vm-modules`, see the `test` script). The build stays CommonJS: Node
  * 20.19+ requires ES modules from CommonJS natively, so only the tests need this.
- * Unit specs live beside the code (*.spec.ts); end-to-end suites in test/ (*.e2e-spec.ts).
+ * Unit specs live beside the code (*.spec.ts); end-to-end suites in test/ (*.e2e-spec.ts);
+ * medium specs (services on the real database, no HTTP) in test/medium/ (*.medium-spec.ts).
  *
  * Two tiers, one run each: `npm test` runs `core`, which needs nothing but Node (PostgreSQL is
  * embedded when DATABASE_URL is unset); `npm run test:integration` runs the suites that need
@@ -41,6 +42,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{apps,libs,migrations,scripts}/**/*.spec.ts',
         `<rootDir>/test/**/!(${INTEGRATION.join('|')}).e2e-spec.ts`,
+        '<rootDir>/test/medium/*.medium-spec.ts',
       ],
     },
     {

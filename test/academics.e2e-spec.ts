@@ -1,4 +1,5 @@
-import { bodyOf, type Campus, caller, campus, type Page } from './support/campus';
+import { bodyOf, caller, type Page } from './support/caller';
+import { type Campus, campus } from './support/campus';
 import { createTestApp, registerSchool, signIn, type TestApp } from './support/test-app';
 
 interface ContentBody {

@@ -11,6 +11,7 @@ import {
   uniqueSubdomain,
   withOwnerClient,
 } from './support/test-app';
+import { caller } from './support/caller';
 
 /** A platform route written for admins, as an operator's tooling would add one. */
 @PlatformScoped()
@@ -39,8 +40,9 @@ describe('account email: verification, change, schools from an account', () => {
     await t.close();
   });
 
+  const call = caller(() => t);
   const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url, headers: { host: 'localhost', ...headers }, payload });
+    call({ host: 'localhost' }, null, 'POST', url, payload, headers);
   const verify = (token: string | null) => post('/api/auth/verify-email', { token: token ?? '' });
 
   /** A school whose owner has proved their email, signed in at the platform. */

@@ -10,6 +10,7 @@ import {
   uniqueSubdomain,
   withOwnerClient,
 } from './support/test-app';
+import { caller } from './support/caller';
 
 interface Activated {
   profileId: string;
@@ -33,19 +34,7 @@ describe('linking an existing account to a school', () => {
     await t.close();
   });
 
-  const call = (
-    school: RegisteredSchool,
-    who: SignedIn | null,
-    method: 'GET' | 'POST',
-    url: string,
-    payload?: object,
-  ) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { host: school.host, ...(who?.bearer ?? {}) },
-      payload,
-    });
+  const call = caller(() => t);
 
   async function schoolWithOwner(email?: string) {
     const school = await registerSchool(t.app, email ? { email } : {});

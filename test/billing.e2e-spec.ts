@@ -15,6 +15,7 @@ import {
   uniqueSubdomain,
   withOwnerClient,
 } from './support/test-app';
+import { caller } from './support/caller';
 
 /** eSewa's published test merchant and secret (the configuration's defaults). */
 const PRODUCT_CODE = 'EPAYTEST';
@@ -146,19 +147,7 @@ describe('billing and payments', () => {
     await esewa.stop();
   });
 
-  const call = (
-    school: RegisteredSchool,
-    who: SignedIn | null,
-    method: 'GET' | 'POST' | 'PATCH',
-    url: string,
-    payload?: object,
-  ) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { host: school.host, ...(who?.bearer ?? {}) },
-      payload,
-    });
+  const call = caller(() => t);
 
   const verify = (school: RegisteredSchool, data: string) =>
     call(school, null, 'GET', `/api/payments/verify?data=${encodeURIComponent(data)}`);

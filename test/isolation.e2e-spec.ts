@@ -10,6 +10,7 @@ import {
   type TestApp,
   withOwnerClient,
 } from './support/test-app';
+import { caller } from './support/caller';
 
 async function schoolOf(t: TestApp, registered: RegisteredSchool): Promise<School> {
   const school = await t.app.get(SchoolDirectory).findByHost(registered.host);
@@ -49,8 +50,9 @@ describe('isolation between schools', () => {
     await t.close();
   });
 
+  const call = caller(() => t);
   const get = (host: string, extra: Record<string, string> = {}) =>
-    t.app.inject({ url: '/api/school', headers: { host, ...extra } });
+    call({ host }, null, 'GET', '/api/school', undefined, extra);
 
   it('shows each host only its own row of the same table', async () => {
     const ownerA = await signIn(t.app, a.host, a.ownerUsername);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LeakProbeController } from './support/leak-probe.controller';
 import { createTestApp, signIn, type TestApp } from './support/test-app';
+import { caller } from './support/caller';
 
 /** A secret no code could produce by chance, so finding it in a log means it was logged. */
 const secret = (label: string) => `${label} ${randomBytes(9).toString('base64url')} phrase`;
@@ -29,12 +30,8 @@ describe('secrets never reach the logs', () => {
     const studentPassword = secret('student');
     const subdomain = `sec${randomBytes(4).toString('hex')}`;
     const host = `${subdomain}.localhost`;
-    const call = (
-      method: 'GET' | 'POST' | 'PATCH',
-      url: string,
-      headers: Record<string, string>,
-      payload?: object,
-    ) => t.app.inject({ method, url, headers: { host, ...headers }, payload });
+    const call = caller(t);
+    const school = { host };
 
     const registered = await t.app.inject({
       method: 'POST',
@@ -56,57 +53,59 @@ describe('secrets never reach the logs', () => {
 
     // Refused input carries passwords too: a wrong one, and one inside a body that fails validation.
     expect(
-      (await call('POST', '/api/auth/login', {}, { username, password: wrongPassword })).statusCode,
+      (await call(school, null, 'POST', '/api/auth/login', { username, password: wrongPassword }))
+        .statusCode,
     ).toBe(401);
     expect(
-      (await call('POST', '/api/auth/login', {}, { username, password: wrongPassword, extra: 1 }))
-        .statusCode,
+      (
+        await call(school, null, 'POST', '/api/auth/login', {
+          username,
+          password: wrongPassword,
+          extra: 1,
+        })
+      ).statusCode,
     ).toBe(400);
 
     const owner = await signIn(t.app, host, username, ownerPassword);
-    const bearer = owner.bearer;
-    const enrolled = await call('POST', '/api/students/enroll', bearer, {
+    const enrolled = await call(school, owner, 'POST', '/api/students/enroll', {
       firstName: 'Tess',
       lastName: 'Token',
       admissionNumber: 'S-1',
       admissionDate: '2025-09-01',
     });
     expect(enrolled.statusCode).toBe(201);
-    const activation = await call('POST', '/api/students/portal-activation', bearer, {
+    const activation = await call(school, owner, 'POST', '/api/students/portal-activation', {
       studentIds: [enrolled.json<{ id: string }>().id],
     });
     const activated = activation.json<{
       activated: Array<{ username: string; temporaryPassword: string }>;
     }>().activated[0];
-    expect((await call('GET', '/api/students/credential-distribution', bearer)).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await call(school, owner, 'GET', '/api/students/credential-distribution')).statusCode,
+    ).toBe(200);
     const student = await signIn(t.app, host, activated.username, activated.temporaryPassword);
     expect(
       (
-        await call('POST', '/api/auth/change-password', student.bearer, {
+        await call(school, student, 'POST', '/api/auth/change-password', {
           currentPassword: activated.temporaryPassword,
           newPassword: studentPassword,
         })
       ).statusCode,
     ).toBe(200);
-    const refreshed = await call(
-      'POST',
-      '/api/auth/refresh',
-      {},
-      { refreshToken: owner.refreshToken },
-    );
+    const refreshed = await call(school, null, 'POST', '/api/auth/refresh', {
+      refreshToken: owner.refreshToken,
+    });
     expect(refreshed.statusCode).toBe(200);
     expect(
       (
-        await call('POST', '/api/auth/change-password', bearer, {
+        await call(school, owner, 'POST', '/api/auth/change-password', {
           currentPassword: ownerPassword,
           newPassword: newOwnerPassword,
         })
       ).statusCode,
     ).toBe(200);
     // A failure on the server side logs its error: no secret may ride along.
-    expect((await call('GET', '/test/probe?mode=sql', bearer)).statusCode).toBe(500);
+    expect((await call(school, owner, 'GET', '/test/probe?mode=sql')).statusCode).toBe(500);
 
     const written = lines.join('');
     expect(written).toContain('/api/auth/change-password'); // the run was logged at all

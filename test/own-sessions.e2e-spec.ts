@@ -4,10 +4,12 @@ import {
   createTestApp,
   OWNER_PASSWORD,
   registerSchool,
+  type RegisteredSchool,
   signIn,
   type SignedIn,
   type TestApp,
 } from './support/test-app';
+import { caller } from './support/caller';
 
 describe("a person's own sessions", () => {
   let t: TestApp;
@@ -19,9 +21,9 @@ describe("a person's own sessions", () => {
     await t.close();
   });
 
-  const call = (method: 'GET' | 'DELETE', url: string, host: string, session?: SignedIn) =>
-    t.app.inject({ method, url, headers: { host, ...session?.bearer } });
-  const me = (host: string, session: SignedIn) => call('GET', '/api/auth/me', host, session);
+  const call = caller(() => t);
+  const me = (school: RegisteredSchool, session: SignedIn) =>
+    call(school, session, 'GET', '/api/auth/me');
 
   it('lists the live sessions of the caller everywhere, marks this one, and shows no token', async () => {
     const a = await registerSchool(t.app, { name: 'Session School A' });
@@ -38,7 +40,7 @@ describe("a person's own sessions", () => {
     const colleague = await addMember(t, a, { firstName: 'Carl', lastName: 'Colleague' });
     await signIn(t.app, a.host, colleague.username, colleague.password);
 
-    const listed = await call('GET', '/api/auth/sessions', a.host, second);
+    const listed = await call(a, second, 'GET', '/api/auth/sessions');
     expect(listed.statusCode).toBe(200);
     const sessions = listed.json<{ data: Array<Record<string, unknown>> }>().data;
     expect(sessions).toHaveLength(3);
@@ -63,12 +65,12 @@ describe("a person's own sessions", () => {
       expect(body).not.toContain(secret.split('.')[1]);
     }
     // The same list from the other school, with that request's session marked.
-    const fromB = (await call('GET', '/api/auth/sessions', b.host, third)).json<{
+    const fromB = (await call(b, third, 'GET', '/api/auth/sessions')).json<{
       data: Array<{ id: string; current: boolean; school: { slug: string } | null }>;
     }>().data;
     expect(fromB.find((s) => s.current)?.school?.slug).toBe(b.slug);
 
-    expect((await call('GET', '/api/auth/sessions', a.host)).statusCode).toBe(401);
+    expect((await call(a, null, 'GET', '/api/auth/sessions')).statusCode).toBe(401);
   });
 
   it("ends one of the caller's sessions, and answers another person's like a missing one", async () => {
@@ -78,27 +80,27 @@ describe("a person's own sessions", () => {
     const spare = await signIn(t.app, school.host, school.ownerUsername);
     const theirs = await signIn(t.app, school.host, colleague.username, colleague.password);
     const idsOf = async (session: SignedIn) =>
-      (await call('GET', '/api/auth/sessions', school.host, session)).json<{
+      (await call(school, session, 'GET', '/api/auth/sessions')).json<{
         data: Array<{ id: string; current: boolean }>;
       }>().data;
     const spareId = (await idsOf(spare)).find((s) => s.current)!.id;
     const theirId = (await idsOf(theirs)).find((s) => s.current)!.id;
 
-    const foreign = await call('DELETE', `/api/auth/sessions/${theirId}`, school.host, mine);
-    const missing = await call('DELETE', `/api/auth/sessions/${randomUUID()}`, school.host, mine);
+    const foreign = await call(school, mine, 'DELETE', `/api/auth/sessions/${theirId}`);
+    const missing = await call(school, mine, 'DELETE', `/api/auth/sessions/${randomUUID()}`);
     expect(foreign.statusCode).toBe(404);
     expect(missing.statusCode).toBe(404);
     expect(foreign.json().error).toEqual(missing.json().error);
     expect(foreign.json().error.code).toBe('SESSION_NOT_FOUND');
-    expect((await me(school.host, theirs)).statusCode).toBe(200);
+    expect((await me(school, theirs)).statusCode).toBe(200);
 
-    const bad = await call('DELETE', '/api/auth/sessions/not-a-uuid', school.host, mine);
+    const bad = await call(school, mine, 'DELETE', '/api/auth/sessions/not-a-uuid');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('VALIDATION_FAILED');
 
-    const ended = await call('DELETE', `/api/auth/sessions/${spareId}`, school.host, mine);
+    const ended = await call(school, mine, 'DELETE', `/api/auth/sessions/${spareId}`);
     expect(ended.statusCode).toBe(204);
-    expect((await me(school.host, spare)).json().error.code).toBe('SESSION_REVOKED');
+    expect((await me(school, spare)).json().error.code).toBe('SESSION_REVOKED');
     const refreshed = await t.app.inject({
       method: 'POST',
       url: '/api/auth/refresh',
@@ -107,9 +109,9 @@ describe("a person's own sessions", () => {
     });
     expect(refreshed.statusCode).toBe(401);
     expect((await idsOf(mine)).map((s) => s.id)).not.toContain(spareId);
-    expect(
-      (await call('DELETE', `/api/auth/sessions/${spareId}`, school.host, mine)).statusCode,
-    ).toBe(404);
-    expect((await me(school.host, mine)).statusCode).toBe(200);
+    expect((await call(school, mine, 'DELETE', `/api/auth/sessions/${spareId}`)).statusCode).toBe(
+      404,
+    );
+    expect((await me(school, mine)).statusCode).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bodyOf } from './support/campus';
+import { bodyOf } from './support/caller';
 import { GUARDIANS, PEOPLE_KINDS, peopleSuite, STAFF, STUDENTS } from './support/people-kinds';
 import {
   createTestApp,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bodyOf } from './support/campus';
+import { bodyOf } from './support/caller';
 import { GUARDIANS, peopleSuite, STAFF, STUDENTS } from './support/people-kinds';
 import { createTestApp, type TestApp, withOwnerClient } from './support/test-app';
 
@@ -41,6 +41,37 @@ describe('staff and guardian records', () => {
       )
     ).rows[0].is_active;
 
+  describe('refusing bad changes to a record', () => {
+    const urls = { staff: '', guardian: '' };
+    let at: Awaited<ReturnType<typeof s.schoolWithOwner>>;
+    beforeAll(async () => {
+      at = await s.schoolWithOwner();
+      urls.staff = `/api/staff/${await s.addPerson(STAFF, at.school, at.owner, 'Rex', 'Record')}`;
+      urls.guardian = `/api/guardians/${await s.addPerson(GUARDIANS, at.school, at.owner, 'Gil', 'Record')}`;
+    });
+
+    it.each<[keyof typeof urls, string, object, string, string | undefined]>([
+      ['staff', 'no field', {}, 'NOTHING_TO_CHANGE', undefined],
+      ['staff', 'the job title cleared', { jobTitle: null }, 'VALIDATION_FAILED', 'jobTitle'],
+      ['staff', 'a field records do not have', { salary: 1 }, 'VALIDATION_FAILED', 'salary'],
+      ['guardian', 'a phone that is no number', { phone: 'call me' }, 'VALIDATION_FAILED', 'phone'],
+      ['guardian', 'the last name cleared', { lastName: null }, 'VALIDATION_FAILED', 'lastName'],
+    ])(
+      'refuses to change a %s with %s, changing nothing',
+      async (kind, _case, payload, code, field) => {
+        const before = await s.call(at.school, at.owner, 'GET', urls[kind]);
+        const refused = await s.call(at.school, at.owner, 'PATCH', urls[kind], payload);
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json().error.code).toBe(code);
+        if (field)
+          expect(refused.json().error.details).toEqual([expect.objectContaining({ field })]);
+        expect((await s.call(at.school, at.owner, 'GET', urls[kind])).json()).toEqual(
+          before.json(),
+        );
+      },
+    );
+  });
+
   it('reads, changes and marks a staff member as left, closing their account here', async () => {
     const { school, owner } = await s.schoolWithOwner();
     const otto = await s.addPerson(STAFF, school, owner, 'Otto', 'Teacher');
@@ -71,13 +102,6 @@ describe('staff and guardian records', () => {
       bodyOf<StaffBody>(await s.call(school, owner, 'PATCH', url, { department: null }), 200)
         .department,
     ).toBeNull();
-    expect((await s.call(school, owner, 'PATCH', url, {})).json()).toMatchObject({
-      error: { code: 'NOTHING_TO_CHANGE' },
-    });
-    expect((await s.call(school, owner, 'PATCH', url, { jobTitle: null })).json()).toMatchObject({
-      error: { code: 'VALIDATION_FAILED', details: [{ field: 'jobTitle' }] },
-    });
-    expect((await s.call(school, owner, 'PATCH', url, { salary: 1 })).statusCode).toBe(400);
 
     expect((await s.call(school, owner, 'DELETE', url)).statusCode).toBe(204);
     expect(bodyOf<StaffBody>(await s.call(school, owner, 'GET', url), 200)).toMatchObject({
@@ -160,10 +184,6 @@ describe('staff and guardian records', () => {
         200,
       ),
     ).toMatchObject({ lastName: 'Guardian-Smith', phone: '+1 555' });
-    expect((await s.call(school, owner, 'PATCH', url, { phone: 'call me' })).statusCode).toBe(400);
-    expect((await s.call(school, owner, 'PATCH', url, { lastName: null })).json()).toMatchObject({
-      error: { code: 'VALIDATION_FAILED' },
-    });
 
     expect((await s.call(school, owner, 'DELETE', url)).statusCode).toBe(204);
     expect((await s.call(school, owner, 'GET', url)).json()).toMatchObject({

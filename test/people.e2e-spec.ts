@@ -15,6 +15,7 @@ import {
   uniqueSubdomain,
   withOwnerClient,
 } from './support/test-app';
+import { caller } from './support/caller';
 
 interface StudentBody {
   id: string;
@@ -49,13 +50,7 @@ describe('people and portal activation', () => {
     await t.close();
   });
 
-  const call = (
-    school: RegisteredSchool,
-    who: SignedIn,
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) => t.app.inject({ method, url, headers: { host: school.host, ...who.bearer }, payload });
+  const call = caller(() => t);
 
   async function schoolWithOwner() {
     const school = await registerSchool(t.app);

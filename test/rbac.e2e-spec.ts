@@ -13,6 +13,7 @@ import {
   type TestApp,
   withOwnerClient,
 } from './support/test-app';
+import { caller, type Method } from './support/caller';
 
 /** Deliberately declares no permission: the guard must close it and the introspection must see it. */
 @SchoolScoped()
@@ -43,13 +44,7 @@ describe('role-based access control', () => {
     await t.close();
   });
 
-  const call = (
-    school: RegisteredSchool,
-    who: SignedIn,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
-    url: string,
-    payload?: object,
-  ) => t.app.inject({ method, url, headers: { host: school.host, ...who.bearer }, payload });
+  const call = caller(() => t);
 
   const rolesOf = async (school: RegisteredSchool, who: SignedIn) => {
     const response = await call(school, who, 'GET', '/api/roles');
@@ -425,26 +420,40 @@ describe('role-based access control', () => {
     });
   });
 
-  it('refuses bad input with the shared error shape and changes nothing', async () => {
+  describe('refusing bad input', () => {
+    let school: RegisteredSchool;
+    let owner: SignedIn;
+    beforeAll(async () => ({ school, owner } = await schoolWithOwner()));
+
+    it.each<[string, Method, string, object]>([
+      [
+        'an unknown permission',
+        'POST',
+        '/api/roles',
+        { name: 'Odd', permissions: ['students.view', 'students.fly'] },
+      ],
+      ['a role id that is no UUID', 'PUT', '/api/roles/not-a-uuid', { name: 'x', permissions: [] }],
+      ['a blank name', 'POST', '/api/roles', { name: '   ', permissions: [] }],
+      [
+        'a NUL in the description',
+        'POST',
+        '/api/roles',
+        { name: 'Nul', description: 'a\u0000b', permissions: [] },
+      ],
+    ])(
+      'refuses %s with the shared error shape, changing nothing',
+      async (_case, method, url, payload) => {
+        const before = await rolesOf(school, owner);
+        const refused = await call(school, owner, method, url, payload);
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+        expect(await rolesOf(school, owner)).toEqual(before);
+      },
+    );
+  });
+
+  it('refuses a taken name, a missing person and a role not held, and changes nothing', async () => {
     const { school, owner } = await schoolWithOwner();
-    const unknown = await call(school, owner, 'POST', '/api/roles', {
-      name: 'Odd',
-      permissions: ['students.view', 'students.fly'],
-    });
-    expect(unknown.statusCode).toBe(400);
-    expect(unknown.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    const badId = await call(school, owner, 'PUT', '/api/roles/not-a-uuid', {
-      name: 'x',
-      permissions: [],
-    });
-    expect(badId.statusCode).toBe(400);
-    for (const payload of [
-      { name: '   ', permissions: [] },
-      { name: 'Nul', description: 'a\u0000b', permissions: [] },
-    ]) {
-      const refused = await call(school, owner, 'POST', '/api/roles', payload);
-      expect(refused.statusCode).toBe(400);
-    }
     const taken = await call(school, owner, 'POST', '/api/roles', {
       name: 'ADMIN',
       permissions: [],

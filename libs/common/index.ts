@@ -6,3 +6,4 @@ export * from './satisfies.validator';
 export * from './paging';
 export * from './sql';
 export * from './route-metadata';
+export * from './bounded-cache';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BoundedCache } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DatabaseNotifications } from '@schoolyard/database';
 import { type MemberAccess, type MemberAccessReader } from '@schoolyard/identity';
@@ -19,19 +20,11 @@ export interface SchoolAccessGrant {
   permissions: ReadonlySet<PermissionCode>;
 }
 
-interface CachedGrant {
-  grant: SchoolAccessGrant;
-  expiresAt: number;
-}
-
-interface SchoolEntry {
-  /** Bumped on every change: a lookup that started before the change does not fill the cache. */
-  generation: number;
-  people: Map<string, CachedGrant>;
-}
-
-/** Bounds the memory of the cache; past it, the school cached longest ago is dropped whole. */
+/** Bounds the memory of the cache; past it, the grant cached longest ago is dropped. */
 const MAX_CACHED_PEOPLE = 100_000;
+
+/** A person's key in the cache; the school comes first so a school's keys share a prefix. */
+const keyOf = (schemaName: string, userId: string) => `${schemaName}/${userId}`;
 
 /**
  * Answers "what may this person do here" without a query per request. Entries are per school
@@ -42,9 +35,7 @@ const MAX_CACHED_PEOPLE = 100_000;
  */
 @Injectable()
 export class SchoolAccess implements MemberAccessReader {
-  private readonly schools = new Map<string, SchoolEntry>();
-  private cachedPeople = 0;
-  private readonly ttlMs: number;
+  private readonly grants: BoundedCache<string, SchoolAccessGrant>;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -53,26 +44,26 @@ export class SchoolAccess implements MemberAccessReader {
     notifications: DatabaseNotifications,
     private readonly repository: SchoolAccessRepository,
   ) {
-    this.ttlMs = config.accessCacheTtlSeconds * 1000;
+    this.grants = new BoundedCache({
+      maxEntries: MAX_CACHED_PEOPLE,
+      ttlMs: config.accessCacheTtlSeconds * 1000,
+    });
     notifications.subscribe(
       'school_access',
       (schemaName) => this.forgetSchool(schemaName),
-      () => this.forgetAll(),
+      () => this.grants.clear(),
     );
   }
 
   /** Looks up through the cache; on a miss, reads in a short transaction of its own. */
   async grantOf(school: School, userId: string): Promise<SchoolAccessGrant> {
-    const entry = this.entryFor(school.schemaName);
-    const cached = entry.people.get(userId);
-    if (cached && cached.expiresAt > Date.now()) return cached.grant;
-    const generation = entry.generation;
+    const key = keyOf(school.schemaName, userId);
+    const cached = this.grants.get(key);
+    if (cached) return cached;
+    // A lookup that started before a change of roles does not fill the cache.
+    const stamp = this.grants.stamp();
     const grant = await this.transactions.run(school, (manager) => this.load(manager, userId));
-    const unchanged =
-      this.schools.get(school.schemaName) === entry && entry.generation === generation;
-    if (this.ttlMs > 0 && unchanged) {
-      this.remember(entry, userId, grant);
-    }
+    this.grants.set(key, grant, stamp);
     return grant;
   }
 
@@ -92,36 +83,10 @@ export class SchoolAccess implements MemberAccessReader {
     this.tenant.afterCommit(() => this.forgetSchool(schemaName));
   }
 
+  /** Scans every cached grant (a few ms at the bound): role changes are rare next to reads. */
   forgetSchool(schemaName: string): void {
-    const entry = this.schools.get(schemaName);
-    if (!entry) return;
-    entry.generation += 1;
-    this.cachedPeople -= entry.people.size;
-    entry.people.clear();
-  }
-
-  private forgetAll(): void {
-    for (const schemaName of this.schools.keys()) this.forgetSchool(schemaName);
-  }
-
-  private entryFor(schemaName: string): SchoolEntry {
-    let entry = this.schools.get(schemaName);
-    if (!entry) {
-      entry = { generation: 0, people: new Map() };
-      this.schools.set(schemaName, entry);
-    }
-    return entry;
-  }
-
-  private remember(entry: SchoolEntry, userId: string, grant: SchoolAccessGrant): void {
-    if (!entry.people.has(userId)) this.cachedPeople += 1;
-    entry.people.set(userId, { grant, expiresAt: Date.now() + this.ttlMs });
-    while (this.cachedPeople > MAX_CACHED_PEOPLE) {
-      const oldest = this.schools.keys().next().value;
-      if (oldest === undefined) break;
-      this.forgetSchool(oldest);
-      this.schools.delete(oldest);
-    }
+    const prefix = keyOf(schemaName, '');
+    this.grants.deleteWhere((_grant, key) => key.startsWith(prefix));
   }
 
   private async load(manager: EntityManager, userId: string): Promise<SchoolAccessGrant> {

@@ -1,15 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { BoundedCache } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DatabaseNotifications } from '@schoolyard/database';
 import { DataSource } from 'typeorm';
 import { type School } from './school';
 
-interface Entry {
-  school: School | null;
-  expiresAt: number;
-}
-
+/** Hostile Host headers must not grow memory without bound (unknown hosts are cached too). */
 const MAX_ENTRIES = 50_000;
 
 interface SchoolRow extends Omit<School, 'rateLimits'> {
@@ -33,16 +30,18 @@ function schoolOf(row: SchoolRow): School {
  */
 @Injectable()
 export class SchoolDirectory {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: BoundedCache<string, School | null>;
   private readonly inFlight = new Map<string, Promise<School | null>>();
-  private readonly ttlMs: number;
 
   constructor(
     @InjectDataSource() private readonly requests: DataSource,
     notifications: DatabaseNotifications,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.ttlMs = config.schoolCacheTtlSeconds * 1000;
+    this.entries = new BoundedCache({
+      maxEntries: MAX_ENTRIES,
+      ttlMs: config.schoolCacheTtlSeconds * 1000,
+    });
     notifications.subscribe(
       'school_directory',
       (payload) => this.onNotification(payload),
@@ -52,7 +51,7 @@ export class SchoolDirectory {
 
   async findByHost(host: string): Promise<School | null> {
     const cached = this.entries.get(host);
-    if (cached && cached.expiresAt > Date.now()) return cached.school;
+    if (cached !== undefined) return cached;
     // Many requests for a host that just fell out of the cache share one query.
     let pending = this.inFlight.get(host);
     if (!pending) {
@@ -67,23 +66,18 @@ export class SchoolDirectory {
   }
 
   forgetSchool(schoolId: string): void {
-    for (const [host, entry] of this.entries) {
-      if (entry.school?.id === schoolId) this.entries.delete(host);
-    }
+    this.entries.deleteWhere((school) => school?.id === schoolId);
   }
 
   private async load(host: string): Promise<School | null> {
+    const stamp = this.entries.stamp();
     // The plan's rate limits ride on this query so a school costs one look-up, not two.
     const rows: SchoolRow[] = await this.requests.query('SELECT * FROM public.school_by_host($1)', [
       host,
     ]);
     const school = rows[0] ? schoolOf(rows[0]) : null;
-    if (this.entries.size >= MAX_ENTRIES) {
-      // Hostile Host headers must not grow memory without bound: drop the oldest entry.
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(host, { school, expiresAt: Date.now() + this.ttlMs });
+    // Not kept if a change was announced meanwhile: it may be this host's.
+    this.entries.set(host, school, stamp);
     return school;
   }
 

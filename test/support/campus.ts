@@ -1,4 +1,4 @@
-import { type LightMyRequestResponse } from 'fastify';
+import { bodyOf, caller } from './caller';
 import {
   registerSchool,
   type RegisteredSchool,
@@ -7,31 +7,6 @@ import {
   type TestApp,
   withOwnerClient,
 } from './test-app';
-
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-/** A page of any list in the API. */
-export interface Page<T = { id: string }> {
-  data: T[];
-  meta: { page: number; pageSize: number; total: number };
-}
-
-/** A request as `who` at `school`. */
-export function caller(t: TestApp) {
-  return (school: RegisteredSchool, who: SignedIn, method: Method, url: string, payload?: object) =>
-    t.app.inject({ method, url, headers: { host: school.host, ...who.bearer }, payload });
-}
-
-/** The body of a response that must have `status`; otherwise fails with what came back. */
-export function bodyOf<T = Record<string, unknown>>(
-  response: LightMyRequestResponse,
-  status: number,
-): T {
-  if (response.statusCode !== status) {
-    throw new Error(`expected ${status}, got ${response.statusCode}: ${response.body}`);
-  }
-  return response.json<T>();
-}
 
 /**
  * A school set up for coursework through the API: program MID, level Grade 7, sections 7A

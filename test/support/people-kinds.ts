@@ -1,5 +1,5 @@
 import { type LightMyRequestResponse } from 'fastify';
-import { bodyOf, caller, type Method } from './campus';
+import { bodyOf, caller, type Method } from './caller';
 import {
   addMember,
   registerSchool,
@@ -61,8 +61,7 @@ export function peopleSuite(t: TestApp) {
     method: Method,
     url: string,
     payload?: object,
-  ): Promise<LightMyRequestResponse> =>
-    t.app.inject({ method, url, headers: { host: school.host }, payload });
+  ): Promise<LightMyRequestResponse> => call(school, null, method, url, payload);
 
   async function schoolWithOwner() {
     const school = await registerSchool(t.app);
@@ -142,20 +141,10 @@ export function peopleSuite(t: TestApp) {
   }
 
   const login = (school: RegisteredSchool, username: string, password: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { host: school.host },
-      payload: { username, password },
-    });
+    call(school, null, 'POST', '/api/auth/login', { username, password });
 
   const refresh = (school: RegisteredSchool, session: SignedIn) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/auth/refresh',
-      headers: { host: school.host },
-      payload: { refreshToken: session.refreshToken },
-    });
+    call(school, null, 'POST', '/api/auth/refresh', { refreshToken: session.refreshToken });
 
   return {
     call,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BoundedCache } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DatabaseNotifications } from '@schoolyard/database';
 import { PlatformDatabase } from '@schoolyard/tenancy';
@@ -13,6 +14,11 @@ import { AuthTokens } from './auth-tokens.service';
 
 /** How long a checked session is trusted without asking the database again. */
 const ACTIVE_CACHE_MS = 30_000;
+/**
+ * Sessions trusted at once; past it the one checked longest ago is asked again. A constant:
+ * an entry is ~150 bytes, so this is ~15 MB at most, and no operator has needed to tune it.
+ */
+const ACTIVE_CACHE_MAX = 100_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface OpenedSession {
@@ -35,7 +41,11 @@ export { type SessionSummary } from './auth-sessions.repository';
  */
 @Injectable()
 export class AuthSessions {
-  private readonly active = new Map<string, { userId: string; until: number }>();
+  /** Session id → its user, for sessions found active. */
+  private readonly active = new BoundedCache<string, string>({
+    maxEntries: ACTIVE_CACHE_MAX,
+    ttlMs: ACTIVE_CACHE_MS,
+  });
 
   constructor(
     private readonly requests: PlatformDatabase,
@@ -150,10 +160,11 @@ export class AuthSessions {
   }
 
   async isActive(sessionId: string, userId: string): Promise<boolean> {
-    const cached = this.active.get(sessionId);
-    if (cached && cached.until > Date.now()) return true;
+    if (this.active.get(sessionId) === userId) return true;
+    // A revocation heard while the query runs must not be undone by what it read before.
+    const stamp = this.active.stamp();
     if (!(await this.repository.isLive(sessionId, userId))) return false;
-    this.active.set(sessionId, { userId, until: Date.now() + ACTIVE_CACHE_MS });
+    this.active.set(sessionId, userId, stamp);
     return true;
   }
 
@@ -171,8 +182,6 @@ export class AuthSessions {
       return;
     }
     const userId = payload.slice('user:'.length);
-    for (const [sessionId, entry] of this.active) {
-      if (entry.userId === userId && sessionId !== keep) this.active.delete(sessionId);
-    }
+    this.active.deleteWhere((owner, sessionId) => owner === userId && sessionId !== keep);
   }
 }

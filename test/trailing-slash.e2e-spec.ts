@@ -1,4 +1,4 @@
-import { bodyOf, caller, type Page } from './support/campus';
+import { bodyOf, caller, type Page } from './support/caller';
 import {
   createTestApp,
   OWNER_PASSWORD,

@@ -1,5 +1,5 @@
 import { OwnerConnections, prepareDatabase } from '@schoolyard/database';
-import { FleetLedger, TenantMigrator } from '@schoolyard/tenancy';
+import { FleetLedger, TenantMigrator } from '@schoolyard/fleet';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@ import { OWNER_DATA_SOURCE, OwnerConnections } from '@schoolyard/database';
 import { syncPermissionCatalog } from '@schoolyard/migrations/tenant';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { FleetLedger, type PlanScope, type SchoolToMigrate } from './fleet-ledger.service';
-import { quoteIdentifier } from './school-naming';
+import { quoteIdentifier } from '@schoolyard/tenancy';
 
 /** Advisory-lock namespace: one lock per school, so two maintainers never migrate one school at once. */
 export const SCHOOL_LOCK_NAMESPACE = 7_240_002;

@@ -10,9 +10,14 @@ import {
   OwnerConnections,
 } from '@schoolyard/database';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type School } from './school';
-import { SchoolDirectory } from './school-directory.service';
-import { checkSubdomain, quoteIdentifier, roleNameFor, schemaNameFor } from './school-naming';
+import {
+  checkSubdomain,
+  quoteIdentifier,
+  roleNameFor,
+  type School,
+  SchoolDirectory,
+  schemaNameFor,
+} from '@schoolyard/tenancy';
 import { TenantMigrator } from './tenant-migrator.service';
 
 export interface NewSchool {

@@ -8,8 +8,7 @@ import {
   type OrganizationStatus,
 } from '@schoolyard/database';
 import { DataSource } from 'typeorm';
-import { type School } from './school';
-import { quoteIdentifier, roleNameFor, schemaNameFor } from './school-naming';
+import { quoteIdentifier, roleNameFor, type School, schemaNameFor } from '@schoolyard/tenancy';
 import { SCHOOL_LOCK_NAMESPACE, TenantMigrator } from './tenant-migrator.service';
 
 export interface SchoolListing {

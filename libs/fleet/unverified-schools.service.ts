@@ -1,19 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { OWNER_DATA_SOURCE, type OrganizationStatus } from '@schoolyard/database';
-import { DataSource } from 'typeorm';
+import { type UnverifiedSchool, UnverifiedSchoolsStore } from './unverified-schools.store';
 
-export interface UnverifiedSchool {
-  slug: string;
-  name: string;
-  status: OrganizationStatus;
-  host: string | null;
-  /** The registering owner's address as it stands (null once a verified holder took it). */
-  ownerEmail: string | null;
-  createdAt: Date;
-  ageDays: number;
-}
+export { type UnverifiedSchool } from './unverified-schools.store';
 
 export interface UnverifiedSuspension {
   /** UNVERIFIED_SCHOOL_SUSPEND_DAYS in force; 0 means the rule is off and nothing was done. */
@@ -25,41 +14,19 @@ export interface UnverifiedSuspension {
 }
 
 /**
- * A school is "unverified" while no account that registered it has proved its email. Anyone
- * can register with any address, so such a school may belong to nobody reachable: after a
- * grace period it is suspended (its data stays; `tenants resume` brings it back).
- *
- * Only memberships made by registration (via = 'registered') count: schools made before
- * verification existed have no such row and are never touched by this rule.
+ * Schools no registering owner has verified (see UnverifiedSchoolsStore for the rule): anyone
+ * can register with any address, so after a grace period such a school is suspended.
  */
-const UNVERIFIED = `
-  EXISTS (SELECT 1 FROM public.school_memberships m JOIN public.users u ON u.id = m.user_id
-           WHERE m.organization_id = o.id AND m.via = 'registered')
-  AND NOT EXISTS (SELECT 1 FROM public.school_memberships m JOIN public.users u ON u.id = m.user_id
-                   WHERE m.organization_id = o.id AND m.via = 'registered'
-                     AND u.email_verified_at IS NOT NULL)`;
-
 @Injectable()
 export class UnverifiedSchools {
   constructor(
-    @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
+    private readonly store: UnverifiedSchoolsStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Every unverified school, oldest first; `olderThanDays` keeps those past that age. */
   list(olderThanDays = 0): Promise<UnverifiedSchool[]> {
-    return this.owner.query(
-      `SELECT o.slug, o.name, o.status, d.host, o.created_at AS "createdAt",
-              floor(extract(epoch FROM now() - o.created_at) / 86400)::int AS "ageDays",
-              (SELECT u.email FROM public.school_memberships m JOIN public.users u ON u.id = m.user_id
-                WHERE m.organization_id = o.id AND m.via = 'registered'
-                ORDER BY m.user_id LIMIT 1) AS "ownerEmail"
-         FROM public.organizations o
-         LEFT JOIN public.domains d ON d.organization_id = o.id AND d.is_primary
-        WHERE ${UNVERIFIED} AND o.created_at <= now() - make_interval(days => $1)
-        ORDER BY o.created_at, o.slug`,
-      [olderThanDays],
-    );
+    return this.store.listUnverified(olderThanDays);
   }
 
   /**
@@ -77,16 +44,7 @@ export class UnverifiedSchools {
     const suspended: string[] = [];
     if (dryRun) return { days, dryRun, due, suspended };
     for (const school of due) {
-      // The registry's NOTIFY trigger tells every instance to stop serving the school.
-      const changed: Array<{ slug: string }> = await this.owner.query(
-        `WITH changed AS (
-           UPDATE public.organizations o SET status = 'suspended', updated_at = now()
-            WHERE o.slug = $1 AND o.status = 'active' AND ${UNVERIFIED}
-           RETURNING o.slug)
-         SELECT slug FROM changed`,
-        [school.slug],
-      );
-      if (changed.length) {
+      if (await this.store.suspendIfStillUnverified(school.slug)) {
         suspended.push(school.slug);
         options.onSuspended?.(school.slug);
       }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { PlatformDatabase } from './platform-database';
 import { SchoolDirectory } from './school-directory.service';
+import { SchoolDirectoryStore } from './school-directory.store';
 import { SchoolScopeGuard } from './school-scope.guard';
 import { TenantContext } from './tenant-context';
 import { TenantTransactionBinding } from './tenant-transaction.binding';
@@ -17,5 +18,5 @@ const providers = [
 
 /** The request kernel: which school a request is for, and its one transaction. */
 @Global()
-@Module({ providers, exports: providers })
+@Module({ providers: [...providers, SchoolDirectoryStore], exports: providers })
 export class TenancyModule {}

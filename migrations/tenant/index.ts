@@ -6,19 +6,7 @@ import { Academics1763900000610 } from './1763900000610-Academics';
 import { Coursework1763900000620 } from './1763900000620-Coursework';
 
 export { syncPermissionCatalog } from './permission-catalog.sync';
-export {
-  ALL_PERMISSION_CODES,
-  isPermissionCode,
-  PERMISSION_CATALOG,
-  PERMISSION_CATALOG_VERSION,
-  type PermissionCode,
-  type PermissionEntry,
-  type PermissionModule,
-  PERMISSIONS,
-  SYSTEM_ROLES,
-  type SystemRoleDefinition,
-  type SystemRoleKey,
-} from './permission-catalog';
+export * from './permission-catalog';
 
 export type TenantMigration = MigrationInterface & { name: string };
 

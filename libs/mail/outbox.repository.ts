@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type QueryRunner } from 'typeorm';
+import { type MailTemplate, type OutgoingMail, type SqlRunner } from './outbox';
 
 /** An outbox row as the delivery job reads it. */
 export interface OutboxRow {
@@ -42,6 +43,12 @@ export class OutboxRepository {
           sentAt: row.sent_at,
         }
       : null;
+  }
+
+  /** Whether the row exists at all (a row another job holds is not locked for delivery). */
+  async exists(db: QueryRunner, id: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(`SELECT 1 FROM public.mail_outbox WHERE id = $1`, [id]);
+    return rows.length > 0;
   }
 
   /** The mailed token's expiry: the table keeps only its SHA-256. */
@@ -97,4 +104,19 @@ export class OutboxRepository {
       ids,
     ]);
   }
+}
+
+/**
+ * Queues a message in the caller's transaction (`db`: a TypeORM manager or a pg client). The
+ * API login may do this and nothing else with the outbox.
+ */
+export async function queueMail<T extends MailTemplate>(
+  db: SqlRunner,
+  mail: OutgoingMail<T>,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO public.mail_outbox (recipient, template, params, organization_id)
+     VALUES ($1, $2, $3::jsonb, $4)`,
+    [mail.to, mail.template, JSON.stringify(mail.params), mail.organizationId ?? null],
+  );
 }

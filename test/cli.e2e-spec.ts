@@ -1,10 +1,6 @@
 import { jest } from '@jest/globals';
-import {
-  type FleetStatus,
-  type FleetSummary,
-  roleNameFor,
-  schemaNameFor,
-} from '@schoolyard/tenancy';
+import { type FleetStatus, type FleetSummary } from '@schoolyard/fleet';
+import { roleNameFor, schemaNameFor } from '@schoolyard/tenancy';
 import { releaseName } from '../scripts/fleet/release-migration';
 import { buildCli, runCommand } from './support/cli';
 import {

@@ -1,12 +1,10 @@
 import { PG_INSUFFICIENT_PRIVILEGE, pgErrorOf } from '@schoolyard/database';
+import { SchoolDirectory, TenantTransactions, type School } from '@schoolyard/tenancy';
 import {
   COMMIT_TENANT_TRANSACTION,
-  openTenantTransactionSql,
   ROLLBACK_TENANT_TRANSACTION,
-  SchoolDirectory,
-  TenantTransactions,
-  type School,
-} from '@schoolyard/tenancy';
+} from '../libs/tenancy/session-reset';
+import { openTenantTransactionSql } from '../libs/tenancy/tenant-transactions.service';
 import { randomInt } from 'node:crypto';
 import { Client, type QueryResult } from 'pg';
 import {

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { ALL_PERMISSION_CODES, schoolRoutes } from '@schoolyard/rbac';
-import { SchoolScoped, TenantMigrator } from '@schoolyard/tenancy';
+import { TenantMigrator } from '@schoolyard/fleet';
+import { SchoolScoped } from '@schoolyard/tenancy';
 import {
   addMember,
   createTestApp,

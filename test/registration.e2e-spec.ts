@@ -1,4 +1,4 @@
-import { TenantMigrator, type SchoolToMigrate } from '@schoolyard/tenancy';
+import { TenantMigrator, type SchoolToMigrate } from '@schoolyard/fleet';
 import { type QueryRunner } from 'typeorm';
 import {
   createTestApp,

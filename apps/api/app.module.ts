@@ -7,6 +7,7 @@ import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
+import { FleetModule } from '@schoolyard/fleet';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
 import { JobsModule } from '@schoolyard/jobs';
 import { MailModule } from '@schoolyard/mail';
@@ -42,6 +43,7 @@ export class AppModule {
         JobsModule,
         MailModule,
         TenancyModule,
+        FleetModule,
         TerminusModule,
         IdentityModule,
         RbacModule,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@schoolyard/config';
 import { openDatabase, prepareDatabase } from '@schoolyard/database';
 import { Passwords, seedPlatformAdmin } from '@schoolyard/identity';
-import { TenantMigrator } from '@schoolyard/tenancy';
+import { TenantMigrator } from '@schoolyard/fleet';
 import { createHttpApp } from './http-app';
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { BillingCoreModule } from '@schoolyard/billing';
 import { ConfigModule } from '@schoolyard/config';
 import { DatabaseModule } from '@schoolyard/database';
+import { FleetModule } from '@schoolyard/fleet';
 import { IdentityModule } from '@schoolyard/identity';
 import { OrganizationsModule } from '@schoolyard/organizations';
 import { SOFT_LINK_AUDIT_PROVIDERS } from '@schoolyard/people';
@@ -37,9 +38,8 @@ export class CliModule {
         DatabaseModule.forRoot(config, urls, {
           ownerPoolSize: CLI_OWNER_POOL_SIZE,
         }),
-        setup.tenantMigrations
-          ? TenancyModule.withMigrations(setup.tenantMigrations)
-          : TenancyModule,
+        TenancyModule,
+        setup.tenantMigrations ? FleetModule.withMigrations(setup.tenantMigrations) : FleetModule,
         IdentityModule,
         OrganizationsModule,
         BillingCoreModule,

@@ -8,6 +8,7 @@ import {
 import { Client } from 'pg';
 import { DATABASE_URLS } from './database.tokens';
 import { type DatabaseUrls } from './prepare-database';
+import { NotificationChannels } from './database-notifications.store';
 
 type Handler = (payload: string) => void;
 
@@ -72,7 +73,8 @@ export class DatabaseNotifications implements OnModuleInit, OnModuleDestroy {
     this.client = client;
     try {
       await client.connect();
-      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
+      const channels = new NotificationChannels(client);
+      for (const channel of this.handlers.keys()) await channels.listen(channel);
       // Changes committed while nobody listened were missed: forget again now that we hear.
       if (this.connectedBefore) for (const forget of this.lostHandlers) forget();
       this.connectedBefore = true;

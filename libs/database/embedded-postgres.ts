@@ -4,6 +4,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { ServerAdminStore } from './server-admin.store';
 
 /**
  * The zero-configuration database: when DATABASE_URL is unset the API (and the CLI, and the
@@ -125,9 +126,8 @@ async function ensureDatabase(url: string, database: string): Promise<void> {
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0)
-      await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+    const admin = new ServerAdminStore(client);
+    if (!(await admin.databaseExists(database))) await admin.createDatabase(database);
   } finally {
     await client.end();
   }

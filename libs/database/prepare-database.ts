@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { passwordOf, databaseNameOf, databaseTag, userOf, withCredentials } from './database-url';
+import { PreparationStore } from './prepare-database.store';
 
 export interface DatabaseUrls {
   /** Owner account: provisioning, migrations, platform writes. */
@@ -18,9 +19,6 @@ export interface DatabaseUrls {
   /** Short tag of the database name, part of every school role's name. */
   databaseTag: string;
 }
-
-/** Serialises start-up work of several instances (or a test run's workers) on one database. */
-const PREPARE_LOCK = 7_240_001;
 
 /**
  * Brings the public schema up to date and makes sure the API's login role exists with the
@@ -39,25 +37,26 @@ export async function prepareDatabase(
   const tag = databaseTag(databaseNameOf(ownerUrl));
   const client = new Client({ connectionString: ownerUrl });
   await client.connect();
+  const store = new PreparationStore(client);
   try {
     const apiRole = apiUrl ? userOf(apiUrl) : `schoolyard_api_${tag}`;
     // Before anything is changed: a login that ignores privileges would void isolation.
-    if (apiUrl) await refuseOverprivilegedLogin(client, apiRole);
-    await client.query('SELECT pg_advisory_lock($1)', [PREPARE_LOCK]);
+    if (apiUrl) await refuseOverprivilegedLogin(store, apiRole);
+    await store.lockPreparation();
     const appliedPublic = await runPublicMigrations(ownerUrl);
     let password: string;
     if (apiUrl) {
       // A role named by API_DATABASE_URL keeps the password its operator gave it.
       password = passwordOf(apiUrl);
-      await ensureLoginRole(client, apiRole, password, { resetPassword: false });
+      await ensureLoginRole(store, apiRole, password, { resetPassword: false });
     } else {
-      const secret = await loginSecret(client, apiRole);
+      const secret = await loginSecret(store, apiRole);
       password = secret.password;
-      await ensureLoginRole(client, apiRole, password, { resetPassword: secret.isNew });
+      await ensureLoginRole(store, apiRole, password, { resetPassword: secret.isNew });
     }
     const platformRole = platformRoleName(tag);
-    await grantApiPrivileges(client, apiRole, platformRole);
-    await withholdTemporaryObjects(client, apiRole);
+    await grantApiPrivileges(store, apiRole, platformRole);
+    await withholdTemporaryObjects(store, apiRole);
     const urls = {
       ownerUrl,
       requestsUrl: apiUrl ?? withCredentials(ownerUrl, apiRole, password),
@@ -67,7 +66,7 @@ export async function prepareDatabase(
     };
     return { urls, appliedPublic };
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [PREPARE_LOCK]).catch(() => undefined);
+    await store.unlockPreparation().catch(() => undefined);
     await client.end();
   }
 }
@@ -94,20 +93,12 @@ export async function runPublicMigrations(ownerUrl: string): Promise<string[]> {
  * (migration LoginSecrets); every instance of the deployment reads the same one.
  */
 async function loginSecret(
-  client: Client,
+  store: PreparationStore,
   role: string,
 ): Promise<{ password: string; isNew: boolean }> {
-  const made = await client.query<{ password: string }>(
-    `INSERT INTO schoolyard_private.login_secrets (role_name, password) VALUES ($1, $2)
-     ON CONFLICT (role_name) DO NOTHING RETURNING password`,
-    [role, randomBytes(32).toString('base64url')],
-  );
-  if (made.rows[0]) return { password: made.rows[0].password, isNew: true };
-  const kept = await client.query<{ password: string }>(
-    'SELECT password FROM schoolyard_private.login_secrets WHERE role_name = $1',
-    [role],
-  );
-  return { password: kept.rows[0].password, isNew: false };
+  const made = await store.insertLoginSecret(role, randomBytes(32).toString('base64url'));
+  if (made !== undefined) return { password: made, isNew: true };
+  return { password: await store.keptLoginSecret(role), isNew: false };
 }
 
 /**
@@ -115,17 +106,8 @@ async function loginSecret(
  * owns every school's schema, so either would read every school. Such a login is refused as
  * it is, not demoted: it may be an operator's own administrator.
  */
-async function refuseOverprivilegedLogin(client: Client, role: string): Promise<void> {
-  const found = await client.query<{ rolsuper: boolean; is_owner: boolean; broad: boolean }>(
-    `SELECT r.rolsuper, r.rolname = current_user OR pg_has_role(r.rolname, current_user, 'MEMBER') AS is_owner,
-            r.rolcreaterole OR r.rolbypassrls
-              OR EXISTS (SELECT 1 FROM pg_roles b
-                          WHERE b.rolname IN ('pg_read_all_data', 'pg_write_all_data')
-                            AND pg_has_role(r.rolname, b.rolname, 'MEMBER')) AS broad
-       FROM pg_roles r WHERE r.rolname = $1`,
-    [role],
-  );
-  const login = found.rows[0];
+async function refuseOverprivilegedLogin(store: PreparationStore, role: string): Promise<void> {
+  const login = await store.loginPrivileges(role);
   if (login?.rolsuper) {
     throw new Error(
       `API_DATABASE_URL logs in as superuser "${role}": a superuser ignores privileges, so school isolation would not hold. Name an ordinary login role; nothing was changed.`,
@@ -144,23 +126,14 @@ async function refuseOverprivilegedLogin(client: Client, role: string): Promise<
 }
 
 async function ensureLoginRole(
-  client: Client,
+  store: PreparationStore,
   role: string,
   password: string,
   options: { resetPassword: boolean },
 ): Promise<void> {
   const name = quoteRole(role);
-  const literal = client.escapeLiteral(password);
-  const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-  if (found.rowCount === 0) {
-    // NOINHERIT: membership in school roles gives no privilege until the request switches.
-    await client.query(
-      `CREATE ROLE ${name} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal}`,
-    );
-  } else {
-    const passwordClause = options.resetPassword ? ` PASSWORD ${literal}` : '';
-    await client.query(`ALTER ROLE ${name} LOGIN NOINHERIT${passwordClause}`);
-  }
+  if (!(await store.roleExists(role))) await store.createLoginRole(name, password);
+  else await store.alterLoginRole(name, options.resetPassword ? password : null);
 }
 
 /** The role platform work runs as (see DatabaseUrls.platformRole); one per database. */
@@ -176,81 +149,23 @@ export function platformRoleName(databaseTag: string): string {
  * its transaction (PlatformDatabase); each grant below says what that work needs.
  */
 async function grantApiPrivileges(
-  client: Client,
+  store: PreparationStore,
   role: string,
   platformRole: string,
 ): Promise<void> {
   const name = quoteRole(role);
-  const superuser = await client.query<{ rolsuper: boolean }>(
-    'SELECT rolsuper FROM pg_roles WHERE rolname = $1',
-    [role],
-  );
-  if (superuser.rows[0]?.rolsuper) {
+  if (await store.isSuperuser(role)) {
     throw new Error(
       `API_DATABASE_URL logs in as superuser "${role}": a superuser ignores privileges, so school isolation would not hold`,
     );
   }
-  // Builds before this one granted the platform tables to the login itself.
-  await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${name}`);
-  await client.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${name}`);
-  await client.query(`GRANT SELECT ON public.organizations, public.domains TO ${name}`);
-  // Plan limits ride on the host look-up, through a function that answers that one row.
-  await client.query(`GRANT EXECUTE ON FUNCTION public.school_by_host(text) TO ${name}`);
-
+  await store.limitLoginToRegistry(name);
   const platform = quoteRole(platformRole);
-  const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [platformRole]);
-  if (exists.rowCount === 0) await client.query(`CREATE ROLE ${platform} NOLOGIN NOINHERIT`);
-  await client.query(`GRANT ${platform} TO ${name}`);
-  await client.query(`GRANT USAGE ON SCHEMA public TO ${platform}`);
-  await client.query(`GRANT SELECT ON public.organizations, public.domains TO ${platform}`);
-  // Sign-in reads accounts and writes only their sign-in columns, and keeps the session tables.
-  await client.query(`GRANT SELECT ON public.users TO ${platform}`);
-  await client.query(
-    `GRANT UPDATE (password_hash, must_change_password, failed_login_count, last_failed_login_at,
-                   last_login_at, updated_at) ON public.users TO ${platform}`,
-  );
-  await client.query(
-    `GRANT SELECT, INSERT, UPDATE ON public.auth_sessions, public.refresh_tokens TO ${platform}`,
-  );
-  // A password change erases the temporary one; verification proves and releases emails; the
-  // account-event cascade reads its outbox and the memberships it visits (schools themselves
-  // go through SECURITY DEFINER functions).
-  await client.query(
-    `GRANT UPDATE (temporary_password, temporary_password_school, email, email_verified_at)
-       ON public.users TO ${platform}`,
-  );
-  await client.query(`GRANT SELECT, UPDATE ON public.account_events TO ${platform}`);
-  await client.query(`GRANT SELECT, DELETE ON public.school_memberships TO ${platform}`);
-  // Mailed tokens (verification, link acceptance, password reset) and the mail they go out in.
-  await client.query(
-    `GRANT SELECT, INSERT, UPDATE (used_at) ON public.account_tokens TO ${platform}`,
-  );
-  await client.query(`GRANT INSERT ON public.mail_outbox TO ${platform}`);
-  await client.query(`GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO ${platform}`);
-  // Billing reads plans, keeps payments, extends subscriptions when a payment completes and
-  // journals events.
-  await client.query(`GRANT SELECT ON public.plans TO ${platform}`);
-  await client.query(
-    `GRANT SELECT, UPDATE (plan_code, state, current_period_start, current_period_end, updated_at)
-       ON public.subscriptions TO ${platform}`,
-  );
-  await client.query(
-    `GRANT SELECT, INSERT, UPDATE (status, provider_status, provider_ref, period_start, period_end,
-                                   checked_at, completed_at, updated_at)
-       ON public.payments TO ${platform}`,
-  );
-  await client.query(`GRANT INSERT ON public.payment_events TO ${platform}`);
+  if (!(await store.roleExists(platformRole))) await store.createGroupRole(platform);
+  await store.grantPlatformRole(name, platform);
   // A login role recreated by hand (or a new API_DATABASE_URL) gets back every school in one statement.
-  const missing = await client.query<{ db_role: string }>(
-    `SELECT o.db_role FROM public.organizations o
-      WHERE EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = o.db_role)
-        AND NOT pg_has_role($1, o.db_role, 'MEMBER')`,
-    [role],
-  );
-  if (missing.rowCount) {
-    const roles = missing.rows.map((row) => quoteRole(row.db_role)).join(', ');
-    await client.query(`GRANT ${roles} TO ${name}`);
-  }
+  const missing = await store.schoolRolesMissing(role);
+  if (missing.length) await store.grantRoles(missing.map(quoteRole), name);
 }
 
 /**
@@ -266,19 +181,13 @@ async function grantApiPrivileges(
  * migrations and maintainers use. Done at every start, so the schools of an older build are
  * covered too, in one statement rather than a visit per school.
  */
-async function withholdTemporaryObjects(client: Client, apiRole: string): Promise<void> {
-  const current = await client.query<{ name: string }>('SELECT current_database() AS name');
-  const database = client.escapeIdentifier(current.rows[0].name);
-  await client.query(`REVOKE TEMPORARY ON DATABASE ${database} FROM PUBLIC`);
-  await client.query(`GRANT TEMPORARY ON DATABASE ${database} TO CURRENT_USER`);
+async function withholdTemporaryObjects(store: PreparationStore, apiRole: string): Promise<void> {
+  const database = await store.currentDatabase();
+  await store.withholdTemporary(database);
   // A REVOKE by an account that does not own the database only warns; so does nothing stop a
   // grant by name to the login. Either way isolation would not hold: refuse to start.
-  const left = await client.query<{ login: boolean; everyone: boolean }>(
-    `SELECT has_database_privilege($1, current_database(), 'TEMPORARY') AS login,
-            has_database_privilege('public', current_database(), 'TEMPORARY') AS everyone`,
-    [apiRole],
-  );
-  if (left.rows[0].login || left.rows[0].everyone) {
+  const left = await store.temporaryPrivileges(apiRole);
+  if (left.login || left.everyone) {
     throw new Error(
       `"${apiRole}" or PUBLIC may create temporary tables in ${database}: as its owner, ` +
         `REVOKE TEMPORARY ON DATABASE ${database} FROM PUBLIC, "${apiRole}"`,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { databaseNameOf, databaseTag, withDatabase } from './database-url';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { ServerAdminStore } from './server-admin.store';
 
 export interface ThrowawayDatabase {
   url: string;
@@ -23,7 +24,7 @@ export async function createThrowawayDatabase(
 ): Promise<ThrowawayDatabase> {
   if (serverUrl) {
     const database = `schoolyard_${purpose}_${randomBytes(4).toString('hex')}`;
-    await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${database}"`));
+    await withClient(serverUrl, (admin) => admin.createDatabase(database));
     const url = withDatabase(serverUrl, database);
     return { url, drop: () => dropDatabaseAndRoles(serverUrl, url) };
   }
@@ -42,21 +43,19 @@ async function dropDatabaseAndRoles(serverUrl: string, url: string): Promise<voi
   const database = databaseNameOf(url);
   const tag = databaseTag(database);
   await withClient(serverUrl, async (admin) => {
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    const roles = await admin.query<{ rolname: string }>(
-      `SELECT rolname FROM pg_roles
-        WHERE (rolname LIKE 'school\\_%' AND rolname LIKE $1) OR rolname IN ($2, $3)`,
-      [`%\\_${tag}`, `schoolyard_api_${tag}`, `schoolyard_platform_${tag}`],
-    );
-    for (const { rolname } of roles.rows) await admin.query(`DROP ROLE IF EXISTS "${rolname}"`);
+    await admin.dropDatabase(database);
+    for (const role of await admin.rolesOfDatabase(tag)) await admin.dropRole(role);
   });
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  url: string,
+  work: (admin: ServerAdminStore) => Promise<T>,
+): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    return await work(client);
+    return await work(new ServerAdminStore(client));
   } finally {
     await client.end();
   }

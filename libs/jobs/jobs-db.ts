@@ -1,3 +1,4 @@
+import { selectRows } from '@schoolyard/common';
 import type PgBoss from 'pg-boss';
 import { type QueryRunner } from 'typeorm';
 
@@ -7,10 +8,8 @@ import { type QueryRunner } from 'typeorm';
  */
 export function jobsDbOf(runner: QueryRunner): PgBoss.Db {
   return {
-    executeSql: async (text: string, values: unknown[]) => {
-      // Structured: TypeORM answers a bare UPDATE or DELETE as [rows, count] otherwise.
-      const result = await runner.query(text, values, true);
-      return { rows: result.records };
-    },
+    executeSql: async (text: string, values: unknown[]) => ({
+      rows: await selectRows(runner.manager, text, values),
+    }),
   };
 }

@@ -9,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DATABASE_URLS, type DatabaseUrls } from '@schoolyard/database';
 import { Client } from 'pg';
 import PgBoss from 'pg-boss';
+import { QueueCreationStore } from './jobs.store';
 
 /** A queue as this application declares it; created once per database, whoever comes first. */
 export interface JobQueue {
@@ -158,18 +159,17 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
       application_name: 'schoolyard-jobs-setup',
     });
     await lock.connect();
+    const store = new QueueCreationStore(lock);
     try {
-      await lock.query('BEGIN');
-      await lock.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `schoolyard.jobs.queues.${this.config.jobs.schema}`,
-      ]);
+      await store.begin();
+      await store.lockQueueCreation(`schoolyard.jobs.queues.${this.config.jobs.schema}`);
       if (!(await this.boss.getQueue(queue.name))) {
         const { name, ...options } = queue;
         await this.boss.createQueue(name, { name, ...options });
       }
-      await lock.query('COMMIT');
+      await store.commit();
     } catch (error) {
-      await lock.query('ROLLBACK').catch(() => undefined);
+      await store.rollback().catch(() => undefined);
       throw error;
     } finally {
       await lock.end().catch(() => undefined);

@@ -1,4 +1,5 @@
 export * from './outbox';
+export { queueMail } from './outbox.repository';
 export * from './mail-templates';
 export * from './mail-transport';
 export * from './mail-delivery.service';

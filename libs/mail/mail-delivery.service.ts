@@ -82,10 +82,7 @@ export class MailDelivery {
   ): Promise<DeliveryOutcome | MailDeliveryError> {
     const row = await this.outbox.lockForDelivery(db, id);
     if (!row) {
-      const exists: unknown[] = await db.query(`SELECT 1 FROM public.mail_outbox WHERE id = $1`, [
-        id,
-      ]);
-      return exists.length ? 'busy' : 'missing';
+      return (await this.outbox.exists(db, id)) ? 'busy' : 'missing';
     }
     if (row.sentAt) return 'already-sent';
 

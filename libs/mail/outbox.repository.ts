@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { execute, selectRow, selectRows } from '@schoolyard/common';
 import { type QueryRunner } from 'typeorm';
+import { type MailTemplate, type OutgoingMail, type SqlRunner } from './outbox';
 
 /** An outbox row as the delivery job reads it. */
 export interface OutboxRow {
@@ -21,42 +23,37 @@ export class OutboxRepository {
    * waited for (that job finishes it, or fails and is retried).
    */
   async lockForDelivery(db: QueryRunner, id: string): Promise<OutboxRow | null> {
-    const rows: Array<{
-      id: string;
-      recipient: string;
-      template: string;
-      params: unknown;
-      sent_at: Date | null;
-    }> = await db.query(
-      `SELECT id, recipient, template, params, sent_at FROM public.mail_outbox
+    const row = await selectRow<OutboxRow>(
+      db.manager,
+      `SELECT id, recipient, template, params, sent_at AS "sentAt" FROM public.mail_outbox
         WHERE id = $1 FOR UPDATE SKIP LOCKED`,
       [id],
     );
-    const row = rows[0];
-    return row
-      ? {
-          id: row.id,
-          recipient: row.recipient,
-          template: row.template,
-          params: row.params,
-          sentAt: row.sent_at,
-        }
-      : null;
+    return row ?? null;
+  }
+
+  /** Whether the row exists at all (a row another job holds is not locked for delivery). */
+  async exists(db: QueryRunner, id: string): Promise<boolean> {
+    const rows = await selectRows(db.manager, `SELECT 1 FROM public.mail_outbox WHERE id = $1`, [
+      id,
+    ]);
+    return rows.length > 0;
   }
 
   /** The mailed token's expiry: the table keeps only its SHA-256. */
   async tokenExpiry(db: QueryRunner, token: string): Promise<Date | null> {
-    const rows: Array<{ expires_at: Date }> = await db.query(
+    const row = await selectRow<{ expires_at: Date }>(
+      db.manager,
       `SELECT expires_at FROM public.account_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))`,
       [token],
     );
-    return rows[0]?.expires_at ?? null;
+    return row?.expires_at ?? null;
   }
 
   /** Whether a host name leads to the platform: its own domain, a subdomain, or a school's domain. */
   async isPlatformHost(db: QueryRunner, hostName: string, baseDomain: string): Promise<boolean> {
     if (hostName === baseDomain || hostName.endsWith(`.${baseDomain}`)) return true;
-    const rows: unknown[] = await db.query(`SELECT 1 FROM public.domains WHERE host = $1`, [
+    const rows = await selectRows(db.manager, `SELECT 1 FROM public.domains WHERE host = $1`, [
       hostName,
     ]);
     return rows.length > 0;
@@ -67,7 +64,8 @@ export class OutboxRepository {
    * attempt's error stays, as the record of why the message left late.
    */
   async markSent(db: QueryRunner, id: string): Promise<void> {
-    await db.query(
+    await execute(
+      db.manager,
       `UPDATE public.mail_outbox SET sent_at = now(), attempts = attempts + 1, params = '{}'
         WHERE id = $1 AND sent_at IS NULL`,
       [id],
@@ -75,7 +73,8 @@ export class OutboxRepository {
   }
 
   async markFailed(db: QueryRunner, id: string, error: string): Promise<void> {
-    await db.query(
+    await execute(
+      db.manager,
       `UPDATE public.mail_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
       [id, error],
     );
@@ -83,7 +82,8 @@ export class OutboxRepository {
 
   /** Rows no job was sent for yet, locked so that two dispatchers never take the same one. */
   async lockUnqueued(db: QueryRunner, limit: number): Promise<string[]> {
-    const rows: Array<{ id: string }> = await db.query(
+    const rows = await selectRows<{ id: string }>(
+      db.manager,
       `SELECT id FROM public.mail_outbox
         WHERE queued_at IS NULL AND sent_at IS NULL
         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -93,8 +93,25 @@ export class OutboxRepository {
   }
 
   async markQueued(db: QueryRunner, ids: string[]): Promise<void> {
-    await db.query(`UPDATE public.mail_outbox SET queued_at = now() WHERE id = ANY($1::bigint[])`, [
-      ids,
-    ]);
+    await execute(
+      db.manager,
+      `UPDATE public.mail_outbox SET queued_at = now() WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
   }
+}
+
+/**
+ * Queues a message in the caller's transaction (`db`: a TypeORM manager or a pg client). The
+ * API login may do this and nothing else with the outbox.
+ */
+export async function queueMail<T extends MailTemplate>(
+  db: SqlRunner,
+  mail: OutgoingMail<T>,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO public.mail_outbox (recipient, template, params, organization_id)
+     VALUES ($1, $2, $3::jsonb, $4)`,
+    [mail.to, mail.template, JSON.stringify(mail.params), mail.organizationId ?? null],
+  );
 }

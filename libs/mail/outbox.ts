@@ -25,15 +25,3 @@ export interface OutgoingMail<T extends MailTemplate = MailTemplate> {
 export interface SqlRunner {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
-
-/** Queues a message in the caller's transaction. */
-export async function queueMail<T extends MailTemplate>(
-  db: SqlRunner,
-  mail: OutgoingMail<T>,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO public.mail_outbox (recipient, template, params, organization_id)
-     VALUES ($1, $2, $3::jsonb, $4)`,
-    [mail.to, mail.template, JSON.stringify(mail.params), mail.organizationId ?? null],
-  );
-}

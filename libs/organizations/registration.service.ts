@@ -8,13 +8,8 @@ import {
   passwordProblems,
   Passwords,
 } from '@schoolyard/identity';
-import {
-  checkSubdomain,
-  type School,
-  SchoolProvisioning,
-  subdomainRefused,
-  subdomainTaken,
-} from '@schoolyard/tenancy';
+import { SchoolProvisioning, subdomainRefused, subdomainTaken } from '@schoolyard/fleet';
+import { checkSubdomain, type School } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
 import { type DomainAvailabilityView, type RegistrationView } from './dto/organization-views.dto';
 import {

@@ -1,19 +1,20 @@
-export * from './fleet-ledger.service';
-export * from './school';
-export * from './school-directory.service';
-export * from './school-lifecycle.service';
-export * from './school-naming';
-export * from './school-provisioning.service';
-export * from './school-scope.guard';
-export * from './scope.decorators';
-export * from './session-reset';
-export * from './tenancy.errors';
-export * from './tenancy.module';
-export * from './tenant-context';
-export * from './tenant-migrator.service';
-export * from './tenant-release';
-export * from './tenant-transaction.binding';
-export * from './tenant-transactions.service';
-export * from './unverified-schools.service';
-export * from './unverified-schools.sweep';
-export * from './platform-database';
+// The request kernel's public face: what features, the apps and the fleet library use.
+// Internals (the connection adoption, the session reset, the opening SQL) stay unexported;
+// a test that needs one imports its file.
+export { checkSubdomain, quoteIdentifier, roleNameFor, schemaNameFor } from './school-naming';
+export { PlatformDatabase } from './platform-database';
+export { type PlanRateLimits, type School } from './school';
+export { SchoolDirectory } from './school-directory.service';
+export { normalizeHost, SchoolScopeGuard } from './school-scope.guard';
+export {
+  ManualTenantTransaction,
+  PlatformScoped,
+  ROUTE_SCOPE,
+  type RouteScope,
+  SchoolOrPlatformScoped,
+  SchoolScoped,
+} from './scope.decorators';
+export { TenancyModule } from './tenancy.module';
+export { TenantContext } from './tenant-context';
+export { TenantTransactionBinding } from './tenant-transaction.binding';
+export { TenantTransactions } from './tenant-transactions.service';

@@ -1,25 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { BoundedCache } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DatabaseNotifications } from '@schoolyard/database';
-import { DataSource } from 'typeorm';
 import { type School } from './school';
+import { SchoolDirectoryStore } from './school-directory.store';
 
 /** Hostile Host headers must not grow memory without bound (unknown hosts are cached too). */
 const MAX_ENTRIES = 50_000;
-
-interface SchoolRow extends Omit<School, 'rateLimits'> {
-  /** NULL when the school has no subscription. */
-  schoolPerMinute: number | null;
-  clientPerMinute: number | null;
-}
-
-function schoolOf(row: SchoolRow): School {
-  const { schoolPerMinute, clientPerMinute, ...school } = row;
-  if (schoolPerMinute === null || clientPerMinute === null) return school;
-  return { ...school, rateLimits: { schoolPerMinute, clientPerMinute } };
-}
 
 /**
  * Host name → school (with its plan's rate limits), with an in-process cache. Entries are
@@ -34,7 +21,7 @@ export class SchoolDirectory {
   private readonly inFlight = new Map<string, Promise<School | null>>();
 
   constructor(
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly store: SchoolDirectoryStore,
     notifications: DatabaseNotifications,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -72,10 +59,7 @@ export class SchoolDirectory {
   private async load(host: string): Promise<School | null> {
     const stamp = this.entries.stamp();
     // The plan's rate limits ride on this query so a school costs one look-up, not two.
-    const rows: SchoolRow[] = await this.requests.query('SELECT * FROM public.school_by_host($1)', [
-      host,
-    ]);
-    const school = rows[0] ? schoolOf(rows[0]) : null;
+    const school = await this.store.schoolByHost(host);
     // Not kept if a change was announced meanwhile: it may be this host's.
     this.entries.set(host, school, stamp);
     return school;

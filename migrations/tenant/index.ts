@@ -5,7 +5,8 @@ import { People1763900000500 } from './1763900000500-People';
 import { Academics1763900000610 } from './1763900000610-Academics';
 import { Coursework1763900000620 } from './1763900000620-Coursework';
 
-export { PERMISSION_CATALOG_VERSION, syncPermissionCatalog } from './permission-catalog.sync';
+export { syncPermissionCatalog } from './permission-catalog.sync';
+export * from './permission-catalog';
 
 export type TenantMigration = MigrationInterface & { name: string };
 

@@ -1,9 +1,5 @@
 import { type QueryRunner } from 'typeorm';
-import {
-  PERMISSION_CATALOG_VERSION,
-  PERMISSIONS,
-  SYSTEM_ROLES,
-} from '../../libs/rbac/permission-catalog';
+import { PERMISSIONS, SYSTEM_ROLES } from './permission-catalog';
 
 export interface CatalogSyncResult {
   added: string[];
@@ -76,5 +72,3 @@ export async function syncPermissionCatalog(db: QueryRunner): Promise<CatalogSyn
   }
   return { added, removed };
 }
-
-export { PERMISSION_CATALOG_VERSION };

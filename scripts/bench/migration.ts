@@ -1,11 +1,14 @@
 import { OwnerConnections, prepareDatabase } from '@schoolyard/database';
-import { FleetLedger, TenantMigrator } from '@schoolyard/tenancy';
+import { FleetLedger, TenantMigrator } from '@schoolyard/fleet';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { median, round } from './stats';
+import { FleetLedgerStore } from '../../libs/fleet/fleet-ledger.store';
+import { SchoolRegistryStore } from '../../libs/fleet/school-registry.store';
+import { SchoolSchemaStore } from '../../libs/fleet/school-schema.store';
 
 const run = promisify(execFile);
 
@@ -60,7 +63,13 @@ async function replayOneSchool(databaseUrl: string, times: number): Promise<numb
   const owner = new DataSource({ type: 'postgres', url: urls.ownerUrl });
   await owner.initialize();
   try {
-    const migrator = new TenantMigrator(owner, new FleetLedger(owner), new OwnerConnections(1));
+    const migrator = new TenantMigrator(
+      owner,
+      new FleetLedger(new FleetLedgerStore(owner)),
+      new OwnerConnections(1),
+      new SchoolRegistryStore(owner),
+      new SchoolSchemaStore(),
+    );
     const samples: number[] = [];
     for (let i = 0; i < times; i++) {
       const runner = owner.createQueryRunner();

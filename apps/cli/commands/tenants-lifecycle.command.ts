@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { validateInput } from '@schoolyard/common';
 import { type OrganizationStatus } from '@schoolyard/database';
 import { RegisterSchoolDto, RegistrationService } from '@schoolyard/organizations';
-import { SchoolLifecycle, type StatusChange, UnverifiedSchools } from '@schoolyard/tenancy';
+import { SchoolLifecycle, type StatusChange, UnverifiedSchools } from '@schoolyard/fleet';
 import { InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { CommandRunner, Option, SubCommand } from 'nest-commander';

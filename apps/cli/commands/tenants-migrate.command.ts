@@ -3,7 +3,7 @@ import {
   DEFAULT_MIGRATION_CONCURRENCY,
   type FleetSummary,
   TenantMigrator,
-} from '@schoolyard/tenancy';
+} from '@schoolyard/fleet';
 import { CommandRunner, Option, SubCommand } from 'nest-commander';
 import { CLI_OWNER_POOL_SIZE } from '../cli-limits';
 import { CliOutput, type Progress } from '../cli-output';

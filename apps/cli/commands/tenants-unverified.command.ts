@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { UnverifiedSchools } from '@schoolyard/tenancy';
+import { UnverifiedSchools } from '@schoolyard/fleet';
 import { CommandRunner, Option, SubCommand } from 'nest-commander';
 import { CliOutput } from '../cli-output';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Passwords } from '@schoolyard/identity';
-import { SchoolLifecycle, TenantTransactions } from '@schoolyard/tenancy';
+import { SchoolLifecycle } from '@schoolyard/fleet';
+import { TenantTransactions } from '@schoolyard/tenancy';
 import { createHash } from 'node:crypto';
 import { schoolYearOf } from './catalogue';
 import { addCatalogue, handIn, publishContent } from './coursework.seed';

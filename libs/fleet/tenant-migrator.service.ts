@@ -4,10 +4,8 @@ import { OWNER_DATA_SOURCE, OwnerConnections } from '@schoolyard/database';
 import { syncPermissionCatalog } from '@schoolyard/migrations/tenant';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { FleetLedger, type PlanScope, type SchoolToMigrate } from './fleet-ledger.service';
-import { quoteIdentifier } from './school-naming';
-
-/** Advisory-lock namespace: one lock per school, so two maintainers never migrate one school at once. */
-export const SCHOOL_LOCK_NAMESPACE = 7_240_002;
+import { SchoolRegistryStore } from './school-registry.store';
+import { SchoolSchemaStore } from './school-schema.store';
 
 /**
  * Schools migrated at once when the caller does not say. Each school's transaction waits on
@@ -60,6 +58,8 @@ export class TenantMigrator {
     @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
     readonly ledger: FleetLedger,
     private readonly connections: OwnerConnections,
+    private readonly registry: SchoolRegistryStore,
+    private readonly schemas: SchoolSchemaStore,
   ) {}
 
   get latest(): string {
@@ -71,12 +71,7 @@ export class TenantMigrator {
    * migrations, then the permission catalog sync.
    */
   async applyPending(runner: QueryRunner): Promise<string[]> {
-    await runner.query(
-      `CREATE TABLE IF NOT EXISTS school_migrations (
-         name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const rows: Array<{ name: string }> = await runner.query('SELECT name FROM school_migrations');
-    const applied = new Set(rows.map((row) => row.name));
+    const applied = await this.schemas.appliedMigrations(runner.manager);
     const ran: string[] = [];
     for (const migration of this.ledger.release.migrations) {
       if (applied.has(migration.name)) continue;
@@ -85,9 +80,7 @@ export class TenantMigrator {
     }
     // One statement for all of them: a migration that fails throws before it, and the caller
     // rolls back the migrations before it with their rows, as it would any row recorded earlier.
-    if (ran.length) {
-      await runner.query('INSERT INTO school_migrations (name) SELECT unnest($1::text[])', [ran]);
-    }
+    if (ran.length) await this.schemas.recordMigrations(runner.manager, ran);
     const synced = await syncPermissionCatalog(runner);
     if (synced.added.length || synced.removed.length) ran.push('permission catalog');
     return ran;
@@ -112,36 +105,31 @@ export class TenantMigrator {
     try {
       await runner.connect();
       await runner.startTransaction();
-      await runner.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        SCHOOL_LOCK_NAMESPACE,
-        school.id,
-      ]);
+      await this.schemas.lockSchool(runner.manager, school.id);
       // Re-read under the lock: the school may have been dropped or archived since the plan.
-      const [now]: Array<{ status: string }> = await runner.query(
-        'SELECT status FROM public.organizations WHERE id = $1',
-        [school.id],
-      );
-      if (!now || (now.status === 'archived' && !scope.includeArchived)) {
+      const now = await this.registry.schoolStatus(runner.manager, school.id);
+      if (!now || (now === 'archived' && !scope.includeArchived)) {
         await runner.rollbackTransaction();
         const reason = now ? 'archived since the plan' : 'dropped since the plan';
         return { slug: school.slug, status: 'skipped', reason };
       }
-      await runner.query(
-        `SELECT set_config('search_path', $1, true), set_config('lock_timeout', $2, true)`,
-        [quoteIdentifier(school.schemaName), MIGRATION_LOCK_TIMEOUT],
+      await this.schemas.enterForMigration(
+        runner.manager,
+        school.schemaName,
+        MIGRATION_LOCK_TIMEOUT,
       );
-      await runner.query('SAVEPOINT migrate');
+      await this.schemas.savepoint(runner.manager, 'migrate');
       let outcome: SchoolMigrationOutcome;
       try {
         const applied = await this.applyPending(runner);
-        await this.ledger.record(runner, school.id, 'current', null);
+        await this.ledger.record(runner.manager, school.id, 'current', null);
         outcome = applied.length
           ? { slug: school.slug, status: 'migrated', applied }
           : { slug: school.slug, status: 'current' };
       } catch (error) {
         const message = messageOf(error);
-        await runner.query('ROLLBACK TO SAVEPOINT migrate');
-        await this.ledger.record(runner, school.id, 'failed', message);
+        await this.schemas.rollbackToSavepoint(runner.manager, 'migrate');
+        await this.ledger.record(runner.manager, school.id, 'failed', message);
         this.logger.warn(`tenant migration failed for ${school.slug}: ${message}`);
         outcome = { slug: school.slug, status: 'failed', error: message };
       }

@@ -10,9 +10,15 @@ import {
   OwnerConnections,
 } from '@schoolyard/database';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type School } from './school';
-import { SchoolDirectory } from './school-directory.service';
-import { checkSubdomain, quoteIdentifier, roleNameFor, schemaNameFor } from './school-naming';
+import {
+  checkSubdomain,
+  roleNameFor,
+  type School,
+  SchoolDirectory,
+  schemaNameFor,
+} from '@schoolyard/tenancy';
+import { SchoolRegistryStore } from './school-registry.store';
+import { SchoolSchemaStore } from './school-schema.store';
 import { TenantMigrator } from './tenant-migrator.service';
 
 export interface NewSchool {
@@ -56,6 +62,8 @@ export class SchoolProvisioning {
     private readonly migrator: TenantMigrator,
     private readonly directory: SchoolDirectory,
     private readonly connections: OwnerConnections,
+    private readonly registry: SchoolRegistryStore,
+    private readonly schemas: SchoolSchemaStore,
   ) {}
 
   hostFor(subdomain: string): string {
@@ -73,43 +81,32 @@ export class SchoolProvisioning {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const inserted: Array<{ id: string; created_at: Date }> = await runner.query(
-        `INSERT INTO public.organizations (slug, name, schema_name, db_role)
-         VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
-        [spec.subdomain, spec.name, schemaName, dbRole],
-      );
+      const inserted = await this.registry.insertSchool(runner.manager, {
+        slug: spec.subdomain,
+        name: spec.name,
+        schemaName,
+        dbRole,
+      });
       const school: School = {
-        id: inserted[0].id,
+        id: inserted.id,
         slug: spec.subdomain,
         name: spec.name,
         status: 'active',
         schemaName,
         dbRole,
       };
-      await runner.query(
-        `INSERT INTO public.domains (host, organization_id, is_primary) VALUES ($1, $2, true)`,
-        [host, school.id],
-      );
-      const schema = quoteIdentifier(schemaName);
-      const role = quoteIdentifier(dbRole);
-      // One message for the whole block: names are validated, so no parameters are needed.
-      await runner.query(
-        [
-          `CREATE ROLE ${role} NOLOGIN NOINHERIT`,
-          `GRANT ${role} TO ${quoteIdentifier(this.urls.apiRole)}`,
-          `CREATE SCHEMA ${schema}`,
-          `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
-          `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
-          `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`,
-          `SELECT set_config('search_path', '${schema}', true)`,
-        ].join('; '),
-      );
+      await this.registry.insertPrimaryDomain(runner.manager, host, school.id);
+      await this.schemas.createSchema(runner.manager, {
+        schemaName,
+        dbRole,
+        apiRole: this.urls.apiRole,
+      });
       await this.migrator.applyPending(runner);
       const seeded = await seed(runner.manager, school);
-      await this.migrator.ledger.record(runner, school.id, 'current', null);
+      await this.migrator.ledger.record(runner.manager, school.id, 'current', null);
       await runner.commitTransaction();
       this.directory.forgetHost(host);
-      return { school, host, createdAt: inserted[0].created_at, seeded };
+      return { school, host, createdAt: inserted.createdAt, seeded };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       if (isUniqueViolation(error, 'organizations_slug_key')) throw subdomainTaken(spec.subdomain);
@@ -119,12 +116,7 @@ export class SchoolProvisioning {
     }
   }
 
-  async isSubdomainTaken(subdomain: string): Promise<boolean> {
-    const rows: unknown[] = await this.owner.query(
-      `SELECT 1 FROM public.organizations WHERE slug = $1
-       UNION ALL SELECT 1 FROM public.domains WHERE host = $2 LIMIT 1`,
-      [subdomain, this.hostFor(subdomain)],
-    );
-    return rows.length > 0;
+  isSubdomainTaken(subdomain: string): Promise<boolean> {
+    return this.registry.isSlugOrHostTaken(subdomain, this.hostFor(subdomain));
   }
 }

@@ -8,19 +8,12 @@ import {
   type OrganizationStatus,
 } from '@schoolyard/database';
 import { DataSource } from 'typeorm';
-import { type School } from './school';
-import { quoteIdentifier, roleNameFor, schemaNameFor } from './school-naming';
-import { SCHOOL_LOCK_NAMESPACE, TenantMigrator } from './tenant-migrator.service';
+import { roleNameFor, type School, schemaNameFor } from '@schoolyard/tenancy';
+import { type SchoolListing, SchoolRegistryStore } from './school-registry.store';
+import { SchoolSchemaStore } from './school-schema.store';
+import { TenantMigrator } from './tenant-migrator.service';
 
-export interface SchoolListing {
-  slug: string;
-  name: string;
-  status: OrganizationStatus;
-  host: string | null;
-  createdAt: Date;
-  lastMigration: string | null;
-  migrationState: string | null;
-}
+export { type SchoolListing } from './school-registry.store';
 
 export interface StatusChange {
   slug: string;
@@ -53,19 +46,12 @@ export class SchoolLifecycle {
     @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
     @Inject(DATABASE_URLS) private readonly urls: DatabaseUrls,
     private readonly migrator: TenantMigrator,
+    private readonly registry: SchoolRegistryStore,
+    private readonly schemas: SchoolSchemaStore,
   ) {}
 
-  async list(status?: OrganizationStatus): Promise<SchoolListing[]> {
-    return this.owner.query(
-      `SELECT o.slug, o.name, o.status, d.host, o.created_at AS "createdAt",
-              l.last_migration AS "lastMigration", l.state AS "migrationState"
-         FROM public.organizations o
-         LEFT JOIN public.domains d ON d.organization_id = o.id AND d.is_primary
-         LEFT JOIN public.tenant_migration_ledger l ON l.organization_id = o.id
-        WHERE $1::text IS NULL OR o.status = $1
-        ORDER BY o.slug`,
-      [status ?? null],
-    );
+  list(status?: OrganizationStatus): Promise<SchoolListing[]> {
+    return this.registry.listSchools(status ?? null);
   }
 
   suspend(slug: string): Promise<StatusChange> {
@@ -101,17 +87,9 @@ export class SchoolLifecycle {
   }
 
   private async setStatus(slug: string, to: OrganizationStatus): Promise<StatusChange> {
-    const rows: Array<{ from: OrganizationStatus }> = await this.owner.query(
-      `WITH previous AS (SELECT id, status FROM public.organizations WHERE slug = $1 FOR UPDATE),
-            changed AS (
-              UPDATE public.organizations o SET status = $2, updated_at = now()
-                FROM previous WHERE o.id = previous.id AND previous.status <> $2
-              RETURNING o.id)
-       SELECT previous.status AS "from" FROM previous`,
-      [slug, to],
-    );
-    if (rows.length === 0) throw unknownSchool(slug);
-    return { slug, from: rows[0].from, to, migrated: [] };
+    const from = await this.registry.changeStatus(slug, to);
+    if (from === undefined) throw unknownSchool(slug);
+    return { slug, from, to, migrated: [] };
   }
 
   /**
@@ -132,11 +110,10 @@ export class SchoolLifecycle {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const [school]: School[] = await runner.query(
-        `SELECT id, slug, name, status, schema_name AS "schemaName", db_role AS "dbRole"
-           FROM public.organizations WHERE slug = $1 FOR UPDATE`,
-        [slug],
-      );
+      const school = await this.registry.findSchoolBySlug(slug, {
+        manager: runner.manager,
+        mode: 'FOR UPDATE',
+      });
       if (!school) throw unknownSchool(slug);
       if (school.status !== 'archived') {
         throw new AppError(
@@ -158,32 +135,11 @@ export class SchoolLifecycle {
         );
       }
       // Waits for a fleet migration working on this school to finish.
-      await runner.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        SCHOOL_LOCK_NAMESPACE,
-        school.id,
-      ]);
-      const [counts]: Array<{ domains: number; memberships: number }> = await runner.query(
-        `SELECT (SELECT count(*)::int FROM public.domains WHERE organization_id = $1) AS domains,
-                (SELECT count(*)::int FROM public.school_memberships WHERE organization_id = $1)
-                  AS memberships`,
-        [school.id],
-      );
-      const role = quoteIdentifier(school.dbRole);
-      await runner.query(
-        [
-          `DROP SCHEMA IF EXISTS ${quoteIdentifier(school.schemaName)} CASCADE`,
-          // Grants the role holds outside the schema (functions of public) go with it.
-          `DROP OWNED BY ${role}`,
-          `DROP ROLE ${role}`,
-        ].join('; '),
-      );
-      // A temporary password the school issued is useless without it: no ciphertext stays.
-      await runner.query(
-        `UPDATE public.users SET temporary_password = NULL, temporary_password_school = NULL
-          WHERE temporary_password_school = $1`,
-        [school.id],
-      );
-      await runner.query(`DELETE FROM public.organizations WHERE id = $1`, [school.id]);
+      await this.schemas.lockSchool(runner.manager, school.id);
+      const counts = await this.registry.countDependents(runner.manager, school.id);
+      await this.schemas.dropSchema(runner.manager, school);
+      await this.registry.forgetTemporaryPasswords(runner.manager, school.id);
+      await this.registry.deleteSchool(runner.manager, school.id);
       await runner.commitTransaction();
       return {
         slug,
@@ -202,11 +158,7 @@ export class SchoolLifecycle {
 
   /** The school a maintainer names on the command line. */
   async bySlug(slug: string): Promise<School> {
-    const [school]: School[] = await this.owner.query(
-      `SELECT id, slug, name, status, schema_name AS "schemaName", db_role AS "dbRole"
-         FROM public.organizations WHERE slug = $1`,
-      [slug],
-    );
+    const school = await this.registry.findSchoolBySlug(slug);
     if (!school) throw unknownSchool(slug);
     return school;
   }

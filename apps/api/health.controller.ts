@@ -2,7 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { databaseUnavailable } from '@schoolyard/common';
+import { databaseUnavailable, Route } from '@schoolyard/common';
 import { DataSource } from 'typeorm';
 
 @ApiTags('Health')
@@ -14,6 +14,7 @@ export class HealthController {
     @InjectDataSource() private readonly requests: DataSource,
   ) {}
 
+  @Route({ at: 'anywhere', access: 'public', errors: [databaseUnavailable] })
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Whether the API can reach its database (503 when it cannot)' })

@@ -5,4 +5,7 @@ export * from './validation';
 export * from './satisfies.validator';
 export * from './paging';
 export * from './sql';
-export * from './route-metadata';
+export * from './request-store';
+export * from './route-docs';
+export * from './route-policy';
+export * from './route-refusals';

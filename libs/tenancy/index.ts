@@ -5,7 +5,6 @@ export * from './school-lifecycle.service';
 export * from './school-naming';
 export * from './school-provisioning.service';
 export * from './school-scope.guard';
-export * from './scope.decorators';
 export * from './session-reset';
 export * from './tenancy.errors';
 export * from './tenancy.module';

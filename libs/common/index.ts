@@ -6,6 +6,6 @@ export * from './satisfies.validator';
 export * from './paging';
 export * from './sql';
 export * from './request-store';
-export * from './route-docs';
+export { ErrorDetailView, ErrorView, SECURITY_SCHEMES } from './route-docs';
 export * from './route-policy';
 export * from './route-refusals';

@@ -27,7 +27,10 @@ import {
   noPortalAccount,
   personNotFound,
 } from './people.errors';
-import { planLimitReached } from '@schoolyard/billing';
+import { noSubscription, planLimitReached } from '@schoolyard/billing';
+
+/** Onboarding, or bringing a staff member back to active, needs a place in the school's plan. */
+const NO_ROOM = [planLimitReached('staff', 10, 'Basic'), noSubscription];
 
 @ApiTags('Staff')
 @Controller('api/staff')
@@ -46,7 +49,7 @@ export class StaffController {
     return this.staff.list(query);
   }
 
-  @Route({ at: 'school', access: { permissions: ['staff.create'] } })
+  @Route({ at: 'school', access: { permissions: ['staff.create'] }, errors: NO_ROOM })
   @Post('onboard-instructor')
   @ApiOperation({ summary: 'Add an instructor: profile and staff record, no account yet' })
   @ApiCreatedResponse({ type: StaffView })
@@ -133,11 +136,7 @@ export class StaffController {
   @Route({
     at: 'school',
     access: { permissions: ['staff.update'] },
-    errors: [
-      personNotFound('staff member'),
-      lastOwnerAccount,
-      planLimitReached('staff', 10, 'Basic'),
-    ],
+    errors: [personNotFound('staff member'), lastOwnerAccount, ...NO_ROOM],
   })
   @Patch(':id')
   @ApiOperation({

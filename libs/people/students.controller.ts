@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { noSubscription, planLimitReached } from '@schoolyard/billing';
 import { Route } from '@schoolyard/common';
 import {
   ActivationView,
@@ -35,6 +36,9 @@ import {
   personNotFound,
 } from './people.errors';
 
+/** Enrolling, or bringing a student back to active, needs a place in the school's plan. */
+const NO_ROOM = [planLimitReached('students', 100, 'Basic'), noSubscription];
+
 @ApiTags('Students')
 @Controller('api/students')
 export class StudentsController {
@@ -47,7 +51,7 @@ export class StudentsController {
   @Route({
     at: 'school',
     access: { permissions: ['students.create'] },
-    errors: [admissionNumberTaken('A-1')],
+    errors: [admissionNumberTaken('A-1'), ...NO_ROOM],
   })
   @Post('enroll')
   @ApiOperation({ summary: 'Enroll a student: profile and student record, no account yet' })
@@ -145,7 +149,7 @@ export class StudentsController {
   @Route({
     at: 'school',
     access: { permissions: ['students.update'] },
-    errors: [personNotFound('student'), admissionNumberTaken('A-1')],
+    errors: [personNotFound('student'), admissionNumberTaken('A-1'), ...NO_ROOM],
   })
   @Patch(':id')
   @ApiOperation({ summary: "Change a student's record (names, dates, admission number, status)" })

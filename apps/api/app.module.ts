@@ -17,7 +17,6 @@ import { PermissionsGuard, RbacModule } from '@schoolyard/rbac';
 import { SchoolScopeGuard, TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
 import { HealthController } from './health.controller';
-import { TENANT_ENTITIES } from './tenant-entities';
 
 export interface AppModuleOptions {
   /** Extra controllers: the tests and benchmarks mount probes; production mounts none. */
@@ -39,7 +38,7 @@ export class AppModule {
         // Entered by a Fastify hook in http-app.ts, not by Nest middleware: without any
         // middleware the adapter needs no middie layer on every request.
         ClsModule.forRoot({ global: true, middleware: { mount: false } }),
-        DatabaseModule.forRoot(config, urls, TENANT_ENTITIES),
+        DatabaseModule.forRoot(config, urls),
         JobsModule,
         MailModule,
         TenancyModule,

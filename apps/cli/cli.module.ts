@@ -4,10 +4,9 @@ import { ConfigModule } from '@schoolyard/config';
 import { DatabaseModule } from '@schoolyard/database';
 import { IdentityModule } from '@schoolyard/identity';
 import { OrganizationsModule } from '@schoolyard/organizations';
-import { SoftLinkAudit } from '@schoolyard/people';
+import { SOFT_LINK_AUDIT_PROVIDERS } from '@schoolyard/people';
 import { TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
-import { TENANT_ENTITIES } from '../api/tenant-entities';
 import { type CliSetup } from './cli';
 import { CLI_OWNER_POOL_SIZE } from './cli-limits';
 import { CliOutput } from './cli-output';
@@ -21,6 +20,9 @@ import {
 import { PaymentsCommand, PaymentsRecheckCommand } from './commands/payments.command';
 import { SeedCommand, SeedTestDataCommand } from './commands/seed.command';
 import { TENANTS_SUBCOMMANDS, TenantsCommand } from './commands/tenants.command';
+import { SeedCourseworkRepository } from './seed/seed-coursework.repository';
+import { SeedPeopleRepository } from './seed/seed-people.repository';
+import { TestDataRepository } from './seed/test-data.repository';
 import { TestDataSeeder } from './seed/test-data.seeder';
 
 @Module({})
@@ -32,7 +34,7 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         ClsModule.forRoot({ global: true }),
-        DatabaseModule.forRoot(config, urls, TENANT_ENTITIES, {
+        DatabaseModule.forRoot(config, urls, {
           ownerPoolSize: CLI_OWNER_POOL_SIZE,
         }),
         setup.tenantMigrations
@@ -50,13 +52,16 @@ export class CliModule {
         DbSeedAdminCommand,
         TenantsCommand,
         ...TENANTS_SUBCOMMANDS,
-        SoftLinkAudit,
+        ...SOFT_LINK_AUDIT_PROVIDERS,
         AuditCommand,
         AuditOrphansCommand,
         AuditUnlinkedCommand,
         PaymentsCommand,
         PaymentsRecheckCommand,
         TestDataSeeder,
+        TestDataRepository,
+        SeedPeopleRepository,
+        SeedCourseworkRepository,
         SeedCommand,
         SeedTestDataCommand,
       ],

@@ -1,13 +1,20 @@
 import { Module } from '@nestjs/common';
 import { AcademicLevelsController } from './academic-levels.controller';
+import { AcademicLevelsRepository } from './academic-levels.repository';
 import { AcademicLevelsService } from './academic-levels.service';
+import { EnrolmentRepository } from './enrolment.repository';
 import { EnrolmentService } from './enrolment.service';
+import { InstructorsRepository } from './instructors.repository';
 import { ProgramsController } from './programs.controller';
+import { ProgramsRepository } from './programs.repository';
 import { ProgramsService } from './programs.service';
 import { SectionsController } from './sections.controller';
+import { SectionsRepository } from './sections.repository';
 import { SectionsService } from './sections.service';
 import { SubjectsController } from './subjects.controller';
+import { SubjectsRepository } from './subjects.repository';
 import { SubjectsService } from './subjects.service';
+import { TeachingRepository } from './teaching.repository';
 import { TeachingService } from './teaching.service';
 
 const services = [
@@ -19,9 +26,19 @@ const services = [
   TeachingService,
 ];
 
+const repositories = [
+  ProgramsRepository,
+  AcademicLevelsRepository,
+  SectionsRepository,
+  SubjectsRepository,
+  EnrolmentRepository,
+  TeachingRepository,
+  InstructorsRepository,
+];
+
 /**
- * The services need only TenantContext: they work in whatever tenant transaction is open,
- * an HTTP request's or one a command opens with TenantTransactions.run().
+ * The services and their repositories need only TenantContext: they work in whatever tenant
+ * transaction is open, an HTTP request's or one a command opens with TenantTransactions.run().
  */
 @Module({
   controllers: [
@@ -30,7 +47,7 @@ const services = [
     SectionsController,
     SubjectsController,
   ],
-  providers: services,
+  providers: [...services, ...repositories],
   exports: services,
 })
 export class AcademicsModule {}

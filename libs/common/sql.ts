@@ -1,7 +1,58 @@
 import { isUniqueViolation } from '@schoolyard/database';
-import { type EntityManager } from 'typeorm';
+import { type EntityManager, type QueryResult } from 'typeorm';
 import { type AppError, inUse, nothingToChange, validationFailed } from './app-error';
 import { type PageMeta, type PageQuery, pageWindow } from './paging';
+
+/*
+ * Typed SQL. TypeORM is the connection and transaction driver, not a mapper (see
+ * docs/DECISIONS.md): repositories send SQL through these functions and name the row type.
+ * They ask TypeORM for its structured result ({ records, affected }), because its plain
+ * `query` answers UPDATE and DELETE with [rows, count] and everything else with rows.
+ */
+
+/** The rows and affected-row count of one statement, in the manager's transaction. */
+async function structured(
+  db: EntityManager,
+  sql: string,
+  parameters: readonly unknown[],
+): Promise<QueryResult> {
+  const runner = db.queryRunner;
+  if (runner && !runner.isReleased) return runner.query(sql, [...parameters], true);
+  // A manager outside a transaction (the owner DataSource's): a connection for one statement.
+  const own = db.connection.createQueryRunner();
+  try {
+    return await own.query(sql, [...parameters], true);
+  } finally {
+    await own.release();
+  }
+}
+
+/** The rows of a SELECT or of an INSERT, UPDATE or DELETE … RETURNING. */
+export async function selectRows<Row>(
+  db: EntityManager,
+  sql: string,
+  parameters: readonly unknown[] = [],
+): Promise<Row[]> {
+  return ((await structured(db, sql, parameters)).records ?? []) as Row[];
+}
+
+/** The first row the statement answers, or undefined. */
+export async function selectRow<Row>(
+  db: EntityManager,
+  sql: string,
+  parameters: readonly unknown[] = [],
+): Promise<Row | undefined> {
+  return (await selectRows<Row>(db, sql, parameters))[0];
+}
+
+/** Runs a statement for its effect; answers how many rows it inserted, changed or deleted. */
+export async function execute(
+  db: EntityManager,
+  sql: string,
+  parameters: readonly unknown[] = [],
+): Promise<number> {
+  return (await structured(db, sql, parameters)).affected ?? 0;
+}
 
 /** `%text%` for ILIKE, with the user's own % and _ taken literally; null for no search. */
 export function likePattern(search: string | undefined): string | null {
@@ -54,18 +105,20 @@ export async function queryPage<Row extends object>(
   query: Pick<PageQuery, 'page' | 'pageSize'>,
 ): Promise<{ rows: Row[]; meta: PageMeta }> {
   const n = filter.length;
-  const rows: Array<Row & { total: string }> = await manager.query(
+  const rows = await selectRows<Row & { total: string }>(
+    manager,
     `SELECT ${sql.select}, count(*) OVER () AS total FROM ${sql.from} ${sql.where}
       ORDER BY ${sql.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...filter, ...pageWindow(query)],
   );
   let total = rows.length ? Number(rows[0].total) : 0;
   if (!rows.length && query.page > 1) {
-    const [counted]: Array<{ n: number }> = await manager.query(
+    const counted = await selectRow<{ n: number }>(
+      manager,
       `SELECT count(*)::int AS n FROM ${sql.from} ${sql.where}`,
       filter,
     );
-    total = counted.n;
+    total = counted?.n ?? 0;
   }
   return { rows, meta: { page: query.page, pageSize: query.pageSize, total } };
 }
@@ -82,7 +135,7 @@ export async function lockRow(
   notFound: () => AppError,
   mode: 'FOR KEY SHARE' | 'FOR UPDATE' = 'FOR KEY SHARE',
 ): Promise<void> {
-  const rows: unknown[] = await manager.query(`SELECT 1 FROM ${table} WHERE id = $1 ${mode}`, [id]);
+  const rows = await selectRows(manager, `SELECT 1 FROM ${table} WHERE id = $1 ${mode}`, [id]);
   if (rows.length === 0) throw notFound();
 }
 
@@ -99,7 +152,8 @@ export async function deleteUnlessInUse(
   notFound: () => AppError,
 ): Promise<void> {
   await lockRow(manager, table, id, notFound, 'FOR UPDATE');
-  const [counts]: Array<Record<string, number>> = await manager.query(
+  const [counts] = await selectRows<Record<string, number>>(
+    manager,
     `SELECT ${Object.entries(usages)
       .map(([name, count]) => `(${count})::int AS "${name}"`)
       .join(', ')}`,
@@ -107,9 +161,7 @@ export async function deleteUnlessInUse(
   );
   const used = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   if (Object.keys(used).length) throw inUse(used);
-  await manager.query(`WITH gone AS (DELETE FROM ${table} WHERE id = $1 RETURNING 1) SELECT 1`, [
-    id,
-  ]);
+  await execute(manager, `DELETE FROM ${table} WHERE id = $1`, [id]);
 }
 
 /** Checks a PATCH: at least one field, and none of `required` cleared with null. */
@@ -146,8 +198,7 @@ export async function uniqueOr<T>(
 
 /**
  * Applies a `patchOf` plan to row `id` of `table` (fixed name) and stamps updated_at: a unique
- * violation of a listed constraint answers its error, a missing row `notFound`. Wrapped in a
- * SELECT: TypeORM answers a bare UPDATE with [rows, count], not rows.
+ * violation of a listed constraint answers its error, a missing row `notFound`.
  */
 export async function updateRow(
   manager: EntityManager,
@@ -156,17 +207,15 @@ export async function updateRow(
   plan: ReturnType<typeof columnAssignments>,
   rules: { conflicts?: Record<string, () => AppError>; notFound: () => AppError },
 ): Promise<void> {
-  const [changed]: Array<{ n: number }> = await uniqueOr(
+  const changed = await uniqueOr(
     () =>
-      manager.query(
-        `WITH changed AS (
-           UPDATE ${table} SET ${plan.set(2)}, updated_at = now() WHERE id = $1 RETURNING 1)
-         SELECT count(*)::int AS n FROM changed`,
-        [id, ...plan.values],
-      ),
+      execute(manager, `UPDATE ${table} SET ${plan.set(2)}, updated_at = now() WHERE id = $1`, [
+        id,
+        ...plan.values,
+      ]),
     rules.conflicts ?? {},
   );
-  if (changed.n === 0) throw rules.notFound();
+  if (changed === 0) throw rules.notFound();
 }
 
 /** The one row `sql` finds, or `notFound`. */
@@ -176,7 +225,7 @@ export async function oneRow<Row>(
   parameters: unknown[],
   notFound: () => AppError,
 ): Promise<Row> {
-  const [row]: Row[] = await manager.query(sql, parameters);
+  const row = await selectRow<Row>(manager, sql, parameters);
   if (!row) throw notFound();
   return row;
 }

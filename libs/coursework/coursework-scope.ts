@@ -1,4 +1,3 @@
-import { type EntityManager } from 'typeorm';
 import { learnersOf, type CourseworkViewer } from './viewer';
 
 /** The sections the instructors in array parameter `p` teach in or are homeroom of. */
@@ -24,26 +23,3 @@ export const CONTENT_IN_SCOPE = `($1::boolean OR c.section_id IN (${taughtSectio
 /** Submission `sub` (of content `c`) the viewer may read: of their sections, or their learners' own. */
 export const SUBMISSION_IN_SCOPE = `($1::boolean OR sub.student_id = ANY($3::uuid[])
   OR c.section_id IN (${taughtSections('$2')}))`;
-
-/**
- * The viewer's instructor profile that teaches `subjectId` in `sectionId` (or is the section's
- * homeroom instructor), or null: only they publish, change, grade and return there.
- */
-export async function teachingInstructor(
-  manager: EntityManager,
-  viewer: CourseworkViewer,
-  sectionId: string,
-  subjectId: string,
-): Promise<string | null> {
-  if (viewer.instructorIds.length === 0) return null;
-  const [row]: Array<{ id: string }> = await manager.query(
-    `SELECT homeroom_instructor_id AS id FROM sections
-      WHERE id = $1 AND homeroom_instructor_id = ANY($3::uuid[])
-     UNION ALL
-     SELECT instructor_id FROM teaching_assignments
-      WHERE section_id = $1 AND subject_id = $2 AND instructor_id = ANY($3::uuid[])
-     LIMIT 1`,
-    [sectionId, subjectId, viewer.instructorIds],
-  );
-  return row?.id ?? null;
-}

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrincipalContext } from '@schoolyard/identity';
 import { CallerAccess } from '@schoolyard/rbac';
-import { TenantContext } from '@schoolyard/tenancy';
-import { type EntityManager } from 'typeorm';
+import { ViewersRepository } from './viewers.repository';
 
 /**
  * Who is looking at coursework, in this school's terms. Row-level rules read it: an instructor
@@ -51,46 +50,17 @@ export const Viewers = {
 /** Students whose published content and submissions the viewer may read. */
 export const learnersOf = (viewer: CourseworkViewer) => [...viewer.studentIds, ...viewer.childIds];
 
-/** The account's profiles in this school (as GET /api/guardians/my-children finds them), in one query. */
-export async function viewerOfAccount(
-  manager: EntityManager,
-  userId: string,
-  overseesAll: boolean,
-): Promise<CourseworkViewer> {
-  const rows: Array<{ role: 'instructor' | 'student' | 'child'; id: string }> = await manager.query(
-    `SELECT 'instructor' AS role, st.profile_id AS id
-         FROM profiles p JOIN staff st ON st.profile_id = p.id
-        WHERE p.user_id = $1 AND st.status = 'active'
-       UNION ALL
-       SELECT 'student', s.profile_id FROM profiles p JOIN students s ON s.profile_id = p.id
-        WHERE p.user_id = $1
-       UNION ALL
-       SELECT 'child', sg.student_id FROM profiles p
-         JOIN student_guardians sg ON sg.guardian_id = p.id
-        WHERE p.user_id = $1`,
-    [userId],
-  );
-  const of = (role: string) => rows.filter((row) => row.role === role).map((row) => row.id);
-  return {
-    overseesAll,
-    instructorIds: of('instructor'),
-    studentIds: of('student'),
-    childIds: of('child'),
-  };
-}
-
 /** The signed-in caller as a viewer: their profiles here, and whether they hold coursework.oversee. */
 @Injectable()
 export class CallerViewer {
   constructor(
-    private readonly tenant: TenantContext,
+    private readonly viewers: ViewersRepository,
     private readonly principal: PrincipalContext,
     private readonly access: CallerAccess,
   ) {}
 
   current(): Promise<CourseworkViewer> {
-    return viewerOfAccount(
-      this.tenant.manager,
+    return this.viewers.viewerOfAccount(
       this.principal.principal.userId,
       this.access.has('coursework.oversee'),
     );

@@ -1,8 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig } from '@schoolyard/config';
-import { type DataSourceOptions, type EntitySchema } from 'typeorm';
-import { Domain, Organization, TenantMigrationLedgerEntry, User } from './entities';
+import { type DataSourceOptions } from 'typeorm';
 import { type DatabaseUrls } from './prepare-database';
 
 import { DatabaseNotifications } from './database-notifications.service';
@@ -14,17 +13,6 @@ export { DATABASE_URLS, OWNER_DATA_SOURCE };
 
 /** See AffinityPool: a few transactions' time on a busy home connection. */
 const SPILL_AFTER_MS = 5;
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type EntityClass = Function | EntitySchema;
-
-/** Entities of the public schema; feature libraries add their tenant entities with `forRoot`. */
-export const PLATFORM_ENTITIES: EntityClass[] = [
-  Organization,
-  Domain,
-  User,
-  TenantMigrationLedgerEntry,
-];
 
 /**
  * Two pools. Requests use the unprivileged login role, on an AffinityPool that keeps each
@@ -41,14 +29,14 @@ export class DatabaseModule {
   static forRoot(
     config: AppConfig,
     urls: DatabaseUrls,
-    tenantEntities: EntityClass[],
     options: { ownerPoolSize?: number } = {},
   ): DynamicModule {
-    const entities = [...PLATFORM_ENTITIES, ...tenantEntities];
     const requestPool = new RequestPool();
     const common = (applicationName: string): Partial<DataSourceOptions> => ({
       type: 'postgres',
-      entities,
+      // Typed SQL throughout (docs/DECISIONS.md): TypeORM drives connections and
+      // transactions; there are no entities to map.
+      entities: [],
       synchronize: false,
       migrationsRun: false,
       logging: false,

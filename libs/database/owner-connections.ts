@@ -1,10 +1,5 @@
 import { type QueryRunner } from 'typeorm';
-
-/** What TypeORM's PostgreSQL runner keeps (test/owner-connections.e2e-spec.ts checks it). */
-interface PostgresRunnerInternals {
-  databaseConnection?: object;
-  releasePostgresConnection(error?: Error): Promise<void>;
-}
+import { connectionOf, releaseRunner } from './driver-internals';
 
 /**
  * Closes an owner connection once it has built or migrated `schoolsPerConnection` schools.
@@ -26,8 +21,7 @@ export class OwnerConnections {
    * when that was its last school. The school counts whether its work committed or not.
    */
   async releaseAfterSchool(runner: QueryRunner): Promise<void> {
-    const internals = runner as unknown as PostgresRunnerInternals;
-    const connection = internals.databaseConnection;
+    const connection = connectionOf(runner);
     if (!connection) return runner.release();
     const schools = (this.schoolsOn.get(connection) ?? 0) + 1;
     if (schools < this.schoolsPerConnection) {
@@ -36,8 +30,6 @@ export class OwnerConnections {
     }
     this.schoolsOn.delete(connection);
     // Released with an error, the pool closes the connection instead of keeping it.
-    await internals.releasePostgresConnection(
-      new Error(`owner connection closed after ${schools} schools`),
-    );
+    await releaseRunner(runner, new Error(`owner connection closed after ${schools} schools`));
   }
 }

@@ -9,7 +9,6 @@ export * from './local-usernames';
 export * from './password-policy';
 export * from './passwords.service';
 export * from './platform-admin';
-export * from './profile.entity';
 export * from './usernames';
 export * from './account-tokens';
 export * from './account/account.errors';

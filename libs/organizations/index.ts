@@ -1,5 +1,4 @@
 export * from './organizations.module';
 export * from './registration.service';
-export * from './school-settings.entity';
 export * from './school-settings.service';
 export * from './dto/register-school.dto';

@@ -1,11 +1,25 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { AppError, nothingToChange, validationFailed } from '@schoolyard/common';
+import {
+  AppError,
+  columnAssignments,
+  execute,
+  nothingToChange,
+  validationFailed,
+} from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { normalizeHost, TenantContext } from '@schoolyard/tenancy';
 import { type SchoolSettingsView, type UpdateSchoolSettingsDto } from './dto/school-settings.dto';
-import { SchoolSettings } from './school-settings.entity';
 
 const SETTINGS_ROW = 1;
+
+/** Fields a school may change → their columns (names never come from input). */
+const FIELDS = {
+  displayName: 'display_name',
+  timezone: 'timezone',
+  locale: 'locale',
+  primaryColor: 'primary_color',
+  secondaryColor: 'secondary_color',
+} as const;
 
 interface SettingsRow {
   display_name: string;
@@ -53,8 +67,13 @@ export class SchoolSettingsService {
     if (Object.keys(changes).length === 0) {
       throw nothingToChange();
     }
-    if (Object.keys(settings).length) {
-      await this.tenant.manager.update(SchoolSettings, { id: SETTINGS_ROW }, settings);
+    const plan = columnAssignments(settings, FIELDS);
+    if (plan.columns.length) {
+      await execute(
+        this.tenant.manager,
+        `UPDATE school_settings SET ${plan.set(1)}, updated_at = now() WHERE id = ${SETTINGS_ROW}`,
+        plan.values,
+      );
     }
     if (corsOrigins === undefined) return this.get();
     const origins = this.checkedOrigins(corsOrigins);

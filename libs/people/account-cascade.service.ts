@@ -4,15 +4,11 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { DatabaseNotifications, type OrganizationStatus } from '@schoolyard/database';
-import { PlatformDatabase, type School, TenantTransactions } from '@schoolyard/tenancy';
-import { unlinkAccounts } from './school-accounts';
-
-interface AccountEvent {
-  id: string;
-  user_id: string;
-  kind: 'deleted' | 'deactivated';
-}
+import { DatabaseNotifications } from '@schoolyard/database';
+import { TenantTransactions } from '@schoolyard/tenancy';
+import { type AccountEvent, AccountCascadeRepository } from './account-cascade.repository';
+import { SchoolAccountsRepository } from './school-accounts.repository';
+import { SoftLinksRepository } from './soft-links.repository';
 
 export interface CascadeOutcome {
   events: number;
@@ -46,8 +42,10 @@ export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly requests: PlatformDatabase,
+    private readonly cascade: AccountCascadeRepository,
     private readonly transactions: TenantTransactions,
+    private readonly schoolAccounts: SchoolAccountsRepository,
+    private readonly softLinks: SoftLinksRepository,
     notifications: DatabaseNotifications,
   ) {
     notifications.subscribe(
@@ -92,7 +90,7 @@ export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
   private async drain(): Promise<CascadeOutcome> {
     const outcome: CascadeOutcome = { events: 0, failed: 0, schoolsVisited: 0 };
     for (;;) {
-      const [event] = await this.claim();
+      const event = await this.cascade.claimEvent(CLAIM_SECONDS);
       if (!event) return outcome;
       try {
         outcome.schoolsVisited += await this.process(event);
@@ -102,57 +100,26 @@ export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
         outcome.failed += 1;
         continue;
       }
-      await this.requests.query(
-        `UPDATE public.account_events SET processed_at = now() WHERE id = $1`,
-        [event.id],
-      );
+      await this.cascade.markProcessed(event.id);
       outcome.events += 1;
     }
   }
 
-  private claim(): Promise<AccountEvent[]> {
-    // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count], not rows.
-    return this.requests.query(
-      `WITH claimed AS (
-         UPDATE public.account_events SET claimed_until = now() + make_interval(secs => $1)
-          WHERE id = (SELECT id FROM public.account_events
-                       WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
-                       ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-          RETURNING id, user_id, kind)
-       SELECT * FROM claimed`,
-      [CLAIM_SECONDS],
-    );
-  }
-
   private async process(event: AccountEvent): Promise<number> {
     if (event.kind === 'deactivated') {
-      await this.requests.query(
-        `UPDATE public.auth_sessions SET revoked_at = now(), revoked_reason = 'account_deactivated'
-          WHERE user_id = $1 AND revoked_at IS NULL`,
-        [event.user_id],
-      );
+      await this.cascade.revokeSessions(event.user_id);
       return 0;
     }
-    const schools: Array<School & { status: OrganizationStatus }> = await this.requests.query(
-      `SELECT o.id, o.slug, o.name, o.status, o.schema_name AS "schemaName", o.db_role AS "dbRole"
-         FROM public.school_memberships m JOIN public.organizations o ON o.id = m.organization_id
-        WHERE m.user_id = $1
-        ORDER BY o.slug`,
-      [event.user_id],
-    );
+    const schools = await this.cascade.schoolsOf(event.user_id);
     // A school that fails does not hold up the others; the event stays pending (and its claim
     // lapses) until every school is done.
     const failures: string[] = [];
     for (const school of schools) {
       try {
         await this.transactions.run(school, async (manager) => {
-          await manager.query(
-            `UPDATE profiles SET user_id = NULL, updated_at = now() WHERE user_id = $1`,
-            [event.user_id],
-          );
-          await manager.query(`DELETE FROM user_roles WHERE user_id = $1`, [event.user_id]);
+          await this.softLinks.forgetAccounts(manager, [event.user_id]);
           // In the same transaction: the school's links and its membership row go together.
-          await unlinkAccounts(manager, [event.user_id]);
+          await this.schoolAccounts.unlinkAccounts(manager, [event.user_id]);
         });
       } catch (error) {
         failures.push(`${school.slug}: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,10 +7,12 @@ import {
   PrincipalContext,
 } from '@schoolyard/identity';
 import { SchoolAccess } from '@schoolyard/rbac';
-import { PlatformDatabase, SchoolDirectory, TenantTransactions } from '@schoolyard/tenancy';
-import { passwordHashOf, pendingInvitation, relinkPerson } from './account-links.repository';
+import { SchoolDirectory, TenantTransactions } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
+import { AccountLinksRepository } from './account-links.repository';
 import { type AcceptedLinkView } from './dto/account-links.dto';
-import { acceptLink, retireAccount } from './school-accounts';
+import { SchoolAccountsRepository } from './school-accounts.repository';
+import { SoftLinksRepository } from './soft-links.repository';
 
 export const linkTokenInvalid = () =>
   new AppError(
@@ -41,7 +43,9 @@ export const personNoLongerActive = () =>
 @Injectable()
 export class AccountLinks {
   constructor(
-    private readonly requests: PlatformDatabase,
+    private readonly links: AccountLinksRepository,
+    private readonly schoolAccounts: SchoolAccountsRepository,
+    private readonly softLinks: SoftLinksRepository,
     private readonly directory: SchoolDirectory,
     private readonly transactions: TenantTransactions,
     private readonly passwords: Passwords,
@@ -50,12 +54,12 @@ export class AccountLinks {
   ) {}
 
   async accept(token: string, password: string | undefined): Promise<AcceptedLinkView> {
-    const invitation = await pendingInvitation(this.requests, token);
+    const invitation = await this.links.pendingInvitation(token);
     // The token is a mailed secret: saying it is not good gives nothing away, and refusing
     // before any hashing keeps argon2 out of reach of anyone without one.
     if (!invitation) throw linkTokenInvalid();
     if (password !== undefined) {
-      const hash = await passwordHashOf(this.requests, invitation.userId);
+      const hash = await this.links.passwordHashOf(invitation.userId);
       if (!(await this.passwords.verifyOrWaste(hash, password))) throw invalidCredentials();
     } else {
       const caller = this.principal.signedIn;
@@ -67,17 +71,36 @@ export class AccountLinks {
     // A school turned off meanwhile takes no new members until it is resumed.
     if (!school || school.status !== 'active') throw linkTokenInvalid();
     return this.transactions.run(school, async (manager) => {
-      const accepted = await acceptLink(manager, token);
+      const accepted = await this.schoolAccounts.acceptLink(manager, token);
       if (!accepted || accepted.userId !== invitation.userId) throw linkTokenInvalid();
       // Throwing rolls the token's use back too: the holder may try again once it is sorted.
-      const person = await relinkPerson(manager, accepted.profileId, accepted.userId);
+      const person = await this.relinkPerson(manager, accepted.profileId, accepted.userId);
       if (!person) throw personNoLongerActive();
-      await retireAccount(manager, person.replacedUserId);
+      await this.schoolAccounts.retireAccount(manager, person.replacedUserId);
       this.access.changedInTransaction();
       return {
         school: { slug: school.slug, name: school.name, host: invitation.schoolHost },
         username: person.localUsername,
       };
     });
+  }
+
+  /**
+   * Points the person at the holder's account and hands it the roles the school's own account
+   * had. Null when the person is gone or no longer active here: the school has since turned
+   * their access off, and a link must not turn it back on.
+   */
+  private async relinkPerson(
+    manager: EntityManager,
+    profileId: string,
+    holderId: string,
+  ): Promise<{ localUsername: string; replacedUserId: string } | null> {
+    const person = await this.links.lockProfile(manager, profileId);
+    if (!person?.userId || !person.localUsername) return null;
+    const replacedUserId = person.userId;
+    await this.links.pointProfileAt(manager, profileId, holderId);
+    await this.links.copyAssignments(manager, replacedUserId, holderId);
+    await this.softLinks.deleteAssignments(manager, [replacedUserId]);
+    return { localUsername: person.localUsername, replacedUserId };
   }
 }

@@ -3,4 +3,4 @@ export * from './credential-cipher';
 export * from './people.module';
 export * from './portal-activation.service';
 export * from './soft-link-audit.service';
-export { createAccounts } from './school-accounts';
+export { createAccounts } from './school-accounts.repository';

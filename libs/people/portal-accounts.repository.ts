@@ -1,131 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { execute, selectRow, selectRows } from '@schoolyard/common';
+import { type SystemRoleKey } from '@schoolyard/rbac';
+import { TenantContext } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
-import { lastOwnerAccount } from './people.errors';
-import { PORTAL_KINDS, type PortalKind } from './portal-activation.service';
-import { unlinkAccounts } from './school-accounts';
 
-/** A person of one kind with what their portal account needs: the profile's link. */
-export interface PersonAccountRow {
+/** The kinds of people an office activates, with the table of their record and their role. */
+export const PORTAL_KINDS = {
+  student: { table: 'students', role: 'student' },
+  staff: { table: 'staff', role: 'instructor' },
+  guardian: { table: 'guardians', role: 'guardian' },
+} as const satisfies Record<string, { table: string; role: SystemRoleKey }>;
+
+export type PortalKind = keyof typeof PORTAL_KINDS;
+
+/** A person of one kind with what their portal account needs: names, email, the profile's link. */
+export interface PortalPersonRow {
   id: string;
   first_name: string;
+  middle_name: string | null;
   last_name: string;
+  email: string | null;
   local_username: string | null;
   user_id: string | null;
 }
 
-/** The people of `kind` among `ids`; with `lock`, their profiles stay locked until the end. */
-export function peopleOfKind(
-  manager: EntityManager,
-  kind: PortalKind,
-  ids: readonly string[],
-  lock: boolean,
-): Promise<PersonAccountRow[]> {
-  return manager.query(
-    `SELECT p.id, p.first_name, p.last_name, p.local_username, p.user_id
-       FROM profiles p JOIN ${PORTAL_KINDS[kind].table} k ON k.profile_id = p.id
-      WHERE p.id = ANY($1::uuid[])
-      ${lock ? 'FOR UPDATE OF p' : ''}`,
-    [[...ids]],
-  );
+/** Selects PortalPersonRows of one kind, as `p`; the kind's table is a fixed name. */
+function peopleOf(kind: PortalKind): string {
+  return `SELECT p.id, p.first_name, p.middle_name, p.last_name, p.email, p.local_username, p.user_id
+            FROM profiles p JOIN ${PORTAL_KINDS[kind].table} k ON k.profile_id = p.id`;
 }
 
 /**
- * Ends the portal access in this school of these people of `kind`, in the caller's transaction:
- * their profiles let go of their accounts (and usernames, so reactivation can give them back).
- * Pending invitations to link an account to these profiles are withdrawn.
- * An account no other profile here uses loses its roles, its sessions at this school and its
- * membership, and is deactivated if this school made it and no other school uses it (see
- * end_school_access). An account that is still someone else here (the same person as a
- * guardian, say) keeps its membership and sessions and loses only this kind's role.
- *
- * Refuses with LAST_OWNER, changing nothing, if that would leave the school no active Owner.
- * Answers the accounts that left the school.
+ * The school's side of its people's portal accounts: who is linked to what, and the roles the
+ * links carry. Activation and the reset run in short transactions of their own, hence the
+ * manager arguments; closing runs in the caller's.
  */
-export async function releaseAccounts(
-  manager: EntityManager,
-  kind: PortalKind,
-  people: ReadonlyArray<Pick<PersonAccountRow, 'id' | 'user_id'>>,
-): Promise<string[]> {
-  const profileIds = people.map((person) => person.id);
-  const userIds = [
-    ...new Set(people.flatMap((person) => (person.user_id ? [person.user_id] : []))),
-  ];
-  // A pending invitation to link an account would give the access back once accepted.
-  await manager.query('SELECT public.withdraw_link_invitations($1::uuid[])', [profileIds]);
-  if (userIds.length === 0) return [];
-  const leaving: string[] = (
-    await manager.query(
+@Injectable()
+export class PortalAccountsRepository {
+  constructor(private readonly tenant: TenantContext) {}
+
+  /** The people of `kind` among `ids`; with `lock`, their profiles stay locked until the end. */
+  peopleOfKind(
+    manager: EntityManager,
+    kind: PortalKind,
+    ids: readonly string[],
+    lock: boolean,
+  ): Promise<PortalPersonRow[]> {
+    return selectRows<PortalPersonRow>(
+      manager,
+      `${peopleOf(kind)} WHERE p.id = ANY($1::uuid[]) ${lock ? 'FOR UPDATE OF p' : ''}`,
+      [[...ids]],
+    );
+  }
+
+  /** The people of `kind` linked to an account, by name. */
+  activatedOfKind(
+    kind: PortalKind,
+  ): Promise<Array<PortalPersonRow & { user_id: string; local_username: string }>> {
+    return selectRows<PortalPersonRow & { user_id: string; local_username: string }>(
+      this.tenant.manager,
+      `${peopleOf(kind)} WHERE p.user_id IS NOT NULL ORDER BY p.last_name, p.first_name, p.id`,
+    );
+  }
+
+  /** Links each profile to its new account under its new local username. */
+  async linkProfiles(
+    manager: EntityManager,
+    profileIds: readonly string[],
+    userIds: readonly string[],
+    usernames: readonly string[],
+  ): Promise<void> {
+    await execute(
+      manager,
+      `UPDATE profiles p SET user_id = a.user_id, local_username = a.username, updated_at = now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS a (profile_id, user_id, username)
+        WHERE p.id = a.profile_id`,
+      [[...profileIds], [...userIds], [...usernames]],
+    );
+  }
+
+  /** Gives the accounts the kind's system role, turning an inactive assignment back on. */
+  async grantKindRole(
+    manager: EntityManager,
+    kind: PortalKind,
+    userIds: readonly string[],
+    grantedBy: string,
+  ): Promise<void> {
+    await execute(
+      manager,
+      `INSERT INTO user_roles (user_id, role_id, granted_by)
+       SELECT u, r.id, $3 FROM unnest($1::uuid[]) AS u, roles r WHERE r.system_key = $2
+       ON CONFLICT (user_id, role_id) DO UPDATE
+         SET is_active = true, granted_by = EXCLUDED.granted_by, granted_at = now()
+         WHERE NOT user_roles.is_active`,
+      [[...userIds], PORTAL_KINDS[kind].role, grantedBy],
+    );
+  }
+
+  /** Of these accounts, those no profile here uses but these. */
+  async accountsLeaving(
+    manager: EntityManager,
+    userIds: readonly string[],
+    profileIds: readonly string[],
+  ): Promise<string[]> {
+    const rows = await selectRows<{ id: string }>(
+      manager,
       `SELECT u.id FROM unnest($1::uuid[]) AS u (id)
         WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.user_id = u.id AND p.id <> ALL($2::uuid[]))`,
-      [userIds, profileIds],
-    )
-  ).map((row: { id: string }) => row.id);
-  if (leaving.length) await keepAnOwner(manager, leaving);
-
-  await manager.query(
-    `UPDATE profiles SET user_id = NULL, local_username = NULL, updated_at = now()
-      WHERE id = ANY($1::uuid[])`,
-    [profileIds],
-  );
-  // An account that stays keeps its assignment rows, this kind's role made inactive (as a role
-  // taken away is). One that leaves keeps none: a row here naming an account this school no
-  // longer links would be missed by the cascade that follows the account's deletion.
-  await manager.query(
-    `UPDATE user_roles ur SET is_active = false FROM roles r
-      WHERE r.id = ur.role_id AND ur.is_active AND ur.user_id = ANY($1::uuid[])
-        AND ur.user_id <> ALL($2::uuid[]) AND r.system_key = $3
-        AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.user_id = ur.user_id AND p.kind = $4)`,
-    [userIds, leaving, PORTAL_KINDS[kind].role, kind],
-  );
-  if (leaving.length) {
-    await manager.query(`DELETE FROM user_roles WHERE user_id = ANY($1::uuid[])`, [leaving]);
-    // Before the memberships go: end_school_access reads them to know what it may do.
-    await manager.query('SELECT public.end_school_access($1::uuid[])', [leaving]);
-    await unlinkAccounts(manager, leaving);
+      [[...userIds], [...profileIds]],
+    );
+    return rows.map((row) => row.id);
   }
-  return leaving;
-}
 
-/**
- * The Owner role's row is locked first, as RolesService.unassign does, so a concurrent removal
- * of an Owner waits; the count is a statement of its own so its snapshot sees what that
- * removal committed.
- */
-async function keepAnOwner(manager: EntityManager, leaving: readonly string[]): Promise<void> {
-  await manager.query(`SELECT 1 FROM roles WHERE system_key = 'owner' FOR UPDATE`);
-  const [owners]: Array<{ leaving: number; staying: number }> = await manager.query(
-    `SELECT count(*) FILTER (WHERE ur.user_id = ANY($1::uuid[]))::int AS leaving,
-            count(*) FILTER (WHERE ur.user_id <> ALL($1::uuid[]))::int AS staying
-       FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-      WHERE r.system_key = 'owner' AND ur.is_active`,
-    [[...leaving]],
-  );
-  if (owners.leaving > 0 && owners.staying === 0) throw lastOwnerAccount();
-}
+  /**
+   * Locks the Owner role's row, as RolesService.unassign does, so a concurrent removal of an
+   * Owner waits for this transaction.
+   */
+  async lockOwnerRole(manager: EntityManager): Promise<void> {
+    await selectRows(manager, `SELECT 1 FROM roles WHERE system_key = 'owner' FOR UPDATE`);
+  }
 
-/** How the account came to this school ('created', 'consented', 'registered'), or null. */
-export async function membershipOf(manager: EntityManager, userId: string): Promise<string | null> {
-  const [account]: Array<{ via: string }> = await manager.query(
-    'SELECT via FROM public.school_accounts($1::uuid[])',
-    [[userId]],
-  );
-  return account?.via ?? null;
-}
+  /** Active Owners among these accounts, and among the others. */
+  async countOwners(
+    manager: EntityManager,
+    userIds: readonly string[],
+  ): Promise<{ leaving: number; staying: number }> {
+    const owners = await selectRow<{ leaving: number; staying: number }>(
+      manager,
+      `SELECT count(*) FILTER (WHERE ur.user_id = ANY($1::uuid[]))::int AS leaving,
+              count(*) FILTER (WHERE ur.user_id <> ALL($1::uuid[]))::int AS staying
+         FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+        WHERE r.system_key = 'owner' AND ur.is_active`,
+      [[...userIds]],
+    );
+    return owners ?? { leaving: 0, staying: 0 };
+  }
 
-/**
- * Gives an account this school created, and no other school links, a new password (sealed for
- * the slip) and ends all its sessions. Answers 'created' when done; anything else means nothing
- * changed: the membership's `via` as membershipOf answers it, or 'consented' when the holder
- * also linked the account to another school.
- */
-export async function resetAccountPassword(
-  manager: EntityManager,
-  userId: string,
-  passwordHash: string,
-  sealedTemporaryPassword: string,
-): Promise<string | null> {
-  const [row]: Array<{ via: string | null }> = await manager.query(
-    'SELECT public.reset_school_account_password($1, $2, $3) AS via',
-    [userId, passwordHash, sealedTemporaryPassword],
-  );
-  return row.via;
+  /** The profiles let go of their accounts and usernames, so reactivation can give them back. */
+  async unlinkProfiles(manager: EntityManager, profileIds: readonly string[]): Promise<void> {
+    await execute(
+      manager,
+      `UPDATE profiles SET user_id = NULL, local_username = NULL, updated_at = now()
+        WHERE id = ANY($1::uuid[])`,
+      [[...profileIds]],
+    );
+  }
+
+  /**
+   * Makes the kind's role inactive for the accounts that stay (`userIds` but not `leaving`)
+   * and are no longer anyone of this kind here.
+   */
+  async deactivateKindRole(
+    manager: EntityManager,
+    kind: PortalKind,
+    userIds: readonly string[],
+    leaving: readonly string[],
+  ): Promise<void> {
+    await execute(
+      manager,
+      `UPDATE user_roles ur SET is_active = false FROM roles r
+        WHERE r.id = ur.role_id AND ur.is_active AND ur.user_id = ANY($1::uuid[])
+          AND ur.user_id <> ALL($2::uuid[]) AND r.system_key = $3
+          AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.user_id = ur.user_id AND p.kind = $4)`,
+      [[...userIds], [...leaving], PORTAL_KINDS[kind].role, kind],
+    );
+  }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { validationFailed } from '@schoolyard/common';
 import { isUniqueViolation } from '@schoolyard/database';
 import { allocateLocalUsernames, Passwords, PrincipalContext } from '@schoolyard/identity';
-import { SchoolAccess, type SystemRoleKey } from '@schoolyard/rbac';
+import { SchoolAccess } from '@schoolyard/rbac';
 import { TenantContext, TenantTransactions } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
 import { CredentialCipher, temporaryPassword } from './credential-cipher';
@@ -13,29 +13,17 @@ import {
   type SkippedPersonView,
 } from './dto/person.dto';
 import { activatedMeanwhile } from './people.errors';
-import { accountsOfPeople } from './people-rows';
-import { createAccounts, inviteToLink } from './school-accounts';
+import {
+  PortalAccountsRepository,
+  type PortalKind,
+  type PortalPersonRow,
+} from './portal-accounts.repository';
+import { SchoolAccountsRepository } from './school-accounts.repository';
 
-/** The kinds of people an office activates, with the table of their record and their role. */
-export const PORTAL_KINDS = {
-  student: { table: 'students', role: 'student' },
-  staff: { table: 'staff', role: 'instructor' },
-  guardian: { table: 'guardians', role: 'guardian' },
-} as const satisfies Record<string, { table: string; role: SystemRoleKey }>;
-
-export type PortalKind = keyof typeof PORTAL_KINDS;
-
-interface Candidate {
-  id: string;
-  first_name: string;
-  middle_name: string | null;
-  last_name: string;
-  email: string | null;
-  user_id: string | null;
-}
+export { PORTAL_KINDS, type PortalKind } from './portal-accounts.repository';
 
 interface Prepared {
-  candidate: Candidate;
+  candidate: PortalPersonRow;
   password: string;
   hash: string;
 }
@@ -55,12 +43,14 @@ export class PortalActivation {
     private readonly cipher: CredentialCipher,
     private readonly principal: PrincipalContext,
     private readonly access: SchoolAccess,
+    private readonly people: PortalAccountsRepository,
+    private readonly schoolAccounts: SchoolAccountsRepository,
   ) {}
 
   async activate(kind: PortalKind, profileIds: readonly string[]): Promise<ActivationView> {
     const school = this.tenant.school;
     const first = await this.transactions.run(school, async (manager) => {
-      const candidates = await this.candidates(manager, kind, profileIds, false);
+      const candidates = await this.people.peopleOfKind(manager, kind, profileIds, false);
       refuseSharedEmails(candidates);
       return candidates;
     });
@@ -92,17 +82,14 @@ export class PortalActivation {
 
   /** Activated people of this kind who have not changed their temporary password yet. */
   async credentialSlips(kind: PortalKind): Promise<CredentialSlipView[]> {
-    const manager = this.tenant.manager;
-    const people: Array<Candidate & { local_username: string }> = await manager.query(
-      `SELECT p.id, p.first_name, p.middle_name, p.last_name, p.email, p.user_id, p.local_username
-         FROM profiles p JOIN ${PORTAL_KINDS[kind].table} k ON k.profile_id = p.id
-        WHERE p.user_id IS NOT NULL
-        ORDER BY p.last_name, p.first_name, p.id`,
+    const people = await this.people.activatedOfKind(kind);
+    const accounts = await this.schoolAccounts.linkedAccounts(
+      this.tenant.manager,
+      people.map((person) => person.user_id),
     );
-    const accounts = await accountsOfPeople(manager, people);
     const slips: CredentialSlipView[] = [];
     for (const person of people) {
-      const account = accounts.get(person.user_id as string);
+      const account = accounts.get(person.user_id);
       if (!account?.temporaryPassword) continue;
       const password = this.cipher.decrypt(account.id, account.temporaryPassword);
       if (password === undefined) continue; // sealed under another key: nothing to print
@@ -122,10 +109,10 @@ export class PortalActivation {
     profileIds: readonly string[],
     prepared: Map<string, Prepared>,
   ): Promise<ActivationView> {
-    const found = await this.candidates(manager, kind, profileIds, true);
+    const found = await this.people.peopleOfKind(manager, kind, profileIds, true);
     const byId = new Map(found.map((candidate) => [candidate.id, candidate]));
     const skipped: SkippedPersonView[] = [];
-    const toActivate: Candidate[] = [];
+    const toActivate: PortalPersonRow[] = [];
     for (const id of profileIds) {
       const candidate = byId.get(id);
       if (!candidate) skipped.push({ profileId: id, reason: 'NOT_FOUND' });
@@ -146,7 +133,7 @@ export class PortalActivation {
     // account is never attached without its holder's consent (see invite below).
     const unprepared = toActivate.find((person) => !prepared.has(person.id));
     if (unprepared) throw activatedMeanwhile();
-    const userIds = await createAccounts(
+    const userIds = await this.schoolAccounts.createAccounts(
       manager,
       toActivate.map((person, index) => {
         const { password, hash } = prepared.get(person.id)!;
@@ -159,22 +146,15 @@ export class PortalActivation {
       }),
     );
 
-    await manager.query(
-      `UPDATE profiles p SET user_id = a.user_id, local_username = a.username, updated_at = now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS a (profile_id, user_id, username)
-        WHERE p.id = a.profile_id`,
-      [toActivate.map((person) => person.id), userIds, usernames],
+    await this.people.linkProfiles(
+      manager,
+      toActivate.map((person) => person.id),
+      userIds,
+      usernames,
     );
-    await manager.query(
-      `INSERT INTO user_roles (user_id, role_id, granted_by)
-       SELECT u, r.id, $3 FROM unnest($1::uuid[]) AS u, roles r WHERE r.system_key = $2
-       ON CONFLICT (user_id, role_id) DO UPDATE
-         SET is_active = true, granted_by = EXCLUDED.granted_by, granted_at = now()
-         WHERE NOT user_roles.is_active`,
-      [userIds, PORTAL_KINDS[kind].role, this.principal.principal.userId],
-    );
+    await this.people.grantKindRole(manager, kind, userIds, this.principal.principal.userId);
     // A verified holder of the same email may link their own account instead, by consent.
-    await inviteToLink(
+    await this.schoolAccounts.inviteToLink(
       manager,
       toActivate.flatMap((person) =>
         person.email ? [{ profileId: person.id, email: person.email }] : [],
@@ -190,25 +170,10 @@ export class PortalActivation {
     }));
     return { activated, skipped };
   }
-
-  private candidates(
-    manager: EntityManager,
-    kind: PortalKind,
-    profileIds: readonly string[],
-    lock: boolean,
-  ): Promise<Candidate[]> {
-    return manager.query(
-      `SELECT p.id, p.first_name, p.middle_name, p.last_name, p.email, p.user_id
-         FROM profiles p JOIN ${PORTAL_KINDS[kind].table} k ON k.profile_id = p.id
-        WHERE p.id = ANY($1::uuid[])
-        ${lock ? 'FOR UPDATE OF p' : ''}`,
-      [[...profileIds]],
-    );
-  }
 }
 
 /** One email, one account: two people of a batch cannot share one. */
-function refuseSharedEmails(people: readonly Candidate[]): void {
+function refuseSharedEmails(people: readonly PortalPersonRow[]): void {
   const byEmail = new Map<string, string[]>();
   for (const person of people) {
     if (!person.email || person.user_id) continue;

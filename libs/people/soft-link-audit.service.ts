@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { OWNER_DATA_SOURCE } from '@schoolyard/database';
-import { quoteIdentifier } from '@schoolyard/tenancy';
-import { DataSource } from 'typeorm';
+import {
+  type AuditedSchool,
+  type OrphanRow,
+  SoftLinkAuditRepository,
+} from './soft-link-audit.repository';
+import { SoftLinksRepository } from './soft-links.repository';
 
 export interface OrphanFinding {
   school: string;
-  /** `profile`: a profile's user_id; `assignment`: a user_roles row; `membership`: public.school_memberships. */
-  kind: 'profile' | 'assignment' | 'membership';
+  kind: OrphanRow['kind'];
   /** The profile id, the role id, or the school's id. */
   id: string;
   userId: string;
@@ -26,12 +27,6 @@ export interface UnlinkedProfile {
   name: string;
 }
 
-interface SchoolRow {
-  id: string;
-  slug: string;
-  schema_name: string;
-}
-
 /**
  * The safety net under soft links (the account cascade is the plan): soft links that point
  * at no global account, found school by school with the owner account, each school in its
@@ -39,7 +34,10 @@ interface SchoolRow {
  */
 @Injectable()
 export class SoftLinkAudit {
-  constructor(@InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource) {}
+  constructor(
+    private readonly audit: SoftLinkAuditRepository,
+    private readonly softLinks: SoftLinksRepository,
+  ) {}
 
   async orphans(options: {
     fix: boolean;
@@ -47,7 +45,7 @@ export class SoftLinkAudit {
     concurrency?: number;
     onSchool?: (done: number, total: number) => void;
   }): Promise<OrphanReport> {
-    const schools = await this.schools(options.slugs);
+    const schools = await this.audit.schools(options.slugs);
     const orphans: OrphanFinding[] = [];
     let next = 0;
     let done = 0;
@@ -67,12 +65,8 @@ export class SoftLinkAudit {
   /** Profiles without an account (not yet activated). */
   async unlinked(slugs?: string[]): Promise<UnlinkedProfile[]> {
     const found: UnlinkedProfile[] = [];
-    for (const school of await this.schools(slugs)) {
-      const rows: Array<{ id: string; kind: string; name: string }> = await this.owner.query(
-        `SELECT id, kind, first_name || ' ' || last_name AS name
-           FROM ${quoteIdentifier(school.schema_name)}.profiles
-          WHERE user_id IS NULL ORDER BY last_name, first_name`,
-      );
+    for (const school of await this.audit.schools(slugs)) {
+      const rows = await this.audit.unlinkedProfiles(school);
       found.push(
         ...rows.map((row) => ({
           school: school.slug,
@@ -85,60 +79,29 @@ export class SoftLinkAudit {
     return found;
   }
 
-  private schools(slugs?: string[]): Promise<SchoolRow[]> {
-    return this.owner.query(
-      `SELECT id, slug, schema_name FROM public.organizations
-        WHERE ($1::text[] IS NULL OR slug = ANY($1::text[])) ORDER BY slug`,
-      [slugs ?? null],
-    );
-  }
-
-  private async auditSchool(school: SchoolRow, fix: boolean): Promise<OrphanFinding[]> {
-    const schema = quoteIdentifier(school.schema_name);
-    const runner = this.owner.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      const rows: Array<{ kind: OrphanFinding['kind']; id: string; user_id: string }> =
-        await runner.query(
-          `SELECT 'profile' AS kind, p.id, p.user_id FROM ${schema}.profiles p
-            WHERE p.user_id IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM public.users u WHERE u.id = p.user_id)
-           UNION ALL
-           SELECT 'assignment', ur.role_id, ur.user_id FROM ${schema}.user_roles ur
-            WHERE NOT EXISTS (SELECT 1 FROM public.users u WHERE u.id = ur.user_id)
-           UNION ALL
-           SELECT 'membership', m.organization_id, m.user_id FROM public.school_memberships m
-            WHERE m.organization_id = $1
-              AND NOT EXISTS (SELECT 1 FROM public.users u WHERE u.id = m.user_id)`,
-          [school.id],
-        );
-      if (fix && rows.length) {
-        const users = [...new Set(rows.map((row) => row.user_id))];
-        await runner.query(
-          `UPDATE ${schema}.profiles SET user_id = NULL, updated_at = now() WHERE user_id = ANY($1::uuid[])`,
-          [users],
-        );
-        await runner.query(`DELETE FROM ${schema}.user_roles WHERE user_id = ANY($1::uuid[])`, [
-          users,
-        ]);
-        await runner.query(
-          `DELETE FROM public.school_memberships WHERE organization_id = $1 AND user_id = ANY($2::uuid[])`,
-          [school.id, users],
-        );
+  /** Each school in its own transaction: a fix commits school by school. */
+  private async auditSchool(school: AuditedSchool, fix: boolean): Promise<OrphanFinding[]> {
+    const rows = await this.audit.inTransaction(async (manager) => {
+      const found = await this.audit.orphansOf(manager, school);
+      if (fix && found.length) {
+        const users = [...new Set(found.map((row) => row.user_id))];
+        await this.softLinks.forgetAccounts(manager, users, school.schema_name);
+        await this.audit.deleteMemberships(manager, school, users);
       }
-      await runner.commitTransaction();
-      return rows.map((row) => ({
-        school: school.slug,
-        kind: row.kind,
-        id: row.id,
-        userId: row.user_id,
-      }));
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
+      return found;
+    });
+    return rows.map((row) => ({
+      school: school.slug,
+      kind: row.kind,
+      id: row.id,
+      userId: row.user_id,
+    }));
   }
 }
+
+/** What a module that runs the audit outside PeopleModule (the CLI's) provides for it. */
+export const SOFT_LINK_AUDIT_PROVIDERS = [
+  SoftLinkAudit,
+  SoftLinkAuditRepository,
+  SoftLinksRepository,
+] as const;

@@ -3,7 +3,9 @@ import { IdentityModule, MemberAccessReader } from '@schoolyard/identity';
 import { CallerAccess } from './caller-access';
 import { PermissionsGuard } from './permissions.guard';
 import { RolesController } from './roles.controller';
+import { RolesRepository } from './roles.repository';
 import { RolesService } from './roles.service';
+import { SchoolAccessRepository } from './school-access.repository';
 import { SchoolAccess } from './school-access.service';
 
 const exported = [SchoolAccess, CallerAccess, PermissionsGuard];
@@ -16,6 +18,8 @@ const exported = [SchoolAccess, CallerAccess, PermissionsGuard];
   providers: [
     ...exported,
     RolesService,
+    RolesRepository,
+    SchoolAccessRepository,
     { provide: MemberAccessReader, useExisting: SchoolAccess },
   ],
   exports: [...exported, MemberAccessReader],

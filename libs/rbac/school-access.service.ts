@@ -5,6 +5,7 @@ import { type MemberAccess, type MemberAccessReader } from '@schoolyard/identity
 import { type School, TenantContext, TenantTransactions } from '@schoolyard/tenancy';
 import { type EntityManager } from 'typeorm';
 import { ALL_PERMISSION_CODES, isPermissionCode, type PermissionCode } from './permission-catalog';
+import { SchoolAccessRepository } from './school-access.repository';
 
 export interface HeldRole {
   id: string;
@@ -50,6 +51,7 @@ export class SchoolAccess implements MemberAccessReader {
     private readonly transactions: TenantTransactions,
     private readonly tenant: TenantContext,
     notifications: DatabaseNotifications,
+    private readonly repository: SchoolAccessRepository,
   ) {
     this.ttlMs = config.accessCacheTtlSeconds * 1000;
     notifications.subscribe(
@@ -123,23 +125,7 @@ export class SchoolAccess implements MemberAccessReader {
   }
 
   private async load(manager: EntityManager, userId: string): Promise<SchoolAccessGrant> {
-    const rows: Array<{
-      id: string;
-      name: string;
-      system_key: string | null;
-      permissions: string[];
-    }> = await manager.query(
-      `SELECT r.id, r.name, r.system_key,
-              coalesce(array_agg(rp.permission_code) FILTER (WHERE rp.permission_code IS NOT NULL),
-                       '{}') AS permissions
-         FROM user_roles ur
-         JOIN roles r ON r.id = ur.role_id
-         LEFT JOIN role_permissions rp ON rp.role_id = r.id
-        WHERE ur.user_id = $1 AND ur.is_active
-        GROUP BY r.id
-        ORDER BY r.name`,
-      [userId],
-    );
+    const rows = await this.repository.heldRoles(manager, userId);
     const permissions = new Set<PermissionCode>();
     for (const row of rows) {
       // Owner holds every permission in the code's catalog, even before a sync has run.

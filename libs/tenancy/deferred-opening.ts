@@ -1,15 +1,7 @@
-import { Client, type PoolClient, type QueryResult } from 'pg';
-
-interface ClientInternals {
-  connection: { stream: { cork(): void; uncork(): void } };
-}
+import { inOneWrite, interceptQueries, sendQuery as send } from '@schoolyard/database';
+import { type PoolClient, type QueryResult } from 'pg';
 
 type QueryArguments = unknown[];
-type Query = (this: PoolClient, ...args: QueryArguments) => Promise<unknown>;
-/** The prototype's query, looked up at each call (the client's own `query` is ours). */
-function send(client: PoolClient, args: QueryArguments): Promise<unknown> {
-  return (Client.prototype.query as unknown as Query).apply(client, args);
-}
 
 /** Observed at once so an early failure is never "unhandled"; the owner awaits it later. */
 function observed<T>(promise: Promise<T>): Promise<T> {
@@ -39,15 +31,17 @@ export class DeferredOpening {
   private opened: Promise<QueryResult> | undefined;
   private closed: Promise<QueryResult> | undefined;
   private finalSql: string | undefined;
+  /** Puts the client's own `query` back. */
+  readonly restore: () => void;
 
   constructor(
     private readonly client: PoolClient,
     private readonly openingSql: string,
     private readonly closingSql: string,
   ) {
-    // An own property shadows Client.prototype.query for this transaction only; `restore()`
-    // removes it before the connection goes back to the pool.
-    (client as { query: unknown }).query = (...args: QueryArguments) => this.query(args);
+    // For this transaction only: `restore()` must run before the connection goes back to the
+    // pool, whatever happened.
+    this.restore = interceptQueries(client, (args) => this.query(args));
   }
 
   /** Whether anything was sent, so whether there is a transaction to end. */
@@ -75,11 +69,6 @@ export class DeferredOpening {
     this.finalSql = sql;
   }
 
-  /** Must run before the connection is released, whatever happened. */
-  restore(): void {
-    delete (this.client as { query?: unknown }).query;
-  }
-
   private query(args: QueryArguments): Promise<unknown> {
     if (this.closed) {
       throw new Error('The transaction was committed with its final statement: nothing may follow');
@@ -90,20 +79,16 @@ export class DeferredOpening {
     const final = this.finalSql !== undefined && args[0] === this.finalSql;
     if (this.opened && !final) return send(this.client, args);
     const first = this.opened === undefined;
-    const { stream } = (this.client as unknown as ClientInternals).connection;
-    stream.cork();
-    let answer: Promise<unknown>;
-    try {
+    const answer = inOneWrite(this.client, () => {
       if (first)
         this.opened = observed(send(this.client, [this.openingSql]) as Promise<QueryResult>);
-      answer = send(this.client, args);
+      const sent = send(this.client, args);
       if (final) {
         this.finalSql = undefined;
         this.closed = observed(send(this.client, [this.closingSql]) as Promise<QueryResult>);
       }
-    } finally {
-      stream.uncork();
-    }
+      return sent;
+    });
     if (!first) return answer;
     return Promise.allSettled([this.opened, answer]).then(([opened, result]) => {
       if (opened.status === 'rejected') throw opened.reason;

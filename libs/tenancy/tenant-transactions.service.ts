@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { requestStore, type SchoolyardStore } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { PG_IN_FAILED_TRANSACTION, pgErrorOf, RequestPool } from '@schoolyard/database';
+import {
+  adoptOpenTransaction,
+  PG_IN_FAILED_TRANSACTION,
+  pgErrorOf,
+  releaseRunner as release,
+  RequestPool,
+} from '@schoolyard/database';
 import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
@@ -38,31 +44,6 @@ export function openTenantTransactionSql(school: School, statementTimeoutMs: num
     `set_config('role', ${identifierLiteral(school.dbRole)}, true), ` +
     `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', true)`
   );
-}
-
-interface TypeOrmRunnerInternals {
-  isTransactionActive: boolean;
-  transactionDepth: number;
-  releasePostgresConnection(error?: Error): Promise<void>;
-}
-
-/**
- * TypeORM only knows a transaction is open when it sent START TRANSACTION itself. We sent
- * BEGIN in our combined message, so tell it: then `save()` does not wrap a second BEGIN/COMMIT
- * around itself and a nested `manager.transaction()` becomes a SAVEPOINT, not a COMMIT of ours.
- * A spec checks this against the TypeORM version we ship.
- */
-function adoptOpenTransaction(runner: QueryRunner): void {
-  const internals = runner as unknown as TypeOrmRunnerInternals;
-  internals.isTransactionActive = true;
-  internals.transactionDepth = 1;
-}
-
-async function release(runner: QueryRunner, error?: unknown): Promise<void> {
-  // Releasing with an error makes the pool destroy the connection instead of reusing it.
-  const reason =
-    error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
-  await (runner as unknown as TypeOrmRunnerInternals).releasePostgresConnection(reason);
 }
 
 @Injectable()

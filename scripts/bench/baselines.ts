@@ -1,8 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { type PoolConfig } from 'pg';
-import { type BenchServer } from './harness';
+import { type BenchServer, forkServer } from './harness';
 
 /**
  * What users would pick instead of Schoolyard, each a small server of its own started by the
@@ -27,31 +25,11 @@ export async function startBaselineServer(
   databaseUrl: string,
   poolSize: number,
 ): Promise<BenchServer> {
-  const profileDir = process.env.BENCH_CPU_PROF_DIR;
-  const child: ChildProcess = fork(join(__dirname, BASELINE_SERVERS[server]), [], {
-    execArgv: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-    env: {
-      ...process.env,
-      BENCH_DATABASE_URL: databaseUrl,
-      BENCH_POOL_SIZE: String(poolSize),
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const [message] = (await Promise.race([
-    once(child, 'message'),
-    once(child, 'exit').then(() => {
-      throw new Error(`the ${server} baseline exited before listening`);
-    }),
-  ])) as [{ port: number }];
-  return {
-    port: message.port,
-    pid: child.pid ?? 0,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
+  return forkServer(
+    join(__dirname, BASELINE_SERVERS[server]),
+    { BENCH_DATABASE_URL: databaseUrl, BENCH_POOL_SIZE: String(poolSize) },
+    `the ${server} baseline`,
+  );
 }
 
 /** In a baseline's process: where to connect, as the database's owner, as tutorials do. */

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { loadConfig } from '@schoolyard/config';
-import { PLATFORM_ENTITIES, prepareDatabase } from '@schoolyard/database';
+import { prepareDatabase } from '@schoolyard/database';
 import { type AddressInfo } from 'node:net';
 import { createHttpApp } from '../../apps/api/http-app';
-import { TENANT_ENTITIES } from '../../apps/api/tenant-entities';
 import { BYPASS_SETTINGS, BypassController, BypassTenancy } from './bypass.controller';
 import { countWireTraffic, WireCountsController } from './round-trips';
 
@@ -24,7 +23,6 @@ async function main(): Promise<void> {
         useValue: {
           url: urls.ownerUrl,
           poolSize: config.pool.size,
-          entities: [...PLATFORM_ENTITIES, ...TENANT_ENTITIES],
         },
       },
     ],

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Route } from '@schoolyard/common';
 import { SchoolSettingsService } from '@schoolyard/organizations';
 import { quoteIdentifier, TenantContext } from '@schoolyard/tenancy';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { StudentListQuery } from '../../libs/people/dto/students.dto';
 import { StudentsService } from '../../libs/people/students.service';
 
@@ -12,7 +12,6 @@ export const BYPASS_SETTINGS = Symbol('BYPASS_SETTINGS');
 export interface BypassSettings {
   url: string;
   poolSize: number;
-  entities: DataSourceOptions['entities'];
 }
 
 /**
@@ -49,7 +48,6 @@ export class BypassTenancy {
       pool = new DataSource({
         type: 'postgres',
         url: this.settings.url,
-        entities: this.settings.entities,
         extra: {
           max: this.settings.poolSize,
           // As long as the request pool's: the isolation rotation leaves each arm idle for a while.

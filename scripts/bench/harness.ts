@@ -21,33 +21,27 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** The API in a child process, so the load generator does not share its event loop. */
-export async function startBenchServer(
-  databaseUrl: string,
-  env: Record<string, string> = {},
+/**
+ * A compiled server script in a child process: it tells its port over IPC once it listens,
+ * and stops on SIGTERM. The benchmark servers of this build and of another checkout, and the
+ * baselines, all start this way.
+ */
+export async function forkServer(
+  script: string,
+  env: Record<string, string>,
+  name: string,
 ): Promise<BenchServer> {
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
-  const child: ChildProcess = fork(join(__dirname, 'bench-server.js'), [], {
+  const child: ChildProcess = fork(script, [], {
     // `--cpu-prof`: each server writes a V8 profile when it stops (open it in Chrome's DevTools).
     execArgv: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-    env: {
-      ...process.env,
-      BENCH_DATABASE_URL: databaseUrl,
-      NODE_ENV: 'production',
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      CREDENTIALS_KEY: randomBytes(32).toString('base64'),
-      // Production mode refuses eSewa's public test secret unless told; benchmarks make no payment.
-      ESEWA_ALLOW_TEST_SECRET: 'true',
-      // Throughput benchmarks send far more than any plan allows; noisy-neighbour turns them on.
-      RATE_LIMITS: 'false',
-      ...env,
-    },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const [message] = (await Promise.race([
     once(child, 'message'),
     once(child, 'exit').then(() => {
-      throw new Error('the benchmark server exited before listening');
+      throw new Error(`${name} exited before listening`);
     }),
   ])) as [{ port: number }];
   return {
@@ -58,6 +52,31 @@ export async function startBenchServer(
       await once(child, 'exit');
     },
   };
+}
+
+/**
+ * The API in a child process, so the load generator does not share its event loop: this
+ * build's bench server, or another build's compiled one (the `builds` benchmark).
+ */
+export async function startBenchServer(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  script?: string,
+): Promise<BenchServer> {
+  return forkServer(
+    script ?? join(__dirname, 'bench-server.js'),
+    {
+      BENCH_DATABASE_URL: databaseUrl,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+      // Production mode refuses eSewa's public test secret unless told; benchmarks make no payment.
+      ESEWA_ALLOW_TEST_SECRET: 'true',
+      // Throughput benchmarks send far more than any plan allows; noisy-neighbour turns them on.
+      RATE_LIMITS: 'false',
+      ...env,
+    },
+    script ? `the benchmark server ${script}` : 'the benchmark server',
+  );
 }
 
 export interface BenchSchool {

@@ -1,6 +1,7 @@
 import { createThrowawayDatabase } from '@schoolyard/database';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { measureBuilds } from './builds';
 import { measureCeiling } from './ceiling';
 import { measureFleet } from './fleet';
 import { measureIsolation } from './isolation';
@@ -34,7 +35,10 @@ async function runOne(
     });
   else if (benchmark === 'provisioning')
     results.provisioning = await compareOwnerRecycling(databaseUrl, settings.registered);
-  else if (benchmark === 'logins')
+  else if (benchmark === 'builds') {
+    if (!settings.against) throw new Error('builds needs --against <checkout>');
+    results.builds = await measureBuilds({ ...common, against: settings.against });
+  } else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else
     results.fleet = await measureFleet({
@@ -48,7 +52,8 @@ async function runOne(
 }
 
 /**
- * `npm run bench [-- --full] [isolation] [ceiling] [fleet] [provisioning] [logins] [permissions] [noisy-neighbour]`: each
+ * `npm run bench [-- --full] [isolation] [ceiling] [fleet] [provisioning] [logins] [permissions] [noisy-neighbour]`
+ * or `npm run bench -- builds --against <checkout>`: each
  * benchmark on a throw-away database of its own, a table at the end and the JSON beside it.
  */
 async function main(): Promise<void> {

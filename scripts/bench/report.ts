@@ -1,3 +1,4 @@
+import { type BuildsResult } from './builds';
 import { type CeilingResult } from './ceiling';
 import { type NoisyNeighbourResult } from './noisy-neighbour';
 import { type CpuPerRequest } from './cpu';
@@ -16,6 +17,7 @@ export interface BenchResults {
   logins?: LoginResult;
   permissions?: PermissionResult;
   noisyNeighbour?: NoisyNeighbourResult;
+  builds?: BuildsResult;
 }
 
 export type Status = 'met' | 'missed' | '';
@@ -79,6 +81,29 @@ function provisioningRows(provisioning: ProvisioningResult): SummaryRow[] {
         ]
       : []),
   ];
+}
+
+/**
+ * This build over another must not fall; a run of one build against itself moves by a few
+ * per cent either way on a shared machine, so only a larger drop is called a fall.
+ */
+export const BUILDS_RATIO_TARGET = 0.95;
+
+/** The request path on this build and on another, one line per route. */
+function buildsRows({ commits, school, students }: BuildsResult): SummaryRow[] {
+  return [school, students].map((route) => {
+    const { this: ours, other } = route.median;
+    return {
+      line: `${route.path}: this build (${commits.this}) vs ${commits.other}`,
+      measured:
+        `${rps(ours.requestsPerSecond)} vs ${rps(other.requestsPerSecond)}, p99 ${ms(ours.p99Ms)} vs ${ms(other.p99Ms)}` +
+        cpuText(route.cpuPerRequest?.this, route.cpuPerRequest?.other) +
+        (route.sameAnswer ? '' : '; the builds answer differently'),
+      ratio: String(route.medianRatio),
+      target: `>= ${BUILDS_RATIO_TARGET}`,
+      status: judge(route.medianRatio >= BUILDS_RATIO_TARGET),
+    };
+  });
 }
 
 /** One line per figure of the issue, with its target and whether this run met it. */
@@ -232,6 +257,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       status: '',
     });
   }
+  if (results.builds) rows.push(...buildsRows(results.builds));
   if (permissions) {
     rows.push({
       line: 'permission check: looked up vs cached',

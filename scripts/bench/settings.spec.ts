@@ -43,4 +43,16 @@ describe('benchmark settings', () => {
     expect(chosenBenchmarks(['permissions'])).toEqual(['permissions']);
     expect(() => chosenBenchmarks(['fleat'])).toThrow('unknown benchmark fleat');
   });
+
+  it('takes the other checkout of the builds benchmark, and refuses one without the other', () => {
+    const argv = ['builds', '--against', '../before', '--rounds', '3'];
+    expect(benchSettings(argv)).toMatchObject({ against: '../before', rounds: 3 });
+    expect(chosenBenchmarks(argv)).toEqual(['builds']);
+    expect(() => benchSettings(['builds', '--against'])).toThrow('--against needs the root');
+    expect(() => benchSettings(['builds', '--against', '--rounds', '3'])).toThrow(
+      '--against needs the root',
+    );
+    expect(() => chosenBenchmarks(['builds'])).toThrow('name both');
+    expect(() => chosenBenchmarks(['isolation', '--against', '../before'])).toThrow('name both');
+  });
 });

@@ -6,11 +6,13 @@ export const BENCHMARKS = [
   'logins',
   'permissions',
   'noisy-neighbour',
+  'builds',
 ] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 /**
- * The issue's six figures; the permission-check and noisy-neighbour comparisons, and
- * registrations alone (`provisioning`: line 3 without the rest of `fleet`), run when named.
+ * The issue's six figures; the permission-check and noisy-neighbour comparisons, registrations
+ * alone (`provisioning`: line 3 without the rest of `fleet`), and this build against another
+ * (`builds`, which needs `--against`) run when named.
  */
 const DEFAULT_BENCHMARKS: readonly Benchmark[] = ['isolation', 'ceiling', 'fleet', 'logins'];
 
@@ -31,6 +33,8 @@ export interface BenchSettings {
   loginConcurrency: number;
   /** Connections school A floods with in noisy-neighbour. */
   floodConnections: number;
+  /** Root of another checkout, built: the other side of the `builds` benchmark. */
+  against?: string;
 }
 
 const SHORT: Omit<BenchSettings, 'full'> = {
@@ -56,7 +60,10 @@ const FULL: Omit<BenchSettings, 'full'> = {
   migrationConcurrencies: [1, 2, 4, 8],
 };
 
-const FLAGS: Record<string, keyof Omit<BenchSettings, 'full' | 'migrationConcurrencies'>> = {
+const FLAGS: Record<
+  string,
+  keyof Omit<BenchSettings, 'full' | 'migrationConcurrencies' | 'against'>
+> = {
   '--rounds': 'rounds',
   '--duration': 'durationSeconds',
   '--connections': 'connections',
@@ -73,6 +80,14 @@ export function benchSettings(argv: string[]): BenchSettings {
   const full = argv.includes('--full');
   const settings: BenchSettings = { full, ...(full ? FULL : SHORT) };
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--against') {
+      const dir = argv[i + 1];
+      if (!dir || dir.startsWith('--'))
+        throw new Error('--against needs the root of another checkout, built');
+      settings.against = dir;
+      i++;
+      continue;
+    }
     const key = FLAGS[argv[i]];
     if (!argv[i].startsWith('--') || argv[i] === '--full') continue;
     if (!key) throw new Error(`unknown option ${argv[i]}`);
@@ -99,5 +114,8 @@ export function chosenBenchmarks(argv: string[]): Benchmark[] {
   if (unknown.length)
     throw new Error(`unknown benchmark ${unknown.join(', ')}: ${BENCHMARKS.join(', ')}`);
   const named = BENCHMARKS.filter((name) => argv.includes(name));
+  // Either without the other would be a run that silently measures something else.
+  if (named.includes('builds') !== argv.includes('--against'))
+    throw new Error('`builds` compares this build with `--against <checkout>`: name both');
   return named.length ? named : [...DEFAULT_BENCHMARKS];
 }

@@ -2,17 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Passwords } from '@schoolyard/identity';
 import { SchoolLifecycle, TenantTransactions } from '@schoolyard/tenancy';
 import { createHash } from 'node:crypto';
-import { type EntityManager } from 'typeorm';
 import { schoolYearOf } from './catalogue';
-import { addCatalogue, assignTeaching, enrol, handIn, publishContent } from './coursework.seed';
+import { addCatalogue, handIn, publishContent } from './coursework.seed';
 import { addGuardians, addStaff, addStudents, giveAccounts, linkFamilies } from './people.seed';
+import { SeedCourseworkRepository } from './seed-coursework.repository';
+import { SeedPeopleRepository } from './seed-people.repository';
 import { type MakeEmail } from './seed-rows';
+import { type PeopleCounts, type PlanUsage, TestDataRepository } from './test-data.repository';
 
-export interface SeedSizes {
-  students: number;
-  staff: number;
-  guardians: number;
-}
+export type SeedSizes = PeopleCounts;
 
 export interface SeedReport {
   school: string;
@@ -49,6 +47,9 @@ export class TestDataSeeder {
     private readonly schools: SchoolLifecycle,
     private readonly transactions: TenantTransactions,
     private readonly passwords: Passwords,
+    private readonly testData: TestDataRepository,
+    private readonly people: SeedPeopleRepository,
+    private readonly coursework: SeedCourseworkRepository,
   ) {}
 
   async seed(slug: string, sizes: SeedSizes, password?: string): Promise<SeedReport> {
@@ -61,10 +62,11 @@ export class TestDataSeeder {
     const year = schoolYearOf(new Date());
     // Loaded here, not at the top: every CLI command would otherwise pay ~0.2 s to load it.
     const { Faker, en } = await import('@faker-js/faker');
-    return this.transactions.run(school, async (manager) => {
+    const { people, coursework } = this;
+    return this.transactions.run(school, async () => {
       // Two seeds of one school at once would both count, then both add.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('seed:' || current_schema()))`);
-      const existing = await this.count(manager);
+      await this.testData.lockSchoolForSeeding();
+      const existing = await this.testData.countPeople();
       // The same school and sizes make the same people; a top-up continues the sequence.
       const faker = new Faker({ locale: [en] });
       faker.seed(
@@ -76,54 +78,34 @@ export class TestDataSeeder {
       const mail: MakeEmail = (first, last) =>
         `${first}.${last}.${++sequence}@${domain}`.toLowerCase().replace(/[^a-z0-9.@-]/g, '');
 
-      const catalogue = await addCatalogue(manager, year, sizes.students);
+      const catalogue = await addCatalogue(coursework, year, sizes.students);
       const created = { ...catalogue.created } as SeedReport['created'];
-      const staff = await addStaff(manager, faker, sizes.staff - existing.staff, mail);
+      const staff = await addStaff(people, faker, sizes.staff - existing.staff, mail);
       created.staff = staff.length;
-      const students = await addStudents(manager, faker, sizes.students - existing.students, mail);
+      const students = await addStudents(people, faker, sizes.students - existing.students, mail);
       created.students = students.length;
-      created.enrolments = await enrol(manager, catalogue.sections);
+      created.enrolments = await coursework.enrolWaitingStudents(catalogue.sections);
       const guardians = await addGuardians(
-        manager,
+        people,
         faker,
         sizes.guardians - existing.guardians,
         mail,
       );
       created.guardians = guardians.length;
-      created.guardianLinks = await linkFamilies(manager, faker, guardians);
-      created.teaching = await assignTeaching(manager, catalogue.sections);
-      const contents = await publishContent(manager, faker);
+      created.guardianLinks = await linkFamilies(people, faker, guardians);
+      created.teaching = await coursework.assignTeaching(catalogue.sections);
+      const contents = await publishContent(coursework, faker);
       created.contents = contents.length;
-      created.submissions = await handIn(manager, faker, contents);
-      created.accounts = passwordHash ? await giveAccounts(manager, domain, passwordHash) : 0;
-      return { school: slug, academicYear: year, warnings: await overPlan(manager), created };
+      created.submissions = await handIn(coursework, faker, contents);
+      created.accounts = passwordHash ? await giveAccounts(people, domain, passwordHash) : 0;
+      const warnings = overPlan(await this.testData.planUsage());
+      return { school: slug, academicYear: year, warnings, created };
     });
-  }
-
-  private async count(manager: EntityManager): Promise<SeedSizes> {
-    const [row]: SeedSizes[] = await manager.query(
-      `SELECT (SELECT count(*)::int FROM students) AS students,
-              (SELECT count(*)::int FROM staff) AS staff,
-              (SELECT count(*)::int FROM guardians) AS guardians`,
-    );
-    return row;
   }
 }
 
 /** Where the seeded school now holds more than its plan allows (enrolment will answer 402). */
-async function overPlan(manager: EntityManager): Promise<string[]> {
-  const [plan]: Array<{
-    plan_code: string;
-    max_students: number | null;
-    max_staff: number | null;
-    students: number;
-    staff: number;
-  }> = await manager.query(
-    `SELECT s.plan_code, s.max_students, s.max_staff,
-            (SELECT count(*)::int FROM students WHERE status = 'active') AS students,
-            (SELECT count(*)::int FROM staff WHERE status = 'active') AS staff
-       FROM public.school_subscription(false) s`,
-  );
+function overPlan(plan: PlanUsage | undefined): string[] {
   if (!plan) return [];
   const over = (what: string, count: number, max: number | null) =>
     max !== null && count > max

@@ -1,0 +1,2 @@
+/** A school's standing in the platform registry (`public.organizations.status`). */
+export type OrganizationStatus = 'active' | 'suspended' | 'archived';

@@ -10,15 +10,24 @@ import {
 } from '@schoolyard/identity';
 import { rateLimited } from '@schoolyard/rate-limits';
 import { forbidden } from '@schoolyard/rbac';
-import { platformOnly, schoolArchived, schoolNotFound, schoolSuspended } from '@schoolyard/tenancy';
+import {
+  platformOnly,
+  schoolArchived,
+  schoolBusy,
+  schoolNotFound,
+  schoolSuspended,
+} from '@schoolyard/tenancy';
 
 /*
  * The guards' refusals are documented by @Route from libs/common, which cannot import the
  * libraries that own them; here, where the application sees every library, the document's
- * copy is held to the factories the guards really throw. (Validation and unreadable bodies are
- * answered from libs/common itself.)
+ * copy is held to the factories the guards really throw. (Validation, unreadable bodies and an
+ * unreachable database are answered from libs/common itself.)
  */
-type GuardRefusal = Exclude<keyof typeof GUARD_REFUSALS, 'validationFailed' | 'malformedJson'>;
+type GuardRefusal = Exclude<
+  keyof typeof GUARD_REFUSALS,
+  'validationFailed' | 'malformedJson' | 'databaseUnavailable'
+>;
 
 const factories: Record<GuardRefusal, RouteError> = {
   schoolNotFound,
@@ -34,6 +43,7 @@ const factories: Record<GuardRefusal, RouteError> = {
   passwordChangeRequired,
   forbidden: forbidden(['students.view']),
   platformAdminRequired,
+  schoolBusy,
 };
 
 describe('the refusals @Route documents for the guards', () => {

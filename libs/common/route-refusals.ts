@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { AppError, validationFailed } from './app-error';
+import { AppError, databaseUnavailable, validationFailed } from './app-error';
 import { type RoutePolicy } from './route-policy';
 
 /**
@@ -90,6 +90,12 @@ export const GUARD_REFUSALS = {
     'PLATFORM_ADMIN_REQUIRED',
     'Only a platform admin may do this',
   ),
+  schoolBusy: refusal(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'SCHOOL_BUSY',
+    'This school has too many requests in progress: try again shortly',
+  ),
+  databaseUnavailable: refusalOf(databaseUnavailable),
   validationFailed: refusalOf(validationFailed([])),
   malformedJson: refusal(
     HttpStatus.BAD_REQUEST,
@@ -127,5 +133,8 @@ export function impliedRefusals(policy: RoutePolicy, input: RouteInput): Refusal
   }
   if (input.body || input.queryOrPath) found.push(g.validationFailed);
   if (input.body) found.push(g.malformedJson);
+  // Both with Retry-After: a school's share of the pool stayed taken, or the database is away.
+  if (atSchool) found.push(g.schoolBusy);
+  if (policy.scope !== 'anywhere') found.push(g.databaseUnavailable);
   return found;
 }

@@ -7,6 +7,7 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
+  ApiSecurity,
 } from '@nestjs/swagger';
 import { type RoutePolicy } from './route-policy';
 import { impliedRefusals, type Refusal, refusalOf, type RouteError } from './route-refusals';
@@ -101,6 +102,8 @@ export function documentRoute(
     if (policy.signIn !== 'none') {
       ApiBearerAuth(SECURITY_SCHEMES.bearer)(target, property, descriptor);
       ApiCookieAuth(SECURITY_SCHEMES.cookie)(target, property, descriptor);
+      // An empty requirement: calling with no credentials at all is allowed too.
+      if (policy.signIn === 'optional') ApiSecurity({})(target, property, descriptor);
     }
     for (const [status, same] of responsesByStatus(refusals)) {
       ApiResponse({

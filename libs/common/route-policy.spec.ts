@@ -26,6 +26,10 @@ class StudentsProbe {
   @Get('branding')
   branding(): void {}
 
+  @Route({ at: 'school', access: { signedIn: 'the token proves it', optional: true } })
+  @Post('accept')
+  accept(): void {}
+
   @Route({
     at: 'school-or-platform',
     access: { signedIn: 'anyone signed in reads their own account' },
@@ -94,6 +98,13 @@ describe('@Route', () => {
     expect(responses['401']).toBeUndefined();
     expect(codesOf(responses, 403)).toEqual(['SCHOOL_SUSPENDED', 'SCHOOL_ARCHIVED']);
     expect(responses['400']).toBeUndefined(); // nothing to validate
+  });
+
+  it('lets an optional sign-in route be called with no credentials', () => {
+    expect(securityOf(handlers.accept)).toEqual([{ bearer: [] }, { 'access-cookie': [] }, {}]);
+    const codes = codesOf(responsesOf(handlers.accept), 401);
+    expect(codes).not.toContain('AUTHENTICATION_REQUIRED');
+    expect(codes).toContain('INVALID_TOKEN');
   });
 
   it('leaves out what a route cannot answer: CSRF on a read, password change where allowed', () => {

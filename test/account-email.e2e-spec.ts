@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { Passwords, PlatformAdminOnly, seedPlatformAdmin } from '@schoolyard/identity';
-import { PlatformScoped } from '@schoolyard/tenancy';
+import { Route, type RouteDeclaration } from '@schoolyard/common';
+import { Passwords, seedPlatformAdmin } from '@schoolyard/identity';
 import { mailTo } from './support/mailbox';
 import {
   createTestApp,
@@ -14,16 +14,19 @@ import {
 import { caller } from './support/caller';
 
 /** A platform route written for admins, as an operator's tooling would add one. */
-@PlatformScoped()
 @Controller('test/platform-admin')
 class PlatformAdminProbe {
+  @Route({ at: 'platform', access: 'platform-admin' })
   @Get()
-  @PlatformAdminOnly()
   marked(): { ok: true } {
     return { ok: true };
   }
 
-  /** Declares nothing: at the platform that means admins only, not every account. */
+  /**
+   * Declares no access, which its type forbids (hence the cast): at the platform that must
+   * mean admins only, not every account.
+   */
+  @Route({ at: 'platform' } as unknown as RouteDeclaration)
   @Get('undeclared')
   undeclared(): { ok: true } {
     return { ok: true };

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Public } from '@schoolyard/identity';
-import { SchoolScoped, TenantContext } from '@schoolyard/tenancy';
+import { Route } from '@schoolyard/common';
+import { TenantContext } from '@schoolyard/tenancy';
 import { Client } from 'pg';
 import {
   createTestApp,
@@ -15,12 +15,11 @@ import {
  * Test-only: a handler that names its last statement (`mode=read`), writes with it
  * (`mode=write`), queries after it (`mode=after`), or whose last statement fails (`mode=fail`).
  */
-@SchoolScoped()
-@Public()
 @Controller('test/final')
 class FinalStatementProbe {
   constructor(private readonly tenant: TenantContext) {}
 
+  @Route({ at: 'school', access: 'public' })
   @Get()
   async probe(@Query('mode') mode: string): Promise<{ name: string }> {
     if (mode === 'write') {

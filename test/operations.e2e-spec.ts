@@ -105,6 +105,53 @@ describe('operations basics', () => {
     expect(ui.headers['content-type']).toContain('text/html');
   });
 
+  it("documents each operation's parameters, security and refusals from its @Route", async () => {
+    interface Operation {
+      parameters?: Array<{ in: string; name: string }>;
+      security?: Array<Record<string, string[]>>;
+      responses: Record<
+        string,
+        { content?: { 'application/json'?: { schema?: unknown; examples?: object } } }
+      >;
+    }
+    const document = (await t.app.inject({ url: '/docs-json' })).json();
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual([
+      'access-cookie',
+      'bearer',
+    ]);
+    const problems: string[] = [];
+    for (const [path, operations] of Object.entries<Record<string, Operation>>(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+        const declared = (operation.parameters ?? []).filter((p) => p.in === 'path');
+        for (const name of inPath) {
+          if (!declared.some((p) => p.name === name)) problems.push(`${route}: ${name} undeclared`);
+        }
+        const refusals = Object.keys(operation.responses).filter((status) => status >= '400');
+        if (path !== '/health' && !refusals.some((status) => status < '500')) {
+          problems.push(`${route}: no 4xx`);
+        }
+        for (const status of refusals) {
+          const schema = operation.responses[status].content?.['application/json']?.schema;
+          if (JSON.stringify(schema) !== '{"$ref":"#/components/schemas/ErrorView"}') {
+            problems.push(`${route}: ${status} without the error schema`);
+          }
+        }
+        // A route that checks a token names the schemes that carry one; a public one none.
+        const examples = operation.responses['401']?.content?.['application/json']?.examples;
+        const checksToken = examples !== undefined && 'INVALID_TOKEN' in examples;
+        if (checksToken !== (operation.security !== undefined)) problems.push(`${route}: security`);
+      }
+    }
+    expect(problems).toEqual([]);
+    const reset = document.paths['/api/students/{id}/reset-password'].post as Operation;
+    expect(reset.security).toEqual([{ bearer: [] }, { 'access-cookie': [] }]);
+    expect(Object.keys(reset.responses['404'].content?.['application/json'] ?? {})).toContain(
+      'examples',
+    );
+  });
+
   it('keeps the error shape for unknown routes and unreadable bodies', async () => {
     const unknown = await t.app.inject({
       url: '/api/nothing-here',

@@ -2,7 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { databaseUnavailable } from '@schoolyard/common';
+import { databaseUnavailable, Route } from '@schoolyard/common';
 import { DataSource } from 'typeorm';
 
 @ApiTags('Health')
@@ -14,6 +14,7 @@ export class HealthController {
     @InjectDataSource() private readonly requests: DataSource,
   ) {}
 
+  @Route({ at: 'anywhere', access: 'public', errors: [databaseUnavailable] })
   @Get()
   // Terminus documents the route only where it can require() @nestjs/swagger, which Jest
   // cannot, so the published document would depend on who builds it; and its 503 schema is

@@ -1,16 +1,11 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import {
-  DocumentBuilder,
-  type OpenAPIObject,
-  type SchemaObject,
-  SwaggerModule,
-} from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SECURITY_SCHEMES } from '@schoolyard/common';
 import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
-// Not part of the identity library's public face; the document only needs the cookie's name.
-import { ACCESS_COOKIE, cookieName } from '../../libs/identity/auth/auth.cookies';
+import { cookieName } from '@schoolyard/identity';
 import { AppModule } from './app.module';
 
 /** Where `npm run openapi` writes the document, relative to the repository's root. */
@@ -26,39 +21,11 @@ export const DOCUMENT_ENV: Readonly<Record<string, string>> = {
   JWT_SECRET: 'openapi-document-openapi-document-0123',
 };
 
-/** Component name of the one error shape every 4xx and 5xx answer has (see ErrorFilter). */
-export const ERROR_SCHEMA = 'ErrorResponse';
-
-const ERROR_RESPONSE: SchemaObject = {
-  type: 'object',
-  description: 'Every 4xx and 5xx answer has this shape.',
-  required: ['error', 'requestId'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: {
-          type: 'string',
-          description: 'Stable and machine-readable: clients branch on it, not on the message.',
-          example: 'SUBDOMAIN_TAKEN',
-        },
-        message: { type: 'string', description: 'For people; its wording may change.' },
-        details: { description: 'Extra facts some codes carry (which fields were invalid, …).' },
-      },
-    },
-    requestId: {
-      type: 'string',
-      description: 'The X-Request-Id of the request: quote it when reporting a problem.',
-    },
-  },
-};
-
 /**
  * The API's OpenAPI document, as served at /docs-json and published in docs/openapi.json.
- * The security schemes are registered here, once, so that every controller can name them
- * (`@ApiBearerAuth()`, `@ApiCookieAuth(ACCESS_COOKIE)`); an undeclared name makes the
- * document invalid.
+ * The security schemes are registered here, once, under the names `@Route` gives every
+ * signed-in operation (SECURITY_SCHEMES); an undeclared name makes the document invalid. The
+ * error schema (ErrorView) comes with @Route's error responses.
  */
 export function describeApi(app: INestApplication, config: AppConfig): OpenAPIObject {
   const document = SwaggerModule.createDocument(
@@ -69,10 +36,15 @@ export function describeApi(app: INestApplication, config: AppConfig): OpenAPIOb
         "One deployment, many schools. Platform endpoints are served at BASE_DOMAIN; school endpoints at the school's own host (<subdomain>.BASE_DOMAIN).",
       )
       .setVersion('0.1.0')
-      .addBearerAuth({
-        type: 'http',
-        description: 'The accessToken of a sign-in at the same school, for API clients.',
-      })
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'The accessToken of a sign-in at the same school, for API clients.',
+        },
+        SECURITY_SCHEMES.bearer,
+      )
       .addCookieAuth(
         cookieName('access', config),
         {
@@ -80,13 +52,10 @@ export function describeApi(app: INestApplication, config: AppConfig): OpenAPIOb
           description:
             'The HttpOnly cookie a sign-in sets, for browsers; writes also need the X-CSRF-Token header.',
         },
-        ACCESS_COOKIE,
+        SECURITY_SCHEMES.cookie,
       )
       .build(),
   );
-  const schemas = (document.components ??= {}).schemas ?? {};
-  // A definition the controllers bring under the same name (a DTO class) takes precedence.
-  document.components.schemas = { [ERROR_SCHEMA]: ERROR_RESPONSE, ...schemas };
   return document;
 }
 

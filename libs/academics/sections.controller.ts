@@ -1,16 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { IdParams } from '@schoolyard/common';
-import { RequirePermissions } from '@schoolyard/rbac';
-import { SchoolScoped } from '@schoolyard/tenancy';
+import { IdParams, inUse, Route } from '@schoolyard/common';
 import {
   AssignTeachingDto,
   CreateSectionDto,
@@ -27,10 +23,18 @@ import {
 import { EnrolmentService } from './enrolment.service';
 import { SectionsService } from './sections.service';
 import { TeachingService } from './teaching.service';
+import {
+  alreadyTeaching,
+  capacityBelowEnrolment,
+  enrolmentNotFound,
+  notFound,
+  sectionFull,
+  studentsNotActive,
+  studentsNotFound,
+  subjectOfAnotherLevel,
+} from './academics.errors';
 
 @ApiTags('Academics')
-@ApiBearerAuth()
-@SchoolScoped()
 @Controller('api/academics/sections')
 export class SectionsController {
   constructor(
@@ -39,32 +43,40 @@ export class SectionsController {
     private readonly teaching: TeachingService,
   ) {}
 
+  @Route({ at: 'school', access: { permissions: ['academics.manage'] } })
   @Post()
-  @RequirePermissions('academics.manage')
   @ApiOperation({ summary: 'Create a section of a level for an academic year' })
   @ApiCreatedResponse({ type: SectionView })
   create(@Body() section: CreateSectionDto): Promise<SectionView> {
     return this.sections.create(section);
   }
 
+  @Route({ at: 'school', access: { permissions: ['academics.view'] } })
   @Get()
-  @RequirePermissions('academics.view')
   @ApiOperation({ summary: 'Sections, a page at a time, with how many students each holds' })
   @ApiOkResponse({ type: SectionPage })
   list(@Query() query: SectionListQuery): Promise<SectionPage> {
     return this.sections.list(query);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.view'] },
+    errors: [notFound('section')],
+  })
   @Get(':id')
-  @RequirePermissions('academics.view')
   @ApiOperation({ summary: 'One section' })
   @ApiOkResponse({ type: SectionView })
   get(@Param() params: IdParams): Promise<SectionView> {
     return this.sections.get(params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.manage'] },
+    errors: [notFound('section'), capacityBelowEnrolment(30)],
+  })
   @Patch(':id')
-  @RequirePermissions('academics.manage')
   @ApiOperation({
     summary: 'Rename a section, change its year, capacity (not below enrolment) or homeroom',
   })
@@ -73,50 +85,79 @@ export class SectionsController {
     return this.sections.update(params.id, changes);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.manage'] },
+    errors: [notFound('section'), inUse({ students: 1, contents: 1 })],
+  })
   @Delete(':id')
   @HttpCode(204)
-  @RequirePermissions('academics.manage')
   @ApiOperation({
     summary: 'Delete a section without students or content (its teaching assignments go too)',
   })
   @ApiNoContentResponse()
-  @ApiConflictResponse({ description: 'IN_USE, details { students: n, contents: n }' })
   remove(@Param() params: IdParams): Promise<void> {
     return this.sections.remove(params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.manage'] },
+    errors: [
+      notFound('section'),
+      studentsNotFound([]),
+      studentsNotActive([]),
+      sectionFull(30, 30, 1),
+    ],
+  })
   @Post(':id/students')
   @HttpCode(200)
-  @RequirePermissions('academics.manage')
   @ApiOperation({
     summary:
       'Enrol active students in the section, all or nothing, within its capacity; the enrolled ones are listed by GET /api/students?sectionId=',
   })
   @ApiOkResponse({ type: EnrolmentView })
-  @ApiConflictResponse({ description: 'SECTION_FULL or STUDENT_NOT_ACTIVE' })
   enrol(@Param() params: IdParams, @Body() body: EnrolStudentsDto): Promise<EnrolmentView> {
     return this.enrolment.enrol(params.id, body.studentIds);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.manage'] },
+    errors: [enrolmentNotFound],
+  })
   @Delete(':id/students/:studentId')
   @HttpCode(204)
-  @RequirePermissions('academics.manage')
   @ApiOperation({ summary: 'Take a student out of the section (their submissions stay)' })
   @ApiNoContentResponse()
   withdraw(@Param() params: SectionStudentParams): Promise<void> {
     return this.enrolment.withdraw(params.id, params.studentId);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.view'] },
+    errors: [notFound('section')],
+  })
   @Get(':id/teaching')
-  @RequirePermissions('academics.view')
   @ApiOperation({ summary: 'Who teaches which subject in the section' })
   @ApiOkResponse({ type: [TeachingAssignmentView] })
   teachingOf(@Param() params: IdParams): Promise<TeachingAssignmentView[]> {
     return this.teaching.list(params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.manage'] },
+    errors: [
+      notFound('section'),
+      notFound('subject'),
+      notFound('instructor'),
+      subjectOfAnotherLevel,
+      alreadyTeaching,
+    ],
+  })
   @Post(':id/teaching')
-  @RequirePermissions('academics.manage')
   @ApiOperation({ summary: 'Assign an instructor to teach a subject in the section' })
   @ApiCreatedResponse({ type: TeachingAssignmentView })
   assign(
@@ -126,9 +167,13 @@ export class SectionsController {
     return this.teaching.assign(params.id, teaching);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.manage'] },
+    errors: [notFound('teaching assignment')],
+  })
   @Delete(':id/teaching/:assignmentId')
   @HttpCode(204)
-  @RequirePermissions('academics.manage')
   @ApiOperation({ summary: 'End a teaching assignment (the content stays)' })
   @ApiNoContentResponse()
   unassign(@Param() params: TeachingParams): Promise<void> {

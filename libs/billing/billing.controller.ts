@@ -1,19 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermissions } from '@schoolyard/rbac';
-import { ManualTenantTransaction, SchoolScoped } from '@schoolyard/tenancy';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Route } from '@schoolyard/common';
 import { PlanView, SubscriptionView } from './dto/billing.dto';
 import { Subscriptions } from './subscriptions.service';
 
 @ApiTags('Billing')
-@ApiBearerAuth()
-@SchoolScoped()
 @Controller('api/billing')
 export class BillingController {
   constructor(private readonly subscriptions: Subscriptions) {}
 
+  @Route({ at: 'school', access: { permissions: ['billing.view'] } })
   @Get('subscription')
-  @RequirePermissions('billing.view')
   @ApiOperation({
     summary:
       "This school's plan, subscription state and period, and how much of its limits it uses",
@@ -23,9 +20,8 @@ export class BillingController {
     return this.subscriptions.current();
   }
 
+  @Route({ at: 'school', access: { permissions: ['billing.view'] }, transaction: 'manual' })
   @Get('plans')
-  @ManualTenantTransaction()
-  @RequirePermissions('billing.view')
   @ApiOperation({ summary: 'The plans on offer, with their prices (minor units) and limits' })
   @ApiOkResponse({ type: [PlanView] })
   plans(): Promise<PlanView[]> {

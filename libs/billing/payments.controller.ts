@@ -1,17 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadGatewayResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { PrincipalContext, Public } from '@schoolyard/identity';
-import { RequirePermissions } from '@schoolyard/rbac';
-import { ManualTenantTransaction, SchoolScoped, TenantContext } from '@schoolyard/tenancy';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Route } from '@schoolyard/common';
+import { PrincipalContext } from '@schoolyard/identity';
+import { TenantContext } from '@schoolyard/tenancy';
 import {
   CheckoutView,
   InitPaymentDto,
@@ -21,9 +12,31 @@ import {
 } from './dto/payments.dto';
 import { PaymentSettlement } from './payment-settlement.service';
 import { PaymentsService } from './payments.service';
+import {
+  callbackRefused,
+  paymentNotFound,
+  planNotAvailable,
+  providerUnavailable,
+} from './billing.errors';
 
-const PROVIDER_DOWN =
-  'PAYMENT_PROVIDER_UNAVAILABLE: the provider could not confirm; the payment stays pending (502 for an answer that could not be trusted)';
+const EXAMPLE_PAYMENT = '00000000-0000-4000-8000-000000000000';
+
+/** eSewa's callback, refused and recorded: one example per code the refusal can carry. */
+const CALLBACK_REFUSALS = (
+  [
+    'malformed',
+    'bad_signature',
+    'wrong_merchant',
+    'unknown_transaction',
+    'amount_mismatch',
+  ] as const
+).map((reason) => callbackRefused(reason, "eSewa's callback was refused and recorded"));
+
+/** The provider could not confirm (503), or answered with what could not be trusted (502). */
+const PROVIDER_DOWN = [
+  providerUnavailable(EXAMPLE_PAYMENT, 'unreachable', 'eSewa did not answer'),
+  providerUnavailable(EXAMPLE_PAYMENT, 'bad_answer', 'eSewa answered with an unsigned status'),
+];
 
 /** `https://oxford.example.com`, as the browser reached this school (behind TRUST_PROXY too). */
 
@@ -32,8 +45,6 @@ const PROVIDER_DOWN =
  * services work as the API's login role and outbound calls to the provider hold no connection.
  */
 @ApiTags('Payments')
-@SchoolScoped()
-@ManualTenantTransaction()
 @Controller('api/payments')
 export class PaymentsController {
   constructor(
@@ -43,64 +54,71 @@ export class PaymentsController {
     private readonly principal: PrincipalContext,
   ) {}
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['billing.manage'] },
+    transaction: 'manual',
+    errors: [planNotAvailable('basic')],
+  })
   @Post('init')
-  @ApiBearerAuth()
-  @RequirePermissions('billing.manage')
   @ApiOperation({
     summary:
       'Start paying for a plan: a pending payment and the signed eSewa form fields to post to formUrl',
   })
   @ApiCreatedResponse({ type: CheckoutView })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED or PLAN_NOT_AVAILABLE' })
   init(@Body() body: InitPaymentDto): Promise<CheckoutView> {
     return this.payments.init(this.tenant.school, this.principal.principal.userId, body);
   }
 
+  @Route({
+    at: 'school',
+    access: 'public',
+    transaction: 'manual',
+    errors: [...CALLBACK_REFUSALS, ...PROVIDER_DOWN],
+  })
   @Get('verify')
-  @Public()
   @ApiOperation({
     summary:
       "eSewa's success_url: checks the signed callback against this school's pending payment, confirms with eSewa's status API, then completes it and extends the subscription once",
   })
   @ApiOkResponse({ type: PaymentView })
-  @ApiBadRequestResponse({
-    description:
-      'PAYMENT_CALLBACK_MALFORMED, _SIGNATURE_INVALID, _WRONG_MERCHANT, _UNKNOWN_TRANSACTION or _AMOUNT_MISMATCH (recorded)',
-  })
-  @ApiServiceUnavailableResponse({ description: PROVIDER_DOWN })
-  @ApiBadGatewayResponse({ description: PROVIDER_DOWN })
   verify(@Query() query: VerifyPaymentQuery): Promise<PaymentView> {
     return this.settlement.verify(this.tenant.school.id, query.data);
   }
 
+  @Route({ at: 'school', access: { permissions: ['billing.view'] }, transaction: 'manual' })
   @Get()
-  @ApiBearerAuth()
-  @RequirePermissions('billing.view')
   @ApiOperation({ summary: "This school's payments, newest first (at most 100)" })
   @ApiOkResponse({ type: [PaymentView] })
   list(): Promise<PaymentView[]> {
     return this.payments.list(this.tenant.school.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['billing.view'] },
+    transaction: 'manual',
+    errors: [paymentNotFound],
+  })
   @Get(':id')
-  @ApiBearerAuth()
-  @RequirePermissions('billing.view')
   @ApiOperation({ summary: 'One payment of this school' })
   @ApiOkResponse({ type: PaymentView })
   get(@Param() params: PaymentIdParams): Promise<PaymentView> {
     return this.payments.get(this.tenant.school.id, params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['billing.manage'] },
+    transaction: 'manual',
+    errors: [paymentNotFound, ...PROVIDER_DOWN],
+  })
   @Get(':id/recheck')
-  @ApiBearerAuth()
-  @RequirePermissions('billing.manage')
   @ApiOperation({
     summary:
       "Ask eSewa's status API again about a payment that is not settled (complete payments are answered as they are)",
   })
   @ApiOkResponse({ type: PaymentView })
-  @ApiServiceUnavailableResponse({ description: PROVIDER_DOWN })
-  @ApiBadGatewayResponse({ description: PROVIDER_DOWN })
   recheck(@Param() params: PaymentIdParams): Promise<PaymentView> {
     return this.settlement.recheck(this.tenant.school.id, params.id);
   }

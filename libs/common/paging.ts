@@ -37,7 +37,9 @@ export class PageMeta {
   @ApiProperty() total!: number;
 }
 
+/** `:id` in a path: the id of the resource the path names (a student, a role, a section…). */
 export class IdParams {
+  @ApiProperty({ format: 'uuid', description: 'Id of the resource the path names' })
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
 }

@@ -1,17 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { IdParams } from '@schoolyard/common';
-import { RequirePermissions } from '@schoolyard/rbac';
-import { SchoolScoped } from '@schoolyard/tenancy';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParams, Route } from '@schoolyard/common';
 import {
   GradeSubmissionDto,
   ReturnSubmissionDto,
@@ -23,12 +12,17 @@ import {
 import { GradingService } from './grading.service';
 import { SubmissionsService } from './submissions.service';
 import { CallerViewer } from './viewer';
-
-const NOT_TEACHING = 'FORBIDDEN: the caller does not teach this subject in this section';
+import {
+  alreadyGraded,
+  contentNotFound,
+  notAnAssignment,
+  notTeaching,
+  notYours,
+  pointsAboveMax,
+  submissionNotFound,
+} from './coursework.errors';
 
 @ApiTags('Course content')
-@ApiBearerAuth()
-@SchoolScoped()
 @Controller('api/course-content/submissions')
 export class SubmissionsController {
   constructor(
@@ -37,21 +31,28 @@ export class SubmissionsController {
     private readonly viewer: CallerViewer,
   ) {}
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['coursework.submit'] },
+    errors: [
+      contentNotFound,
+      notAnAssignment,
+      alreadyGraded,
+      notYours('Only a student hands in work'),
+    ],
+  })
   @Post()
-  @RequirePermissions('coursework.submit')
   @ApiOperation({
     summary:
       'Hand in work to a published assignment of one of your sections; again until it is graded (every attempt is kept, the latest is current); late when after the due date',
   })
   @ApiCreatedResponse({ type: SubmissionView })
-  @ApiForbiddenResponse({ description: 'FORBIDDEN: not a student of that section' })
-  @ApiConflictResponse({ description: 'ALREADY_GRADED or NOT_AN_ASSIGNMENT' })
   async submit(@Body() work: SubmitWorkDto): Promise<SubmissionView> {
     return this.submissions.submit(await this.viewer.current(), work);
   }
 
+  @Route({ at: 'school', access: { permissions: ['coursework.view'] } })
   @Get()
-  @RequirePermissions('coursework.view')
   @ApiOperation({
     summary:
       "Submissions the caller may see: their sections' (instructors), their own (students), their children's (guardians), all (coursework.oversee)",
@@ -61,8 +62,12 @@ export class SubmissionsController {
     return this.submissions.list(await this.viewer.current(), query);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['coursework.view'] },
+    errors: [submissionNotFound],
+  })
   @Get(':id')
-  @RequirePermissions('coursework.view')
   @ApiOperation({
     summary: 'One submission with every attempt; 404 when the caller may not see it',
   })
@@ -71,13 +76,15 @@ export class SubmissionsController {
     return this.submissions.get(await this.viewer.current(), params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['coursework.grade'] },
+    errors: [submissionNotFound, notTeaching, pointsAboveMax(10)],
+  })
   @Post(':id/grade')
   @HttpCode(200)
-  @RequirePermissions('coursework.grade')
   @ApiOperation({ summary: "Grade the current attempt: points up to the assignment's maxPoints" })
   @ApiOkResponse({ type: SubmissionView })
-  @ApiBadRequestResponse({ description: 'POINTS_ABOVE_MAX' })
-  @ApiForbiddenResponse({ description: NOT_TEACHING })
   async grade(
     @Param() params: IdParams,
     @Body() grade: GradeSubmissionDto,
@@ -85,12 +92,15 @@ export class SubmissionsController {
     return this.grading.grade(await this.viewer.current(), params.id, grade);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['coursework.grade'] },
+    errors: [submissionNotFound, notTeaching],
+  })
   @Post(':id/return')
   @HttpCode(200)
-  @RequirePermissions('coursework.grade')
   @ApiOperation({ summary: 'Give the work back with feedback for another attempt' })
   @ApiOkResponse({ type: SubmissionView })
-  @ApiForbiddenResponse({ description: NOT_TEACHING })
   async giveBack(
     @Param() params: IdParams,
     @Body() comments: ReturnSubmissionDto,

@@ -1,6 +1,6 @@
-export * from './auth/auth.decorators';
 export * from './auth/auth.errors';
 export { AuthSessions } from './auth/auth-sessions.service';
+export { cookieName } from './auth/auth.cookies';
 export * from './auth/authentication.guard';
 export * from './auth/member-access';
 export * from './auth/principal';

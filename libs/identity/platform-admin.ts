@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { AppError } from '@schoolyard/common';
 import { Client } from 'pg';
 import { Passwords } from './passwords.service';
@@ -10,17 +10,12 @@ import {
 import { UsersRepository } from './users.repository';
 import { globalUsernameFor } from './usernames';
 
-export const PLATFORM_ADMIN_ONLY = 'schoolyard:platform-admin-only';
-
 /**
  * Any account with a verified email signs in at the platform's address, so a platform route
- * cannot assume its caller is an admin. At the platform address the permissions guard serves a
- * signed-in route to every account only when it says so with @NoPermissionRequired (the
- * caller's own account, creating a school from it); a route marked with this decorator, and
- * any route that declares nothing or school permissions, is for platform admins only.
+ * cannot assume its caller is an admin: the permissions guard serves a signed-in route there to
+ * every account only when its access is `{ signedIn: reason }` (the caller's own account,
+ * creating a school from it); `platform-admin`, and school permissions, mean admins only.
  */
-export const PlatformAdminOnly = () => SetMetadata(PLATFORM_ADMIN_ONLY, true);
-
 export const platformAdminRequired = () =>
   new AppError(
     HttpStatus.FORBIDDEN,

@@ -8,31 +8,16 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { NoPermissionRequired, PrincipalContext, Public } from '@schoolyard/identity';
-import { RegistrationLimitGuard } from '@schoolyard/rate-limits';
-import { PlatformScoped } from '@schoolyard/tenancy';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Route } from '@schoolyard/common';
+import { PrincipalContext } from '@schoolyard/identity';
+import { RegistrationLimitGuard, registrationsLimited } from '@schoolyard/rate-limits';
+import { subdomainTaken } from '@schoolyard/fleet';
 import { DomainAvailabilityView, RegistrationView } from './dto/organization-views.dto';
 import { CheckDomainQueryDto, CreateSchoolDto, RegisterSchoolDto } from './dto/register-school.dto';
-import { RegistrationService } from './registration.service';
-
-const LIMITED =
-  'RATE_LIMITED, with Retry-After: registrations are limited per address and across the platform, per hour';
+import { emailNotVerified, emailTaken, RegistrationService } from './registration.service';
 
 @ApiTags('Organizations')
-@PlatformScoped()
 @Controller('api/organizations')
 export class OrganizationsController {
   constructor(
@@ -40,8 +25,16 @@ export class OrganizationsController {
     private readonly caller: PrincipalContext,
   ) {}
 
+  @Route({
+    at: 'platform',
+    access: 'public',
+    errors: [
+      subdomainTaken('oxford'),
+      emailTaken,
+      registrationsLimited('registration-address', 3600),
+    ],
+  })
   @Post('register')
-  @Public()
   @UseGuards(RegistrationLimitGuard)
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
@@ -49,40 +42,32 @@ export class OrganizationsController {
       'Register a school and a new owner account (served at the platform address); a verification message goes to the owner’s email',
   })
   @ApiCreatedResponse({ type: RegistrationView })
-  @ApiBadRequestResponse({
-    description:
-      'VALIDATION_FAILED, with the fields at fault (owner.password: the password policy)',
-  })
-  @ApiConflictResponse({
-    description:
-      'SUBDOMAIN_TAKEN, or EMAIL_TAKEN when an account has verified the email: sign in and POST /api/organizations',
-  })
-  @ApiTooManyRequestsResponse({ description: LIMITED })
   register(@Body() request: RegisterSchoolDto): Promise<RegistrationView> {
     return this.registration.register(request);
   }
 
+  @Route({
+    at: 'platform',
+    access: { signedIn: 'any account with a verified email may create a school it will own' },
+    errors: [
+      emailNotVerified,
+      subdomainTaken('oxford'),
+      registrationsLimited('registration-address', 3600),
+    ],
+  })
   @Post()
-  @ApiBearerAuth()
-  @ApiCookieAuth('sy_access')
-  @NoPermissionRequired('any account with a verified email may create a school it will own')
   @UseGuards(RegistrationLimitGuard)
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Create another school owned by the signed-in account (signed in at the platform)',
   })
   @ApiCreatedResponse({ type: RegistrationView })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED, with the fields at fault' })
-  @ApiUnauthorizedResponse({ description: 'AUTHENTICATION_REQUIRED' })
-  @ApiForbiddenResponse({ description: 'EMAIL_NOT_VERIFIED: verify the account’s email first' })
-  @ApiConflictResponse({ description: 'SUBDOMAIN_TAKEN' })
-  @ApiTooManyRequestsResponse({ description: LIMITED })
   create(@Body() request: CreateSchoolDto): Promise<RegistrationView> {
     return this.registration.createForAccount(this.caller.principal.userId, request);
   }
 
+  @Route({ at: 'platform', access: 'public' })
   @Get('check-domain')
-  @Public()
   @ApiOperation({ summary: 'Whether a subdomain can still be registered' })
   @ApiOkResponse({ type: DomainAvailabilityView })
   checkDomain(@Query() query: CheckDomainQueryDto): Promise<DomainAvailabilityView> {

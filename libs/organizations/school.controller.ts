@@ -1,19 +1,16 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '@schoolyard/identity';
-import { RequirePermissions } from '@schoolyard/rbac';
-import { SchoolScoped } from '@schoolyard/tenancy';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { nothingToChange, Route } from '@schoolyard/common';
 import { SchoolSettingsView, UpdateSchoolSettingsDto } from './dto/school-settings.dto';
 import { SchoolSettingsService } from './school-settings.service';
 
 @ApiTags('School')
-@SchoolScoped()
 @Controller('api/school')
 export class SchoolController {
   constructor(private readonly settings: SchoolSettingsService) {}
 
+  @Route({ at: 'school', access: 'public' })
   @Get()
-  @Public()
   @ApiOperation({
     summary:
       "This school's settings (served at the school's address); public, for its sign-in page",
@@ -23,9 +20,8 @@ export class SchoolController {
     return this.settings.get();
   }
 
+  @Route({ at: 'school', access: { permissions: ['school.update'] }, errors: [nothingToChange] })
   @Patch()
-  @ApiBearerAuth()
-  @RequirePermissions('school.update')
   @ApiOperation({ summary: "Change this school's settings (school.update)" })
   @ApiOkResponse({ type: SchoolSettingsView })
   update(@Body() changes: UpdateSchoolSettingsDto): Promise<SchoolSettingsView> {

@@ -14,20 +14,20 @@ import { type AcceptedLinkView } from './dto/account-links.dto';
 import { SchoolAccountsRepository } from './school-accounts.repository';
 import { SoftLinksRepository } from './soft-links.repository';
 
-const linkTokenInvalid = () =>
+export const linkTokenInvalid = () =>
   new AppError(
     HttpStatus.BAD_REQUEST,
     'LINK_TOKEN_INVALID',
     'This link invitation is not valid: it was used, has expired, or never existed',
     { field: 'token' },
   );
-const linkForAnotherAccount = () =>
+export const linkForAnotherAccount = () =>
   new AppError(
     HttpStatus.FORBIDDEN,
     'LINK_FOR_ANOTHER_ACCOUNT',
     'This invitation was sent to another account: sign in as that account, or send its password',
   );
-const personNoLongerActive = () =>
+export const personNoLongerActive = () =>
   new AppError(
     HttpStatus.CONFLICT,
     'PERSON_NOT_ACTIVE',

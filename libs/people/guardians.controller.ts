@@ -1,17 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { NoPermissionRequired, RevealsSecrets } from '@schoolyard/identity';
-import { RequirePermissions } from '@schoolyard/rbac';
-import { ManualTenantTransaction, SchoolScoped } from '@schoolyard/tenancy';
+import { Route } from '@schoolyard/common';
 import {
   CreateGuardianDto,
   GuardianLinkParams,
@@ -30,14 +25,20 @@ import {
   PageQuery,
   PasswordResetView,
 } from './dto/person.dto';
-import { PeopleRouteRefusals } from './dto/responses';
 import { GuardiansService } from './guardians.service';
 import { PortalAccountControls } from './portal-account-controls.service';
 import { PortalActivation } from './portal-activation.service';
+import {
+  accountHeldByHolder,
+  activatedMeanwhile,
+  alreadyLinked,
+  lastOwnerAccount,
+  linkNotFound,
+  noPortalAccount,
+  personNotFound,
+} from './people.errors';
 
 @ApiTags('Guardians')
-@ApiBearerAuth()
-@SchoolScoped()
 @Controller('api/guardians')
 export class GuardiansController {
   constructor(
@@ -46,34 +47,41 @@ export class GuardiansController {
     private readonly accounts: PortalAccountControls,
   ) {}
 
+  @Route({ at: 'school', access: { permissions: ['guardians.create'] } })
   @Post()
-  @RequirePermissions('guardians.create')
   @ApiOperation({ summary: 'Add a guardian (no account yet)' })
   @ApiCreatedResponse({ type: GuardianView })
   create(@Body() guardian: CreateGuardianDto): Promise<GuardianView> {
     return this.guardians.create(guardian);
   }
 
+  @Route({ at: 'school', access: { permissions: ['guardians.view'] } })
   @Get()
-  @RequirePermissions('guardians.view')
   @ApiOperation({ summary: 'Guardians, a page at a time, with their children and accounts' })
   @ApiOkResponse({ type: GuardianPage })
   list(@Query() query: PageQuery): Promise<GuardianPage> {
     return this.guardians.list(query);
   }
 
+  @Route({
+    at: 'school',
+    access: { signedIn: 'a guardian sees only the children linked to their own profile' },
+  })
   @Get('my-children')
-  @NoPermissionRequired('a guardian sees only the children linked to their own profile')
   @ApiOperation({ summary: "The signed-in guardian's own children in this school" })
   @ApiOkResponse({ type: [MyChildView] })
   myChildren(): Promise<MyChildView[]> {
     return this.guardians.myChildren();
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['guardians.activate'] },
+    transaction: 'manual',
+    errors: [activatedMeanwhile],
+  })
   @Post('portal-activation')
   @HttpCode(200)
-  @ManualTenantTransaction()
-  @RequirePermissions('guardians.activate')
   @ApiOperation({
     summary:
       'Give guardians portal accounts (Guardian role) with temporary passwords, all or nothing',
@@ -83,9 +91,8 @@ export class GuardiansController {
     return this.activation.activate('guardian', body.guardianIds);
   }
 
+  @Route({ at: 'school', access: { permissions: ['guardians.activate'] }, revealsSecrets: true })
   @Get('credential-distribution')
-  @RevealsSecrets()
-  @RequirePermissions('guardians.activate')
   @ApiOperation({
     summary: 'Credential slips of guardians who have not set their own password yet',
   })
@@ -94,76 +101,91 @@ export class GuardiansController {
     return this.activation.credentialSlips('guardian');
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['guardians.activate'] },
+    errors: [lastOwnerAccount, activatedMeanwhile],
+  })
   @Post('portal-deactivation')
   @HttpCode(200)
-  @RequirePermissions('guardians.activate')
   @ApiOperation({
     summary:
       "Close guardians' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts",
   })
   @ApiOkResponse({ type: DeactivationView })
-  @ApiConflictResponse({ description: "LAST_OWNER: one of them is the school's last Owner" })
-  @PeopleRouteRefusals()
   deactivate(@Body() body: GuardianActivationDto): Promise<DeactivationView> {
     return this.accounts.deactivate('guardian', body.guardianIds);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['guardians.activate'] },
+    transaction: 'manual',
+    errors: [
+      personNotFound('guardian'),
+      noPortalAccount,
+      accountHeldByHolder('consented'),
+      accountHeldByHolder('registered'),
+      activatedMeanwhile,
+    ],
+  })
   @Post(':id/reset-password')
   @HttpCode(200)
-  @ManualTenantTransaction()
-  @RequirePermissions('guardians.activate')
   @ApiOperation({
     summary:
       "A new temporary password for a guardian's account made by this school; every session of it ends",
   })
   @ApiOkResponse({ type: PasswordResetView })
-  @ApiNotFoundResponse({ description: 'GUARDIAN_NOT_FOUND or NO_PORTAL_ACCOUNT' })
-  @ApiConflictResponse({
-    description:
-      'ACCOUNT_LINKED_BY_CONSENT or ACCOUNT_REGISTERED_BY_HOLDER: the holder resets it by email',
-  })
-  @PeopleRouteRefusals()
   resetPassword(@Param() params: IdParams): Promise<PasswordResetView> {
     return this.accounts.resetPassword('guardian', params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['guardians.view'] },
+    errors: [personNotFound('guardian')],
+  })
   @Get(':id')
-  @RequirePermissions('guardians.view')
   @ApiOperation({ summary: 'One guardian, with their children and account' })
   @ApiOkResponse({ type: GuardianView })
-  @ApiNotFoundResponse({ description: 'GUARDIAN_NOT_FOUND' })
-  @PeopleRouteRefusals()
   get(@Param() params: IdParams): Promise<GuardianView> {
     return this.guardians.get(params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['guardians.update'] },
+    errors: [personNotFound('guardian')],
+  })
   @Patch(':id')
-  @RequirePermissions('guardians.update')
   @ApiOperation({ summary: "Change a guardian's names, email or phone" })
   @ApiOkResponse({ type: GuardianView })
-  @ApiNotFoundResponse({ description: 'GUARDIAN_NOT_FOUND' })
-  @PeopleRouteRefusals()
   update(@Param() params: IdParams, @Body() changes: UpdateGuardianDto): Promise<GuardianView> {
     return this.guardians.update(params.id, changes);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['guardians.delete'] },
+    errors: [personNotFound('guardian'), lastOwnerAccount],
+  })
   @Delete(':id')
   @HttpCode(204)
-  @RequirePermissions('guardians.delete')
   @ApiOperation({
     summary:
       'Remove a guardian for good, with their links to children; their portal account here is closed',
   })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({ description: 'GUARDIAN_NOT_FOUND' })
-  @ApiConflictResponse({ description: "LAST_OWNER: they hold the school's last Owner role" })
-  @PeopleRouteRefusals()
   remove(@Param() params: IdParams): Promise<void> {
     return this.guardians.remove(params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['guardians.update'] },
+    errors: [personNotFound('guardian'), personNotFound('student'), alreadyLinked],
+  })
   @Post(':id/students')
-  @RequirePermissions('guardians.update')
   @ApiOperation({
     summary: 'Link the guardian to a student with a relationship (mother, father, …)',
   })
@@ -172,9 +194,9 @@ export class GuardiansController {
     return this.guardians.linkStudent(params.id, link);
   }
 
+  @Route({ at: 'school', access: { permissions: ['guardians.update'] }, errors: [linkNotFound] })
   @Delete(':id/students/:studentId')
   @HttpCode(204)
-  @RequirePermissions('guardians.update')
   @ApiOperation({ summary: 'Unlink the guardian from a student' })
   @ApiNoContentResponse()
   unlink(@Param() params: GuardianLinkParams): Promise<void> {

@@ -1,17 +1,13 @@
-import { RevealsSecrets } from '@schoolyard/identity';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequirePermissions } from '@schoolyard/rbac';
-import { ManualTenantTransaction, SchoolScoped } from '@schoolyard/tenancy';
+import { noSubscription, planLimitReached } from '@schoolyard/billing';
+import { Route } from '@schoolyard/common';
 import {
   ActivationView,
   CredentialSlipView,
@@ -20,7 +16,6 @@ import {
   PasswordResetView,
   StudentActivationDto,
 } from './dto/person.dto';
-import { PeopleRouteRefusals } from './dto/responses';
 import {
   EnrollStudentDto,
   RemoveStudentQuery,
@@ -32,10 +27,19 @@ import {
 import { PortalAccountControls } from './portal-account-controls.service';
 import { PortalActivation } from './portal-activation.service';
 import { StudentsService } from './students.service';
+import {
+  accountHeldByHolder,
+  activatedMeanwhile,
+  admissionNumberTaken,
+  lastOwnerAccount,
+  noPortalAccount,
+  personNotFound,
+} from './people.errors';
+
+/** Enrolling, or bringing a student back to active, needs a place in the school's plan. */
+const NO_ROOM = [planLimitReached('students', 100, 'Basic'), noSubscription];
 
 @ApiTags('Students')
-@ApiBearerAuth()
-@SchoolScoped()
 @Controller('api/students')
 export class StudentsController {
   constructor(
@@ -44,26 +48,34 @@ export class StudentsController {
     private readonly accounts: PortalAccountControls,
   ) {}
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['students.create'] },
+    errors: [admissionNumberTaken('A-1'), ...NO_ROOM],
+  })
   @Post('enroll')
-  @RequirePermissions('students.create')
   @ApiOperation({ summary: 'Enroll a student: profile and student record, no account yet' })
   @ApiCreatedResponse({ type: StudentView })
   enroll(@Body() student: EnrollStudentDto): Promise<StudentView> {
     return this.students.enroll(student);
   }
 
+  @Route({ at: 'school', access: { permissions: ['students.view'] } })
   @Get()
-  @RequirePermissions('students.view')
   @ApiOperation({ summary: 'Students, a page at a time, with their accounts where linked' })
   @ApiOkResponse({ type: StudentPage })
   list(@Query() query: StudentListQuery): Promise<StudentPage> {
     return this.students.list(query);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['students.activate'] },
+    transaction: 'manual',
+    errors: [activatedMeanwhile],
+  })
   @Post('portal-activation')
   @HttpCode(200)
-  @ManualTenantTransaction()
-  @RequirePermissions('students.activate')
   @ApiOperation({
     summary:
       'Give students portal accounts with temporary passwords (all or nothing); unknown or already active ids are skipped with a reason',
@@ -73,42 +85,47 @@ export class StudentsController {
     return this.activation.activate('student', body.studentIds);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['students.activate'] },
+    errors: [lastOwnerAccount, activatedMeanwhile],
+  })
   @Post('portal-deactivation')
   @HttpCode(200)
-  @RequirePermissions('students.activate')
   @ApiOperation({
     summary:
       "Close students' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts",
   })
   @ApiOkResponse({ type: DeactivationView })
-  @ApiConflictResponse({ description: "LAST_OWNER: one of them is the school's last Owner" })
-  @PeopleRouteRefusals()
   deactivate(@Body() body: StudentActivationDto): Promise<DeactivationView> {
     return this.accounts.deactivate('student', body.studentIds);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['students.activate'] },
+    transaction: 'manual',
+    errors: [
+      personNotFound('student'),
+      noPortalAccount,
+      accountHeldByHolder('consented'),
+      accountHeldByHolder('registered'),
+      activatedMeanwhile,
+    ],
+  })
   @Post(':id/reset-password')
   @HttpCode(200)
-  @ManualTenantTransaction()
-  @RequirePermissions('students.activate')
   @ApiOperation({
     summary:
       "A new temporary password for a student's account made by this school; every session of it ends",
   })
   @ApiOkResponse({ type: PasswordResetView })
-  @ApiNotFoundResponse({ description: 'STUDENT_NOT_FOUND or NO_PORTAL_ACCOUNT' })
-  @ApiConflictResponse({
-    description:
-      'ACCOUNT_LINKED_BY_CONSENT or ACCOUNT_REGISTERED_BY_HOLDER: the holder resets it by email',
-  })
-  @PeopleRouteRefusals()
   resetPassword(@Param() params: IdParams): Promise<PasswordResetView> {
     return this.accounts.resetPassword('student', params.id);
   }
 
+  @Route({ at: 'school', access: { permissions: ['students.activate'] }, revealsSecrets: true })
   @Get('credential-distribution')
-  @RevealsSecrets()
-  @RequirePermissions('students.activate')
   @ApiOperation({
     summary: 'Credential slips: activated students who have not set their own password yet',
   })
@@ -117,35 +134,42 @@ export class StudentsController {
     return this.activation.credentialSlips('student');
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['students.view'] },
+    errors: [personNotFound('student')],
+  })
   @Get(':id')
-  @RequirePermissions('students.view')
   @ApiOperation({ summary: 'One student, with their guardians' })
   @ApiOkResponse({ type: StudentView })
   get(@Param() params: IdParams): Promise<StudentView> {
     return this.students.get(params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['students.update'] },
+    errors: [personNotFound('student'), admissionNumberTaken('A-1'), ...NO_ROOM],
+  })
   @Patch(':id')
-  @RequirePermissions('students.update')
   @ApiOperation({ summary: "Change a student's record (names, dates, admission number, status)" })
   @ApiOkResponse({ type: StudentView })
   update(@Param() params: IdParams, @Body() changes: UpdateStudentDto): Promise<StudentView> {
     return this.students.update(params.id, changes);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['students.delete'] },
+    errors: [personNotFound('student'), lastOwnerAccount],
+  })
   @Delete(':id')
   @HttpCode(204)
-  @RequirePermissions('students.delete')
   @ApiOperation({
     summary:
       'Withdraw a student; with permanent=true (students.purge too) delete them and unlink their account',
   })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({ description: 'STUDENT_NOT_FOUND' })
-  @ApiConflictResponse({
-    description: "LAST_OWNER: deleting for good would close the school's last Owner's account",
-  })
-  @PeopleRouteRefusals()
   remove(@Param() params: IdParams, @Query() query: RemoveStudentQuery): Promise<void> {
     return this.students.remove(params.id, query.permanent);
   }

@@ -1,13 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { routeMetadata } from '@schoolyard/common';
+import { policyOf } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import {
-  normalizeHost,
-  type PlanRateLimits,
-  ROUTE_SCOPE,
-  type RouteScope,
-  TenantContext,
-} from '@schoolyard/tenancy';
+import { normalizeHost, type PlanRateLimits, TenantContext } from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
 import { FastRefusals } from './fast-refusals';
 import { rateLimited } from './rate-limits.errors';
@@ -20,7 +14,7 @@ const SIGN_IN_PREFIX = '/api/auth/';
  * Runs right after the school is known and before anything costly (authentication, argon2,
  * the school's transaction), so a flood is refused from memory and cannot take connections
  * or CPU from other schools. A school-host request spends one token of its client within the
- * school, a platform-host request one of its client address. Routes without a scope (the
+ * school, a platform-host request one of its client address. Routes served 'anywhere' (the
  * health check) are not limited. A school's limits come from its plan, read with the school
  * itself by the directory; without a plan the configured fallback applies, so a school is
  * never left unlimited.
@@ -93,7 +87,8 @@ export class RateLimitGuard implements CanActivate {
 
   private limited(context: ExecutionContext): boolean {
     if (!this.config.rateLimits.enabled) return false;
-    return routeMetadata<RouteScope>(context, ROUTE_SCOPE) !== undefined;
+    const scope = policyOf(context)?.scope;
+    return scope !== undefined && scope !== 'anywhere';
   }
 
   private limitsOfSchool(): PlanRateLimits {

@@ -1,19 +1,23 @@
 import { Injectable } from '@nestjs/common';
+import { requestStore, type SchoolyardStore } from '@schoolyard/common';
 import { ClsService } from 'nestjs-cls';
 import { type PermissionCode } from './permission-catalog';
 import { type SchoolAccessGrant } from './school-access.service';
 
-export const CALLER_GRANT_KEY = 'schoolyard.caller-grant';
+declare module '@schoolyard/common' {
+  interface SchoolyardStore {
+    /** The caller's roles and permissions in this school, once the permissions guard ran. */
+    callerGrant?: SchoolAccessGrant;
+  }
+}
 
 /** The roles and permissions the guard found for this request's caller in this school. */
 @Injectable()
 export class CallerAccess {
-  constructor(private readonly cls: ClsService) {}
+  constructor(private readonly cls: ClsService<SchoolyardStore>) {}
 
   get grant(): SchoolAccessGrant {
-    const grant = this.cls.isActive()
-      ? this.cls.get<SchoolAccessGrant | undefined>(CALLER_GRANT_KEY)
-      : undefined;
+    const grant = requestStore(this.cls)?.callerGrant;
     if (!grant) throw new Error('No permission check ran: the route declares no permission');
     return grant;
   }

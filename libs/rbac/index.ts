@@ -3,7 +3,6 @@ export * from './permission-catalog';
 export * from './permissions.guard';
 export * from './rbac.errors';
 export * from './rbac.module';
-export * from './require-permissions.decorator';
 export * from './roles.service';
 export * from './school-access.service';
 export * from './route-permissions';

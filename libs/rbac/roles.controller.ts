@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { SchoolScoped } from '@schoolyard/tenancy';
+import { Route } from '@schoolyard/common';
 import {
   AssignmentParams,
   AssignmentView,
@@ -17,34 +16,46 @@ import {
   RoleIdParams,
   RoleView,
 } from './dto/roles.dto';
-import { RequirePermissions } from './require-permissions.decorator';
 import { RolesService } from './roles.service';
+import {
+  assignmentNotFound,
+  lastOwner,
+  onlyOwnersManageOwners,
+  ownerRoleProtected,
+  personNotFound,
+  roleNameTaken,
+  roleNotFound,
+  systemRoleProtected,
+  unknownPermissions,
+} from './rbac.errors';
 
 @ApiTags('Roles')
-@ApiBearerAuth()
-@SchoolScoped()
 @Controller('api/roles')
 export class RolesController {
   constructor(private readonly roles: RolesService) {}
 
+  @Route({ at: 'school', access: { permissions: ['roles.view'] } })
   @Get()
-  @RequirePermissions('roles.view')
   @ApiOperation({ summary: "This school's roles with their permissions (roles.view)" })
   @ApiOkResponse({ type: [RoleView] })
   list(): Promise<RoleView[]> {
     return this.roles.list();
   }
 
+  @Route({ at: 'school', access: { permissions: ['roles.view'] } })
   @Get('permissions')
-  @RequirePermissions('roles.view')
   @ApiOperation({ summary: 'Every permission a role can carry, grouped by module (roles.view)' })
   @ApiOkResponse({ type: [PermissionModuleView] })
   permissions(): PermissionModuleView[] {
     return this.roles.catalog();
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['roles.create'] },
+    errors: [roleNameTaken('Librarian'), unknownPermissions(['books.lend'])],
+  })
   @Post()
-  @RequirePermissions('roles.create')
   @ApiOperation({
     summary: 'Create a role (roles.create); you can only give it permissions you hold',
   })
@@ -53,8 +64,18 @@ export class RolesController {
     return this.roles.create(role);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['roles.update'] },
+    errors: [
+      roleNotFound,
+      roleNameTaken('Librarian'),
+      unknownPermissions(['books.lend']),
+      ownerRoleProtected,
+      systemRoleProtected('The system role "Student" cannot be renamed'),
+    ],
+  })
   @Put(':id')
-  @RequirePermissions('roles.update')
   @ApiOperation({
     summary:
       "Replace a role's name, description and permissions (roles.update); system roles keep their names, Owner keeps every permission",
@@ -64,17 +85,29 @@ export class RolesController {
     return this.roles.replace(params.id, role);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['roles.delete'] },
+    errors: [
+      roleNotFound,
+      ownerRoleProtected,
+      systemRoleProtected('The system role "Student" cannot be deleted'),
+    ],
+  })
   @Delete(':id')
   @HttpCode(204)
-  @RequirePermissions('roles.delete')
   @ApiOperation({ summary: 'Delete a custom role and its assignments (roles.delete)' })
   @ApiNoContentResponse()
   remove(@Param() params: RoleIdParams): Promise<void> {
     return this.roles.remove(params.id);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['roles.assign'] },
+    errors: [roleNotFound, personNotFound, onlyOwnersManageOwners],
+  })
   @Post(':id/assignments')
-  @RequirePermissions('roles.assign')
   @ApiOperation({
     summary:
       'Give a person of this school the role (roles.assign); only Owners make Owners, and you can only give a role whose permissions you hold',
@@ -84,9 +117,13 @@ export class RolesController {
     return this.roles.assign(params.id, body.userId);
   }
 
+  @Route({
+    at: 'school',
+    access: { permissions: ['roles.assign'] },
+    errors: [roleNotFound, assignmentNotFound, lastOwner, onlyOwnersManageOwners],
+  })
   @Delete(':id/assignments/:userId')
   @HttpCode(204)
-  @RequirePermissions('roles.assign')
   @ApiOperation({
     summary: 'Take the role away from a person (roles.assign); the last Owner cannot be removed',
   })

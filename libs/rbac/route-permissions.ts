@@ -1,10 +1,15 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { type ModulesContainer, type Reflector } from '@nestjs/core';
-import { NO_PERMISSION_REASON, PUBLIC_ROUTE } from '@schoolyard/identity';
-import { ROUTE_SCOPE, type RouteScope } from '@schoolyard/tenancy';
+import { type ModulesContainer } from '@nestjs/core';
+import { policyOfHandler, type RoutePolicy } from '@schoolyard/common';
 import { type PermissionCode } from './permission-catalog';
-import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
+
+declare module '@schoolyard/common' {
+  interface RouteVocabulary {
+    /** `access: { permissions: [...] }` takes codes of the catalogue only. */
+    permission: PermissionCode;
+  }
+}
 
 /** The permissions a route requires, `public`, or the reason it needs none; undefined: undeclared. */
 export type PermissionDeclaration = PermissionCode[] | 'public' | { reason: string } | undefined;
@@ -14,24 +19,19 @@ export interface SchoolRoute {
   declaration: PermissionDeclaration;
 }
 
-/** A route's metadata by key (the handler's own, else its controller's). */
-type RouteMetadata = (key: string) => unknown;
-
-/** What a handler declares; the guard and the route listing read it from here alike. */
-export function permissionDeclaration(metadata: RouteMetadata): PermissionDeclaration {
-  if (metadata(PUBLIC_ROUTE)) return 'public';
-  const required = metadata(REQUIRED_PERMISSIONS) as PermissionCode[] | undefined;
-  if (required?.length) return required;
-  const reason = metadata(NO_PERMISSION_REASON) as string | undefined;
-  return reason === undefined ? undefined : { reason };
+/** What a route's policy declares about permissions, as the route listing shows it. */
+export function permissionDeclaration(policy: RoutePolicy): PermissionDeclaration {
+  if (policy.signIn === 'none') return 'public';
+  if (policy.noPermissionReason !== undefined) return { reason: policy.noPermissionReason };
+  return policy.permissions?.length ? [...(policy.permissions as PermissionCode[])] : undefined;
 }
 
 /**
- * Every handler served at a school's address, with what it declares. The guard refuses an
- * undeclared route at run time; a test asserts there is none, so a forgotten decorator fails CI
- * instead of locking users out.
+ * Every handler served at a school's address, with what it declares. The type of @Route leaves
+ * no signed-in school route without permissions or a reason, and the guard refuses one that got
+ * past it (a cast) at run time; a test asserts there is none, so nothing locks users out.
  */
-export function schoolRoutes(modules: ModulesContainer, reflector: Reflector): SchoolRoute[] {
+export function schoolRoutes(modules: ModulesContainer): SchoolRoute[] {
   const routes: SchoolRoute[] = [];
   for (const module of modules.values()) {
     for (const wrapper of module.controllers.values()) {
@@ -44,14 +44,13 @@ export function schoolRoutes(modules: ModulesContainer, reflector: Reflector): S
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
         if (path === undefined) continue;
-        const targets = [handler, controller];
-        const scope = reflector.getAllAndOverride<RouteScope | undefined>(ROUTE_SCOPE, targets);
-        if (scope !== 'school' && scope !== 'school-or-platform') continue;
+        const policy = policyOfHandler(handler);
+        if (policy?.scope !== 'school' && policy?.scope !== 'school-or-platform') continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         const route = `${method} /${[base, path].filter((part) => part && part !== '/').join('/')}`;
         routes.push({
           route: route.replace(/\/+/g, '/'),
-          declaration: permissionDeclaration((key) => reflector.getAllAndOverride(key, targets)),
+          declaration: permissionDeclaration(policy),
         });
       }
     }

@@ -6,14 +6,6 @@ export { PlatformDatabase } from './platform-database';
 export { type PlanRateLimits, type School } from './school';
 export { SchoolDirectory } from './school-directory.service';
 export { normalizeHost, SchoolScopeGuard } from './school-scope.guard';
-export {
-  ManualTenantTransaction,
-  PlatformScoped,
-  ROUTE_SCOPE,
-  type RouteScope,
-  SchoolOrPlatformScoped,
-  SchoolScoped,
-} from './scope.decorators';
 export { TenancyModule } from './tenancy.module';
 export { TenantContext } from './tenant-context';
 export { TenantTransactionBinding } from './tenant-transaction.binding';

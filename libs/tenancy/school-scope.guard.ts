@@ -1,9 +1,8 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { routeMetadata } from '@schoolyard/common';
+import { policyOf } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { type FastifyRequest } from 'fastify';
 import { SchoolDirectory } from './school-directory.service';
-import { ROUTE_SCOPE, type RouteScope } from './scope.decorators';
 import { TenantContext } from './tenant-context';
 import { platformOnly, schoolArchived, schoolNotFound, schoolSuspended } from './tenancy.errors';
 
@@ -25,8 +24,8 @@ export class SchoolScopeGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const scope = routeMetadata<RouteScope>(context, ROUTE_SCOPE);
-    if (!scope) return true;
+    const scope = policyOf(context)?.scope;
+    if (scope === undefined || scope === 'anywhere') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const host = normalizeHost(request.hostname);
     const isPlatformHost = host === this.config.baseDomain;

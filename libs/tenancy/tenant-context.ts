@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { requestStore, type SchoolyardStore } from '@schoolyard/common';
 import { ClsService } from 'nestjs-cls';
 import { type EntityManager } from 'typeorm';
 import { type School } from './school';
 
-/*
- * Symbols, not strings: nestjs-cls reads a dotted string key as a path into nested objects on
- * every get and set, and a symbol is a plain property of the request's store.
- */
-const SCHOOL_KEY = Symbol('schoolyard.school');
-const TRANSACTION_KEY = Symbol('schoolyard.transaction');
+declare module '@schoolyard/common' {
+  interface SchoolyardStore {
+    /** The school the request's host was resolved to (or a transaction was opened for). */
+    school?: School;
+    /** The open tenant transaction, while one is. */
+    transaction?: OpenTransaction;
+  }
+}
 
 /** The open tenant transaction, as the code inside it reaches it. */
 export interface OpenTransaction {
@@ -25,17 +28,17 @@ export interface OpenTransaction {
  */
 @Injectable()
 export class TenantContext {
-  constructor(private readonly cls: ClsService) {}
+  constructor(private readonly cls: ClsService<SchoolyardStore>) {}
 
   /** The school this request was resolved to. */
   get school(): School {
-    const school = this.cls.isActive() ? this.cls.get<School | undefined>(SCHOOL_KEY) : undefined;
-    if (!school) throw new Error('No school in this context: the route is not @SchoolScoped()');
+    const school = requestStore(this.cls)?.school;
+    if (!school) throw new Error("No school in this context: the route is not served at 'school'");
     return school;
   }
 
   get hasSchool(): boolean {
-    return this.cls.isActive() && this.cls.get<School | undefined>(SCHOOL_KEY) !== undefined;
+    return requestStore(this.cls)?.school !== undefined;
   }
 
   /**
@@ -69,23 +72,27 @@ export class TenantContext {
 
   /** Called once the request's host has been resolved. */
   enter(school: School): void {
-    this.cls.set(SCHOOL_KEY, school);
+    this.store().school = school;
   }
 
   /** Called by whoever opens a transaction for the code that runs in it (TenantTransactions). */
   enterTransaction(transaction: OpenTransaction | undefined): void {
-    this.cls.set(TRANSACTION_KEY, transaction);
+    this.store().transaction = transaction;
   }
 
   private get transaction(): OpenTransaction {
-    const transaction = this.cls.isActive()
-      ? this.cls.get<OpenTransaction | undefined>(TRANSACTION_KEY)
-      : undefined;
+    const transaction = requestStore(this.cls)?.transaction;
     if (!transaction) {
       throw new Error(
-        'No tenant transaction is open: mark the route @SchoolScoped() or use TenantTransactions.run()',
+        "No tenant transaction is open: serve the route at 'school' or use TenantTransactions.run()",
       );
     }
     return transaction;
+  }
+
+  private store(): SchoolyardStore {
+    const store = requestStore(this.cls);
+    if (!store) throw new Error('No request context: run inside ClsService.run()');
+    return store;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
-import { MANUAL_TRANSACTION, ROUTE_SCOPE, type RouteScope } from './scope.decorators';
+import { policyOfHandler } from '@schoolyard/common';
 import { TenantContext } from './tenant-context';
 import { TenantTransactions } from './tenant-transactions.service';
 
@@ -44,29 +44,22 @@ export class TenantTransactionBinding {
     for (const module of this.modules.values()) {
       for (const wrapper of module.controllers.values()) {
         const instance = wrapper.instance as Record<string, unknown> | undefined;
-        const controller = wrapper.metatype;
-        if (!instance || !controller) continue;
+        if (!instance) continue;
         for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
           const handler = instance[name];
           if (typeof handler !== 'function') continue;
-          this.bind(instance, name, handler as Handler, controller);
+          this.bind(instance, name, handler as Handler);
         }
       }
     }
   }
 
-  private bind(
-    instance: Record<string, unknown>,
-    name: string,
-    handler: Handler,
-    controller: object,
-  ): void {
+  private bind(instance: Record<string, unknown>, name: string, handler: Handler): void {
     if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) return; // not a route
-    const own = <T>(key: string): T | undefined =>
-      (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller)) as T | undefined;
-    const scope = own<RouteScope>(ROUTE_SCOPE);
-    if (scope !== 'school' && scope !== 'school-or-platform') return;
-    if (own<boolean>(MANUAL_TRANSACTION)) return;
+    // The same policy the guards read: a route opts in by where it is served.
+    const policy = policyOfHandler(handler);
+    if (!policy?.requestTransaction) return;
+    const scope = policy.scope;
     const { tenant, transactions } = this;
     const inTransaction = function (this: unknown, ...args: unknown[]): Promise<unknown> {
       // At the platform's address a school-or-platform route has no school: no transaction.

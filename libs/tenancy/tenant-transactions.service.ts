@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { requestStore, type SchoolyardStore } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import {
   adoptOpenTransaction,
@@ -19,8 +20,12 @@ import { connectForSchool } from './school-connection';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
 import { type OpenTransaction, TenantContext } from './tenant-context';
 
-/** Set while this async context holds a place in the school's share of the pool. */
-const SHARE_KEY = Symbol('schoolyard.pool-share');
+declare module '@schoolyard/common' {
+  interface SchoolyardStore {
+    /** The schools whose share of the pool this async context holds a place in. */
+    poolShares?: ReadonlySet<string>;
+  }
+}
 
 /**
  * BEGIN and every setting travel as ONE message: no parameters are needed because the
@@ -51,7 +56,7 @@ export class TenantTransactions {
 
   constructor(
     @InjectDataSource() private readonly requests: DataSource,
-    private readonly cls: ClsService,
+    private readonly cls: ClsService<SchoolyardStore>,
     private readonly tenant: TenantContext,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly pool: RequestPool,
@@ -68,17 +73,19 @@ export class TenantTransactions {
    */
   run<T>(school: School, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.inChildContext(async () => {
-      const held = this.cls.get<ReadonlySet<string> | undefined>(SHARE_KEY);
+      // inChildContext made this context, so there is a store.
+      const store = requestStore(this.cls) as SchoolyardStore;
+      const held = store.poolShares;
       // A transaction opened inside another of the same school's (an access lookup inside a
       // handler) does not wait for a second place: every place could be held by a request
       // waiting for another. (It still takes a second pool connection.)
       if (held?.has(school.id)) return this.inTransaction(school, work);
       const leave = await this.enterShare(school);
-      this.cls.set(SHARE_KEY, new Set([...(held ?? []), school.id]));
+      store.poolShares = new Set([...(held ?? []), school.id]);
       try {
         return await this.inTransaction(school, work);
       } finally {
-        this.cls.set(SHARE_KEY, held);
+        store.poolShares = held;
         leave();
       }
     });
@@ -86,15 +93,15 @@ export class TenantTransactions {
 
   /**
    * A context of its own for the transaction, inheriting the caller's values (a shallow copy:
-   * every key is a symbol holding one value), so that a platform transaction run from a
+   * every field holds one value), so that a platform transaction run from a
    * school's request leaves the caller in its school's context.
    */
   private inChildContext<T>(work: () => Promise<T>): Promise<T> {
-    const parent = this.cls.isActive() ? (this.cls.get() as Record<PropertyKey, unknown>) : {};
+    const parent = (requestStore(this.cls) ?? {}) as Record<PropertyKey, unknown>;
     const store: Record<PropertyKey, unknown> = {};
-    // Reflect.ownKeys: nestjs-cls keeps its own entries (the request id) under symbols too.
+    // Reflect.ownKeys: nestjs-cls keeps its own entries (the request id) under symbols.
     for (const key of Reflect.ownKeys(parent)) store[key] = parent[key];
-    return this.cls.runWith(store, work);
+    return this.cls.runWith(store as SchoolyardStore, work);
   }
 
   /**

@@ -1,14 +1,8 @@
 import { Controller, Get, Inject, Injectable, type OnModuleInit, Query } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Public } from '@schoolyard/identity';
+import { Route } from '@schoolyard/common';
 import { SchoolSettingsService } from '@schoolyard/organizations';
-import { RequirePermissions } from '@schoolyard/rbac';
-import {
-  ManualTenantTransaction,
-  quoteIdentifier,
-  SchoolScoped,
-  TenantContext,
-} from '@schoolyard/tenancy';
+import { quoteIdentifier, TenantContext } from '@schoolyard/tenancy';
 import { DataSource } from 'typeorm';
 import { StudentListQuery } from '../../libs/people/dto/students.dto';
 import { StudentsService } from '../../libs/people/students.service';
@@ -69,10 +63,8 @@ export class BypassTenancy {
 
 /**
  * The same services as GET /api/school and GET /api/students, behind the same guards (school
- * from the host, sign-in, permission), with tenancy bypassed by BypassTenancy (no transaction binding: ManualTenantTransaction).
+ * from the host, sign-in, permission), with tenancy bypassed by BypassTenancy (no transaction binding: `transaction: 'manual'`).
  */
-@SchoolScoped()
-@ManualTenantTransaction()
 @Controller('bench/bypass')
 export class BypassController implements OnModuleInit {
   private settings!: SchoolSettingsService;
@@ -88,14 +80,14 @@ export class BypassController implements OnModuleInit {
     this.students = this.modules.get(StudentsService, { strict: false });
   }
 
+  @Route({ at: 'school', access: 'public', transaction: 'manual' })
   @Get('school')
-  @Public()
   school(): Promise<unknown> {
     return this.bypass.run(() => this.settings.get());
   }
 
+  @Route({ at: 'school', access: { permissions: ['students.view'] }, transaction: 'manual' })
   @Get('students')
-  @RequirePermissions('students.view')
   list(@Query() query: StudentListQuery): Promise<unknown> {
     return this.bypass.run(() => this.students.list(query));
   }

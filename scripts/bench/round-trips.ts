@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Public } from '@schoolyard/identity';
+import { Route } from '@schoolyard/common';
 import { Client } from 'pg';
 import { httpJson } from './http';
 import { round } from './stats';
@@ -56,8 +56,8 @@ export function countWireTraffic(): void {
 /** Reads and resets the counts: the benchmark brackets a few sequential requests with it. */
 @Controller('bench/wire')
 export class WireCountsController {
+  @Route({ at: 'anywhere', access: 'public' })
   @Get()
-  @Public()
   take(): WireCounts {
     const taken = { ...counts };
     counts.messages = counts.roundTrips = counts.statements = 0;

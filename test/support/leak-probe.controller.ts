@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Public } from '@schoolyard/identity';
-import { SchoolScoped, TenantContext } from '@schoolyard/tenancy';
+import { Route } from '@schoolyard/common';
+import { TenantContext } from '@schoolyard/tenancy';
 
 export interface ProbeAnswer {
   displayName: string;
@@ -15,12 +15,11 @@ export interface ProbeAnswer {
  * and the school's row; `mode=throw` writes then fails mid-transaction, `mode=slow` holds
  * the connection long enough for a client to hang up, `mode=sql` fails in PostgreSQL.
  */
-@SchoolScoped()
-@Public()
 @Controller('test/probe')
 export class LeakProbeController {
   constructor(private readonly tenant: TenantContext) {}
 
+  @Route({ at: 'school', access: 'public' })
   @Get()
   async probe(@Query('mode') mode?: string): Promise<ProbeAnswer> {
     const rows: Array<{

@@ -3,9 +3,10 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { AppError } from '@schoolyard/common';
 import { type AppConfig, loadConfig } from '@schoolyard/config';
 import { prepareDatabase } from '@schoolyard/database';
-import { PRINCIPAL_KEY, type Principal } from '@schoolyard/identity';
+import { type Principal } from '@schoolyard/identity';
 import { RegistrationService } from '@schoolyard/organizations';
-import { CALLER_GRANT_KEY, SchoolAccess } from '@schoolyard/rbac';
+import { SchoolAccess } from '@schoolyard/rbac';
+import { requestStore, type SchoolyardStore } from '@schoolyard/common';
 import { type School, SchoolDirectory, TenantTransactions } from '@schoolyard/tenancy';
 import { ClsService } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
@@ -98,8 +99,9 @@ export async function createMediumTier(env: Record<string, string> = {}): Promis
         schoolId: school.id,
         mustChangePassword: false,
       };
-      cls.set(PRINCIPAL_KEY, principal);
-      cls.set(CALLER_GRANT_KEY, await access.grantOf(school, as));
+      const store = requestStore(cls) as SchoolyardStore;
+      store.principal = principal;
+      store.callerGrant = await access.grantOf(school, as);
       return transactions.run(school, work);
     });
   }

@@ -136,8 +136,13 @@ export class EnrolmentView {
 }
 
 export class SectionStudentParams {
-  @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
-  @IsUUID('all', { message: 'studentId must be a UUID' }) studentId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The section' })
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'A student enrolled in it' })
+  @IsUUID('all', { message: 'studentId must be a UUID' })
+  studentId!: string;
 }
 
 export class AssignTeachingDto {
@@ -147,8 +152,13 @@ export class AssignTeachingDto {
 }
 
 export class TeachingParams {
-  @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
-  @IsUUID('all', { message: 'assignmentId must be a UUID' }) assignmentId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The section' })
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'A teaching assignment of the section' })
+  @IsUUID('all', { message: 'assignmentId must be a UUID' })
+  assignmentId!: string;
 }
 
 export class TeachingAssignmentView {

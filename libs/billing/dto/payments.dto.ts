@@ -25,6 +25,7 @@ export class VerifyPaymentQuery {
 }
 
 export class PaymentIdParams {
+  @ApiProperty({ format: 'uuid', description: 'The payment' })
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
 }

@@ -10,18 +10,14 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
-  ApiCookieAuth,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { Route } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
-import { ManualTenantTransaction, SchoolOrPlatformScoped } from '@schoolyard/tenancy';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   ChangePasswordDto,
@@ -32,9 +28,7 @@ import {
   SignedInView,
   SignInDto,
 } from '../dto/auth.dto';
-import { AllowedDuringPasswordChange, NoPermissionRequired, Public } from './auth.decorators';
 import {
-  ACCESS_COOKIE,
   clearAuthCookies,
   cookieName,
   cookieOf,
@@ -44,7 +38,13 @@ import {
   setAuthCookies,
   setDeviceCookie,
 } from './auth.cookies';
-import { csrfRejected, invalidRefreshToken } from './auth.errors';
+import {
+  csrfRejected,
+  invalidCredentials,
+  invalidRefreshToken,
+  refreshTokenReused,
+  tooManyAttempts,
+} from './auth.errors';
 import { AuthService } from './auth.service';
 import { AuthTokens } from './auth-tokens.service';
 import { DeviceTokens } from './device-tokens';
@@ -52,13 +52,10 @@ import { PrincipalContext } from './principal';
 
 /**
  * Served at a school's address (local usernames) and at the platform's (platform admins by
- * email). Handlers open their own short transactions: argon2 must not hold a connection.
+ * email). Handlers open their own short transactions (`transaction: 'manual'`): argon2 must
+ * not hold a connection.
  */
 @ApiTags('Auth')
-@ApiBearerAuth()
-@ApiCookieAuth(ACCESS_COOKIE)
-@SchoolOrPlatformScoped()
-@ManualTenantTransaction()
 @Controller('api/auth')
 export class AuthController {
   constructor(
@@ -69,8 +66,13 @@ export class AuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Route({
+    at: 'school-or-platform',
+    access: 'public',
+    transaction: 'manual',
+    errors: [invalidCredentials, tooManyAttempts(60)],
+  })
   @Post('login')
-  @Public()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Sign in; sets HttpOnly cookies as well as returning the tokens',
@@ -84,10 +86,6 @@ export class AuthController {
     description: 'deviceToken of an earlier sign-in',
   })
   @ApiOkResponse({ type: SignedInView })
-  @ApiUnauthorizedResponse({
-    description: 'INVALID_CREDENTIALS, whether the username or the password is wrong',
-  })
-  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_ATTEMPTS, with Retry-After' })
   async login(
     @Body() body: SignInDto,
     @Req() request: FastifyRequest,
@@ -117,8 +115,13 @@ export class AuthController {
     };
   }
 
+  @Route({
+    at: 'school-or-platform',
+    access: 'public',
+    transaction: 'manual',
+    errors: [invalidRefreshToken, refreshTokenReused, csrfRejected],
+  })
   @Post('refresh')
-  @Public()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Spend the refresh token for a new pair; a reused token ends the session',
@@ -148,9 +151,13 @@ export class AuthController {
     return { accessToken: refreshed.accessToken, refreshToken: refreshed.refreshToken };
   }
 
+  @Route({
+    at: 'school-or-platform',
+    access: { signedIn: 'anyone signed in may end their own session' },
+    transaction: 'manual',
+    allowedDuringPasswordChange: true,
+  })
   @Post('logout')
-  @AllowedDuringPasswordChange()
-  @NoPermissionRequired('anyone signed in may end their own session')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End this session' })
   @ApiNoContentResponse()
@@ -159,18 +166,26 @@ export class AuthController {
     clearAuthCookies(reply, this.config);
   }
 
+  @Route({
+    at: 'school-or-platform',
+    access: { signedIn: 'anyone signed in may read their own account' },
+    transaction: 'manual',
+    allowedDuringPasswordChange: true,
+  })
   @Get('me')
-  @AllowedDuringPasswordChange()
-  @NoPermissionRequired('anyone signed in may read their own account')
   @ApiOperation({ summary: 'The caller: account, school, profile, roles and permissions here' })
   @ApiOkResponse({ type: MeView })
   me(): Promise<MeView> {
     return this.auth.me(this.caller.principal);
   }
 
+  @Route({
+    at: 'school-or-platform',
+    access: { signedIn: 'anyone signed in may change their own password' },
+    transaction: 'manual',
+    allowedDuringPasswordChange: true,
+  })
   @Post('change-password')
-  @AllowedDuringPasswordChange()
-  @NoPermissionRequired('anyone signed in may change their own password')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Change the caller's password; every other session ends" })
   @ApiOkResponse({ type: PasswordChangedView })

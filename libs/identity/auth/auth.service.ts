@@ -211,7 +211,7 @@ export class AuthService {
    * At the platform address an account signs in by its verified email: a platform admin, or
    * an owner who creates another school from their account. An unverified claim never signs
    * in here (anyone can type any address). What a non-admin may do at the platform is decided
-   * per route (see PlatformAdminOnly in platform-admin.ts).
+   * per route (its `@Route` access; see platform-admin.ts).
    */
   private async platformAdmin(email: string): Promise<Account | null> {
     const user = await this.users.findByVerifiedEmail(email);

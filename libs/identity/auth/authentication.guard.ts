@@ -1,17 +1,11 @@
 import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { routeMetadata } from '@schoolyard/common';
+import { policyOf, requestStore, type SchoolyardStore } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { AuthGuard } from '@nestjs/passport';
-import { ROUTE_SCOPE, TenantContext } from '@schoolyard/tenancy';
+import { TenantContext } from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { ACCESS_TOKEN_STRATEGY } from './access-token.strategy';
-import {
-  ALLOWED_DURING_PASSWORD_CHANGE,
-  OPTIONAL_SIGN_IN,
-  PUBLIC_ROUTE,
-  REVEALS_SECRETS,
-} from './auth.decorators';
 import { bearerOf, cookieName, cookieOf, CSRF_HEADER } from './auth.cookies';
 import {
   authenticationRequired,
@@ -23,12 +17,12 @@ import {
 } from './auth.errors';
 import { AuthSessions } from './auth-sessions.service';
 import { AuthTokens } from './auth-tokens.service';
-import { type AccessClaims, type Principal, PRINCIPAL_KEY } from './principal';
+import { type AccessClaims, type Principal } from './principal';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Every school or platform route needs a signed-in caller unless it is @Public(). Runs after
+ * Every school or platform route needs a signed-in caller unless its access is 'public'. Runs after
  * the school is resolved: a token is good only at the address it was issued for, only while
  * its session lives, and, while the password must change, only for the few routes that allow it.
  */
@@ -38,30 +32,24 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     private readonly tenant: TenantContext,
     private readonly sessions: AuthSessions,
     private readonly tokens: AuthTokens,
-    private readonly cls: ClsService,
+    private readonly cls: ClsService<SchoolyardStore>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!routeMetadata(context, ROUTE_SCOPE)) return true;
-    if (routeMetadata<boolean>(context, PUBLIC_ROUTE)) return true;
+    const policy = policyOf(context);
+    if (policy === undefined || policy.signIn === 'none') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: AccessClaims }>();
-    if (
-      routeMetadata<boolean>(context, OPTIONAL_SIGN_IN) &&
-      !hasCredentials(request, this.config)
-    ) {
-      return true;
-    }
+    if (policy.signIn === 'optional' && !hasCredentials(request, this.config)) return true;
     await super.canActivate(context);
 
     const claims = request.user;
     const schoolId = this.tenant.hasSchool ? this.tenant.school.id : null;
     if ((claims.org ?? null) !== schoolId) throw invalidToken();
     const fromCookie = bearerOf(request) === undefined;
-    const needsCsrf =
-      !SAFE_METHODS.has(request.method) || routeMetadata<boolean>(context, REVEALS_SECRETS);
+    const needsCsrf = !SAFE_METHODS.has(request.method) || policy.revealsSecrets;
     if (
       fromCookie &&
       needsCsrf &&
@@ -70,7 +58,7 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       throw csrfRejected();
     }
     if (!(await this.sessions.isActive(claims.sid, claims.sub))) throw sessionRevoked();
-    if (claims.mcp && !routeMetadata<boolean>(context, ALLOWED_DURING_PASSWORD_CHANGE)) {
+    if (claims.mcp && !policy.allowedDuringPasswordChange) {
       throw passwordChangeRequired();
     }
     const principal: Principal = {
@@ -79,7 +67,8 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       schoolId,
       mustChangePassword: claims.mcp,
     };
-    this.cls.set(PRINCIPAL_KEY, principal);
+    // The request's context was entered before the guards ran (http-app.ts).
+    (requestStore(this.cls) as SchoolyardStore).principal = principal;
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requestStore, type SchoolyardStore } from '@schoolyard/common';
 import { ClsService } from 'nestjs-cls';
 
 /** Claims of an access token (HS256 JWT). */
@@ -21,20 +22,25 @@ export interface Principal {
   mustChangePassword: boolean;
 }
 
-export const PRINCIPAL_KEY = 'schoolyard.principal';
+declare module '@schoolyard/common' {
+  interface SchoolyardStore {
+    /** The caller, once the access token and its session have been checked. */
+    principal?: Principal;
+  }
+}
 
 @Injectable()
 export class PrincipalContext {
-  constructor(private readonly cls: ClsService) {}
+  constructor(private readonly cls: ClsService<SchoolyardStore>) {}
 
   get principal(): Principal {
     const principal = this.signedIn;
-    if (!principal) throw new Error('No authenticated principal: the route is @Public()');
+    if (!principal) throw new Error("No authenticated principal: the route's access is 'public'");
     return principal;
   }
 
   /** The caller, when signed in; undefined on a route open to anonymous callers. */
   get signedIn(): Principal | undefined {
-    return this.cls.isActive() ? this.cls.get<Principal | undefined>(PRINCIPAL_KEY) : undefined;
+    return requestStore(this.cls)?.principal;
   }
 }

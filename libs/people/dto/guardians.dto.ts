@@ -31,9 +31,11 @@ export class LinkStudentDto {
 }
 
 export class GuardianLinkParams {
+  @ApiProperty({ format: 'uuid', description: 'The guardian' })
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
 
+  @ApiProperty({ format: 'uuid', description: 'A student linked to them' })
   @IsUUID('all', { message: 'studentId must be a UUID' })
   studentId!: string;
 }

@@ -49,11 +49,13 @@ export class RoleDto {
 }
 
 export class RoleIdParams {
+  @ApiProperty({ format: 'uuid', description: 'The role' })
   @IsUUID('all', { message: 'id must be a role id (a UUID)' })
   id!: string;
 }
 
 export class AssignmentParams extends RoleIdParams {
+  @ApiProperty({ format: 'uuid', description: 'The account of the person holding the role' })
   @IsUUID('all', { message: 'userId must be an account id (a UUID)' })
   userId!: string;
 }

@@ -1,0 +1,18 @@
+import { type ClsService, type ClsStore } from 'nestjs-cls';
+
+/**
+ * What one request carries through AsyncLocalStorage (nestjs-cls): `ClsService<SchoolyardStore>`.
+ * Each library adds the fields it owns by declaration merging (tenancy: the school and its
+ * transaction; identity: the caller; rbac: the caller's grant), so this file depends on none
+ * of them and no key is shared by accident.
+ *
+ * Fields are read and written on the store object itself (`cls.get()` returns it), never with
+ * `cls.get('key')`: nestjs-cls reads a string key as a dotted path on every call.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by merging
+export interface SchoolyardStore extends ClsStore {}
+
+/** The request's store, or undefined outside any request (a CLI command, a timer). */
+export function requestStore(cls: ClsService<SchoolyardStore>): SchoolyardStore | undefined {
+  return cls.get() as SchoolyardStore | undefined;
+}

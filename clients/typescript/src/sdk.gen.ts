@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcademicLevelsControllerCreateData, AcademicLevelsControllerCreateResponses, AcademicLevelsControllerGetData, AcademicLevelsControllerGetResponses, AcademicLevelsControllerListData, AcademicLevelsControllerListResponses, AcademicLevelsControllerRemoveData, AcademicLevelsControllerRemoveErrors, AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerUpdateData, AcademicLevelsControllerUpdateResponses, AccountLinksControllerAcceptData, AccountLinksControllerAcceptErrors, AccountLinksControllerAcceptResponses, AuthControllerChangePasswordData, AuthControllerChangePasswordResponses, AuthControllerLoginData, AuthControllerLoginErrors, AuthControllerLoginResponses, AuthControllerLogoutData, AuthControllerLogoutResponses, AuthControllerMeData, AuthControllerMeResponses, AuthControllerRefreshData, AuthControllerRefreshResponses, BillingControllerPlansData, BillingControllerPlansResponses, BillingControllerSubscriptionData, BillingControllerSubscriptionResponses, ContentsControllerCreateData, ContentsControllerCreateErrors, ContentsControllerCreateResponses, ContentsControllerGetData, ContentsControllerGetResponses, ContentsControllerListData, ContentsControllerListResponses, ContentsControllerRemoveData, ContentsControllerRemoveErrors, ContentsControllerRemoveResponses, ContentsControllerUpdateData, ContentsControllerUpdateErrors, ContentsControllerUpdateResponses, EmailVerificationControllerChangeEmailData, EmailVerificationControllerChangeEmailErrors, EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerResendData, EmailVerificationControllerResendErrors, EmailVerificationControllerResendResponses, EmailVerificationControllerVerifyData, EmailVerificationControllerVerifyErrors, EmailVerificationControllerVerifyResponses, GuardiansControllerActivateData, GuardiansControllerActivateResponses, GuardiansControllerCreateData, GuardiansControllerCreateResponses, GuardiansControllerDeactivateData, GuardiansControllerDeactivateErrors, GuardiansControllerDeactivateResponses, GuardiansControllerGetData, GuardiansControllerGetErrors, GuardiansControllerGetResponses, GuardiansControllerLinkData, GuardiansControllerLinkResponses, GuardiansControllerListData, GuardiansControllerListResponses, GuardiansControllerMyChildrenData, GuardiansControllerMyChildrenResponses, GuardiansControllerRemoveData, GuardiansControllerRemoveErrors, GuardiansControllerRemoveResponses, GuardiansControllerResetPasswordData, GuardiansControllerResetPasswordErrors, GuardiansControllerResetPasswordResponses, GuardiansControllerSlipsData, GuardiansControllerSlipsResponses, GuardiansControllerUnlinkData, GuardiansControllerUnlinkResponses, GuardiansControllerUpdateData, GuardiansControllerUpdateErrors, GuardiansControllerUpdateResponses, HealthControllerCheckData, HealthControllerCheckResponses, OrganizationsControllerCheckDomainData, OrganizationsControllerCheckDomainResponses, OrganizationsControllerCreateData, OrganizationsControllerCreateErrors, OrganizationsControllerCreateResponses, OrganizationsControllerRegisterData, OrganizationsControllerRegisterErrors, OrganizationsControllerRegisterResponses, PasswordResetControllerForgotPasswordData, PasswordResetControllerForgotPasswordErrors, PasswordResetControllerForgotPasswordResponses, PasswordResetControllerResetPasswordData, PasswordResetControllerResetPasswordErrors, PasswordResetControllerResetPasswordResponses, PaymentsControllerGetData, PaymentsControllerGetResponses, PaymentsControllerInitData, PaymentsControllerInitErrors, PaymentsControllerInitResponses, PaymentsControllerListData, PaymentsControllerListResponses, PaymentsControllerRecheckData, PaymentsControllerRecheckErrors, PaymentsControllerRecheckResponses, PaymentsControllerVerifyData, PaymentsControllerVerifyErrors, PaymentsControllerVerifyResponses, ProgramsControllerCreateData, ProgramsControllerCreateResponses, ProgramsControllerGetData, ProgramsControllerGetResponses, ProgramsControllerListData, ProgramsControllerListResponses, ProgramsControllerRemoveData, ProgramsControllerRemoveErrors, ProgramsControllerRemoveResponses, ProgramsControllerUpdateData, ProgramsControllerUpdateResponses, RolesControllerAssignData, RolesControllerAssignResponses, RolesControllerCreateData, RolesControllerCreateResponses, RolesControllerListData, RolesControllerListResponses, RolesControllerPermissionsData, RolesControllerPermissionsResponses, RolesControllerRemoveData, RolesControllerRemoveResponses, RolesControllerReplaceData, RolesControllerReplaceResponses, RolesControllerUnassignData, RolesControllerUnassignResponses, SchoolControllerGetData, SchoolControllerGetResponses, SchoolControllerUpdateData, SchoolControllerUpdateResponses, SectionsControllerAssignData, SectionsControllerAssignResponses, SectionsControllerCreateData, SectionsControllerCreateResponses, SectionsControllerEnrolData, SectionsControllerEnrolErrors, SectionsControllerEnrolResponses, SectionsControllerGetData, SectionsControllerGetResponses, SectionsControllerListData, SectionsControllerListResponses, SectionsControllerRemoveData, SectionsControllerRemoveErrors, SectionsControllerRemoveResponses, SectionsControllerTeachingOfData, SectionsControllerTeachingOfResponses, SectionsControllerUnassignData, SectionsControllerUnassignResponses, SectionsControllerUpdateData, SectionsControllerUpdateResponses, SectionsControllerWithdrawData, SectionsControllerWithdrawResponses, SessionsControllerEndData, SessionsControllerEndErrors, SessionsControllerEndResponses, SessionsControllerListData, SessionsControllerListErrors, SessionsControllerListResponses, StaffControllerActivateData, StaffControllerActivateResponses, StaffControllerDeactivateData, StaffControllerDeactivateErrors, StaffControllerDeactivateResponses, StaffControllerGetData, StaffControllerGetErrors, StaffControllerGetResponses, StaffControllerListData, StaffControllerListResponses, StaffControllerOnboardData, StaffControllerOnboardResponses, StaffControllerRemoveData, StaffControllerRemoveErrors, StaffControllerRemoveResponses, StaffControllerResetPasswordData, StaffControllerResetPasswordErrors, StaffControllerResetPasswordResponses, StaffControllerSlipsData, StaffControllerSlipsResponses, StaffControllerUpdateData, StaffControllerUpdateErrors, StaffControllerUpdateResponses, StudentsControllerActivateData, StudentsControllerActivateResponses, StudentsControllerDeactivateData, StudentsControllerDeactivateErrors, StudentsControllerDeactivateResponses, StudentsControllerEnrollData, StudentsControllerEnrollResponses, StudentsControllerGetData, StudentsControllerGetResponses, StudentsControllerListData, StudentsControllerListResponses, StudentsControllerRemoveData, StudentsControllerRemoveErrors, StudentsControllerRemoveResponses, StudentsControllerResetPasswordData, StudentsControllerResetPasswordErrors, StudentsControllerResetPasswordResponses, StudentsControllerSlipsData, StudentsControllerSlipsResponses, StudentsControllerUpdateData, StudentsControllerUpdateResponses, SubjectsControllerCreateData, SubjectsControllerCreateResponses, SubjectsControllerGetData, SubjectsControllerGetResponses, SubjectsControllerListData, SubjectsControllerListResponses, SubjectsControllerRemoveData, SubjectsControllerRemoveErrors, SubjectsControllerRemoveResponses, SubjectsControllerUpdateData, SubjectsControllerUpdateResponses, SubmissionsControllerGetData, SubmissionsControllerGetResponses, SubmissionsControllerGiveBackData, SubmissionsControllerGiveBackErrors, SubmissionsControllerGiveBackResponses, SubmissionsControllerGradeData, SubmissionsControllerGradeErrors, SubmissionsControllerGradeResponses, SubmissionsControllerListData, SubmissionsControllerListResponses, SubmissionsControllerSubmitData, SubmissionsControllerSubmitErrors, SubmissionsControllerSubmitResponses } from './types.gen';
+import type { AcademicLevelsControllerCreateData, AcademicLevelsControllerCreateErrors, AcademicLevelsControllerCreateResponses, AcademicLevelsControllerGetData, AcademicLevelsControllerGetErrors, AcademicLevelsControllerGetResponses, AcademicLevelsControllerListData, AcademicLevelsControllerListErrors, AcademicLevelsControllerListResponses, AcademicLevelsControllerRemoveData, AcademicLevelsControllerRemoveErrors, AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerUpdateData, AcademicLevelsControllerUpdateErrors, AcademicLevelsControllerUpdateResponses, AccountLinksControllerAcceptData, AccountLinksControllerAcceptErrors, AccountLinksControllerAcceptResponses, AuthControllerChangePasswordData, AuthControllerChangePasswordErrors, AuthControllerChangePasswordResponses, AuthControllerLoginData, AuthControllerLoginErrors, AuthControllerLoginResponses, AuthControllerLogoutData, AuthControllerLogoutErrors, AuthControllerLogoutResponses, AuthControllerMeData, AuthControllerMeErrors, AuthControllerMeResponses, AuthControllerRefreshData, AuthControllerRefreshErrors, AuthControllerRefreshResponses, BillingControllerPlansData, BillingControllerPlansErrors, BillingControllerPlansResponses, BillingControllerSubscriptionData, BillingControllerSubscriptionErrors, BillingControllerSubscriptionResponses, ContentsControllerCreateData, ContentsControllerCreateErrors, ContentsControllerCreateResponses, ContentsControllerGetData, ContentsControllerGetErrors, ContentsControllerGetResponses, ContentsControllerListData, ContentsControllerListErrors, ContentsControllerListResponses, ContentsControllerRemoveData, ContentsControllerRemoveErrors, ContentsControllerRemoveResponses, ContentsControllerUpdateData, ContentsControllerUpdateErrors, ContentsControllerUpdateResponses, EmailVerificationControllerChangeEmailData, EmailVerificationControllerChangeEmailErrors, EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerResendData, EmailVerificationControllerResendErrors, EmailVerificationControllerResendResponses, EmailVerificationControllerVerifyData, EmailVerificationControllerVerifyErrors, EmailVerificationControllerVerifyResponses, GuardiansControllerActivateData, GuardiansControllerActivateErrors, GuardiansControllerActivateResponses, GuardiansControllerCreateData, GuardiansControllerCreateErrors, GuardiansControllerCreateResponses, GuardiansControllerDeactivateData, GuardiansControllerDeactivateErrors, GuardiansControllerDeactivateResponses, GuardiansControllerGetData, GuardiansControllerGetErrors, GuardiansControllerGetResponses, GuardiansControllerLinkData, GuardiansControllerLinkErrors, GuardiansControllerLinkResponses, GuardiansControllerListData, GuardiansControllerListErrors, GuardiansControllerListResponses, GuardiansControllerMyChildrenData, GuardiansControllerMyChildrenErrors, GuardiansControllerMyChildrenResponses, GuardiansControllerRemoveData, GuardiansControllerRemoveErrors, GuardiansControllerRemoveResponses, GuardiansControllerResetPasswordData, GuardiansControllerResetPasswordErrors, GuardiansControllerResetPasswordResponses, GuardiansControllerSlipsData, GuardiansControllerSlipsErrors, GuardiansControllerSlipsResponses, GuardiansControllerUnlinkData, GuardiansControllerUnlinkErrors, GuardiansControllerUnlinkResponses, GuardiansControllerUpdateData, GuardiansControllerUpdateErrors, GuardiansControllerUpdateResponses, HealthControllerCheckData, HealthControllerCheckErrors, HealthControllerCheckResponses, OrganizationsControllerCheckDomainData, OrganizationsControllerCheckDomainErrors, OrganizationsControllerCheckDomainResponses, OrganizationsControllerCreateData, OrganizationsControllerCreateErrors, OrganizationsControllerCreateResponses, OrganizationsControllerRegisterData, OrganizationsControllerRegisterErrors, OrganizationsControllerRegisterResponses, PasswordResetControllerForgotPasswordData, PasswordResetControllerForgotPasswordErrors, PasswordResetControllerForgotPasswordResponses, PasswordResetControllerResetPasswordData, PasswordResetControllerResetPasswordErrors, PasswordResetControllerResetPasswordResponses, PaymentsControllerGetData, PaymentsControllerGetErrors, PaymentsControllerGetResponses, PaymentsControllerInitData, PaymentsControllerInitErrors, PaymentsControllerInitResponses, PaymentsControllerListData, PaymentsControllerListErrors, PaymentsControllerListResponses, PaymentsControllerRecheckData, PaymentsControllerRecheckErrors, PaymentsControllerRecheckResponses, PaymentsControllerVerifyData, PaymentsControllerVerifyErrors, PaymentsControllerVerifyResponses, ProgramsControllerCreateData, ProgramsControllerCreateErrors, ProgramsControllerCreateResponses, ProgramsControllerGetData, ProgramsControllerGetErrors, ProgramsControllerGetResponses, ProgramsControllerListData, ProgramsControllerListErrors, ProgramsControllerListResponses, ProgramsControllerRemoveData, ProgramsControllerRemoveErrors, ProgramsControllerRemoveResponses, ProgramsControllerUpdateData, ProgramsControllerUpdateErrors, ProgramsControllerUpdateResponses, RolesControllerAssignData, RolesControllerAssignErrors, RolesControllerAssignResponses, RolesControllerCreateData, RolesControllerCreateErrors, RolesControllerCreateResponses, RolesControllerListData, RolesControllerListErrors, RolesControllerListResponses, RolesControllerPermissionsData, RolesControllerPermissionsErrors, RolesControllerPermissionsResponses, RolesControllerRemoveData, RolesControllerRemoveErrors, RolesControllerRemoveResponses, RolesControllerReplaceData, RolesControllerReplaceErrors, RolesControllerReplaceResponses, RolesControllerUnassignData, RolesControllerUnassignErrors, RolesControllerUnassignResponses, SchoolControllerGetData, SchoolControllerGetErrors, SchoolControllerGetResponses, SchoolControllerUpdateData, SchoolControllerUpdateErrors, SchoolControllerUpdateResponses, SectionsControllerAssignData, SectionsControllerAssignErrors, SectionsControllerAssignResponses, SectionsControllerCreateData, SectionsControllerCreateErrors, SectionsControllerCreateResponses, SectionsControllerEnrolData, SectionsControllerEnrolErrors, SectionsControllerEnrolResponses, SectionsControllerGetData, SectionsControllerGetErrors, SectionsControllerGetResponses, SectionsControllerListData, SectionsControllerListErrors, SectionsControllerListResponses, SectionsControllerRemoveData, SectionsControllerRemoveErrors, SectionsControllerRemoveResponses, SectionsControllerTeachingOfData, SectionsControllerTeachingOfErrors, SectionsControllerTeachingOfResponses, SectionsControllerUnassignData, SectionsControllerUnassignErrors, SectionsControllerUnassignResponses, SectionsControllerUpdateData, SectionsControllerUpdateErrors, SectionsControllerUpdateResponses, SectionsControllerWithdrawData, SectionsControllerWithdrawErrors, SectionsControllerWithdrawResponses, SessionsControllerEndData, SessionsControllerEndErrors, SessionsControllerEndResponses, SessionsControllerListData, SessionsControllerListErrors, SessionsControllerListResponses, StaffControllerActivateData, StaffControllerActivateErrors, StaffControllerActivateResponses, StaffControllerDeactivateData, StaffControllerDeactivateErrors, StaffControllerDeactivateResponses, StaffControllerGetData, StaffControllerGetErrors, StaffControllerGetResponses, StaffControllerListData, StaffControllerListErrors, StaffControllerListResponses, StaffControllerOnboardData, StaffControllerOnboardErrors, StaffControllerOnboardResponses, StaffControllerRemoveData, StaffControllerRemoveErrors, StaffControllerRemoveResponses, StaffControllerResetPasswordData, StaffControllerResetPasswordErrors, StaffControllerResetPasswordResponses, StaffControllerSlipsData, StaffControllerSlipsErrors, StaffControllerSlipsResponses, StaffControllerUpdateData, StaffControllerUpdateErrors, StaffControllerUpdateResponses, StudentsControllerActivateData, StudentsControllerActivateErrors, StudentsControllerActivateResponses, StudentsControllerDeactivateData, StudentsControllerDeactivateErrors, StudentsControllerDeactivateResponses, StudentsControllerEnrollData, StudentsControllerEnrollErrors, StudentsControllerEnrollResponses, StudentsControllerGetData, StudentsControllerGetErrors, StudentsControllerGetResponses, StudentsControllerListData, StudentsControllerListErrors, StudentsControllerListResponses, StudentsControllerRemoveData, StudentsControllerRemoveErrors, StudentsControllerRemoveResponses, StudentsControllerResetPasswordData, StudentsControllerResetPasswordErrors, StudentsControllerResetPasswordResponses, StudentsControllerSlipsData, StudentsControllerSlipsErrors, StudentsControllerSlipsResponses, StudentsControllerUpdateData, StudentsControllerUpdateErrors, StudentsControllerUpdateResponses, SubjectsControllerCreateData, SubjectsControllerCreateErrors, SubjectsControllerCreateResponses, SubjectsControllerGetData, SubjectsControllerGetErrors, SubjectsControllerGetResponses, SubjectsControllerListData, SubjectsControllerListErrors, SubjectsControllerListResponses, SubjectsControllerRemoveData, SubjectsControllerRemoveErrors, SubjectsControllerRemoveResponses, SubjectsControllerUpdateData, SubjectsControllerUpdateErrors, SubjectsControllerUpdateResponses, SubmissionsControllerGetData, SubmissionsControllerGetErrors, SubmissionsControllerGetResponses, SubmissionsControllerGiveBackData, SubmissionsControllerGiveBackErrors, SubmissionsControllerGiveBackResponses, SubmissionsControllerGradeData, SubmissionsControllerGradeErrors, SubmissionsControllerGradeResponses, SubmissionsControllerListData, SubmissionsControllerListErrors, SubmissionsControllerListResponses, SubmissionsControllerSubmitData, SubmissionsControllerSubmitErrors, SubmissionsControllerSubmitResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -21,8 +21,12 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * Academic levels, program by program in their order
  */
-export const academicLevelsControllerList = <ThrowOnError extends boolean = false>(options?: Options<AcademicLevelsControllerListData, ThrowOnError>) => (options?.client ?? client).get<AcademicLevelsControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const academicLevelsControllerList = <ThrowOnError extends boolean = false>(options?: Options<AcademicLevelsControllerListData, ThrowOnError>) => (options?.client ?? client).get<AcademicLevelsControllerListResponses, AcademicLevelsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/academic-levels',
     ...options
 });
@@ -30,8 +34,12 @@ export const academicLevelsControllerList = <ThrowOnError extends boolean = fals
 /**
  * Add a level to a program, at a position
  */
-export const academicLevelsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<AcademicLevelsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<AcademicLevelsControllerCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const academicLevelsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<AcademicLevelsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<AcademicLevelsControllerCreateResponses, AcademicLevelsControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/academic-levels',
     ...options,
     headers: {
@@ -43,8 +51,12 @@ export const academicLevelsControllerCreate = <ThrowOnError extends boolean = fa
 /**
  * Delete a level that has no sections and no subjects
  */
-export const academicLevelsControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<AcademicLevelsControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const academicLevelsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<AcademicLevelsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/academic-levels/{id}',
     ...options
 });
@@ -52,8 +64,12 @@ export const academicLevelsControllerRemove = <ThrowOnError extends boolean = fa
 /**
  * One academic level
  */
-export const academicLevelsControllerGet = <ThrowOnError extends boolean = false>(options?: Options<AcademicLevelsControllerGetData, ThrowOnError>) => (options?.client ?? client).get<AcademicLevelsControllerGetResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const academicLevelsControllerGet = <ThrowOnError extends boolean = false>(options: Options<AcademicLevelsControllerGetData, ThrowOnError>) => (options.client ?? client).get<AcademicLevelsControllerGetResponses, AcademicLevelsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/academic-levels/{id}',
     ...options
 });
@@ -61,8 +77,12 @@ export const academicLevelsControllerGet = <ThrowOnError extends boolean = false
 /**
  * Rename or reorder a level
  */
-export const academicLevelsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<AcademicLevelsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<AcademicLevelsControllerUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const academicLevelsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<AcademicLevelsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<AcademicLevelsControllerUpdateResponses, AcademicLevelsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/academic-levels/{id}',
     ...options,
     headers: {
@@ -74,8 +94,12 @@ export const academicLevelsControllerUpdate = <ThrowOnError extends boolean = fa
 /**
  * Programs, a page at a time
  */
-export const programsControllerList = <ThrowOnError extends boolean = false>(options?: Options<ProgramsControllerListData, ThrowOnError>) => (options?.client ?? client).get<ProgramsControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const programsControllerList = <ThrowOnError extends boolean = false>(options?: Options<ProgramsControllerListData, ThrowOnError>) => (options?.client ?? client).get<ProgramsControllerListResponses, ProgramsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/programs',
     ...options
 });
@@ -83,8 +107,12 @@ export const programsControllerList = <ThrowOnError extends boolean = false>(opt
 /**
  * Create a program (code unique in the school)
  */
-export const programsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<ProgramsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<ProgramsControllerCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const programsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<ProgramsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<ProgramsControllerCreateResponses, ProgramsControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/programs',
     ...options,
     headers: {
@@ -96,8 +124,12 @@ export const programsControllerCreate = <ThrowOnError extends boolean = false>(o
 /**
  * Delete a program that has no academic levels
  */
-export const programsControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<ProgramsControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<ProgramsControllerRemoveResponses, ProgramsControllerRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const programsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<ProgramsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<ProgramsControllerRemoveResponses, ProgramsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/programs/{id}',
     ...options
 });
@@ -105,8 +137,12 @@ export const programsControllerRemove = <ThrowOnError extends boolean = false>(o
 /**
  * One program
  */
-export const programsControllerGet = <ThrowOnError extends boolean = false>(options?: Options<ProgramsControllerGetData, ThrowOnError>) => (options?.client ?? client).get<ProgramsControllerGetResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const programsControllerGet = <ThrowOnError extends boolean = false>(options: Options<ProgramsControllerGetData, ThrowOnError>) => (options.client ?? client).get<ProgramsControllerGetResponses, ProgramsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/programs/{id}',
     ...options
 });
@@ -114,8 +150,12 @@ export const programsControllerGet = <ThrowOnError extends boolean = false>(opti
 /**
  * Change a program's code, name or description
  */
-export const programsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<ProgramsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<ProgramsControllerUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const programsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<ProgramsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<ProgramsControllerUpdateResponses, ProgramsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/programs/{id}',
     ...options,
     headers: {
@@ -127,8 +167,12 @@ export const programsControllerUpdate = <ThrowOnError extends boolean = false>(o
 /**
  * Sections, a page at a time, with how many students each holds
  */
-export const sectionsControllerList = <ThrowOnError extends boolean = false>(options?: Options<SectionsControllerListData, ThrowOnError>) => (options?.client ?? client).get<SectionsControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerList = <ThrowOnError extends boolean = false>(options?: Options<SectionsControllerListData, ThrowOnError>) => (options?.client ?? client).get<SectionsControllerListResponses, SectionsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections',
     ...options
 });
@@ -136,8 +180,12 @@ export const sectionsControllerList = <ThrowOnError extends boolean = false>(opt
 /**
  * Create a section of a level for an academic year
  */
-export const sectionsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<SectionsControllerCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<SectionsControllerCreateResponses, SectionsControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections',
     ...options,
     headers: {
@@ -149,8 +197,12 @@ export const sectionsControllerCreate = <ThrowOnError extends boolean = false>(o
 /**
  * Delete a section without students or content (its teaching assignments go too)
  */
-export const sectionsControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<SectionsControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<SectionsControllerRemoveResponses, SectionsControllerRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<SectionsControllerRemoveResponses, SectionsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections/{id}',
     ...options
 });
@@ -158,8 +210,12 @@ export const sectionsControllerRemove = <ThrowOnError extends boolean = false>(o
 /**
  * One section
  */
-export const sectionsControllerGet = <ThrowOnError extends boolean = false>(options?: Options<SectionsControllerGetData, ThrowOnError>) => (options?.client ?? client).get<SectionsControllerGetResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerGet = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerGetData, ThrowOnError>) => (options.client ?? client).get<SectionsControllerGetResponses, SectionsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections/{id}',
     ...options
 });
@@ -167,8 +223,12 @@ export const sectionsControllerGet = <ThrowOnError extends boolean = false>(opti
 /**
  * Rename a section, change its year, capacity (not below enrolment) or homeroom
  */
-export const sectionsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<SectionsControllerUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<SectionsControllerUpdateResponses, SectionsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections/{id}',
     ...options,
     headers: {
@@ -181,7 +241,11 @@ export const sectionsControllerUpdate = <ThrowOnError extends boolean = false>(o
  * Enrol active students in the section, all or nothing, within its capacity; the enrolled ones are listed by GET /api/students?sectionId=
  */
 export const sectionsControllerEnrol = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerEnrolData, ThrowOnError>) => (options.client ?? client).post<SectionsControllerEnrolResponses, SectionsControllerEnrolErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections/{id}/students',
     ...options,
     headers: {
@@ -193,8 +257,12 @@ export const sectionsControllerEnrol = <ThrowOnError extends boolean = false>(op
 /**
  * Take a student out of the section (their submissions stay)
  */
-export const sectionsControllerWithdraw = <ThrowOnError extends boolean = false>(options?: Options<SectionsControllerWithdrawData, ThrowOnError>) => (options?.client ?? client).delete<SectionsControllerWithdrawResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerWithdraw = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerWithdrawData, ThrowOnError>) => (options.client ?? client).delete<SectionsControllerWithdrawResponses, SectionsControllerWithdrawErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections/{id}/students/{studentId}',
     ...options
 });
@@ -202,8 +270,12 @@ export const sectionsControllerWithdraw = <ThrowOnError extends boolean = false>
 /**
  * Who teaches which subject in the section
  */
-export const sectionsControllerTeachingOf = <ThrowOnError extends boolean = false>(options?: Options<SectionsControllerTeachingOfData, ThrowOnError>) => (options?.client ?? client).get<SectionsControllerTeachingOfResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerTeachingOf = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerTeachingOfData, ThrowOnError>) => (options.client ?? client).get<SectionsControllerTeachingOfResponses, SectionsControllerTeachingOfErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections/{id}/teaching',
     ...options
 });
@@ -211,8 +283,12 @@ export const sectionsControllerTeachingOf = <ThrowOnError extends boolean = fals
 /**
  * Assign an instructor to teach a subject in the section
  */
-export const sectionsControllerAssign = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerAssignData, ThrowOnError>) => (options.client ?? client).post<SectionsControllerAssignResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerAssign = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerAssignData, ThrowOnError>) => (options.client ?? client).post<SectionsControllerAssignResponses, SectionsControllerAssignErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections/{id}/teaching',
     ...options,
     headers: {
@@ -224,8 +300,12 @@ export const sectionsControllerAssign = <ThrowOnError extends boolean = false>(o
 /**
  * End a teaching assignment (the content stays)
  */
-export const sectionsControllerUnassign = <ThrowOnError extends boolean = false>(options?: Options<SectionsControllerUnassignData, ThrowOnError>) => (options?.client ?? client).delete<SectionsControllerUnassignResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const sectionsControllerUnassign = <ThrowOnError extends boolean = false>(options: Options<SectionsControllerUnassignData, ThrowOnError>) => (options.client ?? client).delete<SectionsControllerUnassignResponses, SectionsControllerUnassignErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/sections/{id}/teaching/{assignmentId}',
     ...options
 });
@@ -233,8 +313,12 @@ export const sectionsControllerUnassign = <ThrowOnError extends boolean = false>
 /**
  * Subjects, a page at a time
  */
-export const subjectsControllerList = <ThrowOnError extends boolean = false>(options?: Options<SubjectsControllerListData, ThrowOnError>) => (options?.client ?? client).get<SubjectsControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const subjectsControllerList = <ThrowOnError extends boolean = false>(options?: Options<SubjectsControllerListData, ThrowOnError>) => (options?.client ?? client).get<SubjectsControllerListResponses, SubjectsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/subjects',
     ...options
 });
@@ -242,8 +326,12 @@ export const subjectsControllerList = <ThrowOnError extends boolean = false>(opt
 /**
  * Create a subject (code unique in the school), optionally of a level
  */
-export const subjectsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<SubjectsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<SubjectsControllerCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const subjectsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<SubjectsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<SubjectsControllerCreateResponses, SubjectsControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/subjects',
     ...options,
     headers: {
@@ -255,8 +343,12 @@ export const subjectsControllerCreate = <ThrowOnError extends boolean = false>(o
 /**
  * Delete a subject nobody teaches and no content uses
  */
-export const subjectsControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<SubjectsControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<SubjectsControllerRemoveResponses, SubjectsControllerRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const subjectsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<SubjectsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<SubjectsControllerRemoveResponses, SubjectsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/subjects/{id}',
     ...options
 });
@@ -264,8 +356,12 @@ export const subjectsControllerRemove = <ThrowOnError extends boolean = false>(o
 /**
  * One subject
  */
-export const subjectsControllerGet = <ThrowOnError extends boolean = false>(options?: Options<SubjectsControllerGetData, ThrowOnError>) => (options?.client ?? client).get<SubjectsControllerGetResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const subjectsControllerGet = <ThrowOnError extends boolean = false>(options: Options<SubjectsControllerGetData, ThrowOnError>) => (options.client ?? client).get<SubjectsControllerGetResponses, SubjectsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/subjects/{id}',
     ...options
 });
@@ -273,8 +369,12 @@ export const subjectsControllerGet = <ThrowOnError extends boolean = false>(opti
 /**
  * Change a subject's code, name, level or description
  */
-export const subjectsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<SubjectsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<SubjectsControllerUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const subjectsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<SubjectsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<SubjectsControllerUpdateResponses, SubjectsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/academics/subjects/{id}',
     ...options,
     headers: {
@@ -289,6 +389,11 @@ export const subjectsControllerUpdate = <ThrowOnError extends boolean = false>(o
  * Signed in as the invited account (any address), or anonymous with its password. The token works once and expires.
  */
 export const accountLinksControllerAccept = <ThrowOnError extends boolean = false>(options: Options<AccountLinksControllerAcceptData, ThrowOnError>) => (options.client ?? client).post<AccountLinksControllerAcceptResponses, AccountLinksControllerAcceptErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/auth/accept-link',
     ...options,
     headers: {
@@ -300,12 +405,12 @@ export const accountLinksControllerAccept = <ThrowOnError extends boolean = fals
 /**
  * Change the caller's password; every other session ends
  */
-export const authControllerChangePassword = <ThrowOnError extends boolean = false>(options: Options<AuthControllerChangePasswordData, ThrowOnError>) => (options.client ?? client).post<AuthControllerChangePasswordResponses, unknown, ThrowOnError>({
-    security: [{
+export const authControllerChangePassword = <ThrowOnError extends boolean = false>(options: Options<AuthControllerChangePasswordData, ThrowOnError>) => (options.client ?? client).post<AuthControllerChangePasswordResponses, AuthControllerChangePasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/auth/change-password',
     ...options,
     headers: {
@@ -318,11 +423,11 @@ export const authControllerChangePassword = <ThrowOnError extends boolean = fals
  * Add or change the account’s email: a verification goes to the new address; a verified address stays until the new one is proved
  */
 export const emailVerificationControllerChangeEmail = <ThrowOnError extends boolean = false>(options: Options<EmailVerificationControllerChangeEmailData, ThrowOnError>) => (options.client ?? client).post<EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerChangeEmailErrors, ThrowOnError>({
-    security: [{
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/auth/email',
     ...options,
     headers: {
@@ -351,11 +456,6 @@ export const passwordResetControllerForgotPassword = <ThrowOnError extends boole
  * A client that signed in here before sends its device token back (the sy_device cookie, or the X-Device-Token header): its attempts are then limited by its own failures only.
  */
 export const authControllerLogin = <ThrowOnError extends boolean = false>(options: Options<AuthControllerLoginData, ThrowOnError>) => (options.client ?? client).post<AuthControllerLoginResponses, AuthControllerLoginErrors, ThrowOnError>({
-    security: [{
-            in: 'cookie',
-            name: 'sy_access',
-            type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
     url: '/api/auth/login',
     ...options,
     headers: {
@@ -367,12 +467,12 @@ export const authControllerLogin = <ThrowOnError extends boolean = false>(option
 /**
  * End this session
  */
-export const authControllerLogout = <ThrowOnError extends boolean = false>(options?: Options<AuthControllerLogoutData, ThrowOnError>) => (options?.client ?? client).post<AuthControllerLogoutResponses, unknown, ThrowOnError>({
-    security: [{
+export const authControllerLogout = <ThrowOnError extends boolean = false>(options?: Options<AuthControllerLogoutData, ThrowOnError>) => (options?.client ?? client).post<AuthControllerLogoutResponses, AuthControllerLogoutErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/auth/logout',
     ...options
 });
@@ -380,12 +480,12 @@ export const authControllerLogout = <ThrowOnError extends boolean = false>(optio
 /**
  * The caller: account, school, profile, roles and permissions here
  */
-export const authControllerMe = <ThrowOnError extends boolean = false>(options?: Options<AuthControllerMeData, ThrowOnError>) => (options?.client ?? client).get<AuthControllerMeResponses, unknown, ThrowOnError>({
-    security: [{
+export const authControllerMe = <ThrowOnError extends boolean = false>(options?: Options<AuthControllerMeData, ThrowOnError>) => (options?.client ?? client).get<AuthControllerMeResponses, AuthControllerMeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/auth/me',
     ...options
 });
@@ -393,12 +493,7 @@ export const authControllerMe = <ThrowOnError extends boolean = false>(options?:
 /**
  * Spend the refresh token for a new pair; a reused token ends the session
  */
-export const authControllerRefresh = <ThrowOnError extends boolean = false>(options: Options<AuthControllerRefreshData, ThrowOnError>) => (options.client ?? client).post<AuthControllerRefreshResponses, unknown, ThrowOnError>({
-    security: [{
-            in: 'cookie',
-            name: 'sy_access',
-            type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+export const authControllerRefresh = <ThrowOnError extends boolean = false>(options: Options<AuthControllerRefreshData, ThrowOnError>) => (options.client ?? client).post<AuthControllerRefreshResponses, AuthControllerRefreshErrors, ThrowOnError>({
     url: '/api/auth/refresh',
     ...options,
     headers: {
@@ -411,11 +506,11 @@ export const authControllerRefresh = <ThrowOnError extends boolean = false>(opti
  * Send the verification message again (at most once a minute)
  */
 export const emailVerificationControllerResend = <ThrowOnError extends boolean = false>(options?: Options<EmailVerificationControllerResendData, ThrowOnError>) => (options?.client ?? client).post<EmailVerificationControllerResendResponses, EmailVerificationControllerResendErrors, ThrowOnError>({
-    security: [{
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/auth/resend-verification',
     ...options
 });
@@ -436,11 +531,11 @@ export const passwordResetControllerResetPassword = <ThrowOnError extends boolea
  * The caller's live sessions (no tokens), marking this one
  */
 export const sessionsControllerList = <ThrowOnError extends boolean = false>(options?: Options<SessionsControllerListData, ThrowOnError>) => (options?.client ?? client).get<SessionsControllerListResponses, SessionsControllerListErrors, ThrowOnError>({
-    security: [{
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/auth/sessions',
     ...options
 });
@@ -448,12 +543,12 @@ export const sessionsControllerList = <ThrowOnError extends boolean = false>(opt
 /**
  * End one of the caller’s sessions (this one too: it is then signed out)
  */
-export const sessionsControllerEnd = <ThrowOnError extends boolean = false>(options?: Options<SessionsControllerEndData, ThrowOnError>) => (options?.client ?? client).delete<SessionsControllerEndResponses, SessionsControllerEndErrors, ThrowOnError>({
-    security: [{
+export const sessionsControllerEnd = <ThrowOnError extends boolean = false>(options: Options<SessionsControllerEndData, ThrowOnError>) => (options.client ?? client).delete<SessionsControllerEndResponses, SessionsControllerEndErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/auth/sessions/{id}',
     ...options
 });
@@ -473,8 +568,12 @@ export const emailVerificationControllerVerify = <ThrowOnError extends boolean =
 /**
  * The plans on offer, with their prices (minor units) and limits
  */
-export const billingControllerPlans = <ThrowOnError extends boolean = false>(options?: Options<BillingControllerPlansData, ThrowOnError>) => (options?.client ?? client).get<BillingControllerPlansResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const billingControllerPlans = <ThrowOnError extends boolean = false>(options?: Options<BillingControllerPlansData, ThrowOnError>) => (options?.client ?? client).get<BillingControllerPlansResponses, BillingControllerPlansErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/billing/plans',
     ...options
 });
@@ -482,8 +581,12 @@ export const billingControllerPlans = <ThrowOnError extends boolean = false>(opt
 /**
  * This school's plan, subscription state and period, and how much of its limits it uses
  */
-export const billingControllerSubscription = <ThrowOnError extends boolean = false>(options?: Options<BillingControllerSubscriptionData, ThrowOnError>) => (options?.client ?? client).get<BillingControllerSubscriptionResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const billingControllerSubscription = <ThrowOnError extends boolean = false>(options?: Options<BillingControllerSubscriptionData, ThrowOnError>) => (options?.client ?? client).get<BillingControllerSubscriptionResponses, BillingControllerSubscriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/billing/subscription',
     ...options
 });
@@ -491,8 +594,12 @@ export const billingControllerSubscription = <ThrowOnError extends boolean = fal
 /**
  * Course content the caller may see: their sections' (instructors), published content of their own or their children's sections (students, guardians), all (coursework.oversee)
  */
-export const contentsControllerList = <ThrowOnError extends boolean = false>(options?: Options<ContentsControllerListData, ThrowOnError>) => (options?.client ?? client).get<ContentsControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const contentsControllerList = <ThrowOnError extends boolean = false>(options?: Options<ContentsControllerListData, ThrowOnError>) => (options?.client ?? client).get<ContentsControllerListResponses, ContentsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/contents',
     ...options
 });
@@ -501,7 +608,11 @@ export const contentsControllerList = <ThrowOnError extends boolean = false>(opt
  * Publish (or draft) an assignment, note or resource in a section one teaches the subject in
  */
 export const contentsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<ContentsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<ContentsControllerCreateResponses, ContentsControllerCreateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/contents',
     ...options,
     headers: {
@@ -513,8 +624,12 @@ export const contentsControllerCreate = <ThrowOnError extends boolean = false>(o
 /**
  * Delete content nobody has handed work in to
  */
-export const contentsControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<ContentsControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<ContentsControllerRemoveResponses, ContentsControllerRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const contentsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<ContentsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<ContentsControllerRemoveResponses, ContentsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/contents/{id}',
     ...options
 });
@@ -522,8 +637,12 @@ export const contentsControllerRemove = <ThrowOnError extends boolean = false>(o
 /**
  * One piece of content; 404 when the caller may not see it
  */
-export const contentsControllerGet = <ThrowOnError extends boolean = false>(options?: Options<ContentsControllerGetData, ThrowOnError>) => (options?.client ?? client).get<ContentsControllerGetResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const contentsControllerGet = <ThrowOnError extends boolean = false>(options: Options<ContentsControllerGetData, ThrowOnError>) => (options.client ?? client).get<ContentsControllerGetResponses, ContentsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/contents/{id}',
     ...options
 });
@@ -532,7 +651,11 @@ export const contentsControllerGet = <ThrowOnError extends boolean = false>(opti
  * Change, publish or unpublish content of a section one teaches
  */
 export const contentsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<ContentsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<ContentsControllerUpdateResponses, ContentsControllerUpdateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/contents/{id}',
     ...options,
     headers: {
@@ -544,8 +667,12 @@ export const contentsControllerUpdate = <ThrowOnError extends boolean = false>(o
 /**
  * Submissions the caller may see: their sections' (instructors), their own (students), their children's (guardians), all (coursework.oversee)
  */
-export const submissionsControllerList = <ThrowOnError extends boolean = false>(options?: Options<SubmissionsControllerListData, ThrowOnError>) => (options?.client ?? client).get<SubmissionsControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const submissionsControllerList = <ThrowOnError extends boolean = false>(options?: Options<SubmissionsControllerListData, ThrowOnError>) => (options?.client ?? client).get<SubmissionsControllerListResponses, SubmissionsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/submissions',
     ...options
 });
@@ -554,7 +681,11 @@ export const submissionsControllerList = <ThrowOnError extends boolean = false>(
  * Hand in work to a published assignment of one of your sections; again until it is graded (every attempt is kept, the latest is current); late when after the due date
  */
 export const submissionsControllerSubmit = <ThrowOnError extends boolean = false>(options: Options<SubmissionsControllerSubmitData, ThrowOnError>) => (options.client ?? client).post<SubmissionsControllerSubmitResponses, SubmissionsControllerSubmitErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/submissions',
     ...options,
     headers: {
@@ -566,8 +697,12 @@ export const submissionsControllerSubmit = <ThrowOnError extends boolean = false
 /**
  * One submission with every attempt; 404 when the caller may not see it
  */
-export const submissionsControllerGet = <ThrowOnError extends boolean = false>(options?: Options<SubmissionsControllerGetData, ThrowOnError>) => (options?.client ?? client).get<SubmissionsControllerGetResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const submissionsControllerGet = <ThrowOnError extends boolean = false>(options: Options<SubmissionsControllerGetData, ThrowOnError>) => (options.client ?? client).get<SubmissionsControllerGetResponses, SubmissionsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/submissions/{id}',
     ...options
 });
@@ -576,7 +711,11 @@ export const submissionsControllerGet = <ThrowOnError extends boolean = false>(o
  * Grade the current attempt: points up to the assignment's maxPoints
  */
 export const submissionsControllerGrade = <ThrowOnError extends boolean = false>(options: Options<SubmissionsControllerGradeData, ThrowOnError>) => (options.client ?? client).post<SubmissionsControllerGradeResponses, SubmissionsControllerGradeErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/submissions/{id}/grade',
     ...options,
     headers: {
@@ -589,7 +728,11 @@ export const submissionsControllerGrade = <ThrowOnError extends boolean = false>
  * Give the work back with feedback for another attempt
  */
 export const submissionsControllerGiveBack = <ThrowOnError extends boolean = false>(options: Options<SubmissionsControllerGiveBackData, ThrowOnError>) => (options.client ?? client).post<SubmissionsControllerGiveBackResponses, SubmissionsControllerGiveBackErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/course-content/submissions/{id}/return',
     ...options,
     headers: {
@@ -601,8 +744,12 @@ export const submissionsControllerGiveBack = <ThrowOnError extends boolean = fal
 /**
  * Guardians, a page at a time, with their children and accounts
  */
-export const guardiansControllerList = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerListData, ThrowOnError>) => (options?.client ?? client).get<GuardiansControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerList = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerListData, ThrowOnError>) => (options?.client ?? client).get<GuardiansControllerListResponses, GuardiansControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians',
     ...options
 });
@@ -610,8 +757,12 @@ export const guardiansControllerList = <ThrowOnError extends boolean = false>(op
 /**
  * Add a guardian (no account yet)
  */
-export const guardiansControllerCreate = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerCreateData, ThrowOnError>) => (options.client ?? client).post<GuardiansControllerCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerCreate = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerCreateData, ThrowOnError>) => (options.client ?? client).post<GuardiansControllerCreateResponses, GuardiansControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians',
     ...options,
     headers: {
@@ -623,8 +774,12 @@ export const guardiansControllerCreate = <ThrowOnError extends boolean = false>(
 /**
  * Credential slips of guardians who have not set their own password yet
  */
-export const guardiansControllerSlips = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerSlipsData, ThrowOnError>) => (options?.client ?? client).get<GuardiansControllerSlipsResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerSlips = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerSlipsData, ThrowOnError>) => (options?.client ?? client).get<GuardiansControllerSlipsResponses, GuardiansControllerSlipsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/credential-distribution',
     ...options
 });
@@ -632,8 +787,12 @@ export const guardiansControllerSlips = <ThrowOnError extends boolean = false>(o
 /**
  * The signed-in guardian's own children in this school
  */
-export const guardiansControllerMyChildren = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerMyChildrenData, ThrowOnError>) => (options?.client ?? client).get<GuardiansControllerMyChildrenResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerMyChildren = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerMyChildrenData, ThrowOnError>) => (options?.client ?? client).get<GuardiansControllerMyChildrenResponses, GuardiansControllerMyChildrenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/my-children',
     ...options
 });
@@ -641,8 +800,12 @@ export const guardiansControllerMyChildren = <ThrowOnError extends boolean = fal
 /**
  * Give guardians portal accounts (Guardian role) with temporary passwords, all or nothing
  */
-export const guardiansControllerActivate = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerActivateData, ThrowOnError>) => (options.client ?? client).post<GuardiansControllerActivateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerActivate = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerActivateData, ThrowOnError>) => (options.client ?? client).post<GuardiansControllerActivateResponses, GuardiansControllerActivateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/portal-activation',
     ...options,
     headers: {
@@ -655,7 +818,11 @@ export const guardiansControllerActivate = <ThrowOnError extends boolean = false
  * Close guardians' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts
  */
 export const guardiansControllerDeactivate = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerDeactivateData, ThrowOnError>) => (options.client ?? client).post<GuardiansControllerDeactivateResponses, GuardiansControllerDeactivateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/portal-deactivation',
     ...options,
     headers: {
@@ -667,8 +834,12 @@ export const guardiansControllerDeactivate = <ThrowOnError extends boolean = fal
 /**
  * Remove a guardian for good, with their links to children; their portal account here is closed
  */
-export const guardiansControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<GuardiansControllerRemoveResponses, GuardiansControllerRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerRemove = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<GuardiansControllerRemoveResponses, GuardiansControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/{id}',
     ...options
 });
@@ -676,8 +847,12 @@ export const guardiansControllerRemove = <ThrowOnError extends boolean = false>(
 /**
  * One guardian, with their children and account
  */
-export const guardiansControllerGet = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerGetData, ThrowOnError>) => (options?.client ?? client).get<GuardiansControllerGetResponses, GuardiansControllerGetErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerGet = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerGetData, ThrowOnError>) => (options.client ?? client).get<GuardiansControllerGetResponses, GuardiansControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/{id}',
     ...options
 });
@@ -686,7 +861,11 @@ export const guardiansControllerGet = <ThrowOnError extends boolean = false>(opt
  * Change a guardian's names, email or phone
  */
 export const guardiansControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<GuardiansControllerUpdateResponses, GuardiansControllerUpdateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/{id}',
     ...options,
     headers: {
@@ -698,8 +877,12 @@ export const guardiansControllerUpdate = <ThrowOnError extends boolean = false>(
 /**
  * A new temporary password for a guardian's account made by this school; every session of it ends
  */
-export const guardiansControllerResetPassword = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerResetPasswordData, ThrowOnError>) => (options?.client ?? client).post<GuardiansControllerResetPasswordResponses, GuardiansControllerResetPasswordErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerResetPassword = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerResetPasswordData, ThrowOnError>) => (options.client ?? client).post<GuardiansControllerResetPasswordResponses, GuardiansControllerResetPasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/{id}/reset-password',
     ...options
 });
@@ -707,8 +890,12 @@ export const guardiansControllerResetPassword = <ThrowOnError extends boolean = 
 /**
  * Link the guardian to a student with a relationship (mother, father, …)
  */
-export const guardiansControllerLink = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerLinkData, ThrowOnError>) => (options.client ?? client).post<GuardiansControllerLinkResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerLink = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerLinkData, ThrowOnError>) => (options.client ?? client).post<GuardiansControllerLinkResponses, GuardiansControllerLinkErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/{id}/students',
     ...options,
     headers: {
@@ -720,8 +907,12 @@ export const guardiansControllerLink = <ThrowOnError extends boolean = false>(op
 /**
  * Unlink the guardian from a student
  */
-export const guardiansControllerUnlink = <ThrowOnError extends boolean = false>(options?: Options<GuardiansControllerUnlinkData, ThrowOnError>) => (options?.client ?? client).delete<GuardiansControllerUnlinkResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const guardiansControllerUnlink = <ThrowOnError extends boolean = false>(options: Options<GuardiansControllerUnlinkData, ThrowOnError>) => (options.client ?? client).delete<GuardiansControllerUnlinkResponses, GuardiansControllerUnlinkErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/guardians/{id}/students/{studentId}',
     ...options
 });
@@ -730,11 +921,11 @@ export const guardiansControllerUnlink = <ThrowOnError extends boolean = false>(
  * Create another school owned by the signed-in account (signed in at the platform)
  */
 export const organizationsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<OrganizationsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<OrganizationsControllerCreateResponses, OrganizationsControllerCreateErrors, ThrowOnError>({
-    security: [{
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/organizations',
     ...options,
     headers: {
@@ -746,7 +937,7 @@ export const organizationsControllerCreate = <ThrowOnError extends boolean = fal
 /**
  * Whether a subdomain can still be registered
  */
-export const organizationsControllerCheckDomain = <ThrowOnError extends boolean = false>(options: Options<OrganizationsControllerCheckDomainData, ThrowOnError>) => (options.client ?? client).get<OrganizationsControllerCheckDomainResponses, unknown, ThrowOnError>({ url: '/api/organizations/check-domain', ...options });
+export const organizationsControllerCheckDomain = <ThrowOnError extends boolean = false>(options: Options<OrganizationsControllerCheckDomainData, ThrowOnError>) => (options.client ?? client).get<OrganizationsControllerCheckDomainResponses, OrganizationsControllerCheckDomainErrors, ThrowOnError>({ url: '/api/organizations/check-domain', ...options });
 
 /**
  * Register a school and a new owner account (served at the platform address); a verification message goes to the owner’s email
@@ -763,8 +954,12 @@ export const organizationsControllerRegister = <ThrowOnError extends boolean = f
 /**
  * This school's payments, newest first (at most 100)
  */
-export const paymentsControllerList = <ThrowOnError extends boolean = false>(options?: Options<PaymentsControllerListData, ThrowOnError>) => (options?.client ?? client).get<PaymentsControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const paymentsControllerList = <ThrowOnError extends boolean = false>(options?: Options<PaymentsControllerListData, ThrowOnError>) => (options?.client ?? client).get<PaymentsControllerListResponses, PaymentsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/payments',
     ...options
 });
@@ -773,7 +968,11 @@ export const paymentsControllerList = <ThrowOnError extends boolean = false>(opt
  * Start paying for a plan: a pending payment and the signed eSewa form fields to post to formUrl
  */
 export const paymentsControllerInit = <ThrowOnError extends boolean = false>(options: Options<PaymentsControllerInitData, ThrowOnError>) => (options.client ?? client).post<PaymentsControllerInitResponses, PaymentsControllerInitErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/payments/init',
     ...options,
     headers: {
@@ -790,8 +989,12 @@ export const paymentsControllerVerify = <ThrowOnError extends boolean = false>(o
 /**
  * One payment of this school
  */
-export const paymentsControllerGet = <ThrowOnError extends boolean = false>(options?: Options<PaymentsControllerGetData, ThrowOnError>) => (options?.client ?? client).get<PaymentsControllerGetResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const paymentsControllerGet = <ThrowOnError extends boolean = false>(options: Options<PaymentsControllerGetData, ThrowOnError>) => (options.client ?? client).get<PaymentsControllerGetResponses, PaymentsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/payments/{id}',
     ...options
 });
@@ -799,8 +1002,12 @@ export const paymentsControllerGet = <ThrowOnError extends boolean = false>(opti
 /**
  * Ask eSewa's status API again about a payment that is not settled (complete payments are answered as they are)
  */
-export const paymentsControllerRecheck = <ThrowOnError extends boolean = false>(options?: Options<PaymentsControllerRecheckData, ThrowOnError>) => (options?.client ?? client).get<PaymentsControllerRecheckResponses, PaymentsControllerRecheckErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const paymentsControllerRecheck = <ThrowOnError extends boolean = false>(options: Options<PaymentsControllerRecheckData, ThrowOnError>) => (options.client ?? client).get<PaymentsControllerRecheckResponses, PaymentsControllerRecheckErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/payments/{id}/recheck',
     ...options
 });
@@ -808,8 +1015,12 @@ export const paymentsControllerRecheck = <ThrowOnError extends boolean = false>(
 /**
  * This school's roles with their permissions (roles.view)
  */
-export const rolesControllerList = <ThrowOnError extends boolean = false>(options?: Options<RolesControllerListData, ThrowOnError>) => (options?.client ?? client).get<RolesControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const rolesControllerList = <ThrowOnError extends boolean = false>(options?: Options<RolesControllerListData, ThrowOnError>) => (options?.client ?? client).get<RolesControllerListResponses, RolesControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/roles',
     ...options
 });
@@ -817,8 +1028,12 @@ export const rolesControllerList = <ThrowOnError extends boolean = false>(option
 /**
  * Create a role (roles.create); you can only give it permissions you hold
  */
-export const rolesControllerCreate = <ThrowOnError extends boolean = false>(options: Options<RolesControllerCreateData, ThrowOnError>) => (options.client ?? client).post<RolesControllerCreateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const rolesControllerCreate = <ThrowOnError extends boolean = false>(options: Options<RolesControllerCreateData, ThrowOnError>) => (options.client ?? client).post<RolesControllerCreateResponses, RolesControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/roles',
     ...options,
     headers: {
@@ -830,8 +1045,12 @@ export const rolesControllerCreate = <ThrowOnError extends boolean = false>(opti
 /**
  * Every permission a role can carry, grouped by module (roles.view)
  */
-export const rolesControllerPermissions = <ThrowOnError extends boolean = false>(options?: Options<RolesControllerPermissionsData, ThrowOnError>) => (options?.client ?? client).get<RolesControllerPermissionsResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const rolesControllerPermissions = <ThrowOnError extends boolean = false>(options?: Options<RolesControllerPermissionsData, ThrowOnError>) => (options?.client ?? client).get<RolesControllerPermissionsResponses, RolesControllerPermissionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/roles/permissions',
     ...options
 });
@@ -839,8 +1058,12 @@ export const rolesControllerPermissions = <ThrowOnError extends boolean = false>
 /**
  * Delete a custom role and its assignments (roles.delete)
  */
-export const rolesControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<RolesControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<RolesControllerRemoveResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const rolesControllerRemove = <ThrowOnError extends boolean = false>(options: Options<RolesControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<RolesControllerRemoveResponses, RolesControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/roles/{id}',
     ...options
 });
@@ -848,8 +1071,12 @@ export const rolesControllerRemove = <ThrowOnError extends boolean = false>(opti
 /**
  * Replace a role's name, description and permissions (roles.update); system roles keep their names, Owner keeps every permission
  */
-export const rolesControllerReplace = <ThrowOnError extends boolean = false>(options: Options<RolesControllerReplaceData, ThrowOnError>) => (options.client ?? client).put<RolesControllerReplaceResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const rolesControllerReplace = <ThrowOnError extends boolean = false>(options: Options<RolesControllerReplaceData, ThrowOnError>) => (options.client ?? client).put<RolesControllerReplaceResponses, RolesControllerReplaceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/roles/{id}',
     ...options,
     headers: {
@@ -861,8 +1088,12 @@ export const rolesControllerReplace = <ThrowOnError extends boolean = false>(opt
 /**
  * Give a person of this school the role (roles.assign); only Owners make Owners, and you can only give a role whose permissions you hold
  */
-export const rolesControllerAssign = <ThrowOnError extends boolean = false>(options: Options<RolesControllerAssignData, ThrowOnError>) => (options.client ?? client).post<RolesControllerAssignResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const rolesControllerAssign = <ThrowOnError extends boolean = false>(options: Options<RolesControllerAssignData, ThrowOnError>) => (options.client ?? client).post<RolesControllerAssignResponses, RolesControllerAssignErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/roles/{id}/assignments',
     ...options,
     headers: {
@@ -874,8 +1105,12 @@ export const rolesControllerAssign = <ThrowOnError extends boolean = false>(opti
 /**
  * Take the role away from a person (roles.assign); the last Owner cannot be removed
  */
-export const rolesControllerUnassign = <ThrowOnError extends boolean = false>(options?: Options<RolesControllerUnassignData, ThrowOnError>) => (options?.client ?? client).delete<RolesControllerUnassignResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const rolesControllerUnassign = <ThrowOnError extends boolean = false>(options: Options<RolesControllerUnassignData, ThrowOnError>) => (options.client ?? client).delete<RolesControllerUnassignResponses, RolesControllerUnassignErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/roles/{id}/assignments/{userId}',
     ...options
 });
@@ -883,13 +1118,17 @@ export const rolesControllerUnassign = <ThrowOnError extends boolean = false>(op
 /**
  * This school's settings (served at the school's address); public, for its sign-in page
  */
-export const schoolControllerGet = <ThrowOnError extends boolean = false>(options?: Options<SchoolControllerGetData, ThrowOnError>) => (options?.client ?? client).get<SchoolControllerGetResponses, unknown, ThrowOnError>({ url: '/api/school', ...options });
+export const schoolControllerGet = <ThrowOnError extends boolean = false>(options?: Options<SchoolControllerGetData, ThrowOnError>) => (options?.client ?? client).get<SchoolControllerGetResponses, SchoolControllerGetErrors, ThrowOnError>({ url: '/api/school', ...options });
 
 /**
  * Change this school's settings (school.update)
  */
-export const schoolControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<SchoolControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<SchoolControllerUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const schoolControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<SchoolControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<SchoolControllerUpdateResponses, SchoolControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/school',
     ...options,
     headers: {
@@ -901,8 +1140,12 @@ export const schoolControllerUpdate = <ThrowOnError extends boolean = false>(opt
 /**
  * Staff members, a page at a time, with their accounts where linked
  */
-export const staffControllerList = <ThrowOnError extends boolean = false>(options?: Options<StaffControllerListData, ThrowOnError>) => (options?.client ?? client).get<StaffControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const staffControllerList = <ThrowOnError extends boolean = false>(options?: Options<StaffControllerListData, ThrowOnError>) => (options?.client ?? client).get<StaffControllerListResponses, StaffControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff',
     ...options
 });
@@ -910,8 +1153,12 @@ export const staffControllerList = <ThrowOnError extends boolean = false>(option
 /**
  * Give staff members portal accounts (Instructor role) with temporary passwords, all or nothing
  */
-export const staffControllerActivate = <ThrowOnError extends boolean = false>(options: Options<StaffControllerActivateData, ThrowOnError>) => (options.client ?? client).post<StaffControllerActivateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const staffControllerActivate = <ThrowOnError extends boolean = false>(options: Options<StaffControllerActivateData, ThrowOnError>) => (options.client ?? client).post<StaffControllerActivateResponses, StaffControllerActivateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff/activate-instructor',
     ...options,
     headers: {
@@ -923,8 +1170,12 @@ export const staffControllerActivate = <ThrowOnError extends boolean = false>(op
 /**
  * Credential slips of staff who have not set their own password yet
  */
-export const staffControllerSlips = <ThrowOnError extends boolean = false>(options?: Options<StaffControllerSlipsData, ThrowOnError>) => (options?.client ?? client).get<StaffControllerSlipsResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const staffControllerSlips = <ThrowOnError extends boolean = false>(options?: Options<StaffControllerSlipsData, ThrowOnError>) => (options?.client ?? client).get<StaffControllerSlipsResponses, StaffControllerSlipsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff/credential-distribution',
     ...options
 });
@@ -932,8 +1183,12 @@ export const staffControllerSlips = <ThrowOnError extends boolean = false>(optio
 /**
  * Add an instructor: profile and staff record, no account yet
  */
-export const staffControllerOnboard = <ThrowOnError extends boolean = false>(options: Options<StaffControllerOnboardData, ThrowOnError>) => (options.client ?? client).post<StaffControllerOnboardResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const staffControllerOnboard = <ThrowOnError extends boolean = false>(options: Options<StaffControllerOnboardData, ThrowOnError>) => (options.client ?? client).post<StaffControllerOnboardResponses, StaffControllerOnboardErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff/onboard-instructor',
     ...options,
     headers: {
@@ -946,7 +1201,11 @@ export const staffControllerOnboard = <ThrowOnError extends boolean = false>(opt
  * Close staff members' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts
  */
 export const staffControllerDeactivate = <ThrowOnError extends boolean = false>(options: Options<StaffControllerDeactivateData, ThrowOnError>) => (options.client ?? client).post<StaffControllerDeactivateResponses, StaffControllerDeactivateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff/portal-deactivation',
     ...options,
     headers: {
@@ -958,8 +1217,12 @@ export const staffControllerDeactivate = <ThrowOnError extends boolean = false>(
 /**
  * Mark a staff member as left: their record stays (grades and content name them), the plan's place is freed and their account here is closed
  */
-export const staffControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<StaffControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<StaffControllerRemoveResponses, StaffControllerRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const staffControllerRemove = <ThrowOnError extends boolean = false>(options: Options<StaffControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<StaffControllerRemoveResponses, StaffControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff/{id}',
     ...options
 });
@@ -967,8 +1230,12 @@ export const staffControllerRemove = <ThrowOnError extends boolean = false>(opti
 /**
  * One staff member, with their account where linked
  */
-export const staffControllerGet = <ThrowOnError extends boolean = false>(options?: Options<StaffControllerGetData, ThrowOnError>) => (options?.client ?? client).get<StaffControllerGetResponses, StaffControllerGetErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const staffControllerGet = <ThrowOnError extends boolean = false>(options: Options<StaffControllerGetData, ThrowOnError>) => (options.client ?? client).get<StaffControllerGetResponses, StaffControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff/{id}',
     ...options
 });
@@ -977,7 +1244,11 @@ export const staffControllerGet = <ThrowOnError extends boolean = false>(options
  * Change a staff member's record; status left frees the plan's place and closes their account here
  */
 export const staffControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<StaffControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<StaffControllerUpdateResponses, StaffControllerUpdateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff/{id}',
     ...options,
     headers: {
@@ -989,8 +1260,12 @@ export const staffControllerUpdate = <ThrowOnError extends boolean = false>(opti
 /**
  * A new temporary password for a staff member's account made by this school; every session of it ends
  */
-export const staffControllerResetPassword = <ThrowOnError extends boolean = false>(options?: Options<StaffControllerResetPasswordData, ThrowOnError>) => (options?.client ?? client).post<StaffControllerResetPasswordResponses, StaffControllerResetPasswordErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const staffControllerResetPassword = <ThrowOnError extends boolean = false>(options: Options<StaffControllerResetPasswordData, ThrowOnError>) => (options.client ?? client).post<StaffControllerResetPasswordResponses, StaffControllerResetPasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/staff/{id}/reset-password',
     ...options
 });
@@ -998,8 +1273,12 @@ export const staffControllerResetPassword = <ThrowOnError extends boolean = fals
 /**
  * Students, a page at a time, with their accounts where linked
  */
-export const studentsControllerList = <ThrowOnError extends boolean = false>(options?: Options<StudentsControllerListData, ThrowOnError>) => (options?.client ?? client).get<StudentsControllerListResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const studentsControllerList = <ThrowOnError extends boolean = false>(options?: Options<StudentsControllerListData, ThrowOnError>) => (options?.client ?? client).get<StudentsControllerListResponses, StudentsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students',
     ...options
 });
@@ -1007,8 +1286,12 @@ export const studentsControllerList = <ThrowOnError extends boolean = false>(opt
 /**
  * Credential slips: activated students who have not set their own password yet
  */
-export const studentsControllerSlips = <ThrowOnError extends boolean = false>(options?: Options<StudentsControllerSlipsData, ThrowOnError>) => (options?.client ?? client).get<StudentsControllerSlipsResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const studentsControllerSlips = <ThrowOnError extends boolean = false>(options?: Options<StudentsControllerSlipsData, ThrowOnError>) => (options?.client ?? client).get<StudentsControllerSlipsResponses, StudentsControllerSlipsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students/credential-distribution',
     ...options
 });
@@ -1016,8 +1299,12 @@ export const studentsControllerSlips = <ThrowOnError extends boolean = false>(op
 /**
  * Enroll a student: profile and student record, no account yet
  */
-export const studentsControllerEnroll = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerEnrollData, ThrowOnError>) => (options.client ?? client).post<StudentsControllerEnrollResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const studentsControllerEnroll = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerEnrollData, ThrowOnError>) => (options.client ?? client).post<StudentsControllerEnrollResponses, StudentsControllerEnrollErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students/enroll',
     ...options,
     headers: {
@@ -1029,8 +1316,12 @@ export const studentsControllerEnroll = <ThrowOnError extends boolean = false>(o
 /**
  * Give students portal accounts with temporary passwords (all or nothing); unknown or already active ids are skipped with a reason
  */
-export const studentsControllerActivate = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerActivateData, ThrowOnError>) => (options.client ?? client).post<StudentsControllerActivateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const studentsControllerActivate = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerActivateData, ThrowOnError>) => (options.client ?? client).post<StudentsControllerActivateResponses, StudentsControllerActivateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students/portal-activation',
     ...options,
     headers: {
@@ -1043,7 +1334,11 @@ export const studentsControllerActivate = <ThrowOnError extends boolean = false>
  * Close students' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts
  */
 export const studentsControllerDeactivate = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerDeactivateData, ThrowOnError>) => (options.client ?? client).post<StudentsControllerDeactivateResponses, StudentsControllerDeactivateErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students/portal-deactivation',
     ...options,
     headers: {
@@ -1055,8 +1350,12 @@ export const studentsControllerDeactivate = <ThrowOnError extends boolean = fals
 /**
  * Withdraw a student; with permanent=true (students.purge too) delete them and unlink their account
  */
-export const studentsControllerRemove = <ThrowOnError extends boolean = false>(options?: Options<StudentsControllerRemoveData, ThrowOnError>) => (options?.client ?? client).delete<StudentsControllerRemoveResponses, StudentsControllerRemoveErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const studentsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<StudentsControllerRemoveResponses, StudentsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students/{id}',
     ...options
 });
@@ -1064,8 +1363,12 @@ export const studentsControllerRemove = <ThrowOnError extends boolean = false>(o
 /**
  * One student, with their guardians
  */
-export const studentsControllerGet = <ThrowOnError extends boolean = false>(options?: Options<StudentsControllerGetData, ThrowOnError>) => (options?.client ?? client).get<StudentsControllerGetResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const studentsControllerGet = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerGetData, ThrowOnError>) => (options.client ?? client).get<StudentsControllerGetResponses, StudentsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students/{id}',
     ...options
 });
@@ -1073,8 +1376,12 @@ export const studentsControllerGet = <ThrowOnError extends boolean = false>(opti
 /**
  * Change a student's record (names, dates, admission number, status)
  */
-export const studentsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<StudentsControllerUpdateResponses, unknown, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const studentsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<StudentsControllerUpdateResponses, StudentsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students/{id}',
     ...options,
     headers: {
@@ -1086,8 +1393,12 @@ export const studentsControllerUpdate = <ThrowOnError extends boolean = false>(o
 /**
  * A new temporary password for a student's account made by this school; every session of it ends
  */
-export const studentsControllerResetPassword = <ThrowOnError extends boolean = false>(options?: Options<StudentsControllerResetPasswordData, ThrowOnError>) => (options?.client ?? client).post<StudentsControllerResetPasswordResponses, StudentsControllerResetPasswordErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+export const studentsControllerResetPassword = <ThrowOnError extends boolean = false>(options: Options<StudentsControllerResetPasswordData, ThrowOnError>) => (options.client ?? client).post<StudentsControllerResetPasswordResponses, StudentsControllerResetPasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
     url: '/api/students/{id}/reset-password',
     ...options
 });
@@ -1095,4 +1406,4 @@ export const studentsControllerResetPassword = <ThrowOnError extends boolean = f
 /**
  * Whether the API can reach its database (503 when it cannot)
  */
-export const healthControllerCheck = <ThrowOnError extends boolean = false>(options?: Options<HealthControllerCheckData, ThrowOnError>) => (options?.client ?? client).get<HealthControllerCheckResponses, unknown, ThrowOnError>({ url: '/health', ...options });
+export const healthControllerCheck = <ThrowOnError extends boolean = false>(options?: Options<HealthControllerCheckData, ThrowOnError>) => (options?.client ?? client).get<HealthControllerCheckResponses, HealthControllerCheckErrors, ThrowOnError>({ url: '/health', ...options });

@@ -336,26 +336,21 @@ export type EnrolmentView = {
     sectionId: string;
 };
 
-/**
- * Every 4xx and 5xx answer has this shape.
- */
-export type ErrorResponse = {
-    error: {
-        /**
-         * Stable and machine-readable: clients branch on it, not on the message.
-         */
-        code: string;
-        /**
-         * Extra facts some codes carry (which fields were invalid, …).
-         */
-        details?: unknown;
-        /**
-         * For people; its wording may change.
-         */
-        message: string;
-    };
+export type ErrorDetailView = {
+    code: string;
     /**
-     * The X-Request-Id of the request: quote it when reporting a problem.
+     * Depends on the code: fields at fault, counts, limits
+     */
+    details?: {
+        [key: string]: unknown;
+    };
+    message: string;
+};
+
+export type ErrorView = {
+    error: ErrorDetailView;
+    /**
+     * Also in the X-Request-Id response header
      */
     requestId: string;
 };
@@ -1189,6 +1184,49 @@ export type AcademicLevelsControllerListData = {
     url: '/api/academics/academic-levels';
 };
 
+export type AcademicLevelsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicLevelsControllerListError = AcademicLevelsControllerListErrors[keyof AcademicLevelsControllerListErrors];
+
 export type AcademicLevelsControllerListResponses = {
     200: AcademicLevelPage;
 };
@@ -1202,6 +1240,55 @@ export type AcademicLevelsControllerCreateData = {
     url: '/api/academics/academic-levels';
 };
 
+export type AcademicLevelsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PROGRAM_NOT_FOUND`: There is no such program in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicLevelsControllerCreateError = AcademicLevelsControllerCreateErrors[keyof AcademicLevelsControllerCreateErrors];
+
 export type AcademicLevelsControllerCreateResponses = {
     201: AcademicLevelView;
 };
@@ -1210,17 +1297,66 @@ export type AcademicLevelsControllerCreateResponse = AcademicLevelsControllerCre
 
 export type AcademicLevelsControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/academic-levels/{id}';
 };
 
 export type AcademicLevelsControllerRemoveErrors = {
     /**
-     * IN_USE, details { sections: n, subjects: n }
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    409: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     */
+    404: ErrorView;
+    /**
+     * `IN_USE`: Still in use by 1 sections, 1 subjects: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type AcademicLevelsControllerRemoveError = AcademicLevelsControllerRemoveErrors[keyof AcademicLevelsControllerRemoveErrors];
 
 export type AcademicLevelsControllerRemoveResponses = {
     204: void;
@@ -1230,10 +1366,60 @@ export type AcademicLevelsControllerRemoveResponse = AcademicLevelsControllerRem
 
 export type AcademicLevelsControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/academic-levels/{id}';
 };
+
+export type AcademicLevelsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicLevelsControllerGetError = AcademicLevelsControllerGetErrors[keyof AcademicLevelsControllerGetErrors];
 
 export type AcademicLevelsControllerGetResponses = {
     200: AcademicLevelView;
@@ -1243,10 +1429,64 @@ export type AcademicLevelsControllerGetResponse = AcademicLevelsControllerGetRes
 
 export type AcademicLevelsControllerUpdateData = {
     body: UpdateAcademicLevelDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/academic-levels/{id}';
 };
+
+export type AcademicLevelsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicLevelsControllerUpdateError = AcademicLevelsControllerUpdateErrors[keyof AcademicLevelsControllerUpdateErrors];
 
 export type AcademicLevelsControllerUpdateResponses = {
     200: AcademicLevelView;
@@ -1269,6 +1509,49 @@ export type ProgramsControllerListData = {
     url: '/api/academics/programs';
 };
 
+export type ProgramsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ProgramsControllerListError = ProgramsControllerListErrors[keyof ProgramsControllerListErrors];
+
 export type ProgramsControllerListResponses = {
     200: ProgramPage;
 };
@@ -1282,6 +1565,53 @@ export type ProgramsControllerCreateData = {
     url: '/api/academics/programs';
 };
 
+export type ProgramsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ProgramsControllerCreateError = ProgramsControllerCreateErrors[keyof ProgramsControllerCreateErrors];
+
 export type ProgramsControllerCreateResponses = {
     201: ProgramView;
 };
@@ -1290,17 +1620,66 @@ export type ProgramsControllerCreateResponse = ProgramsControllerCreateResponses
 
 export type ProgramsControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/programs/{id}';
 };
 
 export type ProgramsControllerRemoveErrors = {
     /**
-     * IN_USE, details { academicLevels: n }
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    409: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PROGRAM_NOT_FOUND`: There is no such program in this school
+     */
+    404: ErrorView;
+    /**
+     * `IN_USE`: Still in use by 1 academicLevels: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type ProgramsControllerRemoveError = ProgramsControllerRemoveErrors[keyof ProgramsControllerRemoveErrors];
 
 export type ProgramsControllerRemoveResponses = {
     204: void;
@@ -1310,10 +1689,60 @@ export type ProgramsControllerRemoveResponse = ProgramsControllerRemoveResponses
 
 export type ProgramsControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/programs/{id}';
 };
+
+export type ProgramsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PROGRAM_NOT_FOUND`: There is no such program in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ProgramsControllerGetError = ProgramsControllerGetErrors[keyof ProgramsControllerGetErrors];
 
 export type ProgramsControllerGetResponses = {
     200: ProgramView;
@@ -1323,10 +1752,64 @@ export type ProgramsControllerGetResponse = ProgramsControllerGetResponses[keyof
 
 export type ProgramsControllerUpdateData = {
     body: UpdateProgramDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/programs/{id}';
 };
+
+export type ProgramsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PROGRAM_NOT_FOUND`: There is no such program in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ProgramsControllerUpdateError = ProgramsControllerUpdateErrors[keyof ProgramsControllerUpdateErrors];
 
 export type ProgramsControllerUpdateResponses = {
     200: ProgramView;
@@ -1356,6 +1839,49 @@ export type SectionsControllerListData = {
     url: '/api/academics/sections';
 };
 
+export type SectionsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerListError = SectionsControllerListErrors[keyof SectionsControllerListErrors];
+
 export type SectionsControllerListResponses = {
     200: SectionPage;
 };
@@ -1369,6 +1895,53 @@ export type SectionsControllerCreateData = {
     url: '/api/academics/sections';
 };
 
+export type SectionsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerCreateError = SectionsControllerCreateErrors[keyof SectionsControllerCreateErrors];
+
 export type SectionsControllerCreateResponses = {
     201: SectionView;
 };
@@ -1377,17 +1950,66 @@ export type SectionsControllerCreateResponse = SectionsControllerCreateResponses
 
 export type SectionsControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/sections/{id}';
 };
 
 export type SectionsControllerRemoveErrors = {
     /**
-     * IN_USE, details { students: n, contents: n }
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    409: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     */
+    404: ErrorView;
+    /**
+     * `IN_USE`: Still in use by 1 students, 1 contents: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type SectionsControllerRemoveError = SectionsControllerRemoveErrors[keyof SectionsControllerRemoveErrors];
 
 export type SectionsControllerRemoveResponses = {
     204: void;
@@ -1397,10 +2019,60 @@ export type SectionsControllerRemoveResponse = SectionsControllerRemoveResponses
 
 export type SectionsControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/sections/{id}';
 };
+
+export type SectionsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerGetError = SectionsControllerGetErrors[keyof SectionsControllerGetErrors];
 
 export type SectionsControllerGetResponses = {
     200: SectionView;
@@ -1410,10 +2082,68 @@ export type SectionsControllerGetResponse = SectionsControllerGetResponses[keyof
 
 export type SectionsControllerUpdateData = {
     body: UpdateSectionDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/sections/{id}';
 };
+
+export type SectionsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     */
+    404: ErrorView;
+    /**
+     * `CAPACITY_BELOW_ENROLMENT`: 30 students are enrolled: the capacity cannot be lower
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerUpdateError = SectionsControllerUpdateErrors[keyof SectionsControllerUpdateErrors];
 
 export type SectionsControllerUpdateResponses = {
     200: SectionView;
@@ -1423,17 +2153,72 @@ export type SectionsControllerUpdateResponse = SectionsControllerUpdateResponses
 
 export type SectionsControllerEnrolData = {
     body: EnrolStudentsDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/sections/{id}/students';
 };
 
 export type SectionsControllerEnrolErrors = {
     /**
-     * SECTION_FULL or STUDENT_NOT_ACTIVE
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    409: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     *
+     * `STUDENT_NOT_FOUND`: Some of these students are not in this school
+     */
+    404: ErrorView;
+    /**
+     * `STUDENT_NOT_ACTIVE`: Only active students can be enrolled in a section
+     *
+     * `SECTION_FULL`: The section holds 30 students; 30 are enrolled and 1 more would not fit
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type SectionsControllerEnrolError = SectionsControllerEnrolErrors[keyof SectionsControllerEnrolErrors];
 
 export type SectionsControllerEnrolResponses = {
     200: EnrolmentView;
@@ -1443,10 +2228,66 @@ export type SectionsControllerEnrolResponse = SectionsControllerEnrolResponses[k
 
 export type SectionsControllerWithdrawData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * The section
+         */
+        id: string;
+        /**
+         * A student enrolled in it
+         */
+        studentId: string;
+    };
     query?: never;
     url: '/api/academics/sections/{id}/students/{studentId}';
 };
+
+export type SectionsControllerWithdrawErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ENROLMENT_NOT_FOUND`: This student is not enrolled in this section
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerWithdrawError = SectionsControllerWithdrawErrors[keyof SectionsControllerWithdrawErrors];
 
 export type SectionsControllerWithdrawResponses = {
     204: void;
@@ -1456,10 +2297,60 @@ export type SectionsControllerWithdrawResponse = SectionsControllerWithdrawRespo
 
 export type SectionsControllerTeachingOfData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/sections/{id}/teaching';
 };
+
+export type SectionsControllerTeachingOfErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerTeachingOfError = SectionsControllerTeachingOfErrors[keyof SectionsControllerTeachingOfErrors];
 
 export type SectionsControllerTeachingOfResponses = {
     200: Array<TeachingAssignmentView>;
@@ -1469,10 +2360,74 @@ export type SectionsControllerTeachingOfResponse = SectionsControllerTeachingOfR
 
 export type SectionsControllerAssignData = {
     body: AssignTeachingDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/sections/{id}/teaching';
 };
+
+export type SectionsControllerAssignErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     *
+     * `SUBJECT_NOT_FOUND`: There is no such subject in this school
+     *
+     * `INSTRUCTOR_NOT_FOUND`: There is no such instructor in this school
+     */
+    404: ErrorView;
+    /**
+     * `SUBJECT_OF_ANOTHER_LEVEL`: This subject belongs to another academic level than the section's
+     *
+     * `ALREADY_ASSIGNED`: This instructor already teaches this subject in this section
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerAssignError = SectionsControllerAssignErrors[keyof SectionsControllerAssignErrors];
 
 export type SectionsControllerAssignResponses = {
     201: TeachingAssignmentView;
@@ -1482,10 +2437,66 @@ export type SectionsControllerAssignResponse = SectionsControllerAssignResponses
 
 export type SectionsControllerUnassignData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * The section
+         */
+        id: string;
+        /**
+         * A teaching assignment of the section
+         */
+        assignmentId: string;
+    };
     query?: never;
     url: '/api/academics/sections/{id}/teaching/{assignmentId}';
 };
+
+export type SectionsControllerUnassignErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `TEACHING_ASSIGNMENT_NOT_FOUND`: There is no such teaching assignment in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerUnassignError = SectionsControllerUnassignErrors[keyof SectionsControllerUnassignErrors];
 
 export type SectionsControllerUnassignResponses = {
     204: void;
@@ -1512,6 +2523,49 @@ export type SubjectsControllerListData = {
     url: '/api/academics/subjects';
 };
 
+export type SubjectsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SubjectsControllerListError = SubjectsControllerListErrors[keyof SubjectsControllerListErrors];
+
 export type SubjectsControllerListResponses = {
     200: SubjectPage;
 };
@@ -1525,6 +2579,53 @@ export type SubjectsControllerCreateData = {
     url: '/api/academics/subjects';
 };
 
+export type SubjectsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SubjectsControllerCreateError = SubjectsControllerCreateErrors[keyof SubjectsControllerCreateErrors];
+
 export type SubjectsControllerCreateResponses = {
     201: SubjectView;
 };
@@ -1533,17 +2634,66 @@ export type SubjectsControllerCreateResponse = SubjectsControllerCreateResponses
 
 export type SubjectsControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/subjects/{id}';
 };
 
 export type SubjectsControllerRemoveErrors = {
     /**
-     * IN_USE, details { teachingAssignments: n, contents: n }
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    409: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SUBJECT_NOT_FOUND`: There is no such subject in this school
+     */
+    404: ErrorView;
+    /**
+     * `IN_USE`: Still in use by 1 teachingAssignments, 1 contents: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type SubjectsControllerRemoveError = SubjectsControllerRemoveErrors[keyof SubjectsControllerRemoveErrors];
 
 export type SubjectsControllerRemoveResponses = {
     204: void;
@@ -1553,10 +2703,60 @@ export type SubjectsControllerRemoveResponse = SubjectsControllerRemoveResponses
 
 export type SubjectsControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/subjects/{id}';
 };
+
+export type SubjectsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SUBJECT_NOT_FOUND`: There is no such subject in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SubjectsControllerGetError = SubjectsControllerGetErrors[keyof SubjectsControllerGetErrors];
 
 export type SubjectsControllerGetResponses = {
     200: SubjectView;
@@ -1566,10 +2766,64 @@ export type SubjectsControllerGetResponse = SubjectsControllerGetResponses[keyof
 
 export type SubjectsControllerUpdateData = {
     body: UpdateSubjectDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/academics/subjects/{id}';
 };
+
+export type SubjectsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SUBJECT_NOT_FOUND`: There is no such subject in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SubjectsControllerUpdateError = SubjectsControllerUpdateErrors[keyof SubjectsControllerUpdateErrors];
 
 export type SubjectsControllerUpdateResponses = {
     200: SubjectView;
@@ -1586,22 +2840,56 @@ export type AccountLinksControllerAcceptData = {
 
 export type AccountLinksControllerAcceptErrors = {
     /**
-     * LINK_TOKEN_INVALID, or VALIDATION_FAILED
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `LINK_TOKEN_INVALID`: This link invitation is not valid: it was used, has expired, or never existed
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * INVALID_CREDENTIALS or AUTHENTICATION_REQUIRED
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     *
+     * `INVALID_CREDENTIALS`: The username or password is wrong
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * LINK_FOR_ANOTHER_ACCOUNT
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `LINK_FOR_ANOTHER_ACCOUNT`: This invitation was sent to another account: sign in as that account, or send its password
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * PERSON_NOT_ACTIVE
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
      */
-    409: unknown;
+    404: ErrorView;
+    /**
+     * `PERSON_NOT_ACTIVE`: The school has turned this person’s portal access off since it sent the invitation
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type AccountLinksControllerAcceptError = AccountLinksControllerAcceptErrors[keyof AccountLinksControllerAcceptErrors];
 
 export type AccountLinksControllerAcceptResponses = {
     200: AcceptedLinkView;
@@ -1615,6 +2903,49 @@ export type AuthControllerChangePasswordData = {
     query?: never;
     url: '/api/auth/change-password';
 };
+
+export type AuthControllerChangePasswordErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AuthControllerChangePasswordError = AuthControllerChangePasswordErrors[keyof AuthControllerChangePasswordErrors];
 
 export type AuthControllerChangePasswordResponses = {
     200: PasswordChangedView;
@@ -1631,18 +2962,58 @@ export type EmailVerificationControllerChangeEmailData = {
 
 export type EmailVerificationControllerChangeEmailErrors = {
     /**
-     * INVALID_CURRENT_PASSWORD or VALIDATION_FAILED
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `INVALID_CURRENT_PASSWORD`: The password is wrong
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * EMAIL_ALREADY_VERIFIED: that is already your address
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    409: unknown;
+    401: ErrorView;
     /**
-     * RATE_LIMITED or TOO_MANY_ATTEMPTS, with Retry-After
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
      */
-    429: unknown;
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `EMAIL_ALREADY_VERIFIED`: Your email is verified and no change of address is waiting
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     *
+     * `RATE_LIMITED`: A verification message was sent moments ago: wait before asking for another
+     *
+     * `TOO_MANY_ATTEMPTS`: Too many wrong passwords: try again later
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type EmailVerificationControllerChangeEmailError = EmailVerificationControllerChangeEmailErrors[keyof EmailVerificationControllerChangeEmailErrors];
 
 export type EmailVerificationControllerChangeEmailResponses = {
     202: VerificationSentView;
@@ -1659,14 +3030,36 @@ export type PasswordResetControllerForgotPasswordData = {
 
 export type PasswordResetControllerForgotPasswordErrors = {
     /**
-     * VALIDATION_FAILED: not an email address
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * TOO_MANY_RESET_REQUESTS from this client
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
      */
-    429: unknown;
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     *
+     * `TOO_MANY_RESET_REQUESTS`: Too many password-reset requests from this address; try again in 60 s
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type PasswordResetControllerForgotPasswordError = PasswordResetControllerForgotPasswordErrors[keyof PasswordResetControllerForgotPasswordErrors];
 
 export type PasswordResetControllerForgotPasswordResponses = {
     202: ResetRequestedView;
@@ -1689,14 +3082,40 @@ export type AuthControllerLoginData = {
 
 export type AuthControllerLoginErrors = {
     /**
-     * INVALID_CREDENTIALS, whether the username or the password is wrong
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    401: unknown;
+    400: ErrorView;
     /**
-     * TOO_MANY_ATTEMPTS, with Retry-After
+     * `INVALID_CREDENTIALS`: The username or password is wrong
      */
-    429: unknown;
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     *
+     * `TOO_MANY_ATTEMPTS`: Too many failed sign-ins; try again in 60 s
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type AuthControllerLoginError = AuthControllerLoginErrors[keyof AuthControllerLoginErrors];
 
 export type AuthControllerLoginResponses = {
     200: SignedInView;
@@ -1711,6 +3130,43 @@ export type AuthControllerLogoutData = {
     url: '/api/auth/logout';
 };
 
+export type AuthControllerLogoutErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AuthControllerLogoutError = AuthControllerLogoutErrors[keyof AuthControllerLogoutErrors];
+
 export type AuthControllerLogoutResponses = {
     204: void;
 };
@@ -1724,6 +3180,41 @@ export type AuthControllerMeData = {
     url: '/api/auth/me';
 };
 
+export type AuthControllerMeErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AuthControllerMeError = AuthControllerMeErrors[keyof AuthControllerMeErrors];
+
 export type AuthControllerMeResponses = {
     200: MeView;
 };
@@ -1736,6 +3227,45 @@ export type AuthControllerRefreshData = {
     query?: never;
     url: '/api/auth/refresh';
 };
+
+export type AuthControllerRefreshErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `INVALID_REFRESH_TOKEN`: The refresh token is not valid
+     *
+     * `REFRESH_TOKEN_REUSED`: This refresh token was already used: the session has been ended
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AuthControllerRefreshError = AuthControllerRefreshErrors[keyof AuthControllerRefreshErrors];
 
 export type AuthControllerRefreshResponses = {
     200: RefreshedView;
@@ -1752,14 +3282,50 @@ export type EmailVerificationControllerResendData = {
 
 export type EmailVerificationControllerResendErrors = {
     /**
-     * EMAIL_ALREADY_VERIFIED or NO_EMAIL
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    409: unknown;
+    401: ErrorView;
     /**
-     * RATE_LIMITED, with Retry-After
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
      */
-    429: unknown;
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `EMAIL_ALREADY_VERIFIED`: Your email is verified and no change of address is waiting
+     *
+     * `NO_EMAIL`: Your account has no email to verify: add one with POST /api/auth/email
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     *
+     * `RATE_LIMITED`: A verification message was sent moments ago: wait before asking for another
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type EmailVerificationControllerResendError = EmailVerificationControllerResendErrors[keyof EmailVerificationControllerResendErrors];
 
 export type EmailVerificationControllerResendResponses = {
     202: VerificationSentView;
@@ -1776,12 +3342,45 @@ export type PasswordResetControllerResetPasswordData = {
 
 export type PasswordResetControllerResetPasswordErrors = {
     /**
-     * RESET_TOKEN_INVALID, RESET_TOKEN_USED, RESET_TOKEN_EXPIRED, or VALIDATION_FAILED (newPassword too weak; the token still works)
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `RESET_TOKEN_INVALID`: This password-reset link is not valid; ask for a new one
+     *
+     * `RESET_TOKEN_USED`: This password-reset link was already used; ask for a new one
+     *
+     * `RESET_TOKEN_EXPIRED`: This password-reset link has expired; ask for a new one
      */
-    400: unknown;
+    400: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
 
+export type PasswordResetControllerResetPasswordError = PasswordResetControllerResetPasswordErrors[keyof PasswordResetControllerResetPasswordErrors];
+
 export type PasswordResetControllerResetPasswordResponses = {
+    /**
+     * A newPassword too weak is VALIDATION_FAILED, and the token still works
+     */
     204: void;
 };
 
@@ -1796,10 +3395,40 @@ export type SessionsControllerListData = {
 
 export type SessionsControllerListErrors = {
     /**
-     * AUTHENTICATION_REQUIRED and the other token errors
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type SessionsControllerListError = SessionsControllerListErrors[keyof SessionsControllerListErrors];
 
 export type SessionsControllerListResponses = {
     200: SessionListView;
@@ -1809,21 +3438,60 @@ export type SessionsControllerListResponse = SessionsControllerListResponses[key
 
 export type SessionsControllerEndData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/auth/sessions/{id}';
 };
 
 export type SessionsControllerEndErrors = {
     /**
-     * VALIDATION_FAILED: id is not a UUID
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * SESSION_NOT_FOUND: no live session of the caller has this id
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    404: unknown;
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SESSION_NOT_FOUND`: You have no such session
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type SessionsControllerEndError = SessionsControllerEndErrors[keyof SessionsControllerEndErrors];
 
 export type SessionsControllerEndResponses = {
     204: void;
@@ -1840,14 +3508,44 @@ export type EmailVerificationControllerVerifyData = {
 
 export type EmailVerificationControllerVerifyErrors = {
     /**
-     * VERIFICATION_TOKEN_USED, VERIFICATION_TOKEN_EXPIRED, VERIFICATION_TOKEN_INVALID or VALIDATION_FAILED
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `VERIFICATION_TOKEN_USED`: This verification link was already used (or replaced by a newer one)
+     *
+     * `VERIFICATION_TOKEN_EXPIRED`: This verification link has expired: sign in and ask for a new one
+     *
+     * `VERIFICATION_TOKEN_INVALID`: This verification link is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * EMAIL_TAKEN: another account has verified this email
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
      */
-    409: unknown;
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `EMAIL_TAKEN`: Another account has already verified this email: sign in with that account instead
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type EmailVerificationControllerVerifyError = EmailVerificationControllerVerifyErrors[keyof EmailVerificationControllerVerifyErrors];
 
 export type EmailVerificationControllerVerifyResponses = {
     200: VerifiedEmailView;
@@ -1862,6 +3560,45 @@ export type BillingControllerPlansData = {
     url: '/api/billing/plans';
 };
 
+export type BillingControllerPlansErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type BillingControllerPlansError = BillingControllerPlansErrors[keyof BillingControllerPlansErrors];
+
 export type BillingControllerPlansResponses = {
     200: Array<PlanView>;
 };
@@ -1874,6 +3611,45 @@ export type BillingControllerSubscriptionData = {
     query?: never;
     url: '/api/billing/subscription';
 };
+
+export type BillingControllerSubscriptionErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type BillingControllerSubscriptionError = BillingControllerSubscriptionErrors[keyof BillingControllerSubscriptionErrors];
 
 export type BillingControllerSubscriptionResponses = {
     200: SubscriptionView;
@@ -1907,6 +3683,49 @@ export type ContentsControllerListData = {
     url: '/api/course-content/contents';
 };
 
+export type ContentsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ContentsControllerListError = ContentsControllerListErrors[keyof ContentsControllerListErrors];
+
 export type ContentsControllerListResponses = {
     200: ContentPage;
 };
@@ -1922,10 +3741,52 @@ export type ContentsControllerCreateData = {
 
 export type ContentsControllerCreateErrors = {
     /**
-     * FORBIDDEN: the caller does not teach this subject in this section
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    403: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `FORBIDDEN`: Only an instructor who teaches this subject in this section (or its homeroom) may
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type ContentsControllerCreateError = ContentsControllerCreateErrors[keyof ContentsControllerCreateErrors];
 
 export type ContentsControllerCreateResponses = {
     201: ContentView;
@@ -1935,21 +3796,68 @@ export type ContentsControllerCreateResponse = ContentsControllerCreateResponses
 
 export type ContentsControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/course-content/contents/{id}';
 };
 
 export type ContentsControllerRemoveErrors = {
     /**
-     * FORBIDDEN: the caller does not teach this subject in this section
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    403: unknown;
+    400: ErrorView;
     /**
-     * IN_USE, details { submissions: n }
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    409: unknown;
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `FORBIDDEN`: Only an instructor who teaches this subject in this section (or its homeroom) may
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CONTENT_NOT_FOUND`: There is no such course content here
+     */
+    404: ErrorView;
+    /**
+     * `IN_USE`: Still in use by 1 submissions: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type ContentsControllerRemoveError = ContentsControllerRemoveErrors[keyof ContentsControllerRemoveErrors];
 
 export type ContentsControllerRemoveResponses = {
     204: void;
@@ -1959,10 +3867,60 @@ export type ContentsControllerRemoveResponse = ContentsControllerRemoveResponses
 
 export type ContentsControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/course-content/contents/{id}';
 };
+
+export type ContentsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CONTENT_NOT_FOUND`: There is no such course content here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ContentsControllerGetError = ContentsControllerGetErrors[keyof ContentsControllerGetErrors];
 
 export type ContentsControllerGetResponses = {
     200: ContentView;
@@ -1972,17 +3930,70 @@ export type ContentsControllerGetResponse = ContentsControllerGetResponses[keyof
 
 export type ContentsControllerUpdateData = {
     body: UpdateContentDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/course-content/contents/{id}';
 };
 
 export type ContentsControllerUpdateErrors = {
     /**
-     * FORBIDDEN: the caller does not teach this subject in this section
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    403: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `FORBIDDEN`: Only an instructor who teaches this subject in this section (or its homeroom) may
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CONTENT_NOT_FOUND`: There is no such course content here
+     */
+    404: ErrorView;
+    /**
+     * `MAX_POINTS_BELOW_AWARDED`: A submission was already awarded 10 points: maxPoints cannot be lower
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type ContentsControllerUpdateError = ContentsControllerUpdateErrors[keyof ContentsControllerUpdateErrors];
 
 export type ContentsControllerUpdateResponses = {
     200: ContentView;
@@ -2013,6 +4024,49 @@ export type SubmissionsControllerListData = {
     url: '/api/course-content/submissions';
 };
 
+export type SubmissionsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SubmissionsControllerListError = SubmissionsControllerListErrors[keyof SubmissionsControllerListErrors];
+
 export type SubmissionsControllerListResponses = {
     200: SubmissionPage;
 };
@@ -2028,14 +4082,60 @@ export type SubmissionsControllerSubmitData = {
 
 export type SubmissionsControllerSubmitErrors = {
     /**
-     * FORBIDDEN: not a student of that section
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    403: unknown;
+    400: ErrorView;
     /**
-     * ALREADY_GRADED or NOT_AN_ASSIGNMENT
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    409: unknown;
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `FORBIDDEN`: Only a student hands in work
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CONTENT_NOT_FOUND`: There is no such course content here
+     */
+    404: ErrorView;
+    /**
+     * `NOT_AN_ASSIGNMENT`: Work is handed in to assignments only, not to notes or resources
+     *
+     * `ALREADY_GRADED`: This work has been graded: it can no longer be resubmitted
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type SubmissionsControllerSubmitError = SubmissionsControllerSubmitErrors[keyof SubmissionsControllerSubmitErrors];
 
 export type SubmissionsControllerSubmitResponses = {
     201: SubmissionView;
@@ -2045,10 +4145,60 @@ export type SubmissionsControllerSubmitResponse = SubmissionsControllerSubmitRes
 
 export type SubmissionsControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/course-content/submissions/{id}';
 };
+
+export type SubmissionsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SUBMISSION_NOT_FOUND`: There is no such submission here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SubmissionsControllerGetError = SubmissionsControllerGetErrors[keyof SubmissionsControllerGetErrors];
 
 export type SubmissionsControllerGetResponses = {
     200: SubmissionView;
@@ -2058,21 +4208,68 @@ export type SubmissionsControllerGetResponse = SubmissionsControllerGetResponses
 
 export type SubmissionsControllerGradeData = {
     body: GradeSubmissionDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/course-content/submissions/{id}/grade';
 };
 
 export type SubmissionsControllerGradeErrors = {
     /**
-     * POINTS_ABOVE_MAX
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `POINTS_ABOVE_MAX`: points must not exceed the assignment's 10 points
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * FORBIDDEN: the caller does not teach this subject in this section
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    403: unknown;
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `FORBIDDEN`: Only an instructor who teaches this subject in this section (or its homeroom) may
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SUBMISSION_NOT_FOUND`: There is no such submission here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type SubmissionsControllerGradeError = SubmissionsControllerGradeErrors[keyof SubmissionsControllerGradeErrors];
 
 export type SubmissionsControllerGradeResponses = {
     200: SubmissionView;
@@ -2082,17 +4279,66 @@ export type SubmissionsControllerGradeResponse = SubmissionsControllerGradeRespo
 
 export type SubmissionsControllerGiveBackData = {
     body: ReturnSubmissionDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/course-content/submissions/{id}/return';
 };
 
 export type SubmissionsControllerGiveBackErrors = {
     /**
-     * FORBIDDEN: the caller does not teach this subject in this section
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    403: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `FORBIDDEN`: Only an instructor who teaches this subject in this section (or its homeroom) may
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SUBMISSION_NOT_FOUND`: There is no such submission here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type SubmissionsControllerGiveBackError = SubmissionsControllerGiveBackErrors[keyof SubmissionsControllerGiveBackErrors];
 
 export type SubmissionsControllerGiveBackResponses = {
     200: SubmissionView;
@@ -2114,6 +4360,49 @@ export type GuardiansControllerListData = {
     url: '/api/guardians';
 };
 
+export type GuardiansControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GuardiansControllerListError = GuardiansControllerListErrors[keyof GuardiansControllerListErrors];
+
 export type GuardiansControllerListResponses = {
     200: GuardianPage;
 };
@@ -2126,6 +4415,53 @@ export type GuardiansControllerCreateData = {
     query?: never;
     url: '/api/guardians';
 };
+
+export type GuardiansControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GuardiansControllerCreateError = GuardiansControllerCreateErrors[keyof GuardiansControllerCreateErrors];
 
 export type GuardiansControllerCreateResponses = {
     201: GuardianView;
@@ -2140,6 +4476,47 @@ export type GuardiansControllerSlipsData = {
     url: '/api/guardians/credential-distribution';
 };
 
+export type GuardiansControllerSlipsErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GuardiansControllerSlipsError = GuardiansControllerSlipsErrors[keyof GuardiansControllerSlipsErrors];
+
 export type GuardiansControllerSlipsResponses = {
     200: Array<CredentialSlipView>;
 };
@@ -2153,6 +4530,43 @@ export type GuardiansControllerMyChildrenData = {
     url: '/api/guardians/my-children';
 };
 
+export type GuardiansControllerMyChildrenErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GuardiansControllerMyChildrenError = GuardiansControllerMyChildrenErrors[keyof GuardiansControllerMyChildrenErrors];
+
 export type GuardiansControllerMyChildrenResponses = {
     200: Array<MyChildView>;
 };
@@ -2165,6 +4579,57 @@ export type GuardiansControllerActivateData = {
     query?: never;
     url: '/api/guardians/portal-activation';
 };
+
+export type GuardiansControllerActivateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GuardiansControllerActivateError = GuardiansControllerActivateErrors[keyof GuardiansControllerActivateErrors];
 
 export type GuardiansControllerActivateResponses = {
     200: ActivationView;
@@ -2181,22 +4646,56 @@ export type GuardiansControllerDeactivateData = {
 
 export type GuardiansControllerDeactivateErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * LAST_OWNER: one of them is the school's last Owner
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
      */
-    409: unknown;
+    404: ErrorView;
+    /**
+     * `LAST_OWNER`: This would close the account of the school's last active Owner: make someone else Owner first
+     *
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type GuardiansControllerDeactivateError = GuardiansControllerDeactivateErrors[keyof GuardiansControllerDeactivateErrors];
 
 export type GuardiansControllerDeactivateResponses = {
     200: DeactivationView;
@@ -2206,33 +4705,66 @@ export type GuardiansControllerDeactivateResponse = GuardiansControllerDeactivat
 
 export type GuardiansControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/guardians/{id}';
 };
 
 export type GuardiansControllerRemoveErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * GUARDIAN_NOT_FOUND
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GUARDIAN_NOT_FOUND`: There is no such guardian in this school
      */
-    404: unknown;
+    404: ErrorView;
     /**
-     * LAST_OWNER: they hold the school's last Owner role
+     * `LAST_OWNER`: This would close the account of the school's last active Owner: make someone else Owner first
      */
-    409: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type GuardiansControllerRemoveError = GuardiansControllerRemoveErrors[keyof GuardiansControllerRemoveErrors];
 
 export type GuardiansControllerRemoveResponses = {
     204: void;
@@ -2242,29 +4774,60 @@ export type GuardiansControllerRemoveResponse = GuardiansControllerRemoveRespons
 
 export type GuardiansControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/guardians/{id}';
 };
 
 export type GuardiansControllerGetErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * GUARDIAN_NOT_FOUND
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GUARDIAN_NOT_FOUND`: There is no such guardian in this school
      */
-    404: unknown;
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type GuardiansControllerGetError = GuardiansControllerGetErrors[keyof GuardiansControllerGetErrors];
 
 export type GuardiansControllerGetResponses = {
     200: GuardianView;
@@ -2274,29 +4837,64 @@ export type GuardiansControllerGetResponse = GuardiansControllerGetResponses[key
 
 export type GuardiansControllerUpdateData = {
     body: UpdateGuardianDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/guardians/{id}';
 };
 
 export type GuardiansControllerUpdateErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * GUARDIAN_NOT_FOUND
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GUARDIAN_NOT_FOUND`: There is no such guardian in this school
      */
-    404: unknown;
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type GuardiansControllerUpdateError = GuardiansControllerUpdateErrors[keyof GuardiansControllerUpdateErrors];
 
 export type GuardiansControllerUpdateResponses = {
     200: GuardianView;
@@ -2306,33 +4904,72 @@ export type GuardiansControllerUpdateResponse = GuardiansControllerUpdateRespons
 
 export type GuardiansControllerResetPasswordData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/guardians/{id}/reset-password';
 };
 
 export type GuardiansControllerResetPasswordErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * GUARDIAN_NOT_FOUND or NO_PORTAL_ACCOUNT
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GUARDIAN_NOT_FOUND`: There is no such guardian in this school
+     *
+     * `NO_PORTAL_ACCOUNT`: This person has no portal account in this school: activate them first
      */
-    404: unknown;
+    404: ErrorView;
     /**
-     * ACCOUNT_LINKED_BY_CONSENT or ACCOUNT_REGISTERED_BY_HOLDER: the holder resets it by email
+     * `ACCOUNT_LINKED_BY_CONSENT`: Its holder linked this account by consent (to this school or another): only they can reset its password, by email from the sign-in page
+     *
+     * `ACCOUNT_REGISTERED_BY_HOLDER`: This account was registered by its holder: only they can reset its password, by email from the sign-in page
+     *
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
      */
-    409: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type GuardiansControllerResetPasswordError = GuardiansControllerResetPasswordErrors[keyof GuardiansControllerResetPasswordErrors];
 
 export type GuardiansControllerResetPasswordResponses = {
     200: PasswordResetView;
@@ -2342,10 +4979,70 @@ export type GuardiansControllerResetPasswordResponse = GuardiansControllerResetP
 
 export type GuardiansControllerLinkData = {
     body: LinkStudentDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/guardians/{id}/students';
 };
+
+export type GuardiansControllerLinkErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GUARDIAN_NOT_FOUND`: There is no such guardian in this school
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `ALREADY_LINKED`: This guardian is already linked to this student
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GuardiansControllerLinkError = GuardiansControllerLinkErrors[keyof GuardiansControllerLinkErrors];
 
 export type GuardiansControllerLinkResponses = {
     201: GuardianView;
@@ -2355,10 +5052,66 @@ export type GuardiansControllerLinkResponse = GuardiansControllerLinkResponses[k
 
 export type GuardiansControllerUnlinkData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * The guardian
+         */
+        id: string;
+        /**
+         * A student linked to them
+         */
+        studentId: string;
+    };
     query?: never;
     url: '/api/guardians/{id}/students/{studentId}';
 };
+
+export type GuardiansControllerUnlinkErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `LINK_NOT_FOUND`: This guardian is not linked to this student
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GuardiansControllerUnlinkError = GuardiansControllerUnlinkErrors[keyof GuardiansControllerUnlinkErrors];
 
 export type GuardiansControllerUnlinkResponses = {
     204: void;
@@ -2375,26 +5128,50 @@ export type OrganizationsControllerCreateData = {
 
 export type OrganizationsControllerCreateErrors = {
     /**
-     * VALIDATION_FAILED, with the fields at fault
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * AUTHENTICATION_REQUIRED
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * EMAIL_NOT_VERIFIED: verify the account’s email first
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `EMAIL_NOT_VERIFIED`: Verify your email before creating another school (POST /api/auth/resend-verification sends the message again)
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * SUBDOMAIN_TAKEN
+     * `ROUTE_NOT_FOUND`: This endpoint is served at the platform's address
      */
-    409: unknown;
+    404: ErrorView;
     /**
-     * RATE_LIMITED, with Retry-After: registrations are limited per address and across the platform, per hour
+     * `SUBDOMAIN_TAKEN`: The subdomain "oxford" is taken
      */
-    429: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     *
+     * `RATE_LIMITED`: Too many schools registered from this address: try again later
+     */
+    429: ErrorView;
+    /**
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type OrganizationsControllerCreateError = OrganizationsControllerCreateErrors[keyof OrganizationsControllerCreateErrors];
 
 export type OrganizationsControllerCreateResponses = {
     201: RegistrationView;
@@ -2411,6 +5188,27 @@ export type OrganizationsControllerCheckDomainData = {
     url: '/api/organizations/check-domain';
 };
 
+export type OrganizationsControllerCheckDomainErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `ROUTE_NOT_FOUND`: This endpoint is served at the platform's address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type OrganizationsControllerCheckDomainError = OrganizationsControllerCheckDomainErrors[keyof OrganizationsControllerCheckDomainErrors];
+
 export type OrganizationsControllerCheckDomainResponses = {
     200: DomainAvailabilityView;
 };
@@ -2426,18 +5224,34 @@ export type OrganizationsControllerRegisterData = {
 
 export type OrganizationsControllerRegisterErrors = {
     /**
-     * VALIDATION_FAILED, with the fields at fault (owner.password: the password policy)
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * SUBDOMAIN_TAKEN, or EMAIL_TAKEN when an account has verified the email: sign in and POST /api/organizations
+     * `ROUTE_NOT_FOUND`: This endpoint is served at the platform's address
      */
-    409: unknown;
+    404: ErrorView;
     /**
-     * RATE_LIMITED, with Retry-After: registrations are limited per address and across the platform, per hour
+     * `SUBDOMAIN_TAKEN`: The subdomain "oxford" is taken
+     *
+     * `EMAIL_TAKEN`: An account has verified this email: sign in with it at the platform address and create the school from there
      */
-    429: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     *
+     * `RATE_LIMITED`: Too many schools registered from this address: try again later
+     */
+    429: ErrorView;
+    /**
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type OrganizationsControllerRegisterError = OrganizationsControllerRegisterErrors[keyof OrganizationsControllerRegisterErrors];
 
 export type OrganizationsControllerRegisterResponses = {
     201: RegistrationView;
@@ -2451,6 +5265,45 @@ export type PaymentsControllerListData = {
     query?: never;
     url: '/api/payments';
 };
+
+export type PaymentsControllerListErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type PaymentsControllerListError = PaymentsControllerListErrors[keyof PaymentsControllerListErrors];
 
 export type PaymentsControllerListResponses = {
     200: Array<PaymentView>;
@@ -2467,10 +5320,52 @@ export type PaymentsControllerInitData = {
 
 export type PaymentsControllerInitErrors = {
     /**
-     * VALIDATION_FAILED or PLAN_NOT_AVAILABLE
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `PLAN_NOT_AVAILABLE`: There is no plan "basic" that can be bought
      */
-    400: unknown;
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type PaymentsControllerInitError = PaymentsControllerInitErrors[keyof PaymentsControllerInitErrors];
 
 export type PaymentsControllerInitResponses = {
     201: CheckoutView;
@@ -2492,18 +5387,48 @@ export type PaymentsControllerVerifyData = {
 
 export type PaymentsControllerVerifyErrors = {
     /**
-     * PAYMENT_CALLBACK_MALFORMED, _SIGNATURE_INVALID, _WRONG_MERCHANT, _UNKNOWN_TRANSACTION or _AMOUNT_MISMATCH (recorded)
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `PAYMENT_CALLBACK_MALFORMED`: eSewa's callback was refused and recorded
+     *
+     * `PAYMENT_CALLBACK_SIGNATURE_INVALID`: eSewa's callback was refused and recorded
+     *
+     * `PAYMENT_CALLBACK_WRONG_MERCHANT`: eSewa's callback was refused and recorded
+     *
+     * `PAYMENT_CALLBACK_UNKNOWN_TRANSACTION`: eSewa's callback was refused and recorded
+     *
+     * `PAYMENT_CALLBACK_AMOUNT_MISMATCH`: eSewa's callback was refused and recorded
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * PAYMENT_PROVIDER_UNAVAILABLE: the provider could not confirm; the payment stays pending (502 for an answer that could not be trusted)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
      */
-    502: unknown;
+    403: ErrorView;
     /**
-     * PAYMENT_PROVIDER_UNAVAILABLE: the provider could not confirm; the payment stays pending (502 for an answer that could not be trusted)
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
      */
-    503: unknown;
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `PAYMENT_PROVIDER_UNAVAILABLE`: eSewa answered with an unsigned status. The payment stays pending: check it again later.
+     */
+    502: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     *
+     * `PAYMENT_PROVIDER_UNAVAILABLE`: eSewa did not answer. The payment stays pending: check it again later.
+     */
+    503: ErrorView;
 };
+
+export type PaymentsControllerVerifyError = PaymentsControllerVerifyErrors[keyof PaymentsControllerVerifyErrors];
 
 export type PaymentsControllerVerifyResponses = {
     200: PaymentView;
@@ -2513,10 +5438,60 @@ export type PaymentsControllerVerifyResponse = PaymentsControllerVerifyResponses
 
 export type PaymentsControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * The payment
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/payments/{id}';
 };
+
+export type PaymentsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PAYMENT_NOT_FOUND`: There is no such payment in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type PaymentsControllerGetError = PaymentsControllerGetErrors[keyof PaymentsControllerGetErrors];
 
 export type PaymentsControllerGetResponses = {
     200: PaymentView;
@@ -2526,21 +5501,66 @@ export type PaymentsControllerGetResponse = PaymentsControllerGetResponses[keyof
 
 export type PaymentsControllerRecheckData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * The payment
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/payments/{id}/recheck';
 };
 
 export type PaymentsControllerRecheckErrors = {
     /**
-     * PAYMENT_PROVIDER_UNAVAILABLE: the provider could not confirm; the payment stays pending (502 for an answer that could not be trusted)
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    502: unknown;
+    400: ErrorView;
     /**
-     * PAYMENT_PROVIDER_UNAVAILABLE: the provider could not confirm; the payment stays pending (502 for an answer that could not be trusted)
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    503: unknown;
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PAYMENT_NOT_FOUND`: There is no such payment in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `PAYMENT_PROVIDER_UNAVAILABLE`: eSewa answered with an unsigned status. The payment stays pending: check it again later.
+     */
+    502: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     *
+     * `PAYMENT_PROVIDER_UNAVAILABLE`: eSewa did not answer. The payment stays pending: check it again later.
+     */
+    503: ErrorView;
 };
+
+export type PaymentsControllerRecheckError = PaymentsControllerRecheckErrors[keyof PaymentsControllerRecheckErrors];
 
 export type PaymentsControllerRecheckResponses = {
     200: PaymentView;
@@ -2555,6 +5575,45 @@ export type RolesControllerListData = {
     url: '/api/roles';
 };
 
+export type RolesControllerListErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type RolesControllerListError = RolesControllerListErrors[keyof RolesControllerListErrors];
+
 export type RolesControllerListResponses = {
     200: Array<RoleView>;
 };
@@ -2567,6 +5626,57 @@ export type RolesControllerCreateData = {
     query?: never;
     url: '/api/roles';
 };
+
+export type RolesControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `ROLE_NAME_TAKEN`: A role named "Librarian" exists
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type RolesControllerCreateError = RolesControllerCreateErrors[keyof RolesControllerCreateErrors];
 
 export type RolesControllerCreateResponses = {
     201: RoleView;
@@ -2581,6 +5691,45 @@ export type RolesControllerPermissionsData = {
     url: '/api/roles/permissions';
 };
 
+export type RolesControllerPermissionsErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type RolesControllerPermissionsError = RolesControllerPermissionsErrors[keyof RolesControllerPermissionsErrors];
+
 export type RolesControllerPermissionsResponses = {
     200: Array<PermissionModuleView>;
 };
@@ -2589,10 +5738,68 @@ export type RolesControllerPermissionsResponse = RolesControllerPermissionsRespo
 
 export type RolesControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * The role
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/roles/{id}';
 };
+
+export type RolesControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ROLE_NOT_FOUND`: There is no such role in this school
+     */
+    404: ErrorView;
+    /**
+     * `OWNER_ROLE_PROTECTED`: The Owner role always holds every permission and cannot be deleted or renamed
+     *
+     * `SYSTEM_ROLE_PROTECTED`: The system role "Student" cannot be deleted
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type RolesControllerRemoveError = RolesControllerRemoveErrors[keyof RolesControllerRemoveErrors];
 
 export type RolesControllerRemoveResponses = {
     204: void;
@@ -2602,10 +5809,72 @@ export type RolesControllerRemoveResponse = RolesControllerRemoveResponses[keyof
 
 export type RolesControllerReplaceData = {
     body: RoleDto;
-    path?: never;
+    path: {
+        /**
+         * The role
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/roles/{id}';
 };
+
+export type RolesControllerReplaceErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ROLE_NOT_FOUND`: There is no such role in this school
+     */
+    404: ErrorView;
+    /**
+     * `ROLE_NAME_TAKEN`: A role named "Librarian" exists
+     *
+     * `OWNER_ROLE_PROTECTED`: The Owner role always holds every permission and cannot be deleted or renamed
+     *
+     * `SYSTEM_ROLE_PROTECTED`: The system role "Student" cannot be renamed
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type RolesControllerReplaceError = RolesControllerReplaceErrors[keyof RolesControllerReplaceErrors];
 
 export type RolesControllerReplaceResponses = {
     200: RoleView;
@@ -2615,10 +5884,68 @@ export type RolesControllerReplaceResponse = RolesControllerReplaceResponses[key
 
 export type RolesControllerAssignData = {
     body: AssignRoleDto;
-    path?: never;
+    path: {
+        /**
+         * The role
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/roles/{id}/assignments';
 };
+
+export type RolesControllerAssignErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `FORBIDDEN`: Only an Owner of this school can give or take away the Owner role
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ROLE_NOT_FOUND`: There is no such role in this school
+     *
+     * `PERSON_NOT_FOUND`: No person in this school has this account
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type RolesControllerAssignError = RolesControllerAssignErrors[keyof RolesControllerAssignErrors];
 
 export type RolesControllerAssignResponses = {
     201: AssignmentView;
@@ -2628,10 +5955,74 @@ export type RolesControllerAssignResponse = RolesControllerAssignResponses[keyof
 
 export type RolesControllerUnassignData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * The role
+         */
+        id: string;
+        /**
+         * The account of the person holding the role
+         */
+        userId: string;
+    };
     query?: never;
     url: '/api/roles/{id}/assignments/{userId}';
 };
+
+export type RolesControllerUnassignErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `FORBIDDEN`: Only an Owner of this school can give or take away the Owner role
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ROLE_NOT_FOUND`: There is no such role in this school
+     *
+     * `ASSIGNMENT_NOT_FOUND`: This person does not hold this role
+     */
+    404: ErrorView;
+    /**
+     * `LAST_OWNER`: A school always keeps at least one active Owner: make someone else Owner first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type RolesControllerUnassignError = RolesControllerUnassignErrors[keyof RolesControllerUnassignErrors];
 
 export type RolesControllerUnassignResponses = {
     204: void;
@@ -2646,6 +6037,31 @@ export type SchoolControllerGetData = {
     url: '/api/school';
 };
 
+export type SchoolControllerGetErrors = {
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SchoolControllerGetError = SchoolControllerGetErrors[keyof SchoolControllerGetErrors];
+
 export type SchoolControllerGetResponses = {
     200: SchoolSettingsView;
 };
@@ -2658,6 +6074,55 @@ export type SchoolControllerUpdateData = {
     query?: never;
     url: '/api/school';
 };
+
+export type SchoolControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SchoolControllerUpdateError = SchoolControllerUpdateErrors[keyof SchoolControllerUpdateErrors];
 
 export type SchoolControllerUpdateResponses = {
     200: SchoolSettingsView;
@@ -2679,6 +6144,49 @@ export type StaffControllerListData = {
     url: '/api/staff';
 };
 
+export type StaffControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StaffControllerListError = StaffControllerListErrors[keyof StaffControllerListErrors];
+
 export type StaffControllerListResponses = {
     200: StaffPage;
 };
@@ -2691,6 +6199,57 @@ export type StaffControllerActivateData = {
     query?: never;
     url: '/api/staff/activate-instructor';
 };
+
+export type StaffControllerActivateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StaffControllerActivateError = StaffControllerActivateErrors[keyof StaffControllerActivateErrors];
 
 export type StaffControllerActivateResponses = {
     200: ActivationView;
@@ -2705,6 +6264,47 @@ export type StaffControllerSlipsData = {
     url: '/api/staff/credential-distribution';
 };
 
+export type StaffControllerSlipsErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StaffControllerSlipsError = StaffControllerSlipsErrors[keyof StaffControllerSlipsErrors];
+
 export type StaffControllerSlipsResponses = {
     200: Array<CredentialSlipView>;
 };
@@ -2717,6 +6317,59 @@ export type StaffControllerOnboardData = {
     query?: never;
     url: '/api/staff/onboard-instructor';
 };
+
+export type StaffControllerOnboardErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `PLAN_LIMIT_REACHED`: The Basic plan allows 10 active staff members: choose a larger plan to add more
+     *
+     * `NO_SUBSCRIPTION`: This school has no subscription: choose a plan first
+     */
+    402: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StaffControllerOnboardError = StaffControllerOnboardErrors[keyof StaffControllerOnboardErrors];
 
 export type StaffControllerOnboardResponses = {
     201: StaffView;
@@ -2733,22 +6386,56 @@ export type StaffControllerDeactivateData = {
 
 export type StaffControllerDeactivateErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * LAST_OWNER: one of them is the school's last Owner
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
      */
-    409: unknown;
+    404: ErrorView;
+    /**
+     * `LAST_OWNER`: This would close the account of the school's last active Owner: make someone else Owner first
+     *
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type StaffControllerDeactivateError = StaffControllerDeactivateErrors[keyof StaffControllerDeactivateErrors];
 
 export type StaffControllerDeactivateResponses = {
     200: DeactivationView;
@@ -2758,33 +6445,66 @@ export type StaffControllerDeactivateResponse = StaffControllerDeactivateRespons
 
 export type StaffControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/staff/{id}';
 };
 
 export type StaffControllerRemoveErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * STAFF_NOT_FOUND
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STAFF_NOT_FOUND`: There is no such staff member in this school
      */
-    404: unknown;
+    404: ErrorView;
     /**
-     * LAST_OWNER: they hold the school's last Owner role
+     * `LAST_OWNER`: This would close the account of the school's last active Owner: make someone else Owner first
      */
-    409: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type StaffControllerRemoveError = StaffControllerRemoveErrors[keyof StaffControllerRemoveErrors];
 
 export type StaffControllerRemoveResponses = {
     204: void;
@@ -2794,29 +6514,60 @@ export type StaffControllerRemoveResponse = StaffControllerRemoveResponses[keyof
 
 export type StaffControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/staff/{id}';
 };
 
 export type StaffControllerGetErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * STAFF_NOT_FOUND
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STAFF_NOT_FOUND`: There is no such staff member in this school
      */
-    404: unknown;
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type StaffControllerGetError = StaffControllerGetErrors[keyof StaffControllerGetErrors];
 
 export type StaffControllerGetResponses = {
     200: StaffView;
@@ -2826,37 +6577,74 @@ export type StaffControllerGetResponse = StaffControllerGetResponses[keyof Staff
 
 export type StaffControllerUpdateData = {
     body: UpdateStaffDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/staff/{id}';
 };
 
 export type StaffControllerUpdateErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * PLAN_LIMIT_REACHED: back to active needs a place
+     * `PLAN_LIMIT_REACHED`: The Basic plan allows 10 active staff members: choose a larger plan to add more
+     *
+     * `NO_SUBSCRIPTION`: This school has no subscription: choose a plan first
      */
-    402: unknown;
+    402: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * STAFF_NOT_FOUND
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STAFF_NOT_FOUND`: There is no such staff member in this school
      */
-    404: unknown;
+    404: ErrorView;
     /**
-     * LAST_OWNER: they hold the school's last Owner role
+     * `LAST_OWNER`: This would close the account of the school's last active Owner: make someone else Owner first
      */
-    409: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type StaffControllerUpdateError = StaffControllerUpdateErrors[keyof StaffControllerUpdateErrors];
 
 export type StaffControllerUpdateResponses = {
     200: StaffView;
@@ -2866,33 +6654,72 @@ export type StaffControllerUpdateResponse = StaffControllerUpdateResponses[keyof
 
 export type StaffControllerResetPasswordData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/staff/{id}/reset-password';
 };
 
 export type StaffControllerResetPasswordErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * STAFF_NOT_FOUND or NO_PORTAL_ACCOUNT
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STAFF_NOT_FOUND`: There is no such staff member in this school
+     *
+     * `NO_PORTAL_ACCOUNT`: This person has no portal account in this school: activate them first
      */
-    404: unknown;
+    404: ErrorView;
     /**
-     * ACCOUNT_LINKED_BY_CONSENT or ACCOUNT_REGISTERED_BY_HOLDER: the holder resets it by email
+     * `ACCOUNT_LINKED_BY_CONSENT`: Its holder linked this account by consent (to this school or another): only they can reset its password, by email from the sign-in page
+     *
+     * `ACCOUNT_REGISTERED_BY_HOLDER`: This account was registered by its holder: only they can reset its password, by email from the sign-in page
+     *
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
      */
-    409: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type StaffControllerResetPasswordError = StaffControllerResetPasswordErrors[keyof StaffControllerResetPasswordErrors];
 
 export type StaffControllerResetPasswordResponses = {
     200: PasswordResetView;
@@ -2920,6 +6747,49 @@ export type StudentsControllerListData = {
     url: '/api/students';
 };
 
+export type StudentsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentsControllerListError = StudentsControllerListErrors[keyof StudentsControllerListErrors];
+
 export type StudentsControllerListResponses = {
     200: StudentPage;
 };
@@ -2932,6 +6802,47 @@ export type StudentsControllerSlipsData = {
     query?: never;
     url: '/api/students/credential-distribution';
 };
+
+export type StudentsControllerSlipsErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentsControllerSlipsError = StudentsControllerSlipsErrors[keyof StudentsControllerSlipsErrors];
 
 export type StudentsControllerSlipsResponses = {
     200: Array<CredentialSlipView>;
@@ -2946,6 +6857,63 @@ export type StudentsControllerEnrollData = {
     url: '/api/students/enroll';
 };
 
+export type StudentsControllerEnrollErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `PLAN_LIMIT_REACHED`: The Basic plan allows 100 active students: choose a larger plan to add more
+     *
+     * `NO_SUBSCRIPTION`: This school has no subscription: choose a plan first
+     */
+    402: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `ADMISSION_NUMBER_TAKEN`: A student with admission number "A-1" exists in this school
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentsControllerEnrollError = StudentsControllerEnrollErrors[keyof StudentsControllerEnrollErrors];
+
 export type StudentsControllerEnrollResponses = {
     201: StudentView;
 };
@@ -2958,6 +6926,57 @@ export type StudentsControllerActivateData = {
     query?: never;
     url: '/api/students/portal-activation';
 };
+
+export type StudentsControllerActivateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentsControllerActivateError = StudentsControllerActivateErrors[keyof StudentsControllerActivateErrors];
 
 export type StudentsControllerActivateResponses = {
     200: ActivationView;
@@ -2974,22 +6993,56 @@ export type StudentsControllerDeactivateData = {
 
 export type StudentsControllerDeactivateErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * LAST_OWNER: one of them is the school's last Owner
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
      */
-    409: unknown;
+    404: ErrorView;
+    /**
+     * `LAST_OWNER`: This would close the account of the school's last active Owner: make someone else Owner first
+     *
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type StudentsControllerDeactivateError = StudentsControllerDeactivateErrors[keyof StudentsControllerDeactivateErrors];
 
 export type StudentsControllerDeactivateResponses = {
     200: DeactivationView;
@@ -2999,7 +7052,12 @@ export type StudentsControllerDeactivateResponse = StudentsControllerDeactivateR
 
 export type StudentsControllerRemoveData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: {
         /**
          * Delete the student for good and unlink the account (needs students.purge); default: withdraw
@@ -3011,26 +7069,54 @@ export type StudentsControllerRemoveData = {
 
 export type StudentsControllerRemoveErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * STUDENT_NOT_FOUND
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
      */
-    404: unknown;
+    404: ErrorView;
     /**
-     * LAST_OWNER: deleting for good would close the school's last Owner's account
+     * `LAST_OWNER`: This would close the account of the school's last active Owner: make someone else Owner first
      */
-    409: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type StudentsControllerRemoveError = StudentsControllerRemoveErrors[keyof StudentsControllerRemoveErrors];
 
 export type StudentsControllerRemoveResponses = {
     204: void;
@@ -3040,10 +7126,60 @@ export type StudentsControllerRemoveResponse = StudentsControllerRemoveResponses
 
 export type StudentsControllerGetData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/students/{id}';
 };
+
+export type StudentsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentsControllerGetError = StudentsControllerGetErrors[keyof StudentsControllerGetErrors];
 
 export type StudentsControllerGetResponses = {
     200: StudentView;
@@ -3053,10 +7189,74 @@ export type StudentsControllerGetResponse = StudentsControllerGetResponses[keyof
 
 export type StudentsControllerUpdateData = {
     body: UpdateStudentDto;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/students/{id}';
 };
+
+export type StudentsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `PLAN_LIMIT_REACHED`: The Basic plan allows 100 active students: choose a larger plan to add more
+     *
+     * `NO_SUBSCRIPTION`: This school has no subscription: choose a plan first
+     */
+    402: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `ADMISSION_NUMBER_TAKEN`: A student with admission number "A-1" exists in this school
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentsControllerUpdateError = StudentsControllerUpdateErrors[keyof StudentsControllerUpdateErrors];
 
 export type StudentsControllerUpdateResponses = {
     200: StudentView;
@@ -3066,33 +7266,72 @@ export type StudentsControllerUpdateResponse = StudentsControllerUpdateResponses
 
 export type StudentsControllerResetPasswordData = {
     body?: never;
-    path?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
     query?: never;
     url: '/api/students/{id}/reset-password';
 };
 
 export type StudentsControllerResetPasswordErrors = {
     /**
-     * VALIDATION_FAILED: the id or the body is not valid
+     * `VALIDATION_FAILED`: The request is not valid
      */
-    400: unknown;
+    400: ErrorView;
     /**
-     * Not signed in at this school
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
      */
-    401: unknown;
+    401: ErrorView;
     /**
-     * FORBIDDEN: a permission is missing (details.missingPermissions)
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
      */
-    403: unknown;
+    403: ErrorView;
     /**
-     * STUDENT_NOT_FOUND or NO_PORTAL_ACCOUNT
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     *
+     * `NO_PORTAL_ACCOUNT`: This person has no portal account in this school: activate them first
      */
-    404: unknown;
+    404: ErrorView;
     /**
-     * ACCOUNT_LINKED_BY_CONSENT or ACCOUNT_REGISTERED_BY_HOLDER: the holder resets it by email
+     * `ACCOUNT_LINKED_BY_CONSENT`: Its holder linked this account by consent (to this school or another): only they can reset its password, by email from the sign-in page
+     *
+     * `ACCOUNT_REGISTERED_BY_HOLDER`: This account was registered by its holder: only they can reset its password, by email from the sign-in page
+     *
+     * `ACTIVATED_MEANWHILE`: Someone in this request was activated or changed meanwhile: send the request again
      */
-    409: unknown;
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
 };
+
+export type StudentsControllerResetPasswordError = StudentsControllerResetPasswordErrors[keyof StudentsControllerResetPasswordErrors];
 
 export type StudentsControllerResetPasswordResponses = {
     200: PasswordResetView;
@@ -3106,6 +7345,15 @@ export type HealthControllerCheckData = {
     query?: never;
     url: '/health';
 };
+
+export type HealthControllerCheckErrors = {
+    /**
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type HealthControllerCheckError = HealthControllerCheckErrors[keyof HealthControllerCheckErrors];
 
 export type HealthControllerCheckResponses = {
     /**

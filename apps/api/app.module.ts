@@ -18,6 +18,7 @@ import { PermissionsGuard, RbacModule } from '@schoolyard/rbac';
 import { SchoolScopeGuard, TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
 import { HealthController } from './health.controller';
+import { HealthStore } from './health.store';
 
 export interface AppModuleOptions {
   /** Extra controllers: the tests and benchmarks mount probes; production mounts none. */
@@ -66,6 +67,7 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: SchoolAllowanceGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        HealthStore,
         ...(options.providers ?? []),
       ],
     };

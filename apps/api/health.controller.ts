@@ -1,9 +1,8 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { databaseUnavailable, Route } from '@schoolyard/common';
-import { DataSource } from 'typeorm';
+import { HealthStore } from './health.store';
 
 @ApiTags('Health')
 @Controller('health')
@@ -11,7 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @InjectDataSource() private readonly requests: DataSource,
+    private readonly store: HealthStore,
   ) {}
 
   @Route({ at: 'anywhere', access: 'public', errors: [databaseUnavailable] })
@@ -29,9 +28,7 @@ export class HealthController {
         () =>
           this.indicators
             .check('database')
-            .attempt(async () => {
-              await this.requests.query('SELECT 1');
-            })
+            .attempt(() => this.store.ping())
             .withTimeout(1500),
       ]);
     } catch (error) {

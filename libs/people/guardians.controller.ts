@@ -16,36 +16,35 @@ import {
   MyChildView,
   UpdateGuardianDto,
 } from './dto/guardians.dto';
-import {
-  ActivationView,
-  CredentialSlipView,
-  DeactivationView,
-  GuardianActivationDto,
-  IdParams,
-  PageQuery,
-  PasswordResetView,
-} from './dto/person.dto';
+import { GuardianActivationDto, IdParams, PageQuery } from './dto/person.dto';
 import { GuardiansService } from './guardians.service';
 import { PortalAccountControls } from './portal-account-controls.service';
+import { PortalAccountRoutes } from './portal-account-routes';
 import { PortalActivation } from './portal-activation.service';
-import {
-  accountHeldByHolder,
-  activatedMeanwhile,
-  alreadyLinked,
-  lastOwnerAccount,
-  linkNotFound,
-  noPortalAccount,
-  personNotFound,
-} from './people.errors';
+import { alreadyLinked, lastOwnerAccount, linkNotFound, personNotFound } from './people.errors';
 
 @ApiTags('Guardians')
 @Controller('api/guardians')
-export class GuardiansController {
+export class GuardiansController extends PortalAccountRoutes({
+  kind: 'guardian',
+  permission: 'guardians.activate',
+  noun: 'guardian',
+  activationPath: 'portal-activation',
+  idsBody: GuardianActivationDto,
+  ids: (body) => body.guardianIds,
+  summaries: {
+    activate:
+      'Give guardians portal accounts (Guardian role) with temporary passwords, all or nothing',
+    slips: 'Credential slips of guardians who have not set their own password yet',
+  },
+}) {
   constructor(
     private readonly guardians: GuardiansService,
-    private readonly activation: PortalActivation,
-    private readonly accounts: PortalAccountControls,
-  ) {}
+    activation: PortalActivation,
+    accounts: PortalAccountControls,
+  ) {
+    super(activation, accounts);
+  }
 
   @Route({ at: 'school', access: { permissions: ['guardians.create'] } })
   @Post()
@@ -72,72 +71,6 @@ export class GuardiansController {
   @ApiOkResponse({ type: [MyChildView] })
   myChildren(): Promise<MyChildView[]> {
     return this.guardians.myChildren();
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['guardians.activate'] },
-    transaction: 'manual',
-    errors: [activatedMeanwhile],
-  })
-  @Post('portal-activation')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      'Give guardians portal accounts (Guardian role) with temporary passwords, all or nothing',
-  })
-  @ApiOkResponse({ type: ActivationView })
-  activate(@Body() body: GuardianActivationDto): Promise<ActivationView> {
-    return this.activation.activate('guardian', body.guardianIds);
-  }
-
-  @Route({ at: 'school', access: { permissions: ['guardians.activate'] }, revealsSecrets: true })
-  @Get('credential-distribution')
-  @ApiOperation({
-    summary: 'Credential slips of guardians who have not set their own password yet',
-  })
-  @ApiOkResponse({ type: [CredentialSlipView] })
-  slips(): Promise<CredentialSlipView[]> {
-    return this.activation.credentialSlips('guardian');
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['guardians.activate'] },
-    errors: [lastOwnerAccount, activatedMeanwhile],
-  })
-  @Post('portal-deactivation')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      "Close guardians' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts",
-  })
-  @ApiOkResponse({ type: DeactivationView })
-  deactivate(@Body() body: GuardianActivationDto): Promise<DeactivationView> {
-    return this.accounts.deactivate('guardian', body.guardianIds);
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['guardians.activate'] },
-    transaction: 'manual',
-    errors: [
-      personNotFound('guardian'),
-      noPortalAccount,
-      accountHeldByHolder('consented'),
-      accountHeldByHolder('registered'),
-      activatedMeanwhile,
-    ],
-  })
-  @Post(':id/reset-password')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      "A new temporary password for a guardian's account made by this school; every session of it ends",
-  })
-  @ApiOkResponse({ type: PasswordResetView })
-  resetPassword(@Param() params: IdParams): Promise<PasswordResetView> {
-    return this.accounts.resetPassword('guardian', params.id);
   }
 
   @Route({

@@ -7,26 +7,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Route } from '@schoolyard/common';
-import {
-  ActivationView,
-  CredentialSlipView,
-  DeactivationView,
-  IdParams,
-  PageQuery,
-  PasswordResetView,
-  StaffActivationDto,
-} from './dto/person.dto';
+import { IdParams, PageQuery, StaffActivationDto } from './dto/person.dto';
 import { OnboardInstructorDto, StaffPage, StaffView, UpdateStaffDto } from './dto/staff.dto';
 import { PortalAccountControls } from './portal-account-controls.service';
+import { PortalAccountRoutes } from './portal-account-routes';
 import { PortalActivation } from './portal-activation.service';
 import { StaffService } from './staff.service';
-import {
-  accountHeldByHolder,
-  activatedMeanwhile,
-  lastOwnerAccount,
-  noPortalAccount,
-  personNotFound,
-} from './people.errors';
+import { lastOwnerAccount, personNotFound } from './people.errors';
 import { noSubscription, planLimitReached } from '@schoolyard/billing';
 
 /** Onboarding, or bringing a staff member back to active, needs a place in the school's plan. */
@@ -34,12 +21,26 @@ const NO_ROOM = [planLimitReached('staff', 10, 'Basic'), noSubscription];
 
 @ApiTags('Staff')
 @Controller('api/staff')
-export class StaffController {
+export class StaffController extends PortalAccountRoutes({
+  kind: 'staff',
+  permission: 'staff.activate',
+  noun: 'staff member',
+  activationPath: 'activate-instructor',
+  idsBody: StaffActivationDto,
+  ids: (body) => body.staffIds,
+  summaries: {
+    activate:
+      'Give staff members portal accounts (Instructor role) with temporary passwords, all or nothing',
+    slips: 'Credential slips of staff who have not set their own password yet',
+  },
+}) {
   constructor(
     private readonly staff: StaffService,
-    private readonly activation: PortalActivation,
-    private readonly accounts: PortalAccountControls,
-  ) {}
+    activation: PortalActivation,
+    accounts: PortalAccountControls,
+  ) {
+    super(activation, accounts);
+  }
 
   @Route({ at: 'school', access: { permissions: ['staff.view'] } })
   @Get()
@@ -55,70 +56,6 @@ export class StaffController {
   @ApiCreatedResponse({ type: StaffView })
   onboard(@Body() person: OnboardInstructorDto): Promise<StaffView> {
     return this.staff.onboardInstructor(person);
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['staff.activate'] },
-    transaction: 'manual',
-    errors: [activatedMeanwhile],
-  })
-  @Post('activate-instructor')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      'Give staff members portal accounts (Instructor role) with temporary passwords, all or nothing',
-  })
-  @ApiOkResponse({ type: ActivationView })
-  activate(@Body() body: StaffActivationDto): Promise<ActivationView> {
-    return this.activation.activate('staff', body.staffIds);
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['staff.activate'] },
-    errors: [lastOwnerAccount, activatedMeanwhile],
-  })
-  @Post('portal-deactivation')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      "Close staff members' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts",
-  })
-  @ApiOkResponse({ type: DeactivationView })
-  deactivate(@Body() body: StaffActivationDto): Promise<DeactivationView> {
-    return this.accounts.deactivate('staff', body.staffIds);
-  }
-
-  @Route({ at: 'school', access: { permissions: ['staff.activate'] }, revealsSecrets: true })
-  @Get('credential-distribution')
-  @ApiOperation({ summary: 'Credential slips of staff who have not set their own password yet' })
-  @ApiOkResponse({ type: [CredentialSlipView] })
-  slips(): Promise<CredentialSlipView[]> {
-    return this.activation.credentialSlips('staff');
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['staff.activate'] },
-    transaction: 'manual',
-    errors: [
-      personNotFound('staff member'),
-      noPortalAccount,
-      accountHeldByHolder('consented'),
-      accountHeldByHolder('registered'),
-      activatedMeanwhile,
-    ],
-  })
-  @Post(':id/reset-password')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      "A new temporary password for a staff member's account made by this school; every session of it ends",
-  })
-  @ApiOkResponse({ type: PasswordResetView })
-  resetPassword(@Param() params: IdParams): Promise<PasswordResetView> {
-    return this.accounts.resetPassword('staff', params.id);
   }
 
   @Route({

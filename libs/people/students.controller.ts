@@ -8,14 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { noSubscription, planLimitReached } from '@schoolyard/billing';
 import { Route } from '@schoolyard/common';
-import {
-  ActivationView,
-  CredentialSlipView,
-  DeactivationView,
-  IdParams,
-  PasswordResetView,
-  StudentActivationDto,
-} from './dto/person.dto';
+import { IdParams, StudentActivationDto } from './dto/person.dto';
 import {
   EnrollStudentDto,
   RemoveStudentQuery,
@@ -25,28 +18,36 @@ import {
   UpdateStudentDto,
 } from './dto/students.dto';
 import { PortalAccountControls } from './portal-account-controls.service';
+import { PortalAccountRoutes } from './portal-account-routes';
 import { PortalActivation } from './portal-activation.service';
 import { StudentsService } from './students.service';
-import {
-  accountHeldByHolder,
-  activatedMeanwhile,
-  admissionNumberTaken,
-  lastOwnerAccount,
-  noPortalAccount,
-  personNotFound,
-} from './people.errors';
+import { admissionNumberTaken, lastOwnerAccount, personNotFound } from './people.errors';
 
 /** Enrolling, or bringing a student back to active, needs a place in the school's plan. */
 const NO_ROOM = [planLimitReached('students', 100, 'Basic'), noSubscription];
 
 @ApiTags('Students')
 @Controller('api/students')
-export class StudentsController {
+export class StudentsController extends PortalAccountRoutes({
+  kind: 'student',
+  permission: 'students.activate',
+  noun: 'student',
+  activationPath: 'portal-activation',
+  idsBody: StudentActivationDto,
+  ids: (body) => body.studentIds,
+  summaries: {
+    activate:
+      'Give students portal accounts with temporary passwords (all or nothing); unknown or already active ids are skipped with a reason',
+    slips: 'Credential slips: activated students who have not set their own password yet',
+  },
+}) {
   constructor(
     private readonly students: StudentsService,
-    private readonly activation: PortalActivation,
-    private readonly accounts: PortalAccountControls,
-  ) {}
+    activation: PortalActivation,
+    accounts: PortalAccountControls,
+  ) {
+    super(activation, accounts);
+  }
 
   @Route({
     at: 'school',
@@ -66,72 +67,6 @@ export class StudentsController {
   @ApiOkResponse({ type: StudentPage })
   list(@Query() query: StudentListQuery): Promise<StudentPage> {
     return this.students.list(query);
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['students.activate'] },
-    transaction: 'manual',
-    errors: [activatedMeanwhile],
-  })
-  @Post('portal-activation')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      'Give students portal accounts with temporary passwords (all or nothing); unknown or already active ids are skipped with a reason',
-  })
-  @ApiOkResponse({ type: ActivationView })
-  activate(@Body() body: StudentActivationDto): Promise<ActivationView> {
-    return this.activation.activate('student', body.studentIds);
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['students.activate'] },
-    errors: [lastOwnerAccount, activatedMeanwhile],
-  })
-  @Post('portal-deactivation')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      "Close students' portal accounts in this school (all or nothing); their records stay and activation can give them new accounts",
-  })
-  @ApiOkResponse({ type: DeactivationView })
-  deactivate(@Body() body: StudentActivationDto): Promise<DeactivationView> {
-    return this.accounts.deactivate('student', body.studentIds);
-  }
-
-  @Route({
-    at: 'school',
-    access: { permissions: ['students.activate'] },
-    transaction: 'manual',
-    errors: [
-      personNotFound('student'),
-      noPortalAccount,
-      accountHeldByHolder('consented'),
-      accountHeldByHolder('registered'),
-      activatedMeanwhile,
-    ],
-  })
-  @Post(':id/reset-password')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      "A new temporary password for a student's account made by this school; every session of it ends",
-  })
-  @ApiOkResponse({ type: PasswordResetView })
-  resetPassword(@Param() params: IdParams): Promise<PasswordResetView> {
-    return this.accounts.resetPassword('student', params.id);
-  }
-
-  @Route({ at: 'school', access: { permissions: ['students.activate'] }, revealsSecrets: true })
-  @Get('credential-distribution')
-  @ApiOperation({
-    summary: 'Credential slips: activated students who have not set their own password yet',
-  })
-  @ApiOkResponse({ type: [CredentialSlipView] })
-  slips(): Promise<CredentialSlipView[]> {
-    return this.activation.credentialSlips('student');
   }
 
   @Route({

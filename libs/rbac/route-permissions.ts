@@ -1,6 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { type ModulesContainer } from '@nestjs/core';
+import { MetadataScanner, type ModulesContainer } from '@nestjs/core';
 import { policyOfHandler, type RoutePolicy } from '@schoolyard/common';
 import { type PermissionCode } from './permission-catalog';
 
@@ -33,15 +33,17 @@ export function permissionDeclaration(policy: RoutePolicy): PermissionDeclaratio
  */
 export function schoolRoutes(modules: ModulesContainer): SchoolRoute[] {
   const routes: SchoolRoute[] = [];
+  // Inherited handlers too (PortalAccountRoutes), as Nest registers them.
+  const scanner = new MetadataScanner();
   for (const module of modules.values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
       if (!controller) continue;
       const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
       const prototype = controller.prototype as Record<string, unknown>;
-      for (const name of Object.getOwnPropertyNames(prototype)) {
+      for (const name of scanner.getAllMethodNames(prototype)) {
         const handler = prototype[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
+        if (typeof handler !== 'function') continue;
         const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
         if (path === undefined) continue;
         const policy = policyOfHandler(handler);

@@ -79,7 +79,7 @@ export class PasswordChangedView {
 }
 
 class MeUserView extends SignedInUserView {
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
   @ApiProperty() mustChangePassword!: boolean;
   @ApiProperty() isPlatformAdmin!: boolean;
 }
@@ -88,15 +88,16 @@ class MeProfileView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['student', 'staff', 'guardian', 'owner'] }) kind!: string;
   @ApiProperty() firstName!: string;
-  @ApiPropertyOptional({ nullable: true }) middleName!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) middleName!: string | null;
   @ApiProperty() lastName!: string;
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
 }
 
 export class MeRoleView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'Instructor' }) name!: string;
-  @ApiPropertyOptional({ nullable: true, example: 'instructor' }) systemKey!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'instructor' })
+  systemKey!: string | null;
 }
 
 export class MeView {

@@ -313,9 +313,12 @@ export type EnrolmentView = {
 export type ErrorDetailView = {
     code: string;
     /**
-     * Depends on the code: fields at fault, counts, limits
+     * Depends on the code: the fields at fault ({ field, problems }[]) for VALIDATION_FAILED; counts, limits and the like otherwise
      */
-    details?: {
+    details?: Array<{
+        field: string;
+        problems: Array<string>;
+    }> | {
         [key: string]: unknown;
     };
     message: string;

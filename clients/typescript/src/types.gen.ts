@@ -421,6 +421,12 @@ export type MeRoleView = {
     systemKey?: string | null;
 };
 
+export type MeSchoolView = {
+    id: string;
+    name: string;
+    slug: string;
+};
+
 export type MeUserView = {
     displayName: string;
     email?: string | null;
@@ -440,7 +446,7 @@ export type MeView = {
      * Active roles in this school
      */
     roles: Array<MeRoleView>;
-    school?: SchoolRefView | null;
+    school?: MeSchoolView | null;
     user: MeUserView;
 };
 

@@ -100,9 +100,14 @@ export class MeRoleView {
   systemKey!: string | null;
 }
 
+/** /api/auth/me names the school by its id too (sign-in answers slug and name only). */
+class MeSchoolView extends SchoolRefView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+}
+
 export class MeView {
   @ApiProperty({ type: MeUserView }) user!: MeUserView;
-  @ApiPropertyOptional({ type: SchoolRefView, nullable: true }) school!: SchoolRefView | null;
+  @ApiPropertyOptional({ type: MeSchoolView, nullable: true }) school!: MeSchoolView | null;
   @ApiPropertyOptional({ type: MeProfileView, nullable: true }) profile!: MeProfileView | null;
   @ApiProperty({ type: [MeRoleView], description: 'Active roles in this school' })
   roles!: MeRoleView[];

@@ -115,11 +115,14 @@ describe("the README's Try it, through the generated client", () => {
     const alice = clientAt(atOxford, signedIn.accessToken);
     const me = await expectStatus(authControllerMe({ client: alice }), 200);
     expect(me.school).toMatchObject({ slug: oxford, name: 'Oxford High' });
+    expect(me.school?.id).toBe(oxfordHigh.organization.id);
     const settings = await expectStatus(
       schoolControllerUpdate({ client: alice, body: { timezone: 'Europe/London' } }),
       200,
     );
     expect(settings.timezone).toBe('Europe/London');
+    // Typed as the strings the server sends, not as objects: a colour, when set, is #rrggbb.
+    expect(settings.primaryColor?.startsWith('#') ?? true).toBe(true);
 
     // Enrol a student, give them a portal account, print their slip.
     const jose = await expectStatus(
@@ -141,6 +144,8 @@ describe("the README's Try it, through the generated client", () => {
     expect(slip).toMatchObject({ username: 'josenunez' });
     const listed = await expectStatus(studentsControllerList({ client: alice }), 200);
     expect(listed.data.map((student) => student.id)).toEqual([jose.id]);
+    expect(listed.data[0]).toMatchObject({ middleName: null, dateOfBirth: null, gender: null });
+    expect(listed.data[0]?.account?.username).toBe('josenunez');
 
     // José signs in with the temporary password and must choose his own.
     const first = await expectStatus(

@@ -13,6 +13,53 @@ function firstDifference(expected: string, actual: string): string {
   return `line ${at + 1}: the controllers say ${JSON.stringify(want[at] ?? '(end of file)')}, the file has ${JSON.stringify(have[at] ?? '(end of file)')}`;
 }
 
+/**
+ * Schemas in components.schemas said to be free-form objects on purpose: `type: object` with
+ * nothing to say what is inside. Name them as `Schema.property` (with `[]` for array items).
+ */
+const FREE_FORM_OBJECTS = new Set<string>([]);
+
+type Schema = {
+  type?: string;
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+};
+
+/**
+ * Where a schema is `type: object` and says nothing more: what @nestjs/swagger writes when a
+ * property's TypeScript type is `string | null`, `Date | null` or `unknown` (the design type is
+ * Object) and the decorator names no type. The generated client then types a string as
+ * `{ [key: string]: unknown }`.
+ */
+function blankObjects(schema: Schema, at: string): string[] {
+  const blank =
+    schema.type === 'object' &&
+    !schema.properties &&
+    schema.additionalProperties === undefined &&
+    !schema.$ref &&
+    !schema.allOf &&
+    !schema.oneOf &&
+    !schema.anyOf;
+  const nested = (
+    [
+      ...Object.entries(schema.properties ?? {}).map(([name, inner]) => [`${at}.${name}`, inner]),
+      ...(schema.items ? [[`${at}[]`, schema.items]] : []),
+      ...(typeof schema.additionalProperties === 'object'
+        ? [[`${at}{}`, schema.additionalProperties]]
+        : []),
+      ...[...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].map(
+        (inner, index) => [`${at}|${index}`, inner],
+      ),
+    ] as Array<[string, Schema]>
+  ).flatMap(([where, inner]) => blankObjects(inner, where));
+  return blank ? [at, ...nested] : nested;
+}
+
 describe('the OpenAPI document', () => {
   let document: OpenAPIObject;
 
@@ -44,6 +91,15 @@ describe('the OpenAPI document', () => {
         .filter((use) => !declared.has(use.slice(use.lastIndexOf(' ') + 1))),
     );
     expect(undeclared).toEqual([]);
+  });
+
+  // A nullable string, date or number documented as an object: the decorator must name the type.
+  it('documents no property as an object of unknown shape, save the listed free-form ones', () => {
+    const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
+    const blank = Object.entries(schemas)
+      .flatMap(([name, schema]) => blankObjects(schema, name))
+      .filter((where) => !FREE_FORM_OBJECTS.has(where));
+    expect(blank).toEqual([]);
   });
 
   // Until every controller declares its path parameters, this fails, and says where.

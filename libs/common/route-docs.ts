@@ -21,7 +21,25 @@ export const SECURITY_SCHEMES = { bearer: 'bearer', cookie: 'access-cookie' } as
 export class ErrorDetailView {
   @ApiProperty({ example: 'STUDENT_NOT_FOUND' }) code!: string;
   @ApiProperty({ example: 'There is no such student in this school' }) message!: string;
-  @ApiPropertyOptional({ description: 'Depends on the code: fields at fault, counts, limits' })
+  @ApiPropertyOptional({
+    description:
+      'Depends on the code: the fields at fault ({ field, problems }[]) for VALIDATION_FAILED; ' +
+      'counts, limits and the like otherwise',
+    oneOf: [
+      {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            field: { type: 'string' },
+            problems: { type: 'array', items: { type: 'string' } },
+          },
+          required: ['field', 'problems'],
+        },
+      },
+      { type: 'object', additionalProperties: true },
+    ],
+  })
   details?: unknown;
 }
 

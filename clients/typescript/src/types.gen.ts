@@ -38,13 +38,9 @@ export type AcceptedLinkView = {
 };
 
 export type AccountView = {
-    email?: {
-        [key: string]: unknown;
-    } | null;
+    email?: string | null;
     isActive: boolean;
-    lastLoginAt?: {
-        [key: string]: unknown;
-    } | null;
+    lastLoginAt?: string | null;
     mustChangePassword: boolean;
     userId: string;
     username: string;
@@ -82,9 +78,7 @@ export type AssignTeachingDto = {
 
 export type AssignmentView = {
     grantedAt: string;
-    grantedBy?: {
-        [key: string]: unknown;
-    } | null;
+    grantedBy?: string | null;
     isActive: boolean;
     roleId: string;
     userId: string;
@@ -111,9 +105,7 @@ export type AttemptView = {
     /**
      * What the instructor said of it
      */
-    feedback?: {
-        [key: string]: unknown;
-    } | null;
+    feedback?: string | null;
     isLate: boolean;
     submittedAt: string;
 };
@@ -167,18 +159,12 @@ export type ContentView = {
     author?: PersonRefView | null;
     body: string;
     createdAt: string;
-    dueAt?: {
-        [key: string]: unknown;
-    } | null;
+    dueAt?: string | null;
     id: string;
     isPublished: boolean;
     kind: 'assignment' | 'note' | 'resource';
-    maxPoints?: {
-        [key: string]: unknown;
-    } | null;
-    publishedAt?: {
-        [key: string]: unknown;
-    } | null;
+    maxPoints?: number | null;
+    publishedAt?: string | null;
     section: SectionRefView;
     subject: CodedRefView;
     title: string;
@@ -199,9 +185,7 @@ export type CreateContentDto = {
     /**
      * Assignments only; work handed in after it is marked late
      */
-    dueAt?: {
-        [key: string]: unknown;
-    } | null;
+    dueAt?: string | null;
     /**
      * Students see published content only
      */
@@ -210,9 +194,7 @@ export type CreateContentDto = {
     /**
      * Assignments only
      */
-    maxPoints?: {
-        [key: string]: unknown;
-    } | null;
+    maxPoints?: number | null;
     sectionId: string;
     subjectId: string;
     title: string;
@@ -228,9 +210,7 @@ export type CreateGuardianDto = {
 
 export type CreateProgramDto = {
     code: string;
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
     name: string;
 };
 
@@ -249,24 +229,18 @@ export type CreateSectionDto = {
     /**
      * A staff member (instructor); null clears it
      */
-    homeroomInstructorId?: {
-        [key: string]: unknown;
-    } | null;
+    homeroomInstructorId?: string | null;
     levelId: string;
     name: string;
 };
 
 export type CreateSubjectDto = {
     code: string;
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
     /**
      * The academic level it is taught at, if one
      */
-    levelId?: {
-        [key: string]: unknown;
-    } | null;
+    levelId?: string | null;
     name: string;
 };
 
@@ -339,9 +313,12 @@ export type EnrolmentView = {
 export type ErrorDetailView = {
     code: string;
     /**
-     * Depends on the code: fields at fault, counts, limits
+     * Depends on the code: the fields at fault ({ field, problems }[]) for VALIDATION_FAILED; counts, limits and the like otherwise
      */
-    details?: {
+    details?: Array<{
+        field: string;
+        problems: Array<string>;
+    }> | {
         [key: string]: unknown;
     };
     message: string;
@@ -389,21 +366,15 @@ export type GuardianView = {
     account?: AccountView | null;
     children: Array<ChildRefView>;
     createdAt: string;
-    email?: {
-        [key: string]: unknown;
-    } | null;
+    email?: string | null;
     firstName: string;
     /**
      * The guardian's profile id
      */
     id: string;
     lastName: string;
-    middleName?: {
-        [key: string]: unknown;
-    } | null;
-    phone?: {
-        [key: string]: unknown;
-    } | null;
+    middleName?: string | null;
+    phone?: string | null;
     updatedAt: string;
 };
 
@@ -436,31 +407,29 @@ export type LinkedSchoolView = {
 };
 
 export type MeProfileView = {
-    email?: {
-        [key: string]: unknown;
-    } | null;
+    email?: string | null;
     firstName: string;
     id: string;
     kind: 'student' | 'staff' | 'guardian' | 'owner';
     lastName: string;
-    middleName?: {
-        [key: string]: unknown;
-    } | null;
+    middleName?: string | null;
 };
 
 export type MeRoleView = {
     id: string;
     name: string;
-    systemKey?: {
-        [key: string]: unknown;
-    } | null;
+    systemKey?: string | null;
+};
+
+export type MeSchoolView = {
+    id: string;
+    name: string;
+    slug: string;
 };
 
 export type MeUserView = {
     displayName: string;
-    email?: {
-        [key: string]: unknown;
-    } | null;
+    email?: string | null;
     id: string;
     isPlatformAdmin: boolean;
     mustChangePassword: boolean;
@@ -477,7 +446,7 @@ export type MeView = {
      * Active roles in this school
      */
     roles: Array<MeRoleView>;
-    school?: SchoolRefView | null;
+    school?: MeSchoolView | null;
     user: MeUserView;
 };
 
@@ -630,9 +599,7 @@ export type ProgramPage = {
 export type ProgramView = {
     code: string;
     createdAt: string;
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
     id: string;
     /**
      * Academic levels in this program
@@ -693,9 +660,7 @@ export type ReturnSubmissionDto = {
 };
 
 export type RoleDto = {
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
     name: string;
     permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'billing.view' | 'billing.manage'>;
 };
@@ -706,9 +671,7 @@ export type RoleView = {
      */
     activeHolders: number;
     createdAt: string;
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
     id: string;
     name: string;
     permissions: Array<string>;
@@ -749,12 +712,8 @@ export type SchoolSettingsView = {
     corsOrigins: Array<string>;
     displayName: string;
     locale: string;
-    primaryColor?: {
-        [key: string]: unknown;
-    } | null;
-    secondaryColor?: {
-        [key: string]: unknown;
-    } | null;
+    primaryColor?: string | null;
+    secondaryColor?: string | null;
     timezone: string;
     updatedAt: string;
 };
@@ -866,12 +825,8 @@ export type StaffPage = {
 export type StaffView = {
     account?: AccountView | null;
     createdAt: string;
-    department?: {
-        [key: string]: unknown;
-    } | null;
-    email?: {
-        [key: string]: unknown;
-    } | null;
+    department?: string | null;
+    email?: string | null;
     firstName: string;
     hireDate: string;
     /**
@@ -880,9 +835,7 @@ export type StaffView = {
     id: string;
     jobTitle: string;
     lastName: string;
-    middleName?: {
-        [key: string]: unknown;
-    } | null;
+    middleName?: string | null;
     status: 'active' | 'left';
     updatedAt: string;
 };
@@ -901,16 +854,10 @@ export type StudentView = {
     admissionDate: string;
     admissionNumber: string;
     createdAt: string;
-    dateOfBirth?: {
-        [key: string]: unknown;
-    } | null;
-    email?: {
-        [key: string]: unknown;
-    } | null;
+    dateOfBirth?: string | null;
+    email?: string | null;
     firstName: string;
-    gender?: {
-        [key: string]: unknown;
-    } | null;
+    gender?: string | null;
     /**
      * On GET /api/students/:id only
      */
@@ -920,9 +867,7 @@ export type StudentView = {
      */
     id: string;
     lastName: string;
-    middleName?: {
-        [key: string]: unknown;
-    } | null;
+    middleName?: string | null;
     status: 'active' | 'graduated' | 'withdrawn' | 'suspended';
     updatedAt: string;
 };
@@ -935,9 +880,7 @@ export type SubjectPage = {
 export type SubjectView = {
     code: string;
     createdAt: string;
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
     id: string;
     level?: RefView | null;
     name: string;
@@ -965,18 +908,12 @@ export type SubmissionView = {
     body: string;
     content: SubmittedContentView;
     createdAt: string;
-    feedback?: {
-        [key: string]: unknown;
-    } | null;
-    gradedAt?: {
-        [key: string]: unknown;
-    } | null;
+    feedback?: string | null;
+    gradedAt?: string | null;
     gradedBy?: PersonRefView | null;
     id: string;
     isLate: boolean;
-    points?: {
-        [key: string]: unknown;
-    } | null;
+    points?: number | null;
     status: 'submitted' | 'graded' | 'returned';
     student: PersonRefView;
     /**
@@ -996,13 +933,9 @@ export type SubmitWorkDto = {
 };
 
 export type SubmittedContentView = {
-    dueAt?: {
-        [key: string]: unknown;
-    } | null;
+    dueAt?: string | null;
     id: string;
-    maxPoints?: {
-        [key: string]: unknown;
-    } | null;
+    maxPoints?: number | null;
     sectionId: string;
     title: string;
 };
@@ -1039,9 +972,7 @@ export type UpdateContentDto = {
     /**
      * Assignments only; work handed in after it is marked late
      */
-    dueAt?: {
-        [key: string]: unknown;
-    } | null;
+    dueAt?: string | null;
     /**
      * Students see published content only
      */
@@ -1049,9 +980,7 @@ export type UpdateContentDto = {
     /**
      * Assignments only
      */
-    maxPoints?: {
-        [key: string]: unknown;
-    } | null;
+    maxPoints?: number | null;
     title?: string;
 };
 
@@ -1065,9 +994,7 @@ export type UpdateGuardianDto = {
 
 export type UpdateProgramDto = {
     code?: string;
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
     name?: string;
 };
 
@@ -1089,9 +1016,7 @@ export type UpdateSectionDto = {
     /**
      * A staff member (instructor); null clears it
      */
-    homeroomInstructorId?: {
-        [key: string]: unknown;
-    } | null;
+    homeroomInstructorId?: string | null;
     name?: string;
 };
 
@@ -1129,15 +1054,11 @@ export type UpdateStudentDto = {
 
 export type UpdateSubjectDto = {
     code?: string;
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
     /**
      * The academic level it is taught at, if one
      */
-    levelId?: {
-        [key: string]: unknown;
-    } | null;
+    levelId?: string | null;
     name?: string;
 };
 

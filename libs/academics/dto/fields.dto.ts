@@ -41,7 +41,7 @@ export const IsName = (field: string, example: string) =>
 /** Optional free text; null clears it on PATCH. */
 export const IsDescription = () =>
   applyDecorators(
-    ApiPropertyOptional({ nullable: true, maxLength: 2000 }),
+    ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 }),
     IsOptional(),
     IsString(),
     MaxLength(2000),
@@ -50,7 +50,12 @@ export const IsDescription = () =>
 export const IsId = (field: string, options: { optional?: boolean; description?: string } = {}) =>
   applyDecorators(
     options.optional
-      ? ApiPropertyOptional({ format: 'uuid', nullable: true, description: options.description })
+      ? ApiPropertyOptional({
+          type: String,
+          format: 'uuid',
+          nullable: true,
+          description: options.description,
+        })
       : ApiProperty({ format: 'uuid', description: options.description }),
     ...(options.optional ? [IsOptional()] : []),
     IsUUID('all', { message: `${field} must be a UUID` }),

@@ -26,7 +26,7 @@ export class SubjectView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() code!: string;
   @ApiProperty() name!: string;
-  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) description!: string | null;
   @ApiPropertyOptional({ type: RefView, nullable: true }) level!: RefView | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;

@@ -61,6 +61,8 @@ export class CreateContentDto {
   body!: string;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
     nullable: true,
     example: '2025-10-03T16:00:00Z',
     description: 'Assignments only; work handed in after it is marked late',
@@ -69,7 +71,12 @@ export class CreateContentDto {
   @IsISO8601({ strict: true }, { message: 'dueAt must be an ISO 8601 date and time' })
   dueAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 20, description: 'Assignments only' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 20,
+    description: 'Assignments only',
+  })
   @IsOptional()
   @IsPoints('maxPoints', 0.01)
   maxPoints?: number | null;
@@ -131,10 +138,11 @@ export class ContentView {
   @ApiProperty() body!: string;
   @ApiProperty({ type: SectionRefView }) section!: SectionRefView;
   @ApiProperty({ type: CodedRefView }) subject!: CodedRefView;
-  @ApiPropertyOptional({ nullable: true }) dueAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true }) maxPoints!: number | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) dueAt!: Date | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) maxPoints!: number | null;
   @ApiProperty() isPublished!: boolean;
-  @ApiPropertyOptional({ nullable: true }) publishedAt!: Date | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  publishedAt!: Date | null;
   @ApiPropertyOptional({ type: PersonRefView, nullable: true }) author!: PersonRefView | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;

@@ -135,7 +135,11 @@ export class AttemptView {
   @ApiProperty({ type: [AttachmentView] }) attachments!: AttachmentView[];
   @ApiProperty() submittedAt!: Date;
   @ApiProperty() isLate!: boolean;
-  @ApiPropertyOptional({ nullable: true, description: 'What the instructor said of it' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'What the instructor said of it',
+  })
   feedback!: string | null;
 }
 
@@ -143,8 +147,8 @@ export class SubmittedContentView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ format: 'uuid' }) sectionId!: string;
-  @ApiPropertyOptional({ nullable: true }) dueAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true }) maxPoints!: number | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) dueAt!: Date | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) maxPoints!: number | null;
 }
 
 export class SubmissionView {
@@ -158,10 +162,11 @@ export class SubmissionView {
   @ApiProperty() isLate!: boolean;
   @ApiProperty({ description: "The current attempt's text" }) body!: string;
   @ApiProperty({ type: [AttachmentView] }) attachments!: AttachmentView[];
-  @ApiPropertyOptional({ nullable: true }) points!: number | null;
-  @ApiPropertyOptional({ nullable: true }) feedback!: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) points!: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) feedback!: string | null;
   @ApiPropertyOptional({ type: PersonRefView, nullable: true }) gradedBy!: PersonRefView | null;
-  @ApiPropertyOptional({ nullable: true }) gradedAt!: Date | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  gradedAt!: Date | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
   @ApiPropertyOptional({

@@ -79,7 +79,7 @@ export class PasswordChangedView {
 }
 
 class MeUserView extends SignedInUserView {
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
   @ApiProperty() mustChangePassword!: boolean;
   @ApiProperty() isPlatformAdmin!: boolean;
 }
@@ -88,20 +88,26 @@ class MeProfileView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['student', 'staff', 'guardian', 'owner'] }) kind!: string;
   @ApiProperty() firstName!: string;
-  @ApiPropertyOptional({ nullable: true }) middleName!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) middleName!: string | null;
   @ApiProperty() lastName!: string;
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
 }
 
 export class MeRoleView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'Instructor' }) name!: string;
-  @ApiPropertyOptional({ nullable: true, example: 'instructor' }) systemKey!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'instructor' })
+  systemKey!: string | null;
+}
+
+/** /api/auth/me names the school by its id too (sign-in answers slug and name only). */
+class MeSchoolView extends SchoolRefView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
 }
 
 export class MeView {
   @ApiProperty({ type: MeUserView }) user!: MeUserView;
-  @ApiPropertyOptional({ type: SchoolRefView, nullable: true }) school!: SchoolRefView | null;
+  @ApiPropertyOptional({ type: MeSchoolView, nullable: true }) school!: MeSchoolView | null;
   @ApiPropertyOptional({ type: MeProfileView, nullable: true }) profile!: MeProfileView | null;
   @ApiProperty({ type: [MeRoleView], description: 'Active roles in this school' })
   roles!: MeRoleView[];

@@ -37,8 +37,10 @@ export class SchoolSettingsView {
   @ApiProperty({ example: 'Oxford High School' }) displayName!: string;
   @ApiProperty({ example: 'Europe/London' }) timezone!: string;
   @ApiProperty({ example: 'en-GB' }) locale!: string;
-  @ApiPropertyOptional({ example: '#002147', nullable: true }) primaryColor!: string | null;
-  @ApiPropertyOptional({ example: '#ffffff', nullable: true }) secondaryColor!: string | null;
+  @ApiPropertyOptional({ type: String, example: '#002147', nullable: true })
+  primaryColor!: string | null;
+  @ApiPropertyOptional({ type: String, example: '#ffffff', nullable: true })
+  secondaryColor!: string | null;
   @ApiProperty({
     type: [String],
     example: ['https://portal.oxford-high.org'],

@@ -49,10 +49,10 @@ export class ChildRefView {
 export class GuardianView {
   @ApiProperty({ format: 'uuid', description: "The guardian's profile id" }) id!: string;
   @ApiProperty() firstName!: string;
-  @ApiPropertyOptional({ nullable: true }) middleName!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) middleName!: string | null;
   @ApiProperty() lastName!: string;
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
-  @ApiPropertyOptional({ nullable: true }) phone!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) phone!: string | null;
   @ApiProperty({ type: [ChildRefView] }) children!: ChildRefView[];
   @ApiPropertyOptional({ type: AccountView, nullable: true }) account!: AccountView | null;
   @ApiProperty() createdAt!: Date;

@@ -60,10 +60,11 @@ export const IsCalendarDate = (field: string) =>
 export class AccountView {
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ example: 'josenunez' }) username!: string;
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
   @ApiProperty() mustChangePassword!: boolean;
   @ApiProperty() isActive!: boolean;
-  @ApiPropertyOptional({ nullable: true }) lastLoginAt!: Date | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  lastLoginAt!: Date | null;
 }
 
 export const MAX_ACTIVATION_BATCH = 200;

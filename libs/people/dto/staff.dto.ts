@@ -43,11 +43,11 @@ export class UpdateStaffDto extends PartialType(OnboardInstructorDto) {
 export class StaffView {
   @ApiProperty({ format: 'uuid', description: "The staff member's profile id" }) id!: string;
   @ApiProperty() firstName!: string;
-  @ApiPropertyOptional({ nullable: true }) middleName!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) middleName!: string | null;
   @ApiProperty() lastName!: string;
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
   @ApiProperty() jobTitle!: string;
-  @ApiPropertyOptional({ nullable: true }) department!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) department!: string | null;
   @ApiProperty({ example: '2025-08-25' }) hireDate!: string;
   @ApiProperty({ enum: STAFF_STATUSES }) status!: StaffStatus;
   @ApiPropertyOptional({ type: AccountView, nullable: true }) account!: AccountView | null;

@@ -108,13 +108,14 @@ export class GuardianRefView {
 export class StudentView {
   @ApiProperty({ format: 'uuid', description: "The student's profile id" }) id!: string;
   @ApiProperty() firstName!: string;
-  @ApiPropertyOptional({ nullable: true }) middleName!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) middleName!: string | null;
   @ApiProperty() lastName!: string;
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '2012-04-17' }) dateOfBirth!: string | null;
-  @ApiPropertyOptional({ nullable: true }) gender!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2012-04-17' })
+  dateOfBirth!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) gender!: string | null;
   @ApiProperty() admissionNumber!: string;
-  @ApiProperty({ example: '2025-09-01' }) admissionDate!: string;
+  @ApiProperty({ format: 'date', example: '2025-09-01' }) admissionDate!: string;
   @ApiProperty({ enum: STUDENT_STATUSES }) status!: StudentStatus;
   @ApiPropertyOptional({ type: AccountView, nullable: true }) account!: AccountView | null;
   @ApiPropertyOptional({ type: [GuardianRefView], description: 'On GET /api/students/:id only' })

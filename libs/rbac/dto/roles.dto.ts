@@ -28,7 +28,7 @@ export class RoleDto {
   @Matches(NO_CONTROL_CHARACTERS, { message: 'name must not contain control characters' })
   name!: string;
 
-  @ApiPropertyOptional({ example: 'Runs the library', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'Runs the library', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(300)
@@ -69,7 +69,7 @@ export class AssignRoleDto {
 export class RoleView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'Librarian' }) name!: string;
-  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ description: 'Seeded in every school; cannot be deleted' }) system!: boolean;
   @ApiPropertyOptional({
     enum: ['owner', 'admin', 'instructor', 'student', 'guardian'],
@@ -96,12 +96,13 @@ export class AssignmentView {
   @ApiProperty({ format: 'uuid' }) roleId!: string;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty() isActive!: boolean;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) grantedBy!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) grantedBy!: string | null;
   @ApiProperty() grantedAt!: Date;
 }
 
 export class HeldRoleView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'Instructor' }) name!: string;
-  @ApiPropertyOptional({ nullable: true, example: 'instructor' }) systemKey!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'instructor' })
+  systemKey!: string | null;
 }

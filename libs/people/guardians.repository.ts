@@ -17,12 +17,7 @@ import {
 } from './dto/guardians.dto';
 import { type AccountView } from './dto/person.dto';
 import { alreadyLinked, personNotFound } from './people.errors';
-import {
-  NAME_FIELDS,
-  type PersonRow,
-  personNames,
-  PersonRecordsRepository,
-} from './person-records.repository';
+import { NAME_FIELDS, type PersonRow, PersonRecordsRepository } from './person-records.repository';
 import { SchoolAccountsRepository } from './school-accounts.repository';
 
 export interface GuardianRow extends PersonRow {
@@ -48,7 +43,11 @@ function guardianView(
   children: ChildRefView[],
 ): GuardianView {
   return {
-    ...personNames(row),
+    id: row.id,
+    firstName: row.first_name,
+    middleName: row.middle_name,
+    lastName: row.last_name,
+    email: row.email,
     phone: row.phone,
     children,
     account,

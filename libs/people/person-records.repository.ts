@@ -88,17 +88,6 @@ function accountView(row: PersonRow, accounts: Map<string, LinkedAccount>): Acco
   };
 }
 
-/** The fields every view of a person starts with. */
-export function personNames(row: PersonRow) {
-  return {
-    id: row.id,
-    firstName: row.first_name,
-    middleName: row.middle_name,
-    lastName: row.last_name,
-    email: row.email,
-  };
-}
-
 export abstract class PersonRecordsRepository<Row extends PersonRow, View> {
   protected constructor(
     protected readonly tenant: TenantContext,

@@ -4,12 +4,7 @@ import { TenantContext } from '@schoolyard/tenancy';
 import { type AccountView } from './dto/person.dto';
 import { type OnboardInstructorDto, type StaffView } from './dto/staff.dto';
 import { personNotFound } from './people.errors';
-import {
-  NAME_FIELDS,
-  type PersonRow,
-  personNames,
-  PersonRecordsRepository,
-} from './person-records.repository';
+import { NAME_FIELDS, type PersonRow, PersonRecordsRepository } from './person-records.repository';
 import { SchoolAccountsRepository } from './school-accounts.repository';
 
 export interface StaffRow extends PersonRow {
@@ -65,7 +60,11 @@ export class StaffRepository extends PersonRecordsRepository<StaffRow, StaffView
 
   protected toView(row: StaffRow, account: AccountView | null): StaffView {
     return {
-      ...personNames(row),
+      id: row.id,
+      firstName: row.first_name,
+      middleName: row.middle_name,
+      lastName: row.last_name,
+      email: row.email,
       jobTitle: row.job_title,
       department: row.department,
       hireDate: row.hire_date,

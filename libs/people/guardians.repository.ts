@@ -17,7 +17,12 @@ import {
 } from './dto/guardians.dto';
 import { type AccountView } from './dto/person.dto';
 import { alreadyLinked, personNotFound } from './people.errors';
-import { NAME_FIELDS, type PersonRow, PersonRecordsRepository } from './person-records.repository';
+import {
+  NAME_FIELDS,
+  type PersonRow,
+  PersonRecordsRepository,
+  personView,
+} from './person-records.repository';
 import { SchoolAccountsRepository } from './school-accounts.repository';
 
 export interface GuardianRow extends PersonRow {
@@ -42,18 +47,13 @@ function guardianView(
   account: AccountView | null,
   children: ChildRefView[],
 ): GuardianView {
-  return {
-    id: row.id,
-    firstName: row.first_name,
-    middleName: row.middle_name,
-    lastName: row.last_name,
-    email: row.email,
+  return personView(row, {
     phone: row.phone,
     children,
     account,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
+  });
 }
 
 @Injectable()

@@ -4,7 +4,12 @@ import { TenantContext } from '@schoolyard/tenancy';
 import { type AccountView } from './dto/person.dto';
 import { type OnboardInstructorDto, type StaffView } from './dto/staff.dto';
 import { personNotFound } from './people.errors';
-import { NAME_FIELDS, type PersonRow, PersonRecordsRepository } from './person-records.repository';
+import {
+  NAME_FIELDS,
+  type PersonRow,
+  PersonRecordsRepository,
+  personView,
+} from './person-records.repository';
 import { SchoolAccountsRepository } from './school-accounts.repository';
 
 export interface StaffRow extends PersonRow {
@@ -59,12 +64,7 @@ export class StaffRepository extends PersonRecordsRepository<StaffRow, StaffView
   }
 
   protected toView(row: StaffRow, account: AccountView | null): StaffView {
-    return {
-      id: row.id,
-      firstName: row.first_name,
-      middleName: row.middle_name,
-      lastName: row.last_name,
-      email: row.email,
+    return personView(row, {
       jobTitle: row.job_title,
       department: row.department,
       hireDate: row.hire_date,
@@ -72,6 +72,6 @@ export class StaffRepository extends PersonRecordsRepository<StaffRow, StaffView
       account,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-    };
+    });
   }
 }

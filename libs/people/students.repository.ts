@@ -10,7 +10,7 @@ import {
   type StudentView,
 } from './dto/students.dto';
 import { admissionNumberTaken, personNotFound } from './people.errors';
-import { type PersonRow, PersonRecordsRepository } from './person-records.repository';
+import { type PersonRow, PersonRecordsRepository, personView } from './person-records.repository';
 import { SchoolAccountsRepository } from './school-accounts.repository';
 
 export interface StudentRow extends PersonRow {
@@ -119,17 +119,8 @@ export class StudentsRepository extends PersonRecordsRepository<StudentRow, Stud
     }));
   }
 
-  /*
-   * Field by field, as in every person's view: built with an object spread, the view took V8
-   * 3-4x as long to make and to serialise (a page of 20 cost ~150 µs of API CPU more).
-   */
   protected toView(row: StudentRow, account: AccountView | null): StudentView {
-    return {
-      id: row.id,
-      firstName: row.first_name,
-      middleName: row.middle_name,
-      lastName: row.last_name,
-      email: row.email,
+    return personView(row, {
       dateOfBirth: row.date_of_birth,
       gender: row.gender,
       admissionNumber: row.admission_number,
@@ -138,6 +129,6 @@ export class StudentsRepository extends PersonRecordsRepository<StudentRow, Stud
       account,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-    };
+    });
   }
 }

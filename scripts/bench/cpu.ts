@@ -27,7 +27,7 @@ async function backendPids(client: Client): Promise<number[]> {
 }
 
 export interface CpuSpent {
-  /** The API process. */
+  /** The API process (or processes, added up). */
   apiMs: number;
   /** PostgreSQL's backends on the benchmark's database, including those started or ended meanwhile. */
   postgresMs: number;
@@ -37,14 +37,15 @@ export interface CpuSpent {
 const SAMPLE_MS = 100;
 
 /**
- * CPU time spent by the API and by PostgreSQL while `work` runs: unlike requests per second,
+ * CPU time spent by the API (every process given, added up: several instances serve one
+ * load) and by PostgreSQL while `work` runs: unlike requests per second,
  * it hardly moves when other work shares the machine. Null when /proc cannot tell (the
  * database server runs elsewhere). Pools retire connections (`DB_POOL_MAX_USES`), so the
  * backends are read every 100 ms: one born during the run counts from nothing, one that
  * ended counts up to its last reading (a backend's last 100 ms at most go unseen).
  */
 export async function cpuSpent<T>(
-  apiPid: number,
+  apiPid: number | readonly number[],
   databaseUrl: string,
   work: () => Promise<T>,
 ): Promise<{ result: T; cpu: CpuSpent | null }> {
@@ -64,7 +65,9 @@ export async function cpuSpent<T>(
         }),
       );
     };
-    const apiBefore = await cpuMs(apiPid);
+    const apiPids = typeof apiPid === 'number' ? [apiPid] : apiPid;
+    const apiCpu = async () => Promise.all(apiPids.map((pid) => cpuMs(pid)));
+    const apiBefore = await apiCpu();
     await sample(true);
     let running = true;
     const sampling = (async () => {
@@ -81,11 +84,13 @@ export async function cpuSpent<T>(
       await sampling;
     }
     await sample(false);
-    const apiAfter = await cpuMs(apiPid);
-    if (apiBefore === 0) return { result, cpu: null };
+    const apiAfter = await apiCpu();
+    if (apiBefore.includes(0)) return { result, cpu: null };
+    let apiMs = 0;
+    for (let i = 0; i < apiPids.length; i++) apiMs += apiAfter[i] - apiBefore[i];
     let postgresMs = 0;
     for (const [pid, ms] of last) postgresMs += ms - (first.get(pid) ?? ms);
-    return { result, cpu: { apiMs: apiAfter - apiBefore, postgresMs } };
+    return { result, cpu: { apiMs, postgresMs } };
   } finally {
     await client.end();
   }
@@ -102,7 +107,7 @@ export class CpuTally<N extends string> {
   private readonly samples = new Map<N, CpuPerRequest[]>();
 
   constructor(
-    private readonly apiPid: number,
+    private readonly apiPid: number | readonly number[],
     private readonly databaseUrl: string,
   ) {}
 

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { measureBuilds } from './builds';
 import { measureCeiling } from './ceiling';
 import { measureFleet } from './fleet';
+import { measureInstances } from './instances';
 import { measureIsolation } from './isolation';
 import { measureLogins } from './logins';
 import { measureNoisyNeighbour } from './noisy-neighbour';
@@ -38,7 +39,13 @@ async function runOne(
   else if (benchmark === 'builds') {
     if (!settings.against) throw new Error('builds needs --against <checkout>');
     results.builds = await measureBuilds({ ...common, against: settings.against });
-  } else if (benchmark === 'logins')
+  } else if (benchmark === 'instances')
+    results.instances = await measureInstances({
+      ...common,
+      // Read here only: the URL may hold a password, and settings are written to the JSON.
+      redisUrl: process.env.BENCH_REDIS_URL?.trim() || undefined,
+    });
+  else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else
     results.fleet = await measureFleet({
@@ -52,7 +59,7 @@ async function runOne(
 }
 
 /**
- * `npm run bench [-- --full] [isolation] [ceiling] [fleet] [provisioning] [logins] [permissions] [noisy-neighbour]`
+ * `npm run bench [-- --full] [isolation] [ceiling] [fleet] [provisioning] [logins] [permissions] [noisy-neighbour] [instances]`
  * or `npm run bench -- builds --against <checkout>`: each
  * benchmark on a throw-away database of its own, a table at the end and the JSON beside it.
  */

@@ -1,8 +1,10 @@
 import { type BuildsResult } from './builds';
 import { type CeilingResult } from './ceiling';
 import { type NoisyNeighbourResult } from './noisy-neighbour';
-import { type CpuPerRequest } from './cpu';
+import { cpuText, ms, rps } from './format';
 import { type FleetResult } from './fleet';
+import { type InstancesResult } from './instances';
+import { instancesRows } from './instances-report';
 import { type ArmRatio, type IsolationResult } from './isolation';
 import { type LoginResult } from './logins';
 import { type PermissionResult } from './permissions';
@@ -18,6 +20,7 @@ export interface BenchResults {
   permissions?: PermissionResult;
   noisyNeighbour?: NoisyNeighbourResult;
   builds?: BuildsResult;
+  instances?: InstancesResult;
 }
 
 export type Status = 'met' | 'missed' | '';
@@ -31,13 +34,6 @@ export interface SummaryRow {
 }
 
 const judge = (ok: boolean): Status => (ok ? 'met' : 'missed');
-const rps = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
-const ms = (value: number) => `${value} ms`;
-
-function cpuText(a: CpuPerRequest | undefined, b: CpuPerRequest | undefined): string {
-  if (!a || !b) return '';
-  return `; CPU/request API ${a.apiUs} vs ${b.apiUs} µs, PostgreSQL ${a.postgresUs} vs ${b.postgresUs} µs`;
-}
 
 /** Registration targets: p50 at most 150 ms, the last registrations no slower than 1.2x the first. */
 export const PROVISIONING_P50_TARGET_MS = 150;
@@ -258,6 +254,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
     });
   }
   if (results.builds) rows.push(...buildsRows(results.builds));
+  if (results.instances) rows.push(...instancesRows(results.instances));
   if (permissions) {
     rows.push({
       line: 'permission check: looked up vs cached',

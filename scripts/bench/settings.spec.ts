@@ -41,6 +41,7 @@ describe('benchmark settings', () => {
     ]);
     expect(chosenBenchmarks(['--full'])).toEqual(['isolation', 'ceiling', 'fleet', 'logins']);
     expect(chosenBenchmarks(['permissions'])).toEqual(['permissions']);
+    expect(chosenBenchmarks(['instances', '--connections', '32'])).toEqual(['instances']);
     expect(() => chosenBenchmarks(['fleat'])).toThrow('unknown benchmark fleat');
   });
 

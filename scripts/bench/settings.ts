@@ -7,12 +7,14 @@ export const BENCHMARKS = [
   'permissions',
   'noisy-neighbour',
   'builds',
+  'instances',
 ] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 /**
  * The issue's six figures; the permission-check and noisy-neighbour comparisons, registrations
- * alone (`provisioning`: line 3 without the rest of `fleet`), and this build against another
- * (`builds`, which needs `--against`) run when named.
+ * alone (`provisioning`: line 3 without the rest of `fleet`), this build against another
+ * (`builds`, which needs `--against`) and two API instances against one (`instances`) run
+ * when named.
  */
 const DEFAULT_BENCHMARKS: readonly Benchmark[] = ['isolation', 'ceiling', 'fleet', 'logins'];
 

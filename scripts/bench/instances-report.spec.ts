@@ -1,4 +1,5 @@
-import { type InstancesResult, type RouteAcrossInstances } from './instances';
+import { loadConfig } from '@schoolyard/config';
+import { type InstancesResult, type RouteAcrossInstances, SHARED_LIMITS_ENV } from './instances';
 import { markdownTable, summaryRows } from './report';
 
 function route(path: string, ratio: number): RouteAcrossInstances {
@@ -78,5 +79,14 @@ describe('instances benchmark rows', () => {
       measured: '1,200/s vs 1,500/s, p99 70 ms vs 60 ms',
       ratio: '0.8',
     });
+  });
+});
+
+describe('instances benchmark settings', () => {
+  it('starts the shared-limits pair with limits the configuration accepts', () => {
+    const config = loadConfig({ ...SHARED_LIMITS_ENV, NODE_ENV: 'test' });
+    expect(config.rateLimits.enabled).toBe(true);
+    // 32 connections on loopback send a few thousand a second: far under this.
+    expect(config.rateLimits.platformClientPerMinute).toBe(1_000_000);
   });
 });

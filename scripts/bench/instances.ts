@@ -74,6 +74,15 @@ export interface InstancesOptions extends RunOptions {
   redisUrl?: string;
 }
 
+/**
+ * The shared-limits pair: limits checked on every request, the platform's per-client limit
+ * at the highest the configuration takes (one client address sends the whole load).
+ */
+export const SHARED_LIMITS_ENV = {
+  RATE_LIMITS: 'true',
+  RATE_LIMIT_PLATFORM_PER_MINUTE: '1000000',
+} as const;
+
 /** The school on a plan no benchmark reaches, so limits are checked but never refuse. */
 async function giveRoomyPlan(databaseUrl: string, host: string): Promise<void> {
   const owner = new Client({ connectionString: databaseUrl });
@@ -126,11 +135,7 @@ export async function measureInstances(options: InstancesOptions): Promise<Insta
     const pairs: Partial<Record<Target, BenchServer[]>> = { one: [first], two: [first, second] };
     if (options.redisUrl) {
       await giveRoomyPlan(options.databaseUrl, school.host);
-      const limited = {
-        RATE_LIMITS: 'true',
-        RATE_LIMIT_PLATFORM_PER_MINUTE: '100000000',
-        REDIS_URL: options.redisUrl,
-      };
+      const limited = { ...SHARED_LIMITS_ENV, REDIS_URL: options.redisUrl };
       pairs.shared = [await start(limited), await start(limited)];
     }
     const serversOf = (target: Target) => pairs[target] as BenchServer[];

@@ -197,6 +197,14 @@ describe('docker/nginx.conf', () => {
     expect(servers.sort()).toEqual(
       APIS.map((name) => `${name}:${environmentOf(compose, name).PORT}`).sort(),
     );
+    // `server ... resolve` (addresses looked up again as containers come and go) is refused
+    // as an unknown parameter by nginx before 1.27.3.
+    const [major, minor, patch] = (
+      /^nginx:(\d+)\.(\d+)(?:\.(\d+))?/.exec(service(compose, 'proxy').image ?? '') ?? []
+    )
+      .slice(1)
+      .map((part) => Number(part ?? 0));
+    expect(major * 10_000 + minor * 100 + patch).toBeGreaterThanOrEqual(1_27_03);
   });
 
   it('caps connections and requests per client address, answering 429', () => {

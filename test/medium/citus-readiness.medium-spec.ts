@@ -275,8 +275,7 @@ describe('the migrations', () => {
       });
       if (allowance.setting) expect(doc).toContain(`\`${allowance.setting}\``);
     }
-    if (MIXED_STATEMENTS.length)
-      expect(doc).toContain('SECURITY DEFINER function beside school tables');
+    expect(doc).toContain('SECURITY DEFINER function beside school tables');
   });
 });
 

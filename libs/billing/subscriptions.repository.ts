@@ -101,16 +101,25 @@ export class SubscriptionsRepository {
     return started > 0;
   }
 
-  /** The calling school's subscription, in its transaction, with what it uses of its limits. */
+  /**
+   * The calling school's subscription, in its transaction, with what it uses of its limits.
+   * Two statements, not one: a statement that calls a platform function beside the school's
+   * tables could be sent whole to the school's node under Citus (docs/SCALE-OUT.md).
+   */
   async findSchoolSubscription(): Promise<SchoolSubscriptionRow | undefined> {
-    const [row] = await selectRows<SchoolSubscriptionRow>(
-      this.tenant.manager,
-      `SELECT s.*,
-              (SELECT count(*) FROM students WHERE status = 'active')::int AS active_students,
-              (SELECT count(*) FROM staff WHERE status = 'active')::int AS active_staff
-         FROM public.school_subscription(false) s`,
+    const manager = this.tenant.manager;
+    const [subscription] = await selectRows<
+      Omit<SchoolSubscriptionRow, 'active_students' | 'active_staff'>
+    >(manager, 'SELECT * FROM public.school_subscription(false)');
+    if (!subscription) return undefined;
+    const [usage] = await selectRows<
+      Pick<SchoolSubscriptionRow, 'active_students' | 'active_staff'>
+    >(
+      manager,
+      `SELECT (SELECT count(*) FROM students WHERE status = 'active')::int AS active_students,
+              (SELECT count(*) FROM staff WHERE status = 'active')::int AS active_staff`,
     );
-    return row;
+    return { ...subscription, ...usage };
   }
 
   /**

@@ -41,14 +41,21 @@ export class TestDataRepository {
     return row ?? { students: 0, staff: 0, guardians: 0 };
   }
 
-  /** Undefined when the school has no subscription. */
-  planUsage(): Promise<PlanUsage | undefined> {
-    return selectRow<PlanUsage>(
+  /**
+   * Undefined when the school has no subscription. The platform function is called alone in
+   * its statement, as everywhere (docs/SCALE-OUT.md: Citus could run a mixed one on a worker).
+   */
+  async planUsage(): Promise<PlanUsage | undefined> {
+    const plan = await selectRow<Pick<PlanUsage, 'plan_code' | 'max_students' | 'max_staff'>>(
       this.tenant.manager,
-      `SELECT s.plan_code, s.max_students, s.max_staff,
-              (SELECT count(*)::int FROM students WHERE status = 'active') AS students,
-              (SELECT count(*)::int FROM staff WHERE status = 'active') AS staff
-         FROM public.school_subscription(false) s`,
+      'SELECT plan_code, max_students, max_staff FROM public.school_subscription(false)',
     );
+    if (!plan) return undefined;
+    const used = await selectRow<Pick<PlanUsage, 'students' | 'staff'>>(
+      this.tenant.manager,
+      `SELECT (SELECT count(*)::int FROM students WHERE status = 'active') AS students,
+              (SELECT count(*)::int FROM staff WHERE status = 'active') AS staff`,
+    );
+    return used && { ...plan, ...used };
   }
 }

@@ -12,6 +12,8 @@ import { type DestinationStream } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { createLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { describeApi } from './openapi';
+import { registerRequestMetrics } from './metrics/request-metrics';
+import { Metrics } from '@schoolyard/metrics';
 import { corsOptions, registerSecurityHeaders, restrictDocs } from './http-security';
 import { FastRefusals } from '@schoolyard/rate-limits';
 import { SchoolDirectory, TenantTransactionBinding } from '@schoolyard/tenancy';
@@ -58,6 +60,7 @@ export async function createHttpApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLog(fastify, logger);
+  if (config.metrics.port !== undefined) registerRequestMetrics(fastify, app.get(Metrics));
   // The request's context (school, caller, transaction) lives in nestjs-cls's
   // AsyncLocalStorage, entered as the last step before the route's handler runs, after the
   // body is read: everything Nest does for the request (guards, pipes, the handler, the

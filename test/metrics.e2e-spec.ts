@@ -64,6 +64,8 @@ describe('GET /metrics', () => {
         payload: { username: school.ownerUsername, password: 'not the password at all' },
       });
     }
+    // A path no route serves: filed as `unmatched`, never under its own URL.
+    await t.app.inject({ url: `/no-such-page/${studentId}`, headers: { host: 'localhost' } });
     for (let i = 0; i < 8; i++) {
       await t.app.inject({
         url: '/api/organizations/check-domain?subdomain=anything',
@@ -95,6 +97,7 @@ describe('GET /metrics', () => {
     // The template, not the URL: both schools' requests are one series.
     expect(counted('/api/students/:id', '401')).toBe(2);
     expect(counted('/api/auth/login', '401')).toBe(2);
+    expect(counted('unmatched', '404')).toBe(1);
     expect(
       requests.samples.every((s) =>
         Object.keys(s.labels).every((l) => ['method', 'route', 'status', 'le'].includes(l)),
@@ -157,6 +160,20 @@ describe('GET /metrics', () => {
       });
       expect(response.statusCode).toBe(404);
       expect(response.body).not.toContain('schoolyard_http_request_duration_seconds');
+    }
+  });
+});
+
+describe('metrics left off', () => {
+  it('opens no metrics listener when METRICS_PORT is unset, and the API port has no /metrics', async () => {
+    const t = await createTestApp();
+    try {
+      expect(t.config.metrics.port).toBeUndefined();
+      expect(t.app.get(MetricsServer).port).toBeUndefined();
+      const response = await t.app.inject({ url: '/metrics', headers: { host: 'localhost' } });
+      expect(response.statusCode).toBe(404);
+    } finally {
+      await t.close();
     }
   });
 });

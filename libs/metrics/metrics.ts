@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { RequestHistogram } from './request-histogram';
 
 /** Why a sign-in was refused; an unknown name and a wrong password are one reason on purpose. */
 export type SignInFailure = 'invalid_credentials' | 'throttled';
@@ -8,11 +9,6 @@ export type SignInFailure = 'invalid_credentials' | 'throttled';
 const REQUEST_BUCKETS = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A share wait ends by the pool's connect timeout (5 s by default). */
 const WAIT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-
-/** What a request's observation is filed under, resolved once per combination. */
-interface Observer {
-  observe(value: number): void;
-}
 
 /** A value read when Prometheus scrapes: one row per label set. */
 export type Sample<L extends string> = { labels: Partial<Record<L, string>>; value: number };
@@ -26,15 +22,12 @@ export type Sample<L extends string> = { labels: Partial<Record<L, string>>; val
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new Histogram({
-    name: 'schoolyard_http_request_duration_seconds',
-    help: 'Time from the request arriving to the answer sent, by route template, method and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: REQUEST_BUCKETS,
-    registers: [this.registry],
-  });
-  /** prom-client hashes the labels on every observe; a resolved child per combination does not. */
-  private readonly observers = new Map<string, Observer>();
+  private readonly requests = new RequestHistogram(
+    'schoolyard_http_request_duration_seconds',
+    'Time from the request arriving to the answer sent, by route template, method and status',
+    REQUEST_BUCKETS,
+    this.registry,
+  );
   private readonly signIns = new Counter({
     name: 'schoolyard_sign_in_failures_total',
     help: 'Refused sign-ins, by reason',
@@ -57,13 +50,11 @@ export class Metrics {
 
   /** Called from the response hook: `route` is the route's template, never the raw URL. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let observer = this.observers.get(key);
-    if (!observer) {
-      observer = this.requests.labels(method, route, String(status));
-      this.observers.set(key, observer);
-    }
-    observer.observe(seconds);
+    this.requests.observe(
+      `${method} ${status} ${route}`,
+      () => ({ method, route, status: String(status) }),
+      seconds,
+    );
   }
 
   signInFailed(reason: SignInFailure): void {

@@ -11,6 +11,7 @@ import { FleetModule } from '@schoolyard/fleet';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
 import { JobsModule } from '@schoolyard/jobs';
 import { MailModule } from '@schoolyard/mail';
+import { MetricsModule } from '@schoolyard/metrics';
 import { OrganizationsModule } from '@schoolyard/organizations';
 import { PeopleModule } from '@schoolyard/people';
 import { RateLimitGuard, RateLimitsModule, SchoolAllowanceGuard } from '@schoolyard/rate-limits';
@@ -19,6 +20,9 @@ import { SchoolScopeGuard, TenancyModule } from '@schoolyard/tenancy';
 import { ClsModule } from 'nestjs-cls';
 import { HealthController } from './health.controller';
 import { HealthStore } from './health.store';
+import { JobStatsStore } from './metrics/job-stats.store';
+import { MetricsServer } from './metrics/metrics-server';
+import { ScrapeSources } from './metrics/scrape-sources';
 
 export interface AppModuleOptions {
   /** Extra controllers: the tests and benchmarks mount probes; production mounts none. */
@@ -54,6 +58,7 @@ export class AppModule {
         AcademicsModule,
         CourseworkModule,
         RateLimitsModule,
+        MetricsModule,
       ],
       controllers: [HealthController, ...(options.controllers ?? [])],
       providers: [
@@ -68,6 +73,9 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: PermissionsGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         HealthStore,
+        JobStatsStore,
+        ScrapeSources,
+        MetricsServer,
         ...(options.providers ?? []),
       ],
     };

@@ -4,7 +4,14 @@ import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { badAddress, createValidationPipe, errorBody, requestIdOf } from '@schoolyard/common';
+import {
+  badAddress,
+  createValidationPipe,
+  errorBody,
+  requestIdOf,
+  requestStore,
+  type SchoolyardStore,
+} from '@schoolyard/common';
 import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
 import { ClsService } from 'nestjs-cls';
@@ -12,6 +19,8 @@ import { type DestinationStream } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { createLogger, PinoNestLogger, registerRequestLog } from './logging';
 import { describeApi } from './openapi';
+import { registerRequestMetrics } from './metrics/request-metrics';
+import { Metrics } from '@schoolyard/metrics';
 import { corsOptions, registerSecurityHeaders, restrictDocs } from './http-security';
 import { FastRefusals } from '@schoolyard/rate-limits';
 import { SchoolDirectory, TenantTransactionBinding } from '@schoolyard/tenancy';
@@ -58,12 +67,19 @@ export async function createHttpApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLog(fastify, logger);
+  if (config.metrics.port !== undefined) registerRequestMetrics(fastify, app.get(Metrics));
   // The request's context (school, caller, transaction) lives in nestjs-cls's
   // AsyncLocalStorage, entered as the last step before the route's handler runs, after the
   // body is read: everything Nest does for the request (guards, pipes, the handler, the
   // error filter) runs inside it.
-  const cls = app.get(ClsService);
-  fastify.addHook('preHandler', (_request, _reply, done) => cls.run(() => done()));
+  const cls = app.get<ClsService<SchoolyardStore>>(ClsService);
+  fastify.addHook('preHandler', (request, _reply, done) =>
+    cls.run(() => {
+      // Named in the store so work the request hands on (jobs) can carry it into its logs.
+      (requestStore(cls) as SchoolyardStore).requestId = request.id;
+      done();
+    }),
+  );
   registerSecurityHeaders(fastify, config);
   restrictDocs(fastify, config);
   app.get(FastRefusals).attach(fastify);

@@ -9,10 +9,20 @@ import { type ClsService, type ClsStore } from 'nestjs-cls';
  * Fields are read and written on the store object itself (`cls.get()` returns it), never with
  * `cls.get('key')`: nestjs-cls reads a string key as a dotted path on every call.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by merging
-export interface SchoolyardStore extends ClsStore {}
+export interface SchoolyardStore extends ClsStore {
+  /**
+   * The request's id (the one in its log line and error body), set as the context is entered,
+   * so work the request hands on (a job's data: see jobLogFields) can name the request.
+   */
+  requestId?: string;
+}
 
 /** The request's store, or undefined outside any request (a CLI command, a timer). */
 export function requestStore(cls: ClsService<SchoolyardStore>): SchoolyardStore | undefined {
   return cls.get() as SchoolyardStore | undefined;
+}
+
+/** The current request's id, or undefined outside a request. */
+export function currentRequestId(cls: ClsService<SchoolyardStore>): string | undefined {
+  return requestStore(cls)?.requestId;
 }

@@ -230,4 +230,34 @@ describe('loadConfig', () => {
       worker: false,
     });
   });
+
+  it('serves metrics only on METRICS_PORT, off by default, with a token required in production', () => {
+    const token = 'm'.repeat(32);
+    expect(loadConfig({}).metrics).toEqual({ port: undefined, host: '0.0.0.0', token: undefined });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: token }).metrics).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
+      token,
+    });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '127.0.0.1' }).metrics.host).toBe(
+      '127.0.0.1',
+    );
+    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(
+      /METRICS_PORT must differ from PORT/,
+    );
+    expect(() => loadConfig({ METRICS_PORT: 'nine' })).toThrow(/METRICS_PORT must be a whole/);
+    expect(() => loadConfig({ METRICS_TOKEN: token })).toThrow(/METRICS_PORT is not/);
+    expect(() => loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN must be 32 or more/,
+    );
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'p'.repeat(32),
+      CREDENTIALS_KEY: Buffer.alloc(32, 1).toString('base64'),
+      ESEWA_SECRET_KEY: 'the merchant secret',
+      METRICS_PORT: '9464',
+    };
+    expect(() => loadConfig(production)).toThrow(/METRICS_TOKEN is required in production/);
+    expect(loadConfig({ ...production, METRICS_TOKEN: token }).metrics.token).toBe(token);
+  });
 });

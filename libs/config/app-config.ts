@@ -129,6 +129,20 @@ export interface AppConfig {
   mail: MailSettings;
   /** Browser origins allowed to call the API besides the platform's own hosts (see cors.ts). */
   corsOrigins: string[];
+  metrics: MetricsSettings;
+}
+
+/**
+ * Prometheus metrics (docs/METRICS.md): served only on a port of their own, never on the
+ * public one, so a load balancer in front of PORT cannot expose them. Off unless METRICS_PORT
+ * is set; in production the port also needs METRICS_TOKEN.
+ */
+export interface MetricsSettings {
+  /** Undefined: no metrics are served and requests are not measured. 0: any free port (tests). */
+  port: number | undefined;
+  host: string;
+  /** Bearer token the scraper must send; required in production. */
+  token: string | undefined;
 }
 
 /**
@@ -475,6 +489,34 @@ function corsOrigins(env: Env): string[] {
   });
 }
 
+function metrics(
+  env: Env,
+  environment: AppConfig['environment'],
+  port: number,
+  listenHost: string,
+): MetricsSettings {
+  const raw = text(env, 'METRICS_PORT');
+  const metricsPort = raw === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535);
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${port})`);
+  }
+  const token = text(env, 'METRICS_TOKEN');
+  if (token !== undefined && !/^[\x21-\x7e]{32,}$/.test(token)) {
+    // Not repeated: it is a secret.
+    throw new ConfigError('METRICS_TOKEN', 'must be 32 or more printable characters, no spaces');
+  }
+  if (token !== undefined && metricsPort === undefined) {
+    throw new ConfigError(
+      'METRICS_TOKEN',
+      'is set but METRICS_PORT is not: metrics are served only there',
+    );
+  }
+  if (metricsPort !== undefined && token === undefined && environment === 'production') {
+    throw new ConfigError('METRICS_TOKEN', 'is required in production when METRICS_PORT is set');
+  }
+  return { port: metricsPort, host: text(env, 'METRICS_HOST') ?? listenHost, token };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const environment = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
   const poolSize = integer(env, 'DB_POOL_SIZE', 10, 1, 1000);
@@ -573,6 +615,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobs: jobs(env),
     mail: mail(env, environment, baseDomain),
     corsOrigins: corsOrigins(env),
+    metrics: metrics(env, environment, port, text(env, 'LISTEN_HOST') ?? '0.0.0.0'),
   };
 }
 

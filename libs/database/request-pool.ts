@@ -17,6 +17,18 @@ export class RequestPool {
     return this.pool.acquire(key);
   }
 
+  /** Connections open, idle, and transactions waiting for one; read when metrics are scraped. */
+  stats(): { max: number; open: number; idle: number; waiting: number } | undefined {
+    const pool = this.pool;
+    if (!pool) return undefined;
+    return {
+      max: pool.options.max ?? 10,
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    };
+  }
+
   /**
    * What TypeORM's `driver` option takes in place of the pg module: pg itself, whose pools
    * are affinity pools reported to this object.

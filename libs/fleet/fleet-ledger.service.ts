@@ -90,6 +90,20 @@ export class FleetLedger {
     return { latest: this.release.latest, release: this.release.version, schools, summary };
   }
 
+  /** Schools per status (current, behind, migrating, failed, ahead, archived), for metrics. */
+  async progress(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {
+      current: 0,
+      behind: 0,
+      migrating: 0,
+      failed: 0,
+      ahead: 0,
+      archived: 0,
+    };
+    for (const row of await this.store.progress(this.release)) counts[row.status] = row.schools;
+    return counts;
+  }
+
   /** Slugs a maintainer named that no school has. */
   async unknownSlugs(slugs: string[]): Promise<string[]> {
     const known = await this.store.knownSlugs(slugs);

@@ -81,6 +81,31 @@ export class FleetLedgerStore {
     );
   }
 
+  /**
+   * Schools per migration status against `release`, counted the way `status()` counts them:
+   * one aggregate over the registry and the ledger, cheap enough to run at a metrics scrape.
+   */
+  progress(release: ReleaseMark): Promise<Array<{ status: string; schools: number }>> {
+    return selectRows<{ status: string; schools: number }>(
+      this.owner.manager,
+      `SELECT CASE
+                WHEN o.status = 'archived' THEN 'archived'
+                WHEN l.last_migration IS NOT NULL AND NOT l.last_migration = ANY($3::text[])
+                  THEN 'ahead'
+                WHEN l.state = 'failed' THEN 'failed'
+                WHEN l.state = 'migrating' THEN 'migrating'
+                WHEN l.state = 'current' AND l.schema_version = $1 AND l.last_migration = $2
+                  THEN 'current'
+                ELSE 'behind'
+              END AS status,
+              count(*)::int AS schools
+         FROM public.organizations o
+         LEFT JOIN public.tenant_migration_ledger l ON l.organization_id = o.id
+        GROUP BY 1`,
+      [release.version, release.latest, release.names],
+    );
+  }
+
   /** Which of `slugs` some school has. */
   async knownSlugs(slugs: string[]): Promise<Set<string>> {
     const rows = await selectRows<{ slug: string }>(

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { MetricsModule } from '@schoolyard/metrics';
 import { EmailVerificationController } from './account/email-verification.controller';
 import { AccountEmailsRepository } from './account/account-emails.repository';
 import { EmailVerification } from './account/email-verification.service';
@@ -37,6 +38,7 @@ const exported = [
 
 @Module({
   imports: [
+    MetricsModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

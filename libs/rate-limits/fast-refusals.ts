@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { errorBody } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { Metrics } from '@schoolyard/metrics';
 import { normalizeHost } from '@schoolyard/tenancy';
 import { type Socket } from 'node:net';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -43,7 +44,10 @@ export class FastRefusals {
   /** Connections with a refusal held now. */
   private readonly holding = new WeakSet<Socket>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Called by the guard when it refuses: host and allowance for a school, host and address for a client. */
   remember(
@@ -91,6 +95,8 @@ export class FastRefusals {
 
   private refuse(request: FastifyRequest, reply: FastifyReply, refused: Refusal): void {
     const retryAfterSeconds = Math.max(1, Math.ceil((refused.at - Date.now()) / 1000));
+    // Counted as the guard's refusals are: by the allowance that ran out.
+    this.metrics.rateLimited(refused.scope);
     const error = rateLimited(refused.scope, retryAfterSeconds);
     void reply
       .code(error.status)

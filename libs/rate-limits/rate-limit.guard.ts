@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { policyOf } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { Metrics } from '@schoolyard/metrics';
 import { normalizeHost, type PlanRateLimits, TenantContext } from '@schoolyard/tenancy';
 import { type FastifyRequest } from 'fastify';
 import { FastRefusals } from './fast-refusals';
@@ -33,6 +34,7 @@ export class RateLimitGuard implements CanActivate {
     private readonly tenant: TenantContext,
     private readonly fast: FastRefusals,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.fallback = {
       schoolPerMinute: config.rateLimits.fallbackSchoolPerMinute,
@@ -51,6 +53,7 @@ export class RateLimitGuard implements CanActivate {
       const taken = this.buckets.take(`platform:${client}`, perMinute);
       if (!taken.allowed) {
         this.fast.remember(host, client, 'platform', taken.retryAfterSeconds);
+        this.metrics.rateLimited('platform');
         throw rateLimited('platform', taken.retryAfterSeconds);
       }
       return true;
@@ -63,6 +66,7 @@ export class RateLimitGuard implements CanActivate {
     );
     if (!byClient.allowed) {
       this.fast.remember(host, client, 'client', byClient.retryAfterSeconds);
+      this.metrics.rateLimited('client');
       throw rateLimited('client', byClient.retryAfterSeconds);
     }
     return true;
@@ -81,6 +85,7 @@ export class RateLimitGuard implements CanActivate {
     if (!bySchool.allowed) {
       this.buckets.giveBack(`client:${schoolId}:${request.ip}`, limits.clientPerMinute);
       this.fast.remember(normalizeHost(request.hostname), null, scope, bySchool.retryAfterSeconds);
+      this.metrics.rateLimited(scope);
       throw rateLimited(scope, bySchool.retryAfterSeconds);
     }
   }

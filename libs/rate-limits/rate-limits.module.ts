@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '@schoolyard/metrics';
 import { FastRefusals } from './fast-refusals';
 import { RateLimitGuard, SchoolAllowanceGuard } from './rate-limit.guard';
 import { RegistrationLimitGuard, RegistrationLimits } from './registration-limits';
@@ -11,5 +12,5 @@ const guards = [
   RegistrationLimitGuard,
 ];
 
-@Module({ providers: guards, exports: guards })
+@Module({ imports: [MetricsModule], providers: guards, exports: guards })
 export class RateLimitsModule {}

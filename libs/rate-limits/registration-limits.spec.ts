@@ -1,5 +1,6 @@
 import { loadConfig } from '@schoolyard/config';
 import { type AppError } from '@schoolyard/common';
+import { Metrics } from '@schoolyard/metrics';
 import { RegistrationLimits } from './registration-limits';
 
 function refusal(take: () => void): AppError | undefined {
@@ -12,7 +13,8 @@ function refusal(take: () => void): AppError | undefined {
 }
 
 describe('RegistrationLimits', () => {
-  const limits = (env: Record<string, string>) => new RegistrationLimits(loadConfig(env));
+  const limits = (env: Record<string, string>) =>
+    new RegistrationLimits(loadConfig(env), new Metrics());
 
   it('refuses an address past its hourly allowance, and the platform past its own', () => {
     const registrations = limits({

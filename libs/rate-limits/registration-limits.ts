@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { AppError } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
+import { Metrics } from '@schoolyard/metrics';
 import { type FastifyRequest } from 'fastify';
 import { TokenBuckets } from './token-buckets';
 
@@ -35,7 +36,10 @@ export const registrationsLimited = (scope: RegistrationLimitScope, retryAfterSe
 export class RegistrationLimits {
   private readonly buckets = new TokenBuckets();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Spends one registration of `client` and of the platform, or refuses with 429. */
   take(client: string, now = Date.now()): void {
@@ -45,12 +49,14 @@ export class RegistrationLimits {
     const addressKey = `address:${client}`;
     const byAddress = this.buckets.take(addressKey, perAddress, now, HOUR_MS);
     if (!byAddress.allowed) {
+      this.metrics.rateLimited('registration-address');
       throw registrationsLimited('registration-address', byAddress.retryAfterSeconds);
     }
     const overall = this.buckets.take('platform', perPlatform, now, HOUR_MS);
     if (!overall.allowed) {
       // The address did not get its registration: it should not pay for the refusal.
       this.buckets.giveBack(addressKey, perAddress);
+      this.metrics.rateLimited('registration-platform');
       throw registrationsLimited('registration-platform', overall.retryAfterSeconds);
     }
   }

@@ -45,4 +45,25 @@ describe('PoolShares', () => {
     (await next)();
     expect(shares.load('a')).toEqual({ active: 0, waiting: 0 });
   });
+
+  it('reports each wait and how it ended, and the total waiting across schools', async () => {
+    const waits: Array<[number, string]> = [];
+    const shares = new PoolShares(1, 50, (seconds, outcome) => waits.push([seconds, outcome]));
+    const holderA = await shares.enter('a');
+    const holderB = await shares.enter('b');
+    const timedOut = shares.enter('a');
+    const admitted = shares.enter('b');
+    expect(shares.waiting).toBe(2);
+    await expect(timedOut).rejects.toMatchObject({ code: 'SCHOOL_BUSY' });
+    expect(shares.waiting).toBe(1);
+    holderB();
+    (await admitted)();
+    holderA();
+    expect(shares.waiting).toBe(0);
+    expect(waits.map(([, outcome]) => outcome)).toEqual(['timed_out', 'admitted']);
+    expect(waits[0][0]).toBeGreaterThanOrEqual(0.04);
+    // Entering without a wait is not a wait.
+    (await shares.enter('c'))();
+    expect(waits).toHaveLength(2);
+  });
 });

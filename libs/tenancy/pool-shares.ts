@@ -3,6 +3,9 @@ import { schoolBusy } from './tenancy.errors';
 /** Requests of one school that may queue for its share; past this they are refused at once. */
 const MAX_WAITING = 1_000;
 
+/** Told how long a queued request waited and how its wait ended (metrics; never per school). */
+export type ShareWaitObserver = (seconds: number, outcome: 'admitted' | 'timed_out') => void;
+
 interface Waiter {
   admit(): void;
   /** Set when its wait ran out: the hand-off passes over it. */
@@ -25,11 +28,19 @@ interface Share {
  */
 export class PoolShares {
   private readonly schools = new Map<string, Share>();
+  /** Requests queued now, all schools together. */
+  private queuedTotal = 0;
 
   constructor(
     private readonly limit: number,
     private readonly timeoutMs: number,
+    private readonly observe: ShareWaitObserver = () => undefined,
   ) {}
+
+  /** Requests of every school waiting for a place now. */
+  get waiting(): number {
+    return this.queuedTotal;
+  }
 
   /** Resolves with the function that gives the place back, once the school has one. */
   async enter(schoolId: string): Promise<() => void> {
@@ -45,21 +56,27 @@ export class PoolShares {
     }
     if (share.queued >= MAX_WAITING) throw schoolBusy();
     const queue = share;
+    const since = performance.now();
     await new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         gaveUp: false,
         admit: () => {
           clearTimeout(timer);
+          this.queuedTotal--;
+          this.observe((performance.now() - since) / 1000, 'admitted');
           resolve();
         },
       };
       const timer = setTimeout(() => {
         waiter.gaveUp = true;
         queue.queued--;
+        this.queuedTotal--;
+        this.observe((performance.now() - since) / 1000, 'timed_out');
         reject(schoolBusy());
       }, this.timeoutMs);
       queue.waiting.push(waiter);
       queue.queued++;
+      this.queuedTotal++;
     });
     return leave;
   }

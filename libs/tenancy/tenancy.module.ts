@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { MetricsModule } from '@schoolyard/metrics';
 import { PlatformDatabase } from './platform-database';
 import { SchoolDirectory } from './school-directory.service';
 import { SchoolDirectoryStore } from './school-directory.store';
@@ -18,5 +19,9 @@ const providers = [
 
 /** The request kernel: which school a request is for, and its one transaction. */
 @Global()
-@Module({ providers: [...providers, SchoolDirectoryStore], exports: providers })
+@Module({
+  imports: [MetricsModule],
+  providers: [...providers, SchoolDirectoryStore],
+  exports: providers,
+})
 export class TenancyModule {}

@@ -9,6 +9,7 @@ import {
   releaseRunner as release,
   RequestPool,
 } from '@schoolyard/database';
+import { Metrics } from '@schoolyard/metrics';
 import { ClsService } from 'nestjs-cls';
 import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
@@ -60,10 +61,13 @@ export class TenantTransactions {
     private readonly tenant: TenantContext,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly pool: RequestPool,
+    metrics: Metrics,
   ) {
     this.statementTimeoutMs = config.pool.statementTimeoutMs;
     this.connectTimeoutMs = config.pool.connectTimeoutMs;
-    this.shares = new PoolShares(config.pool.schoolShare, config.pool.connectTimeoutMs);
+    this.shares = new PoolShares(config.pool.schoolShare, config.pool.connectTimeoutMs, (s, o) =>
+      metrics.shareWaited(s, o),
+    );
   }
 
   /**

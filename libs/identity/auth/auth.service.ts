@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { AppError, validationFailed } from '@schoolyard/common';
+import { Metrics } from '@schoolyard/metrics';
 import { type School, TenantContext } from '@schoolyard/tenancy';
 import { passwordProblems } from '../password-policy';
 import { Passwords } from '../passwords.service';
@@ -8,7 +9,7 @@ import { invalidCredentials } from './auth.errors';
 import { AuthSessions } from './auth-sessions.service';
 import { AuthTokens } from './auth-tokens.service';
 import { DeviceTokens } from './device-tokens';
-import { SignInThrottle } from './sign-in-throttle';
+import { type AdmittedAttempt, SignInThrottle } from './sign-in-throttle';
 import { MemberAccessReader } from './member-access';
 import { type Principal } from './principal';
 import {
@@ -59,6 +60,7 @@ export class AuthService {
     private readonly tokens: AuthTokens,
     private readonly throttle: SignInThrottle,
     private readonly devices: DeviceTokens,
+    private readonly metrics: Metrics,
     @Optional() private readonly memberAccess?: MemberAccessReader,
   ) {}
 
@@ -72,7 +74,13 @@ export class AuthService {
     const name = identifier.trim().toLowerCase();
     const loginKey = `${school?.id ?? 'platform'}:${name}`;
     const device = this.devices.deviceOf(client.deviceTokens, loginKey);
-    const attempt = this.throttle.admit(loginKey, client.address, device);
+    let attempt: AdmittedAttempt;
+    try {
+      attempt = this.throttle.admit(loginKey, client.address, device);
+    } catch (refused) {
+      this.metrics.signInFailed('throttled');
+      throw refused;
+    }
 
     const account = school
       ? await this.schoolAccount(school, name)
@@ -84,6 +92,7 @@ export class AuthService {
     );
     if (!account || !passwordOk || !account.isActive) {
       attempt.failed();
+      this.metrics.signInFailed('invalid_credentials');
       // On nothing for an unknown name: the statement runs either way.
       await this.users.recordFailedSignIn(account?.userId ?? null);
       throw invalidCredentials();

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { FastRefusals } from './fast-refusals';
 import { RateLimitGuard, SchoolAllowanceGuard } from './rate-limit.guard';
 import { RegistrationLimitGuard, RegistrationLimits } from './registration-limits';
+import { SharedState } from './shared-state';
 
 const guards = [
   RateLimitGuard,
@@ -9,6 +10,7 @@ const guards = [
   FastRefusals,
   RegistrationLimits,
   RegistrationLimitGuard,
+  SharedState,
 ];
 
 @Module({ providers: guards, exports: guards })

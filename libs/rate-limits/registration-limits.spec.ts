@@ -1,6 +1,7 @@
 import { loadConfig } from '@schoolyard/config';
 import { type AppError } from '@schoolyard/common';
 import { RegistrationLimits } from './registration-limits';
+import { SharedState } from './shared-state';
 
 function refusal(take: () => void): AppError | undefined {
   try {
@@ -12,7 +13,11 @@ function refusal(take: () => void): AppError | undefined {
 }
 
 describe('RegistrationLimits', () => {
-  const limits = (env: Record<string, string>) => new RegistrationLimits(loadConfig(env));
+  // Without REDIS_URL: the memory buckets, answered synchronously.
+  const limits = (env: Record<string, string>) => {
+    const config = loadConfig(env);
+    return new RegistrationLimits(config, new SharedState(config));
+  };
 
   it('refuses an address past its hourly allowance, and the platform past its own', () => {
     const registrations = limits({

@@ -72,7 +72,7 @@ export class AuthService {
     const name = identifier.trim().toLowerCase();
     const loginKey = `${school?.id ?? 'platform'}:${name}`;
     const device = this.devices.deviceOf(client.deviceTokens, loginKey);
-    const attempt = this.throttle.admit(loginKey, client.address, device);
+    const attempt = await this.throttle.admit(loginKey, client.address, device);
 
     const account = school
       ? await this.schoolAccount(school, name)
@@ -83,12 +83,12 @@ export class AuthService {
       account ? `user ${account.userId}` : undefined,
     );
     if (!account || !passwordOk || !account.isActive) {
-      attempt.failed();
+      await attempt.failed();
       // On nothing for an unknown name: the statement runs either way.
       await this.users.recordFailedSignIn(account?.userId ?? null);
       throw invalidCredentials();
     }
-    attempt.succeeded();
+    await attempt.succeeded();
     await this.users.recordSignIn(account.userId);
     const { sessionId, refreshToken } = await this.sessions.open(
       account.userId,

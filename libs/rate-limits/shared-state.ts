@@ -25,6 +25,8 @@ export class SharedState implements OnModuleDestroy {
     if (config.redisUrl === undefined) return;
     this.redis = new Redis(config.redisUrl, {
       enableOfflineQueue: false,
+      // Commands of concurrent requests issued in one tick go out in one write.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       commandTimeout: COMMAND_TIMEOUT_MS,
       connectTimeout: 2000,

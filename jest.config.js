@@ -12,8 +12,8 @@
  * word after it as a project name: `npm test -- test/isolation.e2e-spec.ts` would run them all.
  */
 
-/** Suites (file names without `.e2e-spec.ts`) that start other servers: PgBouncer. */
-const INTEGRATION = ['pgbouncer'];
+/** Suites (file names without `.e2e-spec.ts`) that need other servers: PgBouncer, Redis. */
+const INTEGRATION = ['pgbouncer', 'shared-limits'];
 
 /** What every tier shares: how TypeScript and the workspace's modules load. */
 const project = {

@@ -48,6 +48,8 @@ describe('loadConfig', () => {
     ['JOBS_WORKER', 'sometimes', /JOBS_WORKER must be true or false/],
     ['SMTP_URL', 'mail.example.com:25', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['SMTP_URL', 'https://mail.example.com', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    ['REDIS_URL', '127.0.0.1:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['REDIS_URL', 'http://127.0.0.1:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     ['MAIL_FROM', 'Schoolyard', /MAIL_FROM must be an address or "Name <address>"/],
     ['MAIL_FROM', 'A <b@c> <d@e>', /MAIL_FROM must be an address/],
     ['PUBLIC_URL_SCHEME', 'ftp', /PUBLIC_URL_SCHEME must be one of http, https/],
@@ -215,6 +217,16 @@ describe('loadConfig', () => {
       publicUrlScheme: 'https',
     });
     expect(loadConfig({ PUBLIC_URL_SCHEME: 'https' }).mail.publicUrlScheme).toBe('https');
+  });
+
+  it('shares limits through REDIS_URL only when it is set, and never repeats a refused one', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6380/2' }).redisUrl).toBe(
+      'rediss://:pw@cache.internal:6380/2',
+    );
+    expect(() => loadConfig({ REDIS_URL: 'memcached://user:s3cret@host' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+    );
   });
 
   it('never repeats a refused SMTP_URL, which may hold a password', () => {

@@ -129,6 +129,11 @@ export interface AppConfig {
   mail: MailSettings;
   /** Browser origins allowed to call the API besides the platform's own hosts (see cors.ts). */
   corsOrigins: string[];
+  /**
+   * Where instances share rate limits and sign-in throttles (redis:// or rediss://). Unset:
+   * each instance counts in its own memory, which is right for one instance only.
+   */
+  redisUrl: string | undefined;
   metrics: MetricsSettings;
 }
 
@@ -467,6 +472,22 @@ function mail(env: Env, environment: AppConfig['environment'], baseDomain: strin
   };
 }
 
+function redisUrl(env: Env): string | undefined {
+  const raw = text(env, 'REDIS_URL');
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    // The value may hold a password: it is not repeated.
+    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL with a host');
+  }
+  return raw;
+}
+
 function corsOrigins(env: Env): string[] {
   const raw = text(env, 'CORS_ORIGINS');
   if (raw === undefined) return [];
@@ -616,6 +637,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mail: mail(env, environment, baseDomain),
     corsOrigins: corsOrigins(env),
     metrics: metrics(env, environment, port, text(env, 'LISTEN_HOST') ?? '0.0.0.0'),
+    redisUrl: redisUrl(env),
   };
 }
 

@@ -21,6 +21,7 @@ import { PrincipalContext } from './auth/principal';
 import { SchoolProfilesRepository } from './auth/school-profiles.repository';
 import { SessionsController } from './auth/sessions.controller';
 import { SignInThrottle } from './auth/sign-in-throttle';
+import { RateLimitsModule } from '@schoolyard/rate-limits';
 import { Passwords } from './passwords.service';
 import { PlatformAdmins } from './platform-admin';
 import { UsersRepository } from './users.repository';
@@ -39,6 +40,8 @@ const exported = [
 @Module({
   imports: [
     MetricsModule,
+    // The sign-in throttles count where the rate limits do (Redis when configured).
+    RateLimitsModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

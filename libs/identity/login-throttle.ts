@@ -21,6 +21,15 @@ interface Record {
 
 const MAX_KEYS = 100_000;
 
+/** Seconds still to wait after `failures` failures, the last `sinceLastMs` ago (0: go ahead). */
+export function waitAfter(rule: ThrottleRule, failures: number, sinceLastMs: number): number {
+  if (failures < rule.free) return 0;
+  const first = rule.firstWaitSeconds ?? 1;
+  const wait = Math.min(first * 2 ** (failures - rule.free), rule.capSeconds);
+  const left = wait * 1000 - sinceLastMs;
+  return left > 0 ? Math.ceil(left / 1000) : 0;
+}
+
 export class Throttle {
   private readonly records = new Map<string, Record>();
 
@@ -29,11 +38,7 @@ export class Throttle {
   /** Seconds to wait before `key` may try again (0: go ahead). */
   waitSeconds(key: string, now = Date.now()): number {
     const record = this.current(key, now);
-    if (!record || record.failures < this.rule.free) return 0;
-    const first = this.rule.firstWaitSeconds ?? 1;
-    const wait = Math.min(first * 2 ** (record.failures - this.rule.free), this.rule.capSeconds);
-    const left = record.lastFailureAt + wait * 1000 - now;
-    return left > 0 ? Math.ceil(left / 1000) : 0;
+    return record ? waitAfter(this.rule, record.failures, now - record.lastFailureAt) : 0;
   }
 
   fail(key: string, now = Date.now()): void {

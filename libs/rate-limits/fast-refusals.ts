@@ -36,6 +36,10 @@ interface Refusal {
  * refusal is held (RATE_LIMIT_REFUSAL_HOLD_MS, a timer and an idle socket) before it is sent.
  * A client told to wait at least a second loses nothing by hearing it a second later, and a
  * flooding connection is slowed to one request per hold.
+ *
+ * Kept per instance even when the limits are shared through Redis: it only repeats a refusal
+ * this instance's guard has decided, and another instance asks the shared counter and refuses
+ * too. Sharing it would put a round trip in front of every request, refused or not.
  */
 @Injectable()
 export class FastRefusals {

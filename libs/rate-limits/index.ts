@@ -4,3 +4,5 @@ export * from './rate-limits.errors';
 export * from './rate-limits.module';
 export * from './token-buckets';
 export * from './registration-limits';
+export * from './shared-buckets';
+export * from './shared-state';

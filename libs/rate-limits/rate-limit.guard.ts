@@ -6,7 +6,8 @@ import { normalizeHost, type PlanRateLimits, TenantContext } from '@schoolyard/t
 import { type FastifyRequest } from 'fastify';
 import { FastRefusals } from './fast-refusals';
 import { rateLimited } from './rate-limits.errors';
-import { TokenBuckets } from './token-buckets';
+import { type Maybe, SharedBuckets, then } from './shared-buckets';
+import { SharedState } from './shared-state';
 
 /** Anonymous calls under this prefix are sign-in work, limited by the sign-in throttles. */
 const SIGN_IN_PREFIX = '/api/auth/';
@@ -27,22 +28,25 @@ const SIGN_IN_PREFIX = '/api/auth/';
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly buckets = new TokenBuckets();
+  /** In Redis when REDIS_URL is set (one round trip per check), else in memory (none). */
+  private readonly buckets: SharedBuckets;
   private readonly fallback: PlanRateLimits;
 
   constructor(
     private readonly tenant: TenantContext,
     private readonly fast: FastRefusals,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    shared: SharedState,
     private readonly metrics: Metrics,
   ) {
+    this.buckets = new SharedBuckets('requests', shared);
     this.fallback = {
       schoolPerMinute: config.rateLimits.fallbackSchoolPerMinute,
       clientPerMinute: config.rateLimits.fallbackClientPerMinute,
     };
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): Maybe<boolean> {
     if (!this.limited(context)) return true;
     // Fastify's `ip` believes X-Forwarded-For only from the proxies TRUST_PROXY names.
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -50,13 +54,14 @@ export class RateLimitGuard implements CanActivate {
     const host = normalizeHost(request.hostname);
     if (!this.tenant.hasSchool) {
       const perMinute = this.config.rateLimits.platformClientPerMinute;
-      const taken = this.buckets.take(`platform:${client}`, perMinute);
-      if (!taken.allowed) {
-        this.fast.remember(host, client, 'platform', taken.retryAfterSeconds);
-        this.metrics.rateLimited('platform');
-        throw rateLimited('platform', taken.retryAfterSeconds);
-      }
-      return true;
+      return then(this.buckets.take(`platform:${client}`, perMinute), (taken) => {
+        if (!taken.allowed) {
+          this.fast.remember(host, client, 'platform', taken.retryAfterSeconds);
+          this.metrics.rateLimited('platform');
+          throw rateLimited('platform', taken.retryAfterSeconds);
+        }
+        return true;
+      });
     }
     const { id: schoolId } = this.tenant.school;
     // The client first: a flooding client is refused without spending its school's allowance.
@@ -64,16 +69,18 @@ export class RateLimitGuard implements CanActivate {
       `client:${schoolId}:${client}`,
       this.limitsOfSchool().clientPerMinute,
     );
-    if (!byClient.allowed) {
-      this.fast.remember(host, client, 'client', byClient.retryAfterSeconds);
-      this.metrics.rateLimited('client');
-      throw rateLimited('client', byClient.retryAfterSeconds);
-    }
-    return true;
+    return then(byClient, (taken) => {
+      if (!taken.allowed) {
+        this.fast.remember(host, client, 'client', taken.retryAfterSeconds);
+        this.metrics.rateLimited('client');
+        throw rateLimited('client', taken.retryAfterSeconds);
+      }
+      return true;
+    });
   }
 
   /** The school's allowance, once the caller is known to be signed in or anonymous. */
-  chargeSchool(context: ExecutionContext): void {
+  chargeSchool(context: ExecutionContext): Maybe<void> {
     if (!this.limited(context) || !this.tenant.hasSchool) return;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: unknown }>();
     const signedIn = request.user !== undefined;
@@ -82,12 +89,18 @@ export class RateLimitGuard implements CanActivate {
     const limits = this.limitsOfSchool();
     const scope = signedIn ? 'school' : 'anonymous';
     const bySchool = this.buckets.take(`${scope}:${schoolId}`, limits.schoolPerMinute);
-    if (!bySchool.allowed) {
-      this.buckets.giveBack(`client:${schoolId}:${request.ip}`, limits.clientPerMinute);
-      this.fast.remember(normalizeHost(request.hostname), null, scope, bySchool.retryAfterSeconds);
-      this.metrics.rateLimited(scope);
-      throw rateLimited(scope, bySchool.retryAfterSeconds);
-    }
+    return then(bySchool, (taken) => {
+      if (taken.allowed) return;
+      const refuse = () => {
+        this.fast.remember(normalizeHost(request.hostname), null, scope, taken.retryAfterSeconds);
+        this.metrics.rateLimited(scope);
+        throw rateLimited(scope, taken.retryAfterSeconds);
+      };
+      return then(
+        this.buckets.giveBack(`client:${schoolId}:${request.ip}`, limits.clientPerMinute),
+        refuse,
+      );
+    });
   }
 
   private limited(context: ExecutionContext): boolean {
@@ -106,8 +119,7 @@ export class RateLimitGuard implements CanActivate {
 export class SchoolAllowanceGuard implements CanActivate {
   constructor(private readonly limits: RateLimitGuard) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    this.limits.chargeSchool(context);
-    return true;
+  canActivate(context: ExecutionContext): Maybe<boolean> {
+    return then(this.limits.chargeSchool(context), () => true);
   }
 }

@@ -3,6 +3,7 @@ import { MetricsModule } from '@schoolyard/metrics';
 import { FastRefusals } from './fast-refusals';
 import { RateLimitGuard, SchoolAllowanceGuard } from './rate-limit.guard';
 import { RegistrationLimitGuard, RegistrationLimits } from './registration-limits';
+import { SharedState } from './shared-state';
 
 const guards = [
   RateLimitGuard,
@@ -10,6 +11,7 @@ const guards = [
   FastRefusals,
   RegistrationLimits,
   RegistrationLimitGuard,
+  SharedState,
 ];
 
 @Module({ imports: [MetricsModule], providers: guards, exports: guards })

@@ -2,6 +2,7 @@ import { loadConfig } from '@schoolyard/config';
 import { type AppError } from '@schoolyard/common';
 import { Metrics } from '@schoolyard/metrics';
 import { RegistrationLimits } from './registration-limits';
+import { SharedState } from './shared-state';
 
 function refusal(take: () => void): AppError | undefined {
   try {
@@ -13,8 +14,11 @@ function refusal(take: () => void): AppError | undefined {
 }
 
 describe('RegistrationLimits', () => {
-  const limits = (env: Record<string, string>) =>
-    new RegistrationLimits(loadConfig(env), new Metrics());
+  // Without REDIS_URL: the memory buckets, answered synchronously.
+  const limits = (env: Record<string, string>) => {
+    const config = loadConfig(env);
+    return new RegistrationLimits(config, new SharedState(config), new Metrics());
+  };
 
   it('refuses an address past its hourly allowance, and the platform past its own', () => {
     const registrations = limits({

@@ -1,8 +1,9 @@
 /**
  * Token buckets by key: each holds up to a minute's allowance and refills continuously, so a
  * client may burst up to its limit and then goes on at limit/60 requests a second. Counting
- * lives in the process (like the sign-in throttle): with N instances a key may get up to N
- * times its limit, which bounds abuse well enough without a round trip per request.
+ * lives in the process: the limits' store for one instance (without REDIS_URL), with no
+ * round trip per request. With N instances and no Redis a key may get up to N times its limit;
+ * SharedBuckets counts in Redis instead when it is configured.
  */
 interface Bucket {
   tokens: number;

@@ -7278,7 +7278,7 @@ export type HealthControllerCheckError = HealthControllerCheckErrors[keyof Healt
 
 export type HealthControllerCheckResponses = {
     /**
-     * The database answers
+     * The database answers; `degraded` when configured Redis does not (limits per instance)
      */
     200: unknown;
 };

@@ -76,7 +76,7 @@ export class AuthService {
     const device = this.devices.deviceOf(client.deviceTokens, loginKey);
     let attempt: AdmittedAttempt;
     try {
-      attempt = this.throttle.admit(loginKey, client.address, device);
+      attempt = await this.throttle.admit(loginKey, client.address, device);
     } catch (refused) {
       this.metrics.signInFailed('throttled');
       throw refused;
@@ -91,13 +91,13 @@ export class AuthService {
       account ? `user ${account.userId}` : undefined,
     );
     if (!account || !passwordOk || !account.isActive) {
-      attempt.failed();
+      await attempt.failed();
       this.metrics.signInFailed('invalid_credentials');
       // On nothing for an unknown name: the statement runs either way.
       await this.users.recordFailedSignIn(account?.userId ?? null);
       throw invalidCredentials();
     }
-    attempt.succeeded();
+    await attempt.succeeded();
     await this.users.recordSignIn(account.userId);
     const { sessionId, refreshToken } = await this.sessions.open(
       account.userId,

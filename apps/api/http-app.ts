@@ -4,7 +4,13 @@ import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { badAddress, createValidationPipe, errorBody, requestIdOf } from '@schoolyard/common';
+import {
+  badAddress,
+  createValidationPipe,
+  errorBody,
+  requestIdOf,
+  type SchoolyardStore,
+} from '@schoolyard/common';
 import { type AppConfig } from '@schoolyard/config';
 import { type DatabaseUrls } from '@schoolyard/database';
 import { ClsService } from 'nestjs-cls';
@@ -62,8 +68,14 @@ export async function createHttpApp(
   // AsyncLocalStorage, entered as the last step before the route's handler runs, after the
   // body is read: everything Nest does for the request (guards, pipes, the handler, the
   // error filter) runs inside it.
-  const cls = app.get(ClsService);
-  fastify.addHook('preHandler', (_request, _reply, done) => cls.run(() => done()));
+  const cls: ClsService<SchoolyardStore> = app.get(ClsService);
+  fastify.addHook('preHandler', (request, _reply, done) =>
+    cls.run(() => {
+      // Jobs sent from here carry it (libs/jobs), so their logs name the request behind them.
+      cls.get().requestId = String(request.id);
+      done();
+    }),
+  );
   registerSecurityHeaders(fastify, config);
   restrictDocs(fastify, config);
   app.get(FastRefusals).attach(fastify);

@@ -9,8 +9,13 @@ import { type ClsService, type ClsStore } from 'nestjs-cls';
  * Fields are read and written on the store object itself (`cls.get()` returns it), never with
  * `cls.get('key')`: nestjs-cls reads a string key as a dotted path on every call.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by merging
-export interface SchoolyardStore extends ClsStore {}
+export interface SchoolyardStore extends ClsStore {
+  /**
+   * The request's id (the one in its log line and error body), or, in a job, the id of the
+   * request that caused the job: background work logs under the id of the request behind it.
+   */
+  requestId?: string;
+}
 
 /** The request's store, or undefined outside any request (a CLI command, a timer). */
 export function requestStore(cls: ClsService<SchoolyardStore>): SchoolyardStore | undefined {

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { BillingCoreModule } from '@schoolyard/billing';
+import { PaymentRechecksModule } from '@schoolyard/billing';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
-import { FleetModule } from '@schoolyard/fleet';
+import { FleetJobsModule, FleetModule } from '@schoolyard/fleet';
 import { JobsModule } from '@schoolyard/jobs';
 import { MailModule } from '@schoolyard/mail';
 import { AccountCascadeModule } from '@schoolyard/people';
@@ -26,7 +26,8 @@ export class WorkerModule {
         MailModule,
         TenancyModule,
         FleetModule,
-        BillingCoreModule,
+        FleetJobsModule,
+        PaymentRechecksModule,
         AccountCascadeModule,
       ],
     };

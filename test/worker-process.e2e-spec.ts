@@ -134,4 +134,51 @@ describe('worker processes', () => {
     expect(await jobOf(id)).toEqual({ state: 'completed', retry_count: 0 });
     expect(await effectsOf('stopped')).toEqual([id]);
   });
+
+  it('runs the shipped worker (npm run worker) until SIGTERM, and refuses JOBS_WORKER=false', async () => {
+    const refused = spawn('node', ['dist/apps/worker/main.js'], {
+      cwd: process.cwd(),
+      env: builtEnv({ JOBS_SCHEMA: schema, JOBS_WORKER: 'false' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(refused);
+    let refusal = '';
+    refused.stderr?.on('data', (chunk: Buffer) => (refusal += chunk.toString()));
+    await exited(refused);
+    expect(refused.exitCode).toBe(1);
+    expect(refusal).toMatch(/JOBS_WORKER is false, but this process exists to work jobs/);
+
+    const worker = spawn('node', ['dist/apps/worker/main.js'], {
+      cwd: process.cwd(),
+      env: builtEnv({ JOBS_SCHEMA: schema }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(worker);
+    let output = '';
+    worker.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    worker.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await until(
+      async () => output.includes('is working jobs'),
+      60_000,
+      () => output,
+    );
+    // Its queues exist in the schema it was given, each with its dead letter.
+    const queues = await withOwnerClient((db) =>
+      db.query<{ name: string }>(`SELECT name FROM ${schema}.queue ORDER BY name`),
+    );
+    expect(queues.rows.map((row) => row.name)).toEqual(
+      expect.arrayContaining([
+        'accounts.cascade',
+        'accounts.cascade.dead',
+        'mail.deliver',
+        'mail.deliver.dead',
+        'payments.recheck',
+        'payments.recheck-sweep',
+        'fleet.suspend-unverified',
+      ]),
+    );
+    worker.kill('SIGTERM');
+    await exited(worker);
+    expect(worker.exitCode).toBe(0);
+  });
 });

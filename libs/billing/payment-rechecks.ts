@@ -3,7 +3,7 @@ import {
   Logger,
   Module,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { AppError } from '@schoolyard/common';
 import { type JobQueue, Jobs } from '@schoolyard/jobs';
@@ -51,7 +51,7 @@ const TICK_MS = 60_000;
  * `payments recheck` does, in the platform's own transaction; settling twice credits once.
  */
 @Injectable()
-export class PaymentRechecks implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PaymentRechecks implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PaymentRechecks.name);
   private timer: NodeJS.Timeout | undefined;
 
@@ -71,7 +71,8 @@ export class PaymentRechecks implements OnApplicationBootstrap, OnApplicationShu
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Before the job runner stops: no offer may reach a stopped runner. */
+  onModuleDestroy(): void {
     clearInterval(this.timer);
   }
 

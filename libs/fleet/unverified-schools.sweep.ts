@@ -4,7 +4,7 @@ import {
   Logger,
   Module,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { type JobQueue, Jobs } from '@schoolyard/jobs';
@@ -32,7 +32,7 @@ const TICK_MS = 5 * 60 * 1000;
  * loses nothing, and a fleet restarted together does not sweep during its start-up.
  */
 @Injectable()
-export class UnverifiedSchoolsSweep implements OnApplicationBootstrap, OnApplicationShutdown {
+export class UnverifiedSchoolsSweep implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('UnverifiedSchools');
   private timer: NodeJS.Timeout | undefined;
 
@@ -51,7 +51,8 @@ export class UnverifiedSchoolsSweep implements OnApplicationBootstrap, OnApplica
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Before the job runner stops: no offer may reach a stopped runner. */
+  onModuleDestroy(): void {
     clearInterval(this.timer);
   }
 

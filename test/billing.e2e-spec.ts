@@ -1,4 +1,4 @@
-import { PaymentSettlement } from '@schoolyard/billing';
+import { PaymentRechecks, PaymentSettlement, recheckQueue } from '@schoolyard/billing';
 import { prepareDatabase } from '@schoolyard/database';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -122,6 +122,11 @@ describe('billing and payments', () => {
   const esewa = new EsewaStandIn();
   /** A trial small enough to reach its limits in a test: 2 students, 1 staff member. */
   const trialPlan = `tiny-${randomBytes(4).toString('hex')}`;
+  /*
+   * Jobs of its own: only this suite's app talks to the eSewa stand-in, so no other app of the
+   * run may work its payment rechecks.
+   */
+  const jobsSchema = `jobs_${randomBytes(4).toString('hex')}`;
   let t: TestApp;
 
   beforeAll(async () => {
@@ -140,11 +145,13 @@ describe('billing and payments', () => {
       ESEWA_TIMEOUT_MS: '300',
       BILLING_TRIAL_PLAN: trialPlan,
       BILLING_TRIAL_DAYS: '14',
+      JOBS_SCHEMA: jobsSchema,
     });
   });
   afterAll(async () => {
     await t?.close();
     await esewa.stop();
+    await withOwnerClient((db) => db.query(`DROP SCHEMA IF EXISTS ${jobsSchema} CASCADE`));
   });
 
   const call = caller(() => t);
@@ -528,6 +535,35 @@ describe('billing and payments', () => {
     expect(
       (await call(school, owner, 'GET', `/api/payments/${down.payment.id}`)).json().status,
     ).toBe('pending');
+  });
+
+  it('rechecks payments pending over half an hour as jobs, and completes those eSewa confirms once', async () => {
+    const { school, owner } = await schoolWithOwner();
+    const stale = await startPayment(school, owner, 'basic', 1);
+    const fresh = await startPayment(school, owner, 'basic', 1);
+    esewa.answers.set(stale.payment.transactionUuid, { status: 'COMPLETE' });
+    esewa.answers.set(fresh.payment.transactionUuid, { status: 'COMPLETE' });
+    await query(`UPDATE payments SET created_at = now() - interval '31 minutes' WHERE id = $1`, [
+      stale.payment.id,
+    ]);
+    expect(await t.app.get(PaymentRechecks).queuePending()).toBe(1);
+    const statusOf = async (id: string) =>
+      (await call(school, owner, 'GET', `/api/payments/${id}`)).json<{ status: string }>().status;
+    for (let i = 0; i < 300 && (await statusOf(stale.payment.id)) !== 'complete'; i++) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(await statusOf(stale.payment.id)).toBe('complete');
+    // The young payment's payer may still be on eSewa's page: left to its callback.
+    expect(await statusOf(fresh.payment.id)).toBe('pending');
+    const jobs = await query<{ singleton_key: string; state: string }>(
+      `SELECT singleton_key, state FROM ${jobsSchema}.job WHERE name = $1`,
+      [recheckQueue.name],
+    );
+    expect(jobs).toEqual([{ singleton_key: stale.payment.id, state: 'completed' }]);
+    const completions = (await eventsOf({ payment: stale.payment.id })).filter(
+      (event) => event.kind === 'completed',
+    );
+    expect(completions).toHaveLength(1);
   });
 
   it('refuses the enrolment or onboarding over the plan limit with 402, writing nothing', async () => {

@@ -59,7 +59,13 @@ describe('the job runner', () => {
     const queues = await withOwnerClient((db) =>
       db.query<{ name: string }>(`SELECT name FROM ${schema}.queue ORDER BY name`),
     );
-    expect(queues.rows.map((row) => row.name)).toEqual(['first', 'second']);
+    // Each queue has its dead letter, made with it, once.
+    expect(queues.rows.map((row) => row.name)).toEqual([
+      'first',
+      'first.dead',
+      'second',
+      'second.dead',
+    ]);
   });
 
   it('sends only to a queue once, by singleton key, while a job waits', async () => {

@@ -1,13 +1,13 @@
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { BillingModule } from '@schoolyard/billing';
+import { BillingModule, PaymentRechecksModule } from '@schoolyard/billing';
 import { AcademicsModule } from '@schoolyard/academics';
 import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
-import { FleetModule } from '@schoolyard/fleet';
+import { FleetJobsModule, FleetModule } from '@schoolyard/fleet';
 import { AuthenticationGuard, IdentityModule } from '@schoolyard/identity';
 import { JobsModule } from '@schoolyard/jobs';
 import { MailModule } from '@schoolyard/mail';
@@ -49,6 +49,9 @@ export class AppModule {
         MailModule,
         TenancyModule,
         FleetModule,
+        // Background work; its workers run here unless JOBS_WORKER=false (see apps/worker).
+        FleetJobsModule,
+        PaymentRechecksModule,
         TerminusModule,
         IdentityModule,
         RbacModule,

@@ -9,7 +9,6 @@ import {
   createValidationPipe,
   errorBody,
   requestIdOf,
-  requestStore,
   type SchoolyardStore,
 } from '@schoolyard/common';
 import { type AppConfig } from '@schoolyard/config';
@@ -72,11 +71,11 @@ export async function createHttpApp(
   // AsyncLocalStorage, entered as the last step before the route's handler runs, after the
   // body is read: everything Nest does for the request (guards, pipes, the handler, the
   // error filter) runs inside it.
-  const cls = app.get<ClsService<SchoolyardStore>>(ClsService);
+  const cls: ClsService<SchoolyardStore> = app.get(ClsService);
   fastify.addHook('preHandler', (request, _reply, done) =>
     cls.run(() => {
-      // Named in the store so work the request hands on (jobs) can carry it into its logs.
-      (requestStore(cls) as SchoolyardStore).requestId = request.id;
+      // Jobs sent from here carry it (libs/jobs), so their logs name the request behind them.
+      cls.get().requestId = String(request.id);
       done();
     }),
   );

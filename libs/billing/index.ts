@@ -6,3 +6,4 @@ export * from './payment-settlement.service';
 export * from './payments.service';
 export * from './plan-limits';
 export * from './subscriptions.service';
+export * from './payment-rechecks';

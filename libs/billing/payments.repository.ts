@@ -152,12 +152,14 @@ export class PaymentsRepository {
     return row;
   }
 
-  /** Every pending payment with its school's slug, oldest first. */
-  pendingPayments(): Promise<Array<{ id: string; slug: string }>> {
+  /** Pending payments made at least `olderThanMinutes` ago, with their school's slug, oldest first. */
+  pendingPayments(olderThanMinutes = 0): Promise<Array<{ id: string; slug: string }>> {
     return this.platform.query<Array<{ id: string; slug: string }>>(
       `SELECT p.id, o.slug FROM public.payments p
          JOIN public.organizations o ON o.id = p.organization_id
-        WHERE p.status = 'pending' ORDER BY p.created_at`,
+        WHERE p.status = 'pending' AND p.created_at <= now() - make_interval(mins => $1)
+        ORDER BY p.created_at`,
+      [olderThanMinutes],
     );
   }
 

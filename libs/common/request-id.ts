@@ -23,23 +23,3 @@ export function rawRequestOf(req: unknown): IncomingMessage {
   const wrapped = req as { raw?: IncomingMessage };
   return wrapped.raw ?? (req as IncomingMessage);
 }
-
-/**
- * Fields for a job run's log lines: the job, its queue, and the id of the request that sent
- * it when the sender put one in the job's data as `requestId` (`currentRequestId`), under the
- * key the request's own log line uses (`reqId`), so one search finds the request and its jobs.
- * Only a value shaped like a request id is repeated: job data is not trusted to be clean.
- */
-export function jobLogFields(job: { id: string; name: string; data: unknown }): {
-  jobId: string;
-  queue: string;
-  reqId?: string;
-} {
-  const offered =
-    job.data !== null && typeof job.data === 'object'
-      ? (job.data as { requestId?: unknown }).requestId
-      : undefined;
-  return typeof offered === 'string' && ACCEPTABLE.test(offered)
-    ? { jobId: job.id, queue: job.name, reqId: offered }
-    : { jobId: job.id, queue: job.name };
-}

@@ -11,8 +11,8 @@ import { type ClsService, type ClsStore } from 'nestjs-cls';
  */
 export interface SchoolyardStore extends ClsStore {
   /**
-   * The request's id (the one in its log line and error body), set as the context is entered,
-   * so work the request hands on (a job's data: see jobLogFields) can name the request.
+   * The request's id (the one in its log line and error body), or, in a job, the id of the
+   * request that caused the job: background work logs under the id of the request behind it.
    */
   requestId?: string;
 }
@@ -20,9 +20,4 @@ export interface SchoolyardStore extends ClsStore {
 /** The request's store, or undefined outside any request (a CLI command, a timer). */
 export function requestStore(cls: ClsService<SchoolyardStore>): SchoolyardStore | undefined {
   return cls.get() as SchoolyardStore | undefined;
-}
-
-/** The current request's id, or undefined outside a request. */
-export function currentRequestId(cls: ClsService<SchoolyardStore>): string | undefined {
-  return requestStore(cls)?.requestId;
 }

@@ -46,6 +46,8 @@ describe('loadConfig', () => {
     ['UNVERIFIED_SCHOOL_SUSPEND_DAYS', '-1', /UNVERIFIED_SCHOOL_SUSPEND_DAYS must be a whole/],
     ['JOBS_SCHEMA', 'pg-boss', /JOBS_SCHEMA must be a schema name/],
     ['JOBS_WORKER', 'sometimes', /JOBS_WORKER must be true or false/],
+    ['JOBS_MAINTENANCE_INTERVAL_SECONDS', '0', /JOBS_MAINTENANCE_INTERVAL_SECONDS must be between/],
+    ['JOBS_STOP_TIMEOUT_SECONDS', 'soon', /JOBS_STOP_TIMEOUT_SECONDS must be a whole/],
     ['SMTP_URL', 'mail.example.com:25', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['SMTP_URL', 'https://mail.example.com', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['REDIS_URL', '127.0.0.1:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
@@ -236,10 +238,24 @@ describe('loadConfig', () => {
   });
 
   it('works jobs in the pgboss schema unless told otherwise', () => {
-    expect(loadConfig({}).jobs).toEqual({ schema: 'pgboss', worker: true });
-    expect(loadConfig({ JOBS_SCHEMA: 'jobs_1', JOBS_WORKER: 'false' }).jobs).toEqual({
+    expect(loadConfig({}).jobs).toEqual({
+      schema: 'pgboss',
+      worker: true,
+      maintenanceIntervalSeconds: 60,
+      stopTimeoutSeconds: 30,
+    });
+    expect(
+      loadConfig({
+        JOBS_SCHEMA: 'jobs_1',
+        JOBS_WORKER: 'false',
+        JOBS_MAINTENANCE_INTERVAL_SECONDS: '1',
+        JOBS_STOP_TIMEOUT_SECONDS: '5',
+      }).jobs,
+    ).toEqual({
       schema: 'jobs_1',
       worker: false,
+      maintenanceIntervalSeconds: 1,
+      stopTimeoutSeconds: 5,
     });
   });
 

@@ -188,6 +188,13 @@ export interface JobSettings {
   schema: string;
   /** Whether this process works jobs (and runs the dispatchers that feed them); any may send. */
   worker: boolean;
+  /**
+   * How often a worker runs pg-boss's maintenance, which also hands a job whose worker died
+   * (its expiry passed while active) back for a retry: the longest such a job waits.
+   */
+  maintenanceIntervalSeconds: number;
+  /** How long stopping waits for jobs in flight before handing them back to be retried. */
+  stopTimeoutSeconds: number;
 }
 
 /** Outgoing mail (see libs/mail and docs/MAIL.md). */
@@ -434,7 +441,12 @@ function jobs(env: Env): JobSettings {
       `must be a schema name (lower-case letters, digits and _), got "${schema}"`,
     );
   }
-  return { schema, worker: booleanFlag(env, 'JOBS_WORKER', true) };
+  return {
+    schema,
+    worker: booleanFlag(env, 'JOBS_WORKER', true),
+    maintenanceIntervalSeconds: integer(env, 'JOBS_MAINTENANCE_INTERVAL_SECONDS', 60, 1, 3600),
+    stopTimeoutSeconds: integer(env, 'JOBS_STOP_TIMEOUT_SECONDS', 30, 1, 600),
+  };
 }
 
 function mail(env: Env, environment: AppConfig['environment'], baseDomain: string): MailSettings {

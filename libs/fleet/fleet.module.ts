@@ -10,7 +10,6 @@ import { TenantMigrator } from './tenant-migrator.service';
 import { TENANT_MIGRATIONS } from './tenant-release';
 import { UnverifiedSchools } from './unverified-schools.service';
 import { UnverifiedSchoolsStore } from './unverified-schools.store';
-import { UnverifiedSchoolsSweep } from './unverified-schools.sweep';
 
 /** What the apps and other libraries use; the stores stay inside. */
 const exported = [
@@ -29,7 +28,7 @@ const stores = [FleetLedgerStore, SchoolRegistryStore, SchoolSchemaStore, Unveri
  * the rest. Nothing here is on a request's path.
  */
 @Global()
-@Module({ providers: [...exported, ...stores, UnverifiedSchoolsSweep], exports: exported })
+@Module({ providers: [...exported, ...stores], exports: exported })
 export class FleetModule {
   /** The same module with another tenant migration list: for benchmarks and fleet tests only. */
   static withMigrations(migrations: ReadonlyArray<new () => TenantMigration>): DynamicModule {

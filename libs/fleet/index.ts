@@ -13,3 +13,8 @@ export {
   TenantMigrator,
 } from './tenant-migrator.service';
 export { UnverifiedSchools } from './unverified-schools.service';
+export {
+  FleetJobsModule,
+  UnverifiedSchoolsSweep,
+  unverifiedSweepQueue,
+} from './unverified-schools.sweep';

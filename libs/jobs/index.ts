@@ -1,3 +1,4 @@
 export * from './jobs.module';
 export * from './jobs.service';
 export * from './jobs-db';
+export * from './job-context';

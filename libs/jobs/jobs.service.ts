@@ -4,11 +4,15 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  Optional,
 } from '@nestjs/common';
+import { type SchoolyardStore } from '@schoolyard/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DATABASE_URLS, type DatabaseUrls } from '@schoolyard/database';
+import { ClsService } from 'nestjs-cls';
 import { Client } from 'pg';
 import PgBoss from 'pg-boss';
+import { currentRequestId, inJobContext, type JobEnvelope } from './job-context';
 import { QueueCreationStore } from './jobs.store';
 
 /** A queue as this application declares it; created once per database, whoever comes first. */
@@ -26,10 +30,18 @@ export interface JobQueue {
   retryBackoff: boolean;
 }
 
-export type JobHandler<T> = (data: T, job: PgBoss.Job<T>) => Promise<void>;
+export type JobHandler<T> = (data: T, job: PgBoss.Job<T & JobEnvelope>) => Promise<void>;
 
-/** How long stopping waits for jobs in flight before pg-boss hands them back as failed. */
-const STOP_TIMEOUT_MS = 30_000;
+/**
+ * Where a queue's jobs go once their retries are spent: a queue nobody works, kept for an
+ * operator to read (`SELECT * FROM pgboss.job WHERE name = 'mail.deliver.dead'`) or resend.
+ */
+export function deadLetterOf(queue: JobQueue): string {
+  return `${queue.name}.dead`;
+}
+
+/** Dead letters are kept a fortnight (pg-boss counts retention in minutes). */
+const DEAD_LETTER_RETENTION_MINUTES = 14 * 24 * 60;
 
 /**
  * The process's job runner: one pg-boss on the owner's database, in a schema of its own, with
@@ -52,6 +64,8 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_URLS) private readonly urls: DatabaseUrls,
+    // Absent where a test builds the runner by hand: jobs then carry no request id.
+    @Optional() private readonly cls?: ClsService<SchoolyardStore>,
   ) {
     this.boss = new PgBoss({
       connectionString: urls.ownerUrl,
@@ -60,6 +74,9 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
       application_name: 'schoolyard-jobs',
       // Maintenance (expiring, archiving, deleting old jobs) is the workers' business.
       supervise: config.jobs.worker,
+      // Maintenance also fails jobs whose worker died mid-run (their expiry passed while
+      // active), which sends them back for a retry: this is the longest they wait for that.
+      maintenanceIntervalSeconds: config.jobs.maintenanceIntervalSeconds,
       // No cron schedules yet; the timekeeper would add a queue and a polling loop per process.
       schedule: false,
       migrate: true,
@@ -89,8 +106,8 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   }
 
   /**
-   * Stops fetching, waits up to 30 s for jobs in flight, hands back any still running (they
-   * are retried elsewhere) and closes pg-boss's pool.
+   * Stops fetching, waits up to JOBS_STOP_TIMEOUT_SECONDS for jobs in flight, hands back any
+   * still running (failed by the timeout, so retried elsewhere) and closes pg-boss's pool.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
@@ -100,13 +117,17 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
         () => false,
       );
       if (started) {
-        await this.boss.stop({ graceful: true, wait: true, timeout: STOP_TIMEOUT_MS });
+        await this.boss.stop({
+          graceful: true,
+          wait: true,
+          timeout: this.config.jobs.stopTimeoutSeconds * 1000,
+        });
       }
     })();
     return this.stopping;
   }
 
-  /** Creates the queue unless it exists; every use of a queue waits for this. */
+  /** Creates the queue and its dead-letter queue unless they exist; every use waits for this. */
   defineQueue(queue: JobQueue): Promise<void> {
     let defined = this.queues.get(queue.name);
     if (!defined) {
@@ -119,8 +140,10 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   }
 
   /**
-   * Sends a job; answers its id, or null when a job with the same singleton key is already
-   * waiting. With `options.db` (see `jobsDbOf`) the job is written in the caller's transaction.
+   * Sends a job with the queue's retries, back-off and dead letter; answers its id, or null
+   * when the queue's policy and the singleton key say the same work is already waiting. With
+   * `options.db` (see `jobsDbOf`) the job is written in the caller's transaction. Sent during a
+   * request, the job carries the request's id.
    */
   async send<T extends object>(
     queue: JobQueue,
@@ -128,15 +151,53 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     options: PgBoss.SendOptions = {},
   ): Promise<string | null> {
     await this.defineQueue(queue);
-    return this.boss.send(queue.name, data, options);
+    return this.boss.send(queue.name, this.envelope(data), {
+      ...this.retriesOf(queue),
+      ...options,
+    });
   }
 
-  /** Works the queue's jobs one at a time, in workers only; a handler that throws is retried. */
+  /**
+   * Sends a job at most once per `seconds` for the key, across every process: for sweeps that
+   * every worker starts on a timer but that should run once per period in the fleet.
+   */
+  async sendOncePer<T extends object>(
+    queue: JobQueue,
+    data: T,
+    seconds: number,
+    key: string,
+  ): Promise<string | null> {
+    await this.defineQueue(queue);
+    return this.boss.sendThrottled(
+      queue.name,
+      this.envelope(data),
+      this.retriesOf(queue),
+      seconds,
+      key,
+    );
+  }
+
+  /**
+   * Works the queue's jobs one at a time, in workers only; a handler that throws is retried
+   * with the queue's back-off, and once its retries are spent the job goes to the dead letter.
+   * Each job runs in a context of its own carrying the id of the request that sent it.
+   */
   async work<T extends object>(queue: JobQueue, handler: JobHandler<T>): Promise<void> {
     if (!this.isWorker) return;
     await this.defineQueue(queue);
-    const id = await this.boss.work<T>(queue.name, { batchSize: 1 }, async (jobs) => {
-      for (const job of jobs) await handler(job.data, job);
+    const id = await this.boss.work<T & JobEnvelope>(queue.name, { batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) {
+        const requestId = job.data.requestId ?? `job:${job.id}`;
+        await inJobContext(this.cls, requestId, () => handler(job.data, job)).catch(
+          (error: unknown) => {
+            this.logger.warn(
+              { err: error, reqId: requestId, queue: queue.name, jobId: job.id },
+              'job failed; retried with back-off until its retries are spent',
+            );
+            throw error;
+          },
+        );
+      }
     });
     this.workerIds.set(queue.name, [...(this.workerIds.get(queue.name) ?? []), id]);
   }
@@ -153,7 +214,9 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
    * by an advisory lock held in a transaction of our own while pg-boss creates the queue.
    */
   private async createQueueOnce(queue: JobQueue): Promise<void> {
-    if (await this.boss.getQueue(queue.name)) return;
+    if ((await this.boss.getQueue(queue.name)) && (await this.boss.getQueue(deadLetterOf(queue)))) {
+      return;
+    }
     const lock = new Client({
       connectionString: this.urls.ownerUrl,
       application_name: 'schoolyard-jobs-setup',
@@ -163,9 +226,18 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     try {
       await store.begin();
       await store.lockQueueCreation(`schoolyard.jobs.queues.${this.config.jobs.schema}`);
+      const deadLetter = deadLetterOf(queue);
+      if (!(await this.boss.getQueue(deadLetter))) {
+        await this.boss.createQueue(deadLetter, {
+          name: deadLetter,
+          policy: 'standard',
+          retryLimit: 0,
+          retentionMinutes: DEAD_LETTER_RETENTION_MINUTES,
+        });
+      }
       if (!(await this.boss.getQueue(queue.name))) {
         const { name, ...options } = queue;
-        await this.boss.createQueue(name, { name, ...options });
+        await this.boss.createQueue(name, { name, ...options, deadLetter });
       }
       await store.commit();
     } catch (error) {
@@ -174,5 +246,21 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     } finally {
       await lock.end().catch(() => undefined);
     }
+  }
+
+  /** Each job names its dead letter itself: a queue made before dead letters had none. */
+  private retriesOf(queue: JobQueue): PgBoss.SendOptions {
+    return {
+      retryLimit: queue.retryLimit,
+      retryDelay: queue.retryDelay,
+      retryBackoff: queue.retryBackoff,
+      expireInSeconds: queue.expireInSeconds,
+      deadLetter: deadLetterOf(queue),
+    };
+  }
+
+  private envelope<T extends object>(data: T): T & JobEnvelope {
+    const requestId = currentRequestId(this.cls);
+    return requestId === undefined || 'requestId' in data ? data : { ...data, requestId };
   }
 }

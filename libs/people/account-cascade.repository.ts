@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { selectRows } from '@schoolyard/common';
 import { type OrganizationStatus } from '@schoolyard/database';
 import { PlatformDatabase, type School } from '@schoolyard/tenancy';
+import { type EntityManager } from 'typeorm';
 
 /** A global account's deletion or deactivation, recorded by a trigger in the same transaction. */
 export interface AccountEvent {
@@ -29,6 +31,31 @@ export class AccountCascadeRepository {
           RETURNING id, user_id, kind)
        SELECT * FROM claimed`,
       [seconds],
+    );
+    return event;
+  }
+
+  /**
+   * Claims up to `limit` pending events nobody holds, for `seconds`, on the owner's
+   * transaction in `manager`, where their jobs are written too: both commit or neither.
+   */
+  claimForJobs(manager: EntityManager, seconds: number, limit: number): Promise<string[]> {
+    return selectRows<{ id: string }>(
+      manager,
+      `UPDATE public.account_events SET claimed_until = now() + make_interval(secs => $1)
+        WHERE id IN (SELECT id FROM public.account_events
+                      WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+                      ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+      [seconds, limit],
+    ).then((rows) => rows.map((row) => row.id));
+  }
+
+  /** The event, unless it is done (or gone). */
+  async pendingEvent(eventId: string): Promise<AccountEvent | undefined> {
+    const [event]: AccountEvent[] = await this.requests.query(
+      `SELECT id, user_id, kind FROM public.account_events WHERE id = $1 AND processed_at IS NULL`,
+      [eventId],
     );
     return event;
   }

@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
-import { DatabaseNotifications } from '@schoolyard/database';
+import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@schoolyard/tenancy';
 import { type AccountEvent, AccountCascadeRepository } from './account-cascade.repository';
 import { SchoolAccountsRepository } from './school-accounts.repository';
@@ -18,7 +12,6 @@ export interface CascadeOutcome {
 
 /** A run that stops midway (crash, deploy) leaves its claim to lapse, then another run retries. */
 const CLAIM_SECONDS = 120;
-const SWEEP_INTERVAL_MS = 30_000;
 
 /**
  * Follows a global account's deletion or deactivation into the schools. The database records
@@ -33,58 +26,41 @@ const SWEEP_INTERVAL_MS = 30_000;
  * The event is marked processed only when every school is done, so a crash midway leaves the
  * remaining schools to the next run (every step can run twice without harm). `audit orphans`
  * is the safety net, not the plan.
+ *
+ * In the background each event is a job (`accounts.cascade`, see AccountCascadeDispatcher),
+ * retried with back-off; `processPending` works every unclaimed event at once, for a caller
+ * that wants them done now.
  */
 @Injectable()
-export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(AccountCascade.name);
+export class AccountCascade {
   private running: Promise<CascadeOutcome> | undefined;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cascade: AccountCascadeRepository,
     private readonly transactions: TenantTransactions,
     private readonly schoolAccounts: SchoolAccountsRepository,
     private readonly softLinks: SoftLinksRepository,
-    notifications: DatabaseNotifications,
-  ) {
-    notifications.subscribe(
-      'account_events',
-      () => this.kick(),
-      () => undefined,
-    );
+  ) {}
+
+  /**
+   * One event, as its job: done unless it is already. Throws when a school could not be
+   * done, so that the job is retried; each step can run twice without harm.
+   */
+  async processEvent(eventId: string): Promise<number> {
+    const event = await this.cascade.pendingEvent(eventId);
+    if (!event) return 0;
+    const schools = await this.process(event);
+    await this.cascade.markProcessed(event.id);
+    return schools;
   }
 
-  onApplicationBootstrap(): void {
-    this.kick();
-    this.timer = setInterval(() => this.kick(), SWEEP_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  /** Processes every pending event; concurrent calls share one run. */
+  /** Processes every pending unclaimed event; concurrent calls share one run. */
   processPending(): Promise<CascadeOutcome> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
+    if (this.running) return this.running;
     this.running = this.drain().finally(() => {
       this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
     });
     return this.running;
-  }
-
-  private kick(): void {
-    this.processPending().catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'account cascade failed; the next sweep retries'),
-    );
   }
 
   private async drain(): Promise<CascadeOutcome> {
@@ -94,9 +70,8 @@ export class AccountCascade implements OnApplicationBootstrap, OnModuleDestroy {
       if (!event) return outcome;
       try {
         outcome.schoolsVisited += await this.process(event);
-      } catch (error) {
-        // Its claim lapses and a later sweep retries it; the events behind it go on now.
-        this.logger.warn({ err: error }, 'account event not finished; retried later');
+      } catch {
+        // Its claim lapses and a later run retries it; the events behind it go on now.
         outcome.failed += 1;
         continue;
       }

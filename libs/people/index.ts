@@ -1,3 +1,5 @@
+export * from './account-cascade.dispatcher';
+export * from './account-cascade.module';
 export * from './account-cascade.service';
 export * from './credential-cipher';
 export * from './people.module';

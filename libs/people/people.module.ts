@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BillingCoreModule } from '@schoolyard/billing';
 import { IdentityModule } from '@schoolyard/identity';
-import { AccountCascadeRepository } from './account-cascade.repository';
-import { AccountCascade } from './account-cascade.service';
+import { AccountCascadeModule } from './account-cascade.module';
 import { AccountLinksController } from './account-links.controller';
 import { AccountLinksRepository } from './account-links.repository';
 import { AccountLinks } from './account-links.service';
@@ -25,7 +24,7 @@ import { StudentsRepository } from './students.repository';
 import { StudentsService } from './students.service';
 
 @Module({
-  imports: [IdentityModule, BillingCoreModule],
+  imports: [IdentityModule, BillingCoreModule, AccountCascadeModule],
   controllers: [StudentsController, StaffController, GuardiansController, AccountLinksController],
   providers: [
     StudentsService,
@@ -35,7 +34,6 @@ import { StudentsService } from './students.service';
     AccountLinks,
     PortalAccountControls,
     CredentialCipher,
-    AccountCascade,
     SoftLinkAudit,
     StudentsRepository,
     StaffRepository,
@@ -43,10 +41,9 @@ import { StudentsService } from './students.service';
     SchoolAccountsRepository,
     PortalAccountsRepository,
     AccountLinksRepository,
-    AccountCascadeRepository,
     SoftLinkAuditRepository,
     SoftLinksRepository,
   ],
-  exports: [AccountCascade, CredentialCipher, SoftLinkAudit],
+  exports: [AccountCascadeModule, CredentialCipher, SoftLinkAudit],
 })
 export class PeopleModule {}

@@ -1,0 +1,35 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PaymentRechecksModule } from '@schoolyard/billing';
+import { type AppConfig, ConfigModule } from '@schoolyard/config';
+import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
+import { FleetJobsModule, FleetModule } from '@schoolyard/fleet';
+import { JobsModule } from '@schoolyard/jobs';
+import { MailModule } from '@schoolyard/mail';
+import { AccountCascadeModule } from '@schoolyard/people';
+import { TenancyModule } from '@schoolyard/tenancy';
+import { ClsModule } from 'nestjs-cls';
+
+/**
+ * What works jobs, without HTTP: the job runner and every library that registers a queue
+ * (mail, the account cascade, payment rechecks, fleet sweeps) on the kernel they run on.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, urls: DatabaseUrls): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ClsModule.forRoot({ global: true }),
+        DatabaseModule.forRoot(config, urls),
+        JobsModule,
+        MailModule,
+        TenancyModule,
+        FleetModule,
+        FleetJobsModule,
+        PaymentRechecksModule,
+        AccountCascadeModule,
+      ],
+    };
+  }
+}

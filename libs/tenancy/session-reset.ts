@@ -1,3 +1,5 @@
+import { type PoolClient } from 'pg';
+
 /**
  * The kernel sets path, role and timeout with transaction scope, but SQL inside a transaction
  * can still leave state on the session that outlives it: a plain `SET` or
@@ -35,3 +37,13 @@ export const COMMIT_TENANT_TRANSACTION = `SET CONSTRAINTS ALL IMMEDIATE; ${SESSI
  * what ran after the work ended the transaction itself; the reset then runs on its own.
  */
 export const ROLLBACK_TENANT_TRANSACTION = `ROLLBACK; ${SESSION_RESET}`;
+
+/** Ends a tenant transaction on its connection with COMMIT and the reset, in one message. */
+export function commitTenantTransaction(client: PoolClient): Promise<unknown> {
+  return client.query(COMMIT_TENANT_TRANSACTION);
+}
+
+/** Ends a tenant transaction on its connection with ROLLBACK and the reset, in one message. */
+export function rollbackTenantTransaction(client: PoolClient): Promise<unknown> {
+  return client.query(ROLLBACK_TENANT_TRANSACTION);
+}

@@ -15,7 +15,11 @@ import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { DeferredOpening } from './deferred-opening';
 import { PoolShares } from './pool-shares';
-import { COMMIT_TENANT_TRANSACTION, ROLLBACK_TENANT_TRANSACTION } from './session-reset';
+import {
+  COMMIT_TENANT_TRANSACTION,
+  commitTenantTransaction,
+  rollbackTenantTransaction,
+} from './session-reset';
 import { type School } from './school';
 import { connectForSchool } from './school-connection';
 import { identifierLiteral, quoteIdentifier } from './school-naming';
@@ -192,7 +196,7 @@ export class TenantTransactions {
       // A COMMIT sent with the final statement may have landed before the work failed: the
       // rollback then finds no transaction (a warning, not an error) and still resets.
       await opening.confirmClosed().catch(() => undefined);
-      await client.query(ROLLBACK_TENANT_TRANSACTION).then(
+      await rollbackTenantTransaction(client).then(
         () => release(runner),
         (rollbackError: unknown) => release(runner, rollbackError),
       );
@@ -204,14 +208,14 @@ export class TenantTransactions {
       try {
         const committed = opening.closedWithFinalStatement
           ? opening.confirmClosed()
-          : client.query(COMMIT_TENANT_TRANSACTION);
+          : commitTenantTransaction(client);
         await committed.catch((error: unknown) => {
           // Work that caught a database error and returned has nothing to commit: a bare COMMIT
           // rolled back and said so quietly, but the statement before it in the message
           // fails. (The connection's transaction status cannot tell first: pg hands the error
           // over before the server's "ready" that carries it.)
           if (pgErrorOf(error)?.code !== PG_IN_FAILED_TRANSACTION) throw error;
-          return client.query(ROLLBACK_TENANT_TRANSACTION);
+          return rollbackTenantTransaction(client);
         });
       } catch (error) {
         await release(runner, error);

@@ -4,6 +4,7 @@ import { openDatabase, prepareDatabase } from '@schoolyard/database';
 import { Passwords, seedPlatformAdmin } from '@schoolyard/identity';
 import { TenantMigrator } from '@schoolyard/fleet';
 import { createHttpApp } from './http-app';
+import { stopOnSignals } from './shutdown';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -42,17 +43,7 @@ async function main(): Promise<void> {
     process.stdout.write('JWT_SECRET is unset: sign-ins last until this process stops.\n');
   }
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal} received: finishing requests in flight, then stopping\n`);
-    await app.close();
-    await database.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals('requests', app, database);
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '@schoolyard/config';
 import { openDatabase, prepareDatabase } from '@schoolyard/database';
 import { createLogger, PinoNestLogger } from '../api/logging';
 import { WorkerModule } from './worker.module';
+import { stopOnSignals } from '../api/shutdown';
 
 /**
  * `npm run worker`: works background jobs in a process of its own, for deployments that keep
@@ -27,17 +28,7 @@ async function main(): Promise<void> {
   await app.init();
   process.stdout.write(`Schoolyard worker ${process.pid} is working jobs\n`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal} received: finishing jobs in flight, then stopping\n`);
-    await app.close();
-    await database.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals('jobs', app, database);
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DatabaseNotifications, OWNER_DATA_SOURCE } from '@schoolyard/database';
-import { type JobQueue, Jobs, jobsDbOf } from '@schoolyard/jobs';
+import { type JobQueue, Jobs, jobsDbOf, OutboxSweep } from '@schoolyard/jobs';
 import { DataSource } from 'typeorm';
 import { type DeliverMailJob, deliverMailQueue, MailDelivery } from './mail-delivery.service';
 import { OutboxRepository } from './outbox.repository';
@@ -30,10 +30,7 @@ const BATCH = 100;
 export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MailDispatcher.name);
   private readonly queue: JobQueue;
-  private running: Promise<number> | undefined;
-  private again = false;
-  private closed = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly sweep: OutboxSweep;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -44,12 +41,20 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     notifications: DatabaseNotifications,
   ) {
     this.queue = deliverMailQueue(config);
+    this.sweep = new OutboxSweep({
+      what: 'mail',
+      logger: this.logger,
+      batchSize: BATCH,
+      prepare: () => this.jobs.defineQueue(this.queue),
+      queueBatch: () => this.queueBatch(),
+      queued: () => this.jobs.wake(this.queue),
+    });
     if (jobs.isWorker) {
       // After a lost connection, rows committed meanwhile were announced to nobody: sweep.
       notifications.subscribe(
         'mail_outbox',
-        () => this.kick(),
-        () => this.kick(),
+        () => this.sweep.kick(),
+        () => this.sweep.kick(),
       );
     }
   }
@@ -59,51 +64,17 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     await this.jobs.work<DeliverMailJob>(this.queue, async ({ id }) => {
       await this.delivery.deliver(id);
     });
-    this.kick();
-    this.timer = setInterval(() => this.kick(), SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.sweep.start(SWEEP_INTERVAL_MS);
   }
 
   /** Stops sweeping and waits for a sweep in flight; the job runner stops after this. */
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onModuleDestroy(): Promise<void> {
+    return this.sweep.stop();
   }
 
   /** Queues a delivery for every unqueued row; concurrent calls share one run. */
   dispatchPending(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
-    return this.running;
-  }
-
-  private kick(): void {
-    if (this.closed) return;
-    this.dispatchPending().catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'mail dispatch failed; the next sweep retries'),
-    );
-  }
-
-  private async drain(): Promise<number> {
-    await this.jobs.defineQueue(this.queue);
-    let queued = 0;
-    while (!this.closed) {
-      const batch = await this.queueBatch();
-      queued += batch;
-      if (batch > 0) this.jobs.wake(this.queue);
-      if (batch < BATCH) break;
-    }
-    return queued;
+    return this.sweep.run();
   }
 
   private async queueBatch(): Promise<number> {

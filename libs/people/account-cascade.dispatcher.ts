@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseNotifications, OWNER_DATA_SOURCE } from '@schoolyard/database';
-import { type JobQueue, Jobs, jobsDbOf } from '@schoolyard/jobs';
+import { type JobQueue, Jobs, jobsDbOf, OutboxSweep } from '@schoolyard/jobs';
 import { DataSource } from 'typeorm';
 import { AccountCascadeRepository } from './account-cascade.repository';
 import { AccountCascade } from './account-cascade.service';
@@ -47,10 +47,14 @@ const BATCH = 100;
 @Injectable()
 export class AccountCascadeDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AccountCascadeDispatcher.name);
-  private running: Promise<void> | undefined;
-  private again = false;
-  private closed = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly sweep = new OutboxSweep({
+    what: 'account cascade',
+    logger: this.logger,
+    batchSize: BATCH,
+    prepare: () => this.jobs.defineQueue(cascadeQueue),
+    queueBatch: () => this.queueBatch(),
+    queued: () => this.jobs.wake(cascadeQueue),
+  });
 
   constructor(
     @InjectDataSource(OWNER_DATA_SOURCE) private readonly owner: DataSource,
@@ -63,8 +67,8 @@ export class AccountCascadeDispatcher implements OnApplicationBootstrap, OnModul
       // After a lost connection, events committed meanwhile were announced to nobody: sweep.
       notifications.subscribe(
         'account_events',
-        () => this.kick(),
-        () => this.kick(),
+        () => this.sweep.kick(),
+        () => this.sweep.kick(),
       );
     }
   }
@@ -74,44 +78,12 @@ export class AccountCascadeDispatcher implements OnApplicationBootstrap, OnModul
     await this.jobs.work<CascadeJob>(cascadeQueue, async ({ eventId }) => {
       await this.cascade.processEvent(eventId);
     });
-    this.kick();
-    this.timer = setInterval(() => this.kick(), SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.sweep.start(SWEEP_INTERVAL_MS);
   }
 
   /** Stops sweeping and waits for a sweep in flight; the job runner stops after this. */
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private kick(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'account cascade dispatch failed; the next sweep retries'),
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
-  }
-
-  private async drain(): Promise<void> {
-    await this.jobs.defineQueue(cascadeQueue);
-    while (!this.closed) {
-      const queued = await this.queueBatch();
-      if (queued > 0) this.jobs.wake(cascadeQueue);
-      if (queued < BATCH) return;
-    }
+  onModuleDestroy(): Promise<void> {
+    return this.sweep.stop();
   }
 
   private async queueBatch(): Promise<number> {

@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BillingModule, PaymentRechecksModule } from '@schoolyard/billing';
 import { AcademicsModule } from '@schoolyard/academics';
+import { AttendanceModule } from '@schoolyard/attendance';
+import { CalendarModule } from '@schoolyard/calendar';
 import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
@@ -60,6 +62,8 @@ export class AppModule {
         BillingModule,
         AcademicsModule,
         CourseworkModule,
+        CalendarModule,
+        AttendanceModule,
         RateLimitsModule,
         MetricsModule,
       ],

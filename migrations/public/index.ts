@@ -11,6 +11,7 @@ import { LoginSecrets1763900001100 } from './1763900001100-LoginSecrets';
 import { SchoolAccountControls1763900001200 } from './1763900001200-SchoolAccountControls';
 import { SchoolByHost1763900001300 } from './1763900001300-SchoolByHost';
 import { SchoolOrigins1763900001400 } from './1763900001400-SchoolOrigins';
+import { MailOnce1763900001500 } from './1763900001500-MailOnce';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -27,4 +28,5 @@ export const publicMigrations = [
   SchoolAccountControls1763900001200,
   SchoolByHost1763900001300,
   SchoolOrigins1763900001400,
+  MailOnce1763900001500,
 ];

@@ -4,6 +4,7 @@ import { RolesAndPermissions1763900000300 } from './1763900000300-RolesAndPermis
 import { People1763900000500 } from './1763900000500-People';
 import { Academics1763900000610 } from './1763900000610-Academics';
 import { Coursework1763900000620 } from './1763900000620-Coursework';
+import { SchoolYearAndAttendance1763900000700 } from './1763900000700-SchoolYearAndAttendance';
 
 export { syncPermissionCatalog } from './permission-catalog.sync';
 export * from './permission-catalog';
@@ -17,4 +18,5 @@ export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   People1763900000500,
   Academics1763900000610,
   Coursework1763900000620,
+  SchoolYearAndAttendance1763900000700,
 ];

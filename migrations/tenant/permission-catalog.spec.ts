@@ -18,6 +18,8 @@ describe('permission catalog', () => {
       'Roles',
       'Academics',
       'Course content',
+      'Calendar',
+      'Attendance',
       'Billing',
     ]);
     expect(PERMISSIONS.find((entry) => entry.code === 'students.view')?.module).toBe('Students');

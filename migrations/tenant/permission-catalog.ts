@@ -55,6 +55,18 @@ export const PERMISSION_CATALOG = {
     'coursework.grade': 'Grade and return submissions in the sections one teaches',
     'coursework.oversee': "See every section's course content, submissions and grades",
   },
+  Calendar: {
+    'calendar.view': "See the school's academic years, terms, holidays and events",
+    'calendar.manage': 'Set academic years, terms, rest days, holidays and events',
+  },
+  Attendance: {
+    'attendance.view':
+      'See attendance registers and reports: an instructor of their sections, an office everything',
+    'attendance.take':
+      'Take attendance: the daily register as homeroom instructor, lessons in the subjects one teaches',
+    'attendance.manage':
+      'Correct and unlock registers after the editing window, and decide absence notes',
+  },
   Billing: {
     'billing.view': "See the school's plan, subscription and payments",
     'billing.manage': "Pay for the school's plan (eSewa) and check payments with the provider",
@@ -132,19 +144,22 @@ export const SYSTEM_ROLES: readonly SystemRoleDefinition[] = [
       'coursework.view',
       'coursework.manage',
       'coursework.grade',
+      'calendar.view',
+      'attendance.view',
+      'attendance.take',
     ],
   },
   {
     key: 'student',
     name: 'Student',
     description: 'Learns: sees course content and hands in work',
-    defaults: ['academics.view', 'coursework.view', 'coursework.submit'],
+    defaults: ['academics.view', 'coursework.view', 'coursework.submit', 'calendar.view'],
   },
   {
     key: 'guardian',
     name: 'Guardian',
     description: "Follows their own children's schooling",
-    defaults: ['academics.view', 'coursework.view'],
+    defaults: ['academics.view', 'coursework.view', 'calendar.view'],
   },
 ];
 

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { selectRow, selectRows } from '@schoolyard/common';
+import { TenantContext } from '@schoolyard/tenancy';
+
+/** Why a date is not a school day for taking attendance, or null when it is one. */
+export type DayRefusal = 'future' | 'rest_day' | 'holiday' | 'closure' | 'outside_year';
+
+/** One date as the school's calendar sees it. */
+export interface SchoolDay {
+  /** YYYY-MM-DD, the school's local date. */
+  date: string;
+  refusal: DayRefusal | null;
+  /** The academic year and term the date falls in, if any. */
+  academicYearId: string | null;
+  termId: string | null;
+}
+
+/**
+ * The school's days. Dates are local dates in `school_settings.timezone`, built by date
+ * arithmetic in SQL (generate_series over `date`), never by adding 24 hours: a
+ * daylight-saving day is one day. "Today" is `now()` read in the school's time zone.
+ */
+@Injectable()
+export class SchoolDaysRepository {
+  constructor(private readonly tenant: TenantContext) {}
+
+  /** The school's local date today. */
+  async today(): Promise<string> {
+    const row = await selectRow<{ today: string }>(
+      this.tenant.manager,
+      `SELECT to_char((now() AT TIME ZONE timezone)::date, 'YYYY-MM-DD') AS today FROM school_settings`,
+    );
+    return row!.today;
+  }
+
+  /** Each date from `from` to `to` (inclusive), in order, in one statement. */
+  days(from: string, to: string): Promise<SchoolDay[]> {
+    return selectRows<SchoolDay>(this.tenant.manager, `${SCHOOL_DAYS_SQL} ORDER BY d.day`, [
+      from,
+      to,
+    ]);
+  }
+
+  /** One date, as `days` sees it. */
+  async day(date: string): Promise<SchoolDay> {
+    const rows = await this.days(date, date);
+    return rows[0]!;
+  }
+}
+
+/**
+ * The school days from $1 to $2 (dates), one row per date: `date`, `refusal`,
+ * `academicYearId`, `termId`. Other statements may embed it (as a CTE) to check dates in the
+ * same round trip. A holiday or closure wins over a rest day; a date outside every academic
+ * year is refused only when the school has defined years at all.
+ */
+export const SCHOOL_DAYS_SQL = `
+  WITH settings AS (
+         SELECT rest_days, (now() AT TIME ZONE timezone)::date AS today FROM school_settings),
+       d AS (SELECT gs::date AS day FROM generate_series($1::date, $2::date, interval '1 day') gs)
+  SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
+         CASE WHEN d.day > s.today THEN 'future'
+              WHEN closed.kind IS NOT NULL THEN closed.kind
+              WHEN extract(isodow FROM d.day)::smallint = ANY(s.rest_days) THEN 'rest_day'
+              WHEN y.id IS NULL AND EXISTS (SELECT 1 FROM academic_years) THEN 'outside_year'
+         END AS refusal,
+         y.id AS "academicYearId", t.id AS "termId"
+    FROM d CROSS JOIN settings s
+    LEFT JOIN LATERAL (
+      SELECT e.kind FROM calendar_events e
+       WHERE e.kind IN ('holiday', 'closure') AND d.day BETWEEN e.starts_on AND e.ends_on
+       ORDER BY e.kind = 'closure' DESC LIMIT 1) closed ON true
+    LEFT JOIN LATERAL (
+      SELECT y.id FROM academic_years y WHERE d.day BETWEEN y.starts_on AND y.ends_on
+       ORDER BY y.starts_on DESC LIMIT 1) y ON true
+    LEFT JOIN LATERAL (
+      SELECT t.id FROM terms t WHERE t.academic_year_id = y.id AND d.day BETWEEN t.starts_on AND t.ends_on
+       ORDER BY t.starts_on DESC LIMIT 1) t ON true`;

@@ -186,8 +186,10 @@ describe('academics and course content: lists, their statements, services outsid
     // Bulk rows straight into the schema keep the test quick; the lists are what is measured.
     await withOwnerClient(async (db) => {
       await db.query(
-        `INSERT INTO "${schema}".sections (level_id, academic_year, name, capacity)
-         SELECT $1, '2024-2025', 'S' || n, 30 FROM generate_series(1, 40) n`,
+        `WITH y AS (INSERT INTO "${schema}".academic_years (name, starts_on, ends_on)
+                    VALUES ('2024-2025', '2024-07-01', '2025-06-30') RETURNING id)
+         INSERT INTO "${schema}".sections (level_id, academic_year_id, name, capacity)
+         SELECT $1, y.id, 'S' || n, 30 FROM y, generate_series(1, 40) n`,
         [c.level.id],
       );
       await db.query(
@@ -203,8 +205,8 @@ describe('academics and course content: lists, their statements, services outsid
            INSERT INTO "${schema}".students (profile_id, admission_number, admission_date)
            SELECT id, 'B-' || row_number() OVER (), current_date FROM p RETURNING profile_id),
          e AS (
-           INSERT INTO "${schema}".section_students (section_id, student_id)
-           SELECT $1, profile_id FROM s RETURNING student_id),
+           INSERT INTO "${schema}".section_students (section_id, student_id, joined_on)
+           SELECT $1, profile_id, current_date FROM s RETURNING student_id),
          sub AS (
            INSERT INTO "${schema}".submissions (content_id, student_id, attempt_count, submitted_at, is_late)
            SELECT $2, student_id, 1, now(), false FROM e RETURNING id)

@@ -50,8 +50,8 @@ export class EnrolmentRepository {
   async insertEnrolments(sectionId: string, studentIds: string[]): Promise<void> {
     await execute(
       this.tenant.manager,
-      `INSERT INTO section_students (section_id, student_id)
-       SELECT $1, unnest($2::uuid[])`,
+      `INSERT INTO section_students (section_id, student_id, joined_on)
+       SELECT $1, unnest($2::uuid[]), (now() AT TIME ZONE timezone)::date FROM school_settings`,
       [sectionId, studentIds],
     );
   }

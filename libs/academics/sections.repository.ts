@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { likePattern } from '@schoolyard/common';
+import { likePattern, selectRow } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import { notFound, taken } from './academics.errors';
 import { CatalogueRepository } from './catalogue.repository';
@@ -33,7 +33,7 @@ interface SectionRow {
 /** The fields a PATCH may change, and their columns. */
 export const SECTION_COLUMNS = {
   name: 'name',
-  academicYear: 'academic_year',
+  academicYearId: 'academic_year_id',
   capacity: 'capacity',
   homeroomInstructorId: 'homeroom_instructor_id',
 } as const;
@@ -45,20 +45,21 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
     super(tenant, {
       table: 'sections',
       alias: 'sec',
-      select: `sec.id, sec.name, sec.academic_year, sec.capacity, sec.created_at, sec.updated_at,
+      select: `sec.id, sec.name, y.name AS academic_year, sec.capacity, sec.created_at, sec.updated_at,
         (SELECT count(*)::int FROM section_students ss WHERE ss.section_id = sec.id) AS enrolled_count,
         l.id AS level_id, l.name AS level_name, l.position AS level_position,
         pr.id AS program_id, pr.code AS program_code, pr.name AS program_name,
         hp.id AS homeroom_id, ${displayName('hp')} AS homeroom_name`,
       from: `sections sec
+        JOIN academic_years y ON y.id = sec.academic_year_id
         JOIN academic_levels l ON l.id = sec.level_id
         JOIN programs pr ON pr.id = l.program_id
         LEFT JOIN profiles hp ON hp.id = sec.homeroom_instructor_id`,
       orderBy: {
-        name: 'lower(sec.name), sec.academic_year DESC',
-        '-name': 'lower(sec.name) DESC, sec.academic_year DESC',
-        academicYear: 'sec.academic_year, lower(pr.code), l.position, lower(sec.name)',
-        '-academicYear': 'sec.academic_year DESC, lower(pr.code), l.position, lower(sec.name)',
+        name: 'lower(sec.name), y.starts_on DESC',
+        '-name': 'lower(sec.name) DESC, y.starts_on DESC',
+        academicYear: 'y.starts_on, lower(pr.code), l.position, lower(sec.name)',
+        '-academicYear': 'y.starts_on DESC, lower(pr.code), l.position, lower(sec.name)',
         level: 'lower(pr.code), l.position, lower(sec.name)',
         '-level': 'lower(pr.code) DESC, l.position DESC, lower(sec.name)',
         createdAt: 'sec.created_at',
@@ -82,11 +83,30 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
     });
   }
 
-  insertSection(section: CreateSectionDto): Promise<string> {
+  /**
+   * INTERIM until the calendar's academic years land: the year named like '2025-2026', made
+   * (1 July to 30 June) if the school has none of that name, as the migration did.
+   */
+  async academicYearNamed(name: string): Promise<string> {
+    const row = await selectRow<{ id: string }>(
+      this.tenant.manager,
+      `WITH made AS (
+         INSERT INTO academic_years (name, starts_on, ends_on)
+         SELECT $1, make_date(split_part($1, '-', 1)::int, 7, 1),
+                make_date(split_part($1, '-', 2)::int, 6, 30)
+          WHERE NOT EXISTS (SELECT 1 FROM academic_years WHERE lower(name) = lower($1))
+         ON CONFLICT DO NOTHING RETURNING id)
+       SELECT id FROM made UNION ALL SELECT id FROM academic_years WHERE lower(name) = lower($1)`,
+      [name],
+    );
+    return row!.id;
+  }
+
+  insertSection(section: CreateSectionDto, academicYearId: string): Promise<string> {
     return this.insert(
       {
         level_id: section.levelId,
-        academic_year: section.academicYear,
+        academic_year_id: academicYearId,
         name: section.name,
         capacity: section.capacity,
         homeroom_instructor_id: section.homeroomInstructorId ?? null,
@@ -99,7 +119,7 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
     return this.page(
       `WHERE ($1::uuid IS NULL OR l.program_id = $1)
          AND ($2::uuid IS NULL OR sec.level_id = $2)
-         AND ($3::text IS NULL OR sec.academic_year = $3)
+         AND ($3::text IS NULL OR y.name = $3)
          AND ($4::uuid IS NULL OR sec.homeroom_instructor_id = $4 OR EXISTS (
               SELECT 1 FROM teaching_assignments ta
                WHERE ta.section_id = sec.id AND ta.instructor_id = $4))

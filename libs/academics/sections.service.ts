@@ -28,7 +28,8 @@ export class SectionsService {
     if (section.homeroomInstructorId) {
       await this.instructors.lockInstructor(section.homeroomInstructorId);
     }
-    return this.get(await this.sections.insertSection(section));
+    const year = await this.sections.academicYearNamed(section.academicYear);
+    return this.get(await this.sections.insertSection(section, year));
   }
 
   list(query: SectionListQuery): Promise<SectionPage> {
@@ -40,7 +41,10 @@ export class SectionsService {
   }
 
   async update(id: string, changes: UpdateSectionDto): Promise<SectionView> {
-    const plan = patchOf(changes, SECTION_COLUMNS, ['name', 'academicYear', 'capacity']);
+    const { academicYear, ...rest } = changes;
+    const academicYearId =
+      academicYear === undefined ? undefined : await this.sections.academicYearNamed(academicYear);
+    const plan = patchOf({ ...rest, academicYearId }, SECTION_COLUMNS, ['name', 'capacity']);
     if (changes.capacity !== undefined) {
       // Locked first, so no enrolment can slip in between the count and the change.
       const enrolled = await this.enrolment.lockSectionForEnrolment(id);

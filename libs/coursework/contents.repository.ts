@@ -46,7 +46,8 @@ interface ContentRow {
 
 const SELECT = `c.id, c.kind, c.title, c.body, c.due_at, c.max_points, c.is_published,
   c.published_at, c.created_at, c.updated_at,
-  sec.id AS section_id, sec.name AS section_name, sec.academic_year,
+  sec.id AS section_id, sec.name AS section_name,
+  (SELECT y.name FROM academic_years y WHERE y.id = sec.academic_year_id) AS academic_year,
   su.id AS subject_id, su.code AS subject_code, su.name AS subject_name,
   ap.id AS author_id, ${displayName('ap')} AS author_name`;
 const FROM = `course_contents c

@@ -82,15 +82,27 @@ export class SeedCourseworkRepository {
   /** Sections of every level named `names` in the year, each of `capacity` seats. */
   insertSections(year: string, names: string[], capacity: number): Promise<Ids> {
     return this.ids(
-      `INSERT INTO sections (level_id, academic_year, name, capacity)
-       SELECT l.id, $1, s.name, $3 FROM academic_levels l, unnest($2::text[]) AS s (name)
+      `WITH made AS (
+         INSERT INTO academic_years (name, starts_on, ends_on)
+         SELECT $1, make_date(split_part($1, '-', 1)::int, 7, 1),
+                make_date(split_part($1, '-', 2)::int, 6, 30)
+          WHERE NOT EXISTS (SELECT 1 FROM academic_years WHERE lower(name) = lower($1))
+         RETURNING id),
+       year AS (SELECT id FROM made UNION ALL
+                SELECT id FROM academic_years WHERE lower(name) = lower($1))
+       INSERT INTO sections (level_id, academic_year_id, name, capacity)
+       SELECT l.id, year.id, s.name, $3 FROM academic_levels l, year, unnest($2::text[]) AS s (name)
        ON CONFLICT DO NOTHING RETURNING id`,
       [year, names, capacity],
     );
   }
 
   sectionsOf(year: string): Promise<Ids> {
-    return this.ids(`SELECT id FROM sections WHERE academic_year = $1`, [year]);
+    return this.ids(
+      `SELECT sec.id FROM sections sec JOIN academic_years y ON y.id = sec.academic_year_id
+        WHERE y.name = $1`,
+      [year],
+    );
   }
 
   /** Students without a section this year fill the emptiest sections first, within capacity. */
@@ -111,8 +123,9 @@ export class SeedCourseworkRepository {
                 SELECT 1 FROM section_students ss WHERE ss.student_id = st.profile_id
                    AND ss.section_id = ANY($1::uuid[]))),
        enrolled AS (
-         INSERT INTO section_students (section_id, student_id)
-         SELECT seats.section_id, waiting.profile_id FROM waiting JOIN seats USING (seat)
+         INSERT INTO section_students (section_id, student_id, joined_on)
+         SELECT seats.section_id, waiting.profile_id, (now() AT TIME ZONE timezone)::date
+           FROM waiting JOIN seats USING (seat), school_settings
          RETURNING 1)
        SELECT count(*)::int AS n FROM enrolled`,
       [sections],

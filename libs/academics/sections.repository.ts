@@ -46,7 +46,8 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
       table: 'sections',
       alias: 'sec',
       select: `sec.id, sec.name, y.name AS academic_year, sec.capacity, sec.created_at, sec.updated_at,
-        (SELECT count(*)::int FROM section_students ss WHERE ss.section_id = sec.id) AS enrolled_count,
+        (SELECT count(*)::int FROM section_students ss
+          WHERE ss.section_id = sec.id AND ss.left_on IS NULL) AS enrolled_count,
         l.id AS level_id, l.name AS level_name, l.position AS level_position,
         pr.id AS program_id, pr.code AS program_code, pr.name AS program_name,
         hp.id AS homeroom_id, ${displayName('hp')} AS homeroom_name`,
@@ -75,7 +76,8 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
             'name',
           ),
       }),
-      // Teaching assignments go with the section; enrolled students and content keep it.
+      // Teaching assignments go with the section; content and its students keep it, those who
+      // left included: every membership counts, so the section's history is never lost.
       usages: {
         students: 'SELECT count(*) FROM section_students WHERE section_id = $1',
         contents: 'SELECT count(*) FROM course_contents WHERE section_id = $1',

@@ -143,7 +143,8 @@ export class ContentsRepository {
                   AND ($6::text IS NULL OR c.kind = $6)
                   AND ($7::boolean IS NULL OR c.is_published = $7)
                   AND ($8::uuid IS NULL OR c.section_id IN (
-                       SELECT ss.section_id FROM section_students ss WHERE ss.student_id = $8))
+                       SELECT ss.section_id FROM section_students ss
+                        WHERE ss.student_id = $8 AND ss.left_on IS NULL))
                   AND ($9::text IS NULL OR c.title ILIKE $9)`,
         orderBy: `${ORDER_BY[query.sort]}, c.id`,
       },

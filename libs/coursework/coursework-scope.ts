@@ -15,10 +15,14 @@ export const scopeParameters = (viewer: CourseworkViewer): unknown[] => [
   learnersOf(viewer),
 ];
 
-/** Content `c` the viewer may read: their sections' content, or published content of their learners' sections. */
+/**
+ * Content `c` the viewer may read: their sections' content, or published content of the
+ * sections their learners are in now (a student who left a section stops seeing it).
+ */
 export const CONTENT_IN_SCOPE = `($1::boolean OR c.section_id IN (${taughtSections('$2')})
   OR (c.is_published AND c.section_id IN (
-        SELECT ss.section_id FROM section_students ss WHERE ss.student_id = ANY($3::uuid[]))))`;
+        SELECT ss.section_id FROM section_students ss
+         WHERE ss.student_id = ANY($3::uuid[]) AND ss.left_on IS NULL)))`;
 
 /** Submission `sub` (of content `c`) the viewer may read: of their sections, or their learners' own. */
 export const SUBMISSION_IN_SCOPE = `($1::boolean OR sub.student_id = ANY($3::uuid[])

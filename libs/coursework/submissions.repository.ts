@@ -88,12 +88,15 @@ export class SubmissionsRepository {
     );
   }
 
-  /** The first of `studentIds` enrolled in the section, or undefined. */
+  /**
+   * The first of `studentIds` in the section now, or undefined: one who left hands in no more
+   * work there (what they handed in before stays theirs).
+   */
   async enrolledStudent(sectionId: string, studentIds: string[]): Promise<string | undefined> {
     const row = await selectRow<{ student_id: string }>(
       this.tenant.manager,
       `SELECT student_id FROM section_students
-        WHERE section_id = $1 AND student_id = ANY($2::uuid[]) LIMIT 1`,
+        WHERE section_id = $1 AND student_id = ANY($2::uuid[]) AND left_on IS NULL LIMIT 1`,
       [sectionId, studentIds],
     );
     return row?.student_id;

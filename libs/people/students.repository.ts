@@ -21,13 +21,14 @@ export interface StudentRow extends PersonRow {
   updated_at: Date;
 }
 
-/** $1 a status, $2 an ILIKE pattern, $3 a section (its enrolled students), each or null. */
+/** $1 a status, $2 an ILIKE pattern, $3 a section (the students in it now), each or null. */
 const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
   AND ($2::text IS NULL OR p.first_name ILIKE $2 OR p.last_name ILIKE $2
        OR p.middle_name ILIKE $2 OR s.admission_number ILIKE $2
        OR (p.first_name || ' ' || p.last_name) ILIKE $2)
   AND ($3::uuid IS NULL OR EXISTS (
-       SELECT 1 FROM section_students ss WHERE ss.section_id = $3 AND ss.student_id = s.profile_id))`;
+       SELECT 1 FROM section_students ss
+        WHERE ss.section_id = $3 AND ss.student_id = s.profile_id AND ss.left_on IS NULL))`;
 
 /** Sort keys map to fixed SQL; the id breaks ties so pages never overlap. */
 const ORDER_BY: Record<StudentSort, string> = {

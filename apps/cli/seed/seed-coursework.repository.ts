@@ -111,7 +111,8 @@ export class SeedCourseworkRepository {
       this.tenant.manager,
       `WITH free AS (
          SELECT s.id, s.capacity - count(ss.student_id) AS room
-           FROM sections s LEFT JOIN section_students ss ON ss.section_id = s.id
+           FROM sections s
+           LEFT JOIN section_students ss ON ss.section_id = s.id AND ss.left_on IS NULL
           WHERE s.id = ANY($1::uuid[]) GROUP BY s.id),
        seats AS (
          SELECT f.id AS section_id, row_number() OVER (ORDER BY n, f.id) AS seat
@@ -121,7 +122,7 @@ export class SeedCourseworkRepository {
            FROM students st
           WHERE st.status = 'active' AND NOT EXISTS (
                 SELECT 1 FROM section_students ss WHERE ss.student_id = st.profile_id
-                   AND ss.section_id = ANY($1::uuid[]))),
+                   AND ss.section_id = ANY($1::uuid[]) AND ss.left_on IS NULL)),
        enrolled AS (
          INSERT INTO section_students (section_id, student_id, joined_on)
          SELECT seats.section_id, waiting.profile_id, (now() AT TIME ZONE timezone)::date
@@ -203,7 +204,7 @@ export class SeedCourseworkRepository {
       this.tenant.manager,
       `SELECT c.id AS content_id, ss.student_id, c.due_at, c.max_points, c.author_id
          FROM course_contents c
-         JOIN section_students ss ON ss.section_id = c.section_id
+         JOIN section_students ss ON ss.section_id = c.section_id AND ss.left_on IS NULL
         WHERE c.id = ANY($1::uuid[]) AND c.kind = 'assignment' AND c.is_published
           AND NOT EXISTS (SELECT 1 FROM submissions s
                            WHERE s.content_id = c.id AND s.student_id = ss.student_id)`,

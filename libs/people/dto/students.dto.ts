@@ -73,7 +73,8 @@ export class StudentListQuery extends PageQuery {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Only the students enrolled in this section',
+    description:
+      'Only the students in this section now (GET /api/academics/sections/:id/students?on= for another day)',
   })
   @IsOptional()
   @IsUUID('all', { message: 'sectionId must be a UUID' })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AcademicLevelsController } from './academic-levels.controller';
 import { AcademicLevelsRepository } from './academic-levels.repository';
 import { AcademicLevelsService } from './academic-levels.service';
+import { StudentSectionsController } from './enrolment.controller';
 import { EnrolmentRepository } from './enrolment.repository';
 import { EnrolmentService } from './enrolment.service';
 import { InstructorsRepository } from './instructors.repository';
@@ -46,6 +47,7 @@ const repositories = [
     AcademicLevelsController,
     SectionsController,
     SubjectsController,
+    StudentSectionsController,
   ],
   providers: [...services, ...repositories],
   exports: services,

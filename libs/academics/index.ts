@@ -1,11 +1,14 @@
 export * from './academic-levels.service';
 export * from './academics.errors';
 export * from './academics.module';
+export * from './dto/enrolment.dto';
 export * from './dto/fields.dto';
 export * from './dto/levels.dto';
 export * from './dto/programs.dto';
 export * from './dto/sections.dto';
 export * from './dto/subjects.dto';
+export * from './enrolment.errors';
+export { MEMBERS_ON_SQL } from './enrolment.repository';
 export * from './enrolment.service';
 export * from './instructors';
 export * from './programs.service';

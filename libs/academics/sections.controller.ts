@@ -10,8 +10,6 @@ import { IdParams, inUse, Route } from '@schoolyard/common';
 import {
   AssignTeachingDto,
   CreateSectionDto,
-  EnrolmentView,
-  EnrolStudentsDto,
   SectionListQuery,
   SectionPage,
   SectionStudentParams,
@@ -20,6 +18,13 @@ import {
   TeachingParams,
   UpdateSectionDto,
 } from './dto/sections.dto';
+import {
+  EnrolInSectionDto,
+  EnrolledView,
+  RosterQuery,
+  RosterView,
+  WithdrawalQuery,
+} from './dto/enrolment.dto';
 import { EnrolmentService } from './enrolment.service';
 import { SectionsService } from './sections.service';
 import { TeachingService } from './teaching.service';
@@ -33,6 +38,12 @@ import {
   studentsNotFound,
   subjectOfAnotherLevel,
 } from './academics.errors';
+import {
+  dateInFuture,
+  enrolmentOverlaps,
+  joinedBeforeAcademicYear,
+  leftBeforeJoining,
+} from './enrolment.errors';
 
 @ApiTags('Academics')
 @Controller('api/academics/sections')
@@ -102,11 +113,29 @@ export class SectionsController {
 
   @Route({
     at: 'school',
+    access: { permissions: ['academics.view', 'students.view'] },
+    errors: [notFound('section')],
+  })
+  @Get(':id/students')
+  @ApiOperation({
+    summary:
+      'The students who were in the section on a day (default today), whatever their status now, with when they joined and left',
+  })
+  @ApiOkResponse({ type: RosterView })
+  roster(@Param() params: IdParams, @Query() query: RosterQuery): Promise<RosterView> {
+    return this.enrolment.roster(params.id, query.on);
+  }
+
+  @Route({
+    at: 'school',
     access: { permissions: ['academics.manage'] },
     errors: [
       notFound('section'),
+      dateInFuture('joinedOn', '2025-09-01'),
+      joinedBeforeAcademicYear('2025-07-01'),
       studentsNotFound([]),
       studentsNotActive([]),
+      enrolmentOverlaps([]),
       sectionFull(30, 30, 1),
     ],
   })
@@ -114,24 +143,32 @@ export class SectionsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Enrol active students in the section, all or nothing, within its capacity; the enrolled ones are listed by GET /api/students?sectionId=',
+      'Enrol active students in the section from a day (default today), all or nothing, within its capacity; GET /api/academics/sections/:id/students lists who is in it',
   })
-  @ApiOkResponse({ type: EnrolmentView })
-  enrol(@Param() params: IdParams, @Body() body: EnrolStudentsDto): Promise<EnrolmentView> {
-    return this.enrolment.enrol(params.id, body.studentIds);
+  @ApiOkResponse({ type: EnrolledView })
+  enrol(@Param() params: IdParams, @Body() body: EnrolInSectionDto): Promise<EnrolledView> {
+    return this.enrolment.enrol(params.id, body.studentIds, body.joinedOn);
   }
 
   @Route({
     at: 'school',
     access: { permissions: ['academics.manage'] },
-    errors: [enrolmentNotFound],
+    errors: [
+      notFound('section'),
+      enrolmentNotFound,
+      dateInFuture('leftOn', '2025-09-01'),
+      leftBeforeJoining('2025-09-01'),
+    ],
   })
   @Delete(':id/students/:studentId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Take a student out of the section (their submissions stay)' })
+  @ApiOperation({
+    summary:
+      'Take a student out of the section from a day (default today); their stay stays in its history, their submissions stay theirs',
+  })
   @ApiNoContentResponse()
-  withdraw(@Param() params: SectionStudentParams): Promise<void> {
-    return this.enrolment.withdraw(params.id, params.studentId);
+  withdraw(@Param() params: SectionStudentParams, @Query() query: WithdrawalQuery): Promise<void> {
+    return this.enrolment.withdraw(params.id, params.studentId, query.leftOn);
   }
 
   @Route({

@@ -278,7 +278,11 @@ export type DomainAvailabilityView = {
     subdomain: string;
 };
 
-export type EnrolStudentsDto = {
+export type EnrolInSectionDto = {
+    /**
+     * The first day in the section (default: today, the school's local date). Not in the future, not before the section's academic year starts
+     */
+    joinedOn?: string;
     studentIds: Array<string>;
 };
 
@@ -296,7 +300,7 @@ export type EnrollStudentDto = {
     middleName?: string;
 };
 
-export type EnrolmentView = {
+export type EnrolledView = {
     added: Array<string>;
     /**
      * Already enrolled: left alone
@@ -307,6 +311,10 @@ export type EnrolmentView = {
      * Students enrolled after this request
      */
     enrolledCount: number;
+    /**
+     * The day the added students joined
+     */
+    joinedOn: string;
     sectionId: string;
 };
 
@@ -448,6 +456,25 @@ export type MeView = {
     roles: Array<MeRoleView>;
     school?: MeSchoolView | null;
     user: MeUserView;
+};
+
+export type MembershipView = {
+    academicYear: RefView;
+    /**
+     * In the section now
+     */
+    current: boolean;
+    /**
+     * The membership
+     */
+    id: string;
+    joinedOn: string;
+    /**
+     * The first day no longer in the section; null while they still are
+     */
+    leftOn?: string | null;
+    level: RefView;
+    section: RefView;
 };
 
 export type MyChildView = {
@@ -662,7 +689,7 @@ export type ReturnSubmissionDto = {
 export type RoleDto = {
     description?: string | null;
     name: string;
-    permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'billing.view' | 'billing.manage'>;
+    permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'calendar.view' | 'calendar.manage' | 'attendance.view' | 'attendance.take' | 'attendance.manage' | 'billing.view' | 'billing.manage'>;
 };
 
 export type RoleView = {
@@ -681,6 +708,38 @@ export type RoleView = {
     system: boolean;
     systemKey?: 'owner' | 'admin' | 'instructor' | 'student' | 'guardian';
     updatedAt: string;
+};
+
+export type RosterStudentView = {
+    admissionNumber: string;
+    firstName: string;
+    /**
+     * The student's profile id
+     */
+    id: string;
+    joinedOn: string;
+    lastName: string;
+    /**
+     * The first day no longer in the section; null while they still are
+     */
+    leftOn?: string | null;
+    middleName?: string | null;
+    /**
+     * The student's status in the school today
+     */
+    status: string;
+};
+
+export type RosterView = {
+    /**
+     * The day the roster is of
+     */
+    on: string;
+    sectionId: string;
+    /**
+     * By last name, then first name
+     */
+    students: Array<RosterStudentView>;
 };
 
 export type SchoolOwnerDto = {
@@ -2072,8 +2131,76 @@ export type SectionsControllerUpdateResponses = {
 
 export type SectionsControllerUpdateResponse = SectionsControllerUpdateResponses[keyof SectionsControllerUpdateResponses];
 
+export type SectionsControllerRosterData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * The day (default: today, the school's local date)
+         */
+        on?: string;
+    };
+    url: '/api/academics/sections/{id}/students';
+};
+
+export type SectionsControllerRosterErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SectionsControllerRosterError = SectionsControllerRosterErrors[keyof SectionsControllerRosterErrors];
+
+export type SectionsControllerRosterResponses = {
+    200: RosterView;
+};
+
+export type SectionsControllerRosterResponse = SectionsControllerRosterResponses[keyof SectionsControllerRosterResponses];
+
 export type SectionsControllerEnrolData = {
-    body: EnrolStudentsDto;
+    body: EnrolInSectionDto;
     path: {
         /**
          * Id of the resource the path names
@@ -2089,6 +2216,10 @@ export type SectionsControllerEnrolErrors = {
      * `VALIDATION_FAILED`: The request is not valid
      *
      * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `DATE_IN_FUTURE`: joinedOn must not be later than today (2025-09-01) in the school's time zone
+     *
+     * `BEFORE_ACADEMIC_YEAR`: joinedOn must not be before the section's academic year starts (2025-07-01)
      */
     400: ErrorView;
     /**
@@ -2124,6 +2255,8 @@ export type SectionsControllerEnrolErrors = {
     /**
      * `STUDENT_NOT_ACTIVE`: Only active students can be enrolled in a section
      *
+     * `ENROLMENT_OVERLAPS`: Some of these students were still in this section on that day: they can rejoin only from the day they left
+     *
      * `SECTION_FULL`: The section holds 30 students; 30 are enrolled and 1 more would not fit
      */
     409: ErrorView;
@@ -2142,7 +2275,7 @@ export type SectionsControllerEnrolErrors = {
 export type SectionsControllerEnrolError = SectionsControllerEnrolErrors[keyof SectionsControllerEnrolErrors];
 
 export type SectionsControllerEnrolResponses = {
-    200: EnrolmentView;
+    200: EnrolledView;
 };
 
 export type SectionsControllerEnrolResponse = SectionsControllerEnrolResponses[keyof SectionsControllerEnrolResponses];
@@ -2159,13 +2292,22 @@ export type SectionsControllerWithdrawData = {
          */
         studentId: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * The first day the student is no longer in the section (default: today, the school's local date). Not in the future, not before they joined
+         */
+        leftOn?: string;
+    };
     url: '/api/academics/sections/{id}/students/{studentId}';
 };
 
 export type SectionsControllerWithdrawErrors = {
     /**
      * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `DATE_IN_FUTURE`: leftOn must not be later than today (2025-09-01) in the school's time zone
+     *
+     * `LEFT_BEFORE_JOINING`: leftOn must not be before the student joined the section (2025-09-01)
      */
     400: ErrorView;
     /**
@@ -2192,6 +2334,8 @@ export type SectionsControllerWithdrawErrors = {
     403: ErrorView;
     /**
      * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
      *
      * `ENROLMENT_NOT_FOUND`: This student is not enrolled in this section
      */
@@ -6660,7 +6804,7 @@ export type StudentsControllerListData = {
         search?: string;
         status?: 'active' | 'graduated' | 'withdrawn' | 'suspended';
         /**
-         * Only the students enrolled in this section
+         * Only the students in this section now (GET /api/academics/sections/:id/students?on= for another day)
          */
         sectionId?: string;
         sort?: 'lastName' | '-lastName' | 'firstName' | '-firstName' | 'admissionNumber' | '-admissionNumber' | 'admissionDate' | '-admissionDate' | 'createdAt' | '-createdAt';
@@ -7259,6 +7403,69 @@ export type StudentsControllerResetPasswordResponses = {
 };
 
 export type StudentsControllerResetPasswordResponse = StudentsControllerResetPasswordResponses[keyof StudentsControllerResetPasswordResponses];
+
+export type StudentSectionsControllerSectionsOfData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/students/{id}/sections';
+};
+
+export type StudentSectionsControllerSectionsOfErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentSectionsControllerSectionsOfError = StudentSectionsControllerSectionsOfErrors[keyof StudentSectionsControllerSectionsOfErrors];
+
+export type StudentSectionsControllerSectionsOfResponses = {
+    200: Array<MembershipView>;
+};
+
+export type StudentSectionsControllerSectionsOfResponse = StudentSectionsControllerSectionsOfResponses[keyof StudentSectionsControllerSectionsOfResponses];
 
 export type HealthControllerCheckData = {
     body?: never;

@@ -173,18 +173,4 @@ export class AbsenceAlertsRepository {
       [notices.map((n) => n.alertId), notices.map((n) => n.title), notices.map((n) => n.body)],
     );
   }
-
-  /**
-   * Unsent alerts of a student for the days of an approved note: the absences were excused
-   * in the same transaction.
-   */
-  cancelForDays(studentId: string, fromDate: string, toDate: string): Promise<number> {
-    return execute(
-      this.tenant.manager,
-      `UPDATE attendance_alerts SET cancelled_at = now()
-        WHERE student_id = $1 AND on_date BETWEEN $2::date AND $3::date
-          AND sent_at IS NULL AND cancelled_at IS NULL`,
-      [studentId, fromDate, toDate],
-    );
-  }
 }

@@ -15,7 +15,8 @@ import { withOwnerClient } from '../support/test-app';
  * The register's hook and the alert job, on a real school. The register's own API is built
  * elsewhere: sessions and records are written here with SQL in the school's transaction, as
  * its save does, and the hook is called after them. Jobs are not worked in this process
- * (JOBS_WORKER=false): each test runs the job itself, when it wants, as often as it wants.
+ * (JOBS_WORKER=false) nor, in their own schema, by any other: each test runs the job itself,
+ * when it wants, as often as it wants.
  */
 
 let tier: MediumTier;
@@ -36,7 +37,9 @@ let day = 0;
 const nextDate = () => `2026-03-${String(++day).padStart(2, '0')}`;
 
 beforeAll(async () => {
-  tier = await createMediumTier({ JOBS_WORKER: 'false' });
+  // Jobs in a schema of their own: the apps of other suites running at the same time work the
+  // run's shared queues, and would send these alerts behind the tests' backs.
+  tier = await createMediumTier({ JOBS_WORKER: 'false', JOBS_SCHEMA: 'pgboss_absence_alerts' });
   school = await tier.provision();
   other = await tier.provision();
   make = factories(tier);

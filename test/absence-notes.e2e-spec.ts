@@ -295,6 +295,15 @@ describe("the office's decisions", () => {
     expect(still.status).toBe('pending');
   });
 
+  it("shows an instructor only their own classes' notes; the office sees every one", async () => {
+    const note = await fileNote('2026-03-03', '2026-03-03');
+    const seenBy = async (who: SignedIn) =>
+      (await listNotes(who, '?pageSize=100')).data.map((n) => n.id);
+    expect(await seenBy(c.as.ines)).toContain(note.id); // Ana is in 7A, which Ines teaches
+    expect(await seenBy(c.as.otto)).not.toContain(note.id); // Otto teaches 7B only
+    expect(await seenBy(c.owner)).toContain(note.id);
+  });
+
   it('lists notes by status and student for a teacher with attendance.view, pending first', async () => {
     const note = await fileNote('2026-03-02', '2026-03-02');
     const pending = await listNotes(

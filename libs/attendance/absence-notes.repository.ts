@@ -82,14 +82,28 @@ export class AbsenceNotesRepository {
     return rows.filter((row): row is NoteRow => row.id !== null).map(viewOf);
   }
 
-  async page(query: AbsenceNotesQuery): Promise<AbsenceNotePage> {
-    const filter: unknown[] = [query.status ?? null, query.studentId ?? null];
+  /**
+   * A page of notes. With `instructorUserId`, only those of students now in a section the
+   * account teaches or is homeroom instructor of: a note's reason may be about a child's
+   * health, and an instructor needs only their own classes'.
+   */
+  async page(query: AbsenceNotesQuery, instructorUserId: string | null): Promise<AbsenceNotePage> {
+    const filter: unknown[] = [query.status ?? null, query.studentId ?? null, instructorUserId];
     const { rows, meta } = await queryPage<NoteRow>(
       this.tenant.manager,
       {
         select: NOTE_COLUMNS,
         from: `absence_notes n ${NOTE_JOINS}`,
-        where: `WHERE ($1::text IS NULL OR n.status = $1) AND ($2::uuid IS NULL OR n.student_id = $2)`,
+        where: `WHERE ($1::text IS NULL OR n.status = $1) AND ($2::uuid IS NULL OR n.student_id = $2)
+                  AND ($3::uuid IS NULL OR n.student_id IN (
+                        SELECT ss.student_id
+                          FROM profiles me
+                          JOIN sections sec ON sec.homeroom_instructor_id = me.id
+                                            OR EXISTS (SELECT 1 FROM teaching_assignments ta
+                                                        WHERE ta.section_id = sec.id
+                                                          AND ta.instructor_id = me.id)
+                          JOIN section_students ss ON ss.section_id = sec.id AND ss.left_on IS NULL
+                         WHERE me.user_id = $3))`,
         // Pending first, oldest first: the office's queue; then decided, newest first.
         orderBy: `n.status <> 'pending', CASE WHEN n.status = 'pending' THEN n.created_at END,
                   n.created_at DESC, n.id`,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrincipalContext } from '@schoolyard/identity';
+import { CallerAccess } from '@schoolyard/rbac';
 import {
   type AbsenceNoteDecisionView,
   type AbsenceNotePage,
@@ -27,6 +28,7 @@ export class AbsenceNotesService {
   constructor(
     private readonly notes: AbsenceNotesRepository,
     private readonly caller: PrincipalContext,
+    private readonly access: CallerAccess,
   ) {}
 
   async submit(studentId: string, note: SubmitAbsenceNoteDto): Promise<AbsenceNoteView> {
@@ -42,8 +44,10 @@ export class AbsenceNotesService {
     return notes;
   }
 
+  /** Everything for those who decide notes; an instructor, their own classes' students. */
   list(query: AbsenceNotesQuery): Promise<AbsenceNotePage> {
-    return this.notes.page(query);
+    const all = this.access.has('attendance.manage');
+    return this.notes.page(query, all ? null : this.caller.principal.userId);
   }
 
   async approve(id: string, note?: string): Promise<AbsenceNoteDecisionView> {

@@ -95,6 +95,7 @@ export class AbsenceAlertsJobs implements OnApplicationBootstrap, OnModuleDestro
     AbsenceAlertsDelivery,
     AbsenceAlertsJobs,
   ],
-  exports: [AbsenceAlertsRepository, AbsenceAlertsDelivery, AbsenceAlertsJobs],
+  // The queue too: a module that provides the repository itself (the register's, say) can.
+  exports: [AbsenceAlertsRepository, AbsenceAlertsQueue, AbsenceAlertsDelivery, AbsenceAlertsJobs],
 })
 export class AbsenceAlertsModule {}

@@ -175,6 +175,9 @@ describe('worker processes', () => {
         'payments.recheck',
         'payments.recheck-sweep',
         'fleet.suspend-unverified',
+        'attendance.alerts',
+        'attendance.alerts.dead',
+        'attendance.alerts-sweep',
       ]),
     );
     worker.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AbsenceAlertsModule } from '@schoolyard/attendance';
 import { PaymentRechecksModule } from '@schoolyard/billing';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
@@ -11,7 +12,8 @@ import { ClsModule } from 'nestjs-cls';
 
 /**
  * What works jobs, without HTTP: the job runner and every library that registers a queue
- * (mail, the account cascade, payment rechecks, fleet sweeps) on the kernel they run on.
+ * (mail, the account cascade, payment rechecks, fleet sweeps, absence alerts) on the kernel
+ * they run on.
  */
 @Module({})
 export class WorkerModule {
@@ -29,6 +31,7 @@ export class WorkerModule {
         FleetJobsModule,
         PaymentRechecksModule,
         AccountCascadeModule,
+        AbsenceAlertsModule,
       ],
     };
   }

@@ -128,6 +128,9 @@ export class PreparationStore {
     );
     await this.client.query(`GRANT INSERT ON public.mail_outbox TO ${platform}`);
     await this.client.query(`GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO ${platform}`);
+    // A job's mail names its work in dedupe_key (absence alerts); INSERT … ON CONFLICT
+    // (dedupe_key) needs to read that column, and only that one: keys name no secret.
+    await this.client.query(`GRANT SELECT (dedupe_key) ON public.mail_outbox TO ${platform}`);
     // Billing reads plans, keeps payments, extends subscriptions when a payment completes and
     // journals events.
     await this.client.query(`GRANT SELECT ON public.plans TO ${platform}`);

@@ -94,7 +94,8 @@ export class MailDelivery {
     const rendered = renderMail(mail, {
       scheme: this.config.mail.publicUrlScheme,
       port: this.config.publicUrlPort,
-      expiresAt: await this.outbox.tokenExpiry(db, mail.params.token),
+      expiresAt:
+        'token' in mail.params ? await this.outbox.tokenExpiry(db, mail.params.token) : null,
       now: new Date(),
     });
     try {
@@ -105,7 +106,7 @@ export class MailDelivery {
         headers: { 'X-Schoolyard-Template': mail.template },
       });
     } catch (error) {
-      const reason = withoutSecret(error, mail.params.token);
+      const reason = withoutSecret(error, 'token' in mail.params ? mail.params.token : null);
       await this.outbox.markFailed(db, id, reason);
       this.logger.warn({ outboxId: id, reason }, 'mail delivery failed; retried later');
       return new MailDeliveryError(reason);
@@ -134,7 +135,7 @@ export class MailDelivery {
 }
 
 /** An error's message fit for `last_error` and the logs: no token, no stack, bounded. */
-function withoutSecret(error: unknown, token: string): string {
+function withoutSecret(error: unknown, token: string | null): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split(token).join('[token]').slice(0, 500);
+  return (token ? message.split(token).join('[token]') : message).slice(0, 500);
 }

@@ -1,6 +1,7 @@
 import {
   type CheckedMail,
   checkMail,
+  dayInWords,
   expiryInWords,
   linkHostName,
   renderMail,
@@ -76,12 +77,47 @@ describe('mail templates', () => {
     expect(mail.subject).toBe('Evil Bcc: x@y.z invites you to use your Schoolyard account there');
   });
 
+  it('renders an absence alert with the child, the day in words and the school address, no token', () => {
+    const mail = renderMail(
+      checked('absence-alert', {
+        host: 'oxford.schoolyard.test',
+        schoolName: 'Oxford\r\nPrimary',
+        studentName: 'Ana Pupil',
+        date: '2026-11-30',
+      }),
+      { scheme: 'https', expiresAt: null, now },
+    );
+    expect(mail.subject).toBe(
+      'Ana Pupil was absent from Oxford Primary on Monday 30 November 2026',
+    );
+    expect(mail.text).toContain('\nhttps://oxford.schoolyard.test/\n');
+    expect(mail.text).not.toContain('token');
+  });
+
+  it.each([
+    ['2026-11-30', 'Monday 30 November 2026'],
+    ['2024-02-29', 'Thursday 29 February 2024'],
+    ['2027-01-03', 'Sunday 3 January 2027'],
+  ])('says the local date %s as "%s"', (date, words) => {
+    expect(dayInWords(date)).toBe(words);
+  });
+
   it.each([
     ['not-a-template', { token, host: 'a.test' }, /unknown template/],
     ['verify-email', { host: 'a.test' }, /parameters missing: token/],
     ['link-invitation', { token, host: 'a.test' }, /parameters missing: schoolName/],
     ['password-reset', 'not an object', /parameters missing: token, host/],
     ['verify-email', { token: 'short', host: 'a.test' }, /not a mailed token/],
+    [
+      'absence-alert',
+      { host: 'a.test', schoolName: 'S', date: '2026-11-30' },
+      /missing: studentName/,
+    ],
+    [
+      'absence-alert',
+      { host: 'a.test', schoolName: 'S', studentName: 'A', date: 'Monday' },
+      /not a date/,
+    ],
   ])('refuses %s with %j, naming the problem', (template, params, problem) => {
     const mail = checkMail(template, params);
     expect('problem' in mail && mail.problem).toMatch(problem);

@@ -24,6 +24,15 @@ const PATHS: Record<MailTemplate, string> = {
   'verify-email': '/verify-email',
   'link-invitation': '/accept-link',
   'password-reset': '/reset-password',
+  'absence-alert': '/',
+};
+
+/** The text parameters each template needs besides `host`. */
+const TEXT_PARAMS: Record<MailTemplate, readonly string[]> = {
+  'verify-email': ['token'],
+  'link-invitation': ['token', 'schoolName'],
+  'password-reset': ['token'],
+  'absence-alert': ['schoolName', 'studentName', 'date'],
 };
 
 /**
@@ -36,12 +45,16 @@ export function checkMail(template: string, params: unknown): CheckedMail | { pr
     string,
     unknown
   >;
-  const missing = ['token', 'host', ...(template === 'link-invitation' ? ['schoolName'] : [])]
+  const needed = TEXT_PARAMS[template as MailTemplate];
+  const missing = [needed[0], 'host', ...needed.slice(1)]
     .filter((key) => typeof record[key] !== 'string' || record[key] === '')
     .join(', ');
   if (missing) return { problem: `parameters missing: ${missing}` };
-  if (!/^[A-Za-z0-9_-]{16,200}$/.test(record.token as string)) {
+  if (needed.includes('token') && !/^[A-Za-z0-9_-]{16,200}$/.test(record.token as string)) {
     return { problem: 'the token is not a mailed token' };
+  }
+  if (template === 'absence-alert' && !/^\d{4}-\d{2}-\d{2}$/.test(record.date as string)) {
+    return { problem: 'the date is not a date' };
   }
   return { template, params: record } as CheckedMail;
 }
@@ -56,13 +69,16 @@ export function linkHostName(host: string): string | null {
 }
 
 export function renderMail(mail: CheckedMail, context: RenderContext): RenderedMail {
-  const { token, host } = mail.params;
+  const { host } = mail.params;
   const defaultPort = context.scheme === 'https' ? 443 : 80;
   const withPort =
     context.port === undefined || context.port === defaultPort || host.includes(':')
       ? host.toLowerCase()
       : `${host.toLowerCase()}:${context.port}`;
-  const link = `${context.scheme}://${withPort}${PATHS[mail.template]}?token=${encodeURIComponent(token)}`;
+  const address = `${context.scheme}://${withPort}${PATHS[mail.template]}`;
+  if (mail.template === 'absence-alert') return renderAbsenceAlert(mail.params, address);
+  const { token } = mail.params;
+  const link = `${address}?token=${encodeURIComponent(token)}`;
   const expiry = context.expiresAt
     ? `It works once and expires in ${expiryInWords(context.expiresAt, context.now)} (${utc(context.expiresAt)}).`
     : 'It works once.';
@@ -126,6 +142,39 @@ export function renderMail(mail: CheckedMail, context: RenderContext): RenderedM
         ),
       };
   }
+}
+
+/**
+ * No token and no action that changes anything: it tells the guardian what the register says
+ * and where to answer. Names come from the school's records, so each is kept to one line.
+ */
+function renderAbsenceAlert(params: MailTemplates['absence-alert'], address: string): RenderedMail {
+  const school = oneLine(params.schoolName);
+  const student = oneLine(params.studentName);
+  const day = dayInWords(params.date);
+  return {
+    subject: `${student} was absent from ${school} on ${day}`,
+    text: lines(
+      'Hello,',
+      '',
+      `${student} was marked absent at ${school} on ${day}, and the school has no approved absence note for that day.`,
+      '',
+      'If you know why, you can send the school an absence note: sign in to your Schoolyard account at',
+      '',
+      address,
+      '',
+      'and choose your child. The school sends one message per child and day, however often the register is saved.',
+    ),
+  };
+}
+
+/** 2026-11-30 as "Monday 30 November 2026": the date alone, no time zone to get wrong. */
+export function dayInWords(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  const at = new Date(Date.UTC(year, month - 1, day));
+  const weekday = at.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' });
+  const monthName = at.toLocaleDateString('en-GB', { month: 'long', timeZone: 'UTC' });
+  return `${weekday} ${day} ${monthName} ${year}`;
 }
 
 /** "45 minutes", "1 hour", "48 hours", "14 days": the unit a person would use. */

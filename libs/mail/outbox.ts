@@ -9,6 +9,11 @@ export interface MailTemplates {
   'verify-email': { token: string; host: string };
   'link-invitation': { token: string; host: string; schoolName: string };
   'password-reset': { token: string; host: string };
+  /**
+   * A child was marked absent and no approved note covers the day: `date` is the school's
+   * local date (YYYY-MM-DD), `host` the school's address, where the guardian sends a note.
+   */
+  'absence-alert': { host: string; schoolName: string; studentName: string; date: string };
 }
 
 export type MailTemplate = keyof MailTemplates;

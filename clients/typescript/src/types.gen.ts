@@ -4,6 +4,53 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type AbsenceNoteDecisionView = {
+    /**
+     * Alerts to guardians not yet sent that were cancelled
+     */
+    cancelledAlerts: number;
+    decidedAt: string | null;
+    decisionNote: string | null;
+    /**
+     * Absences on the note’s days that became excused
+     */
+    excusedRecords: number;
+    fromDate: string;
+    id: string;
+    reason: string;
+    status: 'pending' | 'approved' | 'rejected';
+    studentId: string;
+    studentName: string;
+    submittedAt: string;
+    /**
+     * Who sent it, when they still exist
+     */
+    submittedBy: string | null;
+    toDate: string;
+};
+
+export type AbsenceNotePage = {
+    data: Array<AbsenceNoteView>;
+    meta: PageMeta;
+};
+
+export type AbsenceNoteView = {
+    decidedAt: string | null;
+    decisionNote: string | null;
+    fromDate: string;
+    id: string;
+    reason: string;
+    status: 'pending' | 'approved' | 'rejected';
+    studentId: string;
+    studentName: string;
+    submittedAt: string;
+    /**
+     * Who sent it, when they still exist
+     */
+    submittedBy: string | null;
+    toDate: string;
+};
+
 export type AcademicLevelPage = {
     data: Array<AcademicLevelView>;
     meta: PageMeta;
@@ -270,6 +317,10 @@ export type DeactivationSkipView = {
 export type DeactivationView = {
     deactivated: Array<DeactivatedPersonView>;
     skipped: Array<DeactivationSkipView>;
+};
+
+export type DecideAbsenceNoteDto = {
+    note?: string;
 };
 
 export type DomainAvailabilityView = {
@@ -980,6 +1031,15 @@ export type SubmissionView = {
      */
     submittedAt: string;
     updatedAt: string;
+};
+
+export type SubmitAbsenceNoteDto = {
+    fromDate: string;
+    reason: string;
+    /**
+     * On or after fromDate, at most 60 days in all
+     */
+    toDate: string;
 };
 
 export type SubmitWorkDto = {
@@ -2896,6 +2956,216 @@ export type SubjectsControllerUpdateResponses = {
 
 export type SubjectsControllerUpdateResponse = SubjectsControllerUpdateResponses[keyof SubjectsControllerUpdateResponses];
 
+export type AbsenceNotesControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        status?: 'pending' | 'approved' | 'rejected';
+        /**
+         * Only the notes of this student
+         */
+        studentId?: string;
+    };
+    url: '/api/attendance/absence-notes';
+};
+
+export type AbsenceNotesControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AbsenceNotesControllerListError = AbsenceNotesControllerListErrors[keyof AbsenceNotesControllerListErrors];
+
+export type AbsenceNotesControllerListResponses = {
+    200: AbsenceNotePage;
+};
+
+export type AbsenceNotesControllerListResponse = AbsenceNotesControllerListResponses[keyof AbsenceNotesControllerListResponses];
+
+export type AbsenceNotesControllerApproveData = {
+    body: DecideAbsenceNoteDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/attendance/absence-notes/{id}/approve';
+};
+
+export type AbsenceNotesControllerApproveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ABSENCE_NOTE_NOT_FOUND`: There is no such absence note in this school
+     */
+    404: ErrorView;
+    /**
+     * `ABSENCE_NOTE_DECIDED`: This absence note was already approved: only a pending note can be decided
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AbsenceNotesControllerApproveError = AbsenceNotesControllerApproveErrors[keyof AbsenceNotesControllerApproveErrors];
+
+export type AbsenceNotesControllerApproveResponses = {
+    200: AbsenceNoteDecisionView;
+};
+
+export type AbsenceNotesControllerApproveResponse = AbsenceNotesControllerApproveResponses[keyof AbsenceNotesControllerApproveResponses];
+
+export type AbsenceNotesControllerRejectData = {
+    body: DecideAbsenceNoteDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/attendance/absence-notes/{id}/reject';
+};
+
+export type AbsenceNotesControllerRejectErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ABSENCE_NOTE_NOT_FOUND`: There is no such absence note in this school
+     */
+    404: ErrorView;
+    /**
+     * `ABSENCE_NOTE_DECIDED`: This absence note was already rejected: only a pending note can be decided
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AbsenceNotesControllerRejectError = AbsenceNotesControllerRejectErrors[keyof AbsenceNotesControllerRejectErrors];
+
+export type AbsenceNotesControllerRejectResponses = {
+    200: AbsenceNoteDecisionView;
+};
+
+export type AbsenceNotesControllerRejectResponse = AbsenceNotesControllerRejectResponses[keyof AbsenceNotesControllerRejectResponses];
+
 export type AccountLinksControllerAcceptData = {
     body: AcceptLinkDto;
     path?: never;
@@ -4637,6 +4907,132 @@ export type GuardiansControllerMyChildrenResponses = {
 };
 
 export type GuardiansControllerMyChildrenResponse = GuardiansControllerMyChildrenResponses[keyof GuardiansControllerMyChildrenResponses];
+
+export type MyChildrenAbsenceNotesControllerOfChildData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/guardians/my-children/{id}/absence-notes';
+};
+
+export type MyChildrenAbsenceNotesControllerOfChildErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CHILD_NOT_FOUND`: There is no such child of yours in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MyChildrenAbsenceNotesControllerOfChildError = MyChildrenAbsenceNotesControllerOfChildErrors[keyof MyChildrenAbsenceNotesControllerOfChildErrors];
+
+export type MyChildrenAbsenceNotesControllerOfChildResponses = {
+    200: Array<AbsenceNoteView>;
+};
+
+export type MyChildrenAbsenceNotesControllerOfChildResponse = MyChildrenAbsenceNotesControllerOfChildResponses[keyof MyChildrenAbsenceNotesControllerOfChildResponses];
+
+export type MyChildrenAbsenceNotesControllerSubmitData = {
+    body: SubmitAbsenceNoteDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/guardians/my-children/{id}/absence-notes';
+};
+
+export type MyChildrenAbsenceNotesControllerSubmitErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CHILD_NOT_FOUND`: There is no such child of yours in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MyChildrenAbsenceNotesControllerSubmitError = MyChildrenAbsenceNotesControllerSubmitErrors[keyof MyChildrenAbsenceNotesControllerSubmitErrors];
+
+export type MyChildrenAbsenceNotesControllerSubmitResponses = {
+    201: AbsenceNoteView;
+};
+
+export type MyChildrenAbsenceNotesControllerSubmitResponse = MyChildrenAbsenceNotesControllerSubmitResponses[keyof MyChildrenAbsenceNotesControllerSubmitResponses];
 
 export type GuardiansControllerActivateData = {
     body: GuardianActivationDto;

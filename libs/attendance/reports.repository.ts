@@ -10,17 +10,20 @@ import { type Mark, type SessionKind } from './dto/sessions.dto';
 /** Whose record a view reads: any student in reach of staff, a guardian's child, one's own. */
 export type Viewpoint = 'staff' | 'guardian' | 'self';
 
-/** Which student the viewpoint may read, as a condition on `stu`: $3 the id asked for, $4 manages, $5 the account. */
+/**
+ * Which student the viewpoint may read, as a condition on `stu` and `asked` (the id asked for,
+ * whether the caller manages attendance, the caller's account).
+ */
 const STUDENT_IN_REACH: Record<Viewpoint, string> = {
-  staff: `stu.profile_id = $3 AND ($4::boolean OR EXISTS (
+  staff: `stu.profile_id = asked.student_id AND (asked.manages OR EXISTS (
             SELECT 1 FROM section_students ss
-             WHERE ss.student_id = stu.profile_id AND ss.section_id IN (${taughtSections('$5')})))`,
-  guardian: `stu.profile_id = $3 AND EXISTS (
+             WHERE ss.student_id = stu.profile_id
+               AND ss.section_id IN (${taughtSections('asked.account')})))`,
+  guardian: `stu.profile_id = asked.student_id AND EXISTS (
             SELECT 1 FROM student_guardians sg JOIN profiles gp ON gp.id = sg.guardian_id
-             WHERE sg.student_id = stu.profile_id AND gp.user_id = $5::uuid)`,
-  // A student reads their own record: the student profile of the account ($3 is null).
-  self: `$3::uuid IS NULL AND stu.profile_id IN (
-            SELECT p.id FROM profiles p WHERE p.user_id = $5::uuid)`,
+             WHERE sg.student_id = stu.profile_id AND gp.user_id = asked.account)`,
+  // A student reads their own record: the student profile of the account (no id is asked).
+  self: `stu.profile_id IN (SELECT p.id FROM profiles p WHERE p.user_id = asked.account)`,
 };
 
 export interface StudentSessionRow {
@@ -55,10 +58,11 @@ export class ReportsRepository {
   ): Promise<{ studentId: string; schoolDays: number } | undefined> {
     return selectRow(
       this.tenant.manager,
-      `WITH day AS (${SCHOOL_DAYS_SQL})
+      `WITH day AS (${SCHOOL_DAYS_SQL}),
+            asked AS (SELECT $3::uuid AS student_id, $4::boolean AS manages, $5::uuid AS account)
        SELECT stu.profile_id AS "studentId",
               (SELECT count(*)::int FROM day WHERE refusal IS NULL) AS "schoolDays"
-         FROM students stu
+         FROM students stu CROSS JOIN asked
         WHERE ${STUDENT_IN_REACH[viewpoint]}
         ORDER BY stu.profile_id LIMIT 1`,
       [from, to, studentId, caller.managesAll, caller.userId],

@@ -8,14 +8,46 @@ import {
 } from './absence-notes.controller';
 import { AbsenceNotesRepository } from './absence-notes.repository';
 import { AbsenceNotesService } from './absence-notes.service';
+import { CallerOfAttendance } from './attendance-caller';
+import { RecordsRepository } from './records.repository';
+import { RegistersService } from './registers.service';
+import {
+  ChildAttendanceController,
+  ReportsController,
+  StudentAttendanceController,
+} from './reports.controller';
+import { ReportsRepository } from './reports.repository';
+import { ReportsService } from './reports.service';
+import { SessionsController } from './sessions.controller';
+import { SessionsRepository } from './sessions.repository';
+
+const services = [RegistersService, ReportsService];
 
 /**
- * Attendance registers, reports, absence notes and the alerts to guardians. The alerts'
- * module brings AbsenceAlertsRepository (the register's save calls it) and the alert job.
+ * Attendance registers, reports, absence notes and the alerts to guardians. The services take
+ * the caller as an argument (AttendanceCaller), so a command can use them in a transaction
+ * of its own acting as any person. The alerts' module brings AbsenceAlertsRepository (the
+ * register's save calls it) and the alert job.
  */
 @Module({
   imports: [CalendarModule, IdentityModule, AbsenceAlertsModule],
-  controllers: [AbsenceNotesController, MyChildrenAbsenceNotesController],
-  providers: [AbsenceNotesService, AbsenceNotesRepository],
+  controllers: [
+    SessionsController,
+    ReportsController,
+    StudentAttendanceController,
+    ChildAttendanceController,
+    AbsenceNotesController,
+    MyChildrenAbsenceNotesController,
+  ],
+  providers: [
+    ...services,
+    SessionsRepository,
+    RecordsRepository,
+    ReportsRepository,
+    CallerOfAttendance,
+    AbsenceNotesService,
+    AbsenceNotesRepository,
+  ],
+  exports: services,
 })
 export class AttendanceModule {}

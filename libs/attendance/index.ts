@@ -1,3 +1,5 @@
+export * from './attendance-caller';
+export * from './attendance.errors';
 export * from './attendance.module';
 export {
   AbsenceAlertsModule,
@@ -7,3 +9,8 @@ export {
 export { absenceAlertsQueue } from './absence-alerts.queue';
 export { AbsenceAlertsDelivery } from './absence-alerts.delivery';
 export { AbsenceAlertsRepository } from './absence-alerts.repository';
+export * from './dto/dates.dto';
+export * from './dto/reports.dto';
+export * from './dto/sessions.dto';
+export * from './registers.service';
+export * from './reports.service';

@@ -1,6 +1,7 @@
 import { createThrowawayDatabase } from '@schoolyard/database';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { measureAttendance } from './attendance';
 import { measureBuilds } from './builds';
 import { measureCeiling } from './ceiling';
 import { measureFleet } from './fleet';
@@ -45,6 +46,8 @@ async function runOne(
       // Read here only: the URL may hold a password, and settings are written to the JSON.
       redisUrl: process.env.BENCH_REDIS_URL?.trim() || undefined,
     });
+  else if (benchmark === 'attendance')
+    Object.assign(results, { attendance: await measureAttendance({ ...common, samples: 200 }) });
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else

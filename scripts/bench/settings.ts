@@ -8,6 +8,7 @@ export const BENCHMARKS = [
   'noisy-neighbour',
   'builds',
   'instances',
+  'attendance',
 ] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 /**

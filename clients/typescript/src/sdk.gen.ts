@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AbsenceNotesControllerApproveData, AbsenceNotesControllerApproveErrors, AbsenceNotesControllerApproveResponses, AbsenceNotesControllerListData, AbsenceNotesControllerListErrors, AbsenceNotesControllerListResponses, AbsenceNotesControllerRejectData, AbsenceNotesControllerRejectErrors, AbsenceNotesControllerRejectResponses, AcademicLevelsControllerCreateData, AcademicLevelsControllerCreateErrors, AcademicLevelsControllerCreateResponses, AcademicLevelsControllerGetData, AcademicLevelsControllerGetErrors, AcademicLevelsControllerGetResponses, AcademicLevelsControllerListData, AcademicLevelsControllerListErrors, AcademicLevelsControllerListResponses, AcademicLevelsControllerRemoveData, AcademicLevelsControllerRemoveErrors, AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerUpdateData, AcademicLevelsControllerUpdateErrors, AcademicLevelsControllerUpdateResponses, AccountLinksControllerAcceptData, AccountLinksControllerAcceptErrors, AccountLinksControllerAcceptResponses, AuthControllerChangePasswordData, AuthControllerChangePasswordErrors, AuthControllerChangePasswordResponses, AuthControllerLoginData, AuthControllerLoginErrors, AuthControllerLoginResponses, AuthControllerLogoutData, AuthControllerLogoutErrors, AuthControllerLogoutResponses, AuthControllerMeData, AuthControllerMeErrors, AuthControllerMeResponses, AuthControllerRefreshData, AuthControllerRefreshErrors, AuthControllerRefreshResponses, BillingControllerPlansData, BillingControllerPlansErrors, BillingControllerPlansResponses, BillingControllerSubscriptionData, BillingControllerSubscriptionErrors, BillingControllerSubscriptionResponses, ContentsControllerCreateData, ContentsControllerCreateErrors, ContentsControllerCreateResponses, ContentsControllerGetData, ContentsControllerGetErrors, ContentsControllerGetResponses, ContentsControllerListData, ContentsControllerListErrors, ContentsControllerListResponses, ContentsControllerRemoveData, ContentsControllerRemoveErrors, ContentsControllerRemoveResponses, ContentsControllerUpdateData, ContentsControllerUpdateErrors, ContentsControllerUpdateResponses, EmailVerificationControllerChangeEmailData, EmailVerificationControllerChangeEmailErrors, EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerResendData, EmailVerificationControllerResendErrors, EmailVerificationControllerResendResponses, EmailVerificationControllerVerifyData, EmailVerificationControllerVerifyErrors, EmailVerificationControllerVerifyResponses, GuardiansControllerActivateData, GuardiansControllerActivateErrors, GuardiansControllerActivateResponses, GuardiansControllerCreateData, GuardiansControllerCreateErrors, GuardiansControllerCreateResponses, GuardiansControllerDeactivateData, GuardiansControllerDeactivateErrors, GuardiansControllerDeactivateResponses, GuardiansControllerGetData, GuardiansControllerGetErrors, GuardiansControllerGetResponses, GuardiansControllerLinkData, GuardiansControllerLinkErrors, GuardiansControllerLinkResponses, GuardiansControllerListData, GuardiansControllerListErrors, GuardiansControllerListResponses, GuardiansControllerMyChildrenData, GuardiansControllerMyChildrenErrors, GuardiansControllerMyChildrenResponses, GuardiansControllerRemoveData, GuardiansControllerRemoveErrors, GuardiansControllerRemoveResponses, GuardiansControllerResetPasswordData, GuardiansControllerResetPasswordErrors, GuardiansControllerResetPasswordResponses, GuardiansControllerSlipsData, GuardiansControllerSlipsErrors, GuardiansControllerSlipsResponses, GuardiansControllerUnlinkData, GuardiansControllerUnlinkErrors, GuardiansControllerUnlinkResponses, GuardiansControllerUpdateData, GuardiansControllerUpdateErrors, GuardiansControllerUpdateResponses, HealthControllerCheckData, HealthControllerCheckErrors, HealthControllerCheckResponses, MyChildrenAbsenceNotesControllerOfChildData, MyChildrenAbsenceNotesControllerOfChildErrors, MyChildrenAbsenceNotesControllerOfChildResponses, MyChildrenAbsenceNotesControllerSubmitData, MyChildrenAbsenceNotesControllerSubmitErrors, MyChildrenAbsenceNotesControllerSubmitResponses, OrganizationsControllerCheckDomainData, OrganizationsControllerCheckDomainErrors, OrganizationsControllerCheckDomainResponses, OrganizationsControllerCreateData, OrganizationsControllerCreateErrors, OrganizationsControllerCreateResponses, OrganizationsControllerRegisterData, OrganizationsControllerRegisterErrors, OrganizationsControllerRegisterResponses, PasswordResetControllerForgotPasswordData, PasswordResetControllerForgotPasswordErrors, PasswordResetControllerForgotPasswordResponses, PasswordResetControllerResetPasswordData, PasswordResetControllerResetPasswordErrors, PasswordResetControllerResetPasswordResponses, PaymentsControllerGetData, PaymentsControllerGetErrors, PaymentsControllerGetResponses, PaymentsControllerInitData, PaymentsControllerInitErrors, PaymentsControllerInitResponses, PaymentsControllerListData, PaymentsControllerListErrors, PaymentsControllerListResponses, PaymentsControllerRecheckData, PaymentsControllerRecheckErrors, PaymentsControllerRecheckResponses, PaymentsControllerVerifyData, PaymentsControllerVerifyErrors, PaymentsControllerVerifyResponses, ProgramsControllerCreateData, ProgramsControllerCreateErrors, ProgramsControllerCreateResponses, ProgramsControllerGetData, ProgramsControllerGetErrors, ProgramsControllerGetResponses, ProgramsControllerListData, ProgramsControllerListErrors, ProgramsControllerListResponses, ProgramsControllerRemoveData, ProgramsControllerRemoveErrors, ProgramsControllerRemoveResponses, ProgramsControllerUpdateData, ProgramsControllerUpdateErrors, ProgramsControllerUpdateResponses, RolesControllerAssignData, RolesControllerAssignErrors, RolesControllerAssignResponses, RolesControllerCreateData, RolesControllerCreateErrors, RolesControllerCreateResponses, RolesControllerListData, RolesControllerListErrors, RolesControllerListResponses, RolesControllerPermissionsData, RolesControllerPermissionsErrors, RolesControllerPermissionsResponses, RolesControllerRemoveData, RolesControllerRemoveErrors, RolesControllerRemoveResponses, RolesControllerReplaceData, RolesControllerReplaceErrors, RolesControllerReplaceResponses, RolesControllerUnassignData, RolesControllerUnassignErrors, RolesControllerUnassignResponses, SchoolControllerGetData, SchoolControllerGetErrors, SchoolControllerGetResponses, SchoolControllerUpdateData, SchoolControllerUpdateErrors, SchoolControllerUpdateResponses, SectionsControllerAssignData, SectionsControllerAssignErrors, SectionsControllerAssignResponses, SectionsControllerCreateData, SectionsControllerCreateErrors, SectionsControllerCreateResponses, SectionsControllerEnrolData, SectionsControllerEnrolErrors, SectionsControllerEnrolResponses, SectionsControllerGetData, SectionsControllerGetErrors, SectionsControllerGetResponses, SectionsControllerListData, SectionsControllerListErrors, SectionsControllerListResponses, SectionsControllerRemoveData, SectionsControllerRemoveErrors, SectionsControllerRemoveResponses, SectionsControllerRosterData, SectionsControllerRosterErrors, SectionsControllerRosterResponses, SectionsControllerTeachingOfData, SectionsControllerTeachingOfErrors, SectionsControllerTeachingOfResponses, SectionsControllerUnassignData, SectionsControllerUnassignErrors, SectionsControllerUnassignResponses, SectionsControllerUpdateData, SectionsControllerUpdateErrors, SectionsControllerUpdateResponses, SectionsControllerWithdrawData, SectionsControllerWithdrawErrors, SectionsControllerWithdrawResponses, SessionsControllerEndData, SessionsControllerEndErrors, SessionsControllerEndResponses, SessionsControllerListData, SessionsControllerListErrors, SessionsControllerListResponses, StaffControllerActivateData, StaffControllerActivateErrors, StaffControllerActivateResponses, StaffControllerDeactivateData, StaffControllerDeactivateErrors, StaffControllerDeactivateResponses, StaffControllerGetData, StaffControllerGetErrors, StaffControllerGetResponses, StaffControllerListData, StaffControllerListErrors, StaffControllerListResponses, StaffControllerOnboardData, StaffControllerOnboardErrors, StaffControllerOnboardResponses, StaffControllerRemoveData, StaffControllerRemoveErrors, StaffControllerRemoveResponses, StaffControllerResetPasswordData, StaffControllerResetPasswordErrors, StaffControllerResetPasswordResponses, StaffControllerSlipsData, StaffControllerSlipsErrors, StaffControllerSlipsResponses, StaffControllerUpdateData, StaffControllerUpdateErrors, StaffControllerUpdateResponses, StudentsControllerActivateData, StudentsControllerActivateErrors, StudentsControllerActivateResponses, StudentsControllerDeactivateData, StudentsControllerDeactivateErrors, StudentsControllerDeactivateResponses, StudentsControllerEnrollData, StudentsControllerEnrollErrors, StudentsControllerEnrollResponses, StudentsControllerGetData, StudentsControllerGetErrors, StudentsControllerGetResponses, StudentsControllerListData, StudentsControllerListErrors, StudentsControllerListResponses, StudentsControllerRemoveData, StudentsControllerRemoveErrors, StudentsControllerRemoveResponses, StudentsControllerResetPasswordData, StudentsControllerResetPasswordErrors, StudentsControllerResetPasswordResponses, StudentsControllerSlipsData, StudentsControllerSlipsErrors, StudentsControllerSlipsResponses, StudentsControllerUpdateData, StudentsControllerUpdateErrors, StudentsControllerUpdateResponses, StudentSectionsControllerSectionsOfData, StudentSectionsControllerSectionsOfErrors, StudentSectionsControllerSectionsOfResponses, SubjectsControllerCreateData, SubjectsControllerCreateErrors, SubjectsControllerCreateResponses, SubjectsControllerGetData, SubjectsControllerGetErrors, SubjectsControllerGetResponses, SubjectsControllerListData, SubjectsControllerListErrors, SubjectsControllerListResponses, SubjectsControllerRemoveData, SubjectsControllerRemoveErrors, SubjectsControllerRemoveResponses, SubjectsControllerUpdateData, SubjectsControllerUpdateErrors, SubjectsControllerUpdateResponses, SubmissionsControllerGetData, SubmissionsControllerGetErrors, SubmissionsControllerGetResponses, SubmissionsControllerGiveBackData, SubmissionsControllerGiveBackErrors, SubmissionsControllerGiveBackResponses, SubmissionsControllerGradeData, SubmissionsControllerGradeErrors, SubmissionsControllerGradeResponses, SubmissionsControllerListData, SubmissionsControllerListErrors, SubmissionsControllerListResponses, SubmissionsControllerSubmitData, SubmissionsControllerSubmitErrors, SubmissionsControllerSubmitResponses } from './types.gen';
+import type { AbsenceNotesControllerApproveData, AbsenceNotesControllerApproveErrors, AbsenceNotesControllerApproveResponses, AbsenceNotesControllerListData, AbsenceNotesControllerListErrors, AbsenceNotesControllerListResponses, AbsenceNotesControllerRejectData, AbsenceNotesControllerRejectErrors, AbsenceNotesControllerRejectResponses, AcademicLevelsControllerCreateData, AcademicLevelsControllerCreateErrors, AcademicLevelsControllerCreateResponses, AcademicLevelsControllerGetData, AcademicLevelsControllerGetErrors, AcademicLevelsControllerGetResponses, AcademicLevelsControllerListData, AcademicLevelsControllerListErrors, AcademicLevelsControllerListResponses, AcademicLevelsControllerRemoveData, AcademicLevelsControllerRemoveErrors, AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerUpdateData, AcademicLevelsControllerUpdateErrors, AcademicLevelsControllerUpdateResponses, AccountLinksControllerAcceptData, AccountLinksControllerAcceptErrors, AccountLinksControllerAcceptResponses, AuthControllerChangePasswordData, AuthControllerChangePasswordErrors, AuthControllerChangePasswordResponses, AuthControllerLoginData, AuthControllerLoginErrors, AuthControllerLoginResponses, AuthControllerLogoutData, AuthControllerLogoutErrors, AuthControllerLogoutResponses, AuthControllerMeData, AuthControllerMeErrors, AuthControllerMeResponses, AuthControllerRefreshData, AuthControllerRefreshErrors, AuthControllerRefreshResponses, BillingControllerPlansData, BillingControllerPlansErrors, BillingControllerPlansResponses, BillingControllerSubscriptionData, BillingControllerSubscriptionErrors, BillingControllerSubscriptionResponses, ChildAttendanceControllerChildData, ChildAttendanceControllerChildErrors, ChildAttendanceControllerChildResponses, ContentsControllerCreateData, ContentsControllerCreateErrors, ContentsControllerCreateResponses, ContentsControllerGetData, ContentsControllerGetErrors, ContentsControllerGetResponses, ContentsControllerListData, ContentsControllerListErrors, ContentsControllerListResponses, ContentsControllerRemoveData, ContentsControllerRemoveErrors, ContentsControllerRemoveResponses, ContentsControllerUpdateData, ContentsControllerUpdateErrors, ContentsControllerUpdateResponses, EmailVerificationControllerChangeEmailData, EmailVerificationControllerChangeEmailErrors, EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerResendData, EmailVerificationControllerResendErrors, EmailVerificationControllerResendResponses, EmailVerificationControllerVerifyData, EmailVerificationControllerVerifyErrors, EmailVerificationControllerVerifyResponses, GuardiansControllerActivateData, GuardiansControllerActivateErrors, GuardiansControllerActivateResponses, GuardiansControllerCreateData, GuardiansControllerCreateErrors, GuardiansControllerCreateResponses, GuardiansControllerDeactivateData, GuardiansControllerDeactivateErrors, GuardiansControllerDeactivateResponses, GuardiansControllerGetData, GuardiansControllerGetErrors, GuardiansControllerGetResponses, GuardiansControllerLinkData, GuardiansControllerLinkErrors, GuardiansControllerLinkResponses, GuardiansControllerListData, GuardiansControllerListErrors, GuardiansControllerListResponses, GuardiansControllerMyChildrenData, GuardiansControllerMyChildrenErrors, GuardiansControllerMyChildrenResponses, GuardiansControllerRemoveData, GuardiansControllerRemoveErrors, GuardiansControllerRemoveResponses, GuardiansControllerResetPasswordData, GuardiansControllerResetPasswordErrors, GuardiansControllerResetPasswordResponses, GuardiansControllerSlipsData, GuardiansControllerSlipsErrors, GuardiansControllerSlipsResponses, GuardiansControllerUnlinkData, GuardiansControllerUnlinkErrors, GuardiansControllerUnlinkResponses, GuardiansControllerUpdateData, GuardiansControllerUpdateErrors, GuardiansControllerUpdateResponses, HealthControllerCheckData, HealthControllerCheckErrors, HealthControllerCheckResponses, MyChildrenAbsenceNotesControllerOfChildData, MyChildrenAbsenceNotesControllerOfChildErrors, MyChildrenAbsenceNotesControllerOfChildResponses, MyChildrenAbsenceNotesControllerSubmitData, MyChildrenAbsenceNotesControllerSubmitErrors, MyChildrenAbsenceNotesControllerSubmitResponses, OrganizationsControllerCheckDomainData, OrganizationsControllerCheckDomainErrors, OrganizationsControllerCheckDomainResponses, OrganizationsControllerCreateData, OrganizationsControllerCreateErrors, OrganizationsControllerCreateResponses, OrganizationsControllerRegisterData, OrganizationsControllerRegisterErrors, OrganizationsControllerRegisterResponses, PasswordResetControllerForgotPasswordData, PasswordResetControllerForgotPasswordErrors, PasswordResetControllerForgotPasswordResponses, PasswordResetControllerResetPasswordData, PasswordResetControllerResetPasswordErrors, PasswordResetControllerResetPasswordResponses, PaymentsControllerGetData, PaymentsControllerGetErrors, PaymentsControllerGetResponses, PaymentsControllerInitData, PaymentsControllerInitErrors, PaymentsControllerInitResponses, PaymentsControllerListData, PaymentsControllerListErrors, PaymentsControllerListResponses, PaymentsControllerRecheckData, PaymentsControllerRecheckErrors, PaymentsControllerRecheckResponses, PaymentsControllerVerifyData, PaymentsControllerVerifyErrors, PaymentsControllerVerifyResponses, ProgramsControllerCreateData, ProgramsControllerCreateErrors, ProgramsControllerCreateResponses, ProgramsControllerGetData, ProgramsControllerGetErrors, ProgramsControllerGetResponses, ProgramsControllerListData, ProgramsControllerListErrors, ProgramsControllerListResponses, ProgramsControllerRemoveData, ProgramsControllerRemoveErrors, ProgramsControllerRemoveResponses, ProgramsControllerUpdateData, ProgramsControllerUpdateErrors, ProgramsControllerUpdateResponses, ReportsControllerMineData, ReportsControllerMineErrors, ReportsControllerMineResponses, ReportsControllerSectionData, ReportsControllerSectionErrors, ReportsControllerSectionResponses, RolesControllerAssignData, RolesControllerAssignErrors, RolesControllerAssignResponses, RolesControllerCreateData, RolesControllerCreateErrors, RolesControllerCreateResponses, RolesControllerListData, RolesControllerListErrors, RolesControllerListResponses, RolesControllerPermissionsData, RolesControllerPermissionsErrors, RolesControllerPermissionsResponses, RolesControllerRemoveData, RolesControllerRemoveErrors, RolesControllerRemoveResponses, RolesControllerReplaceData, RolesControllerReplaceErrors, RolesControllerReplaceResponses, RolesControllerUnassignData, RolesControllerUnassignErrors, RolesControllerUnassignResponses, SchoolControllerGetData, SchoolControllerGetErrors, SchoolControllerGetResponses, SchoolControllerUpdateData, SchoolControllerUpdateErrors, SchoolControllerUpdateResponses, SectionsControllerAssignData, SectionsControllerAssignErrors, SectionsControllerAssignResponses, SectionsControllerCreateData, SectionsControllerCreateErrors, SectionsControllerCreateResponses, SectionsControllerEnrolData, SectionsControllerEnrolErrors, SectionsControllerEnrolResponses, SectionsControllerGetData, SectionsControllerGetErrors, SectionsControllerGetResponses, SectionsControllerListData, SectionsControllerListErrors, SectionsControllerListResponses, SectionsControllerRemoveData, SectionsControllerRemoveErrors, SectionsControllerRemoveResponses, SectionsControllerRosterData, SectionsControllerRosterErrors, SectionsControllerRosterResponses, SectionsControllerTeachingOfData, SectionsControllerTeachingOfErrors, SectionsControllerTeachingOfResponses, SectionsControllerUnassignData, SectionsControllerUnassignErrors, SectionsControllerUnassignResponses, SectionsControllerUpdateData, SectionsControllerUpdateErrors, SectionsControllerUpdateResponses, SectionsControllerWithdrawData, SectionsControllerWithdrawErrors, SectionsControllerWithdrawResponses, SessionsControllerEndData, SessionsControllerEndErrors, SessionsControllerEndResponses, SessionsControllerGetData, SessionsControllerGetErrors, SessionsControllerGetResponses, SessionsControllerList2Data, SessionsControllerList2Errors, SessionsControllerList2Responses, SessionsControllerListData, SessionsControllerListErrors, SessionsControllerListResponses, SessionsControllerOpenData, SessionsControllerOpenErrors, SessionsControllerOpenResponses, SessionsControllerSaveData, SessionsControllerSaveErrors, SessionsControllerSaveResponses, SessionsControllerUnlockData, SessionsControllerUnlockErrors, SessionsControllerUnlockResponses, StaffControllerActivateData, StaffControllerActivateErrors, StaffControllerActivateResponses, StaffControllerDeactivateData, StaffControllerDeactivateErrors, StaffControllerDeactivateResponses, StaffControllerGetData, StaffControllerGetErrors, StaffControllerGetResponses, StaffControllerListData, StaffControllerListErrors, StaffControllerListResponses, StaffControllerOnboardData, StaffControllerOnboardErrors, StaffControllerOnboardResponses, StaffControllerRemoveData, StaffControllerRemoveErrors, StaffControllerRemoveResponses, StaffControllerResetPasswordData, StaffControllerResetPasswordErrors, StaffControllerResetPasswordResponses, StaffControllerSlipsData, StaffControllerSlipsErrors, StaffControllerSlipsResponses, StaffControllerUpdateData, StaffControllerUpdateErrors, StaffControllerUpdateResponses, StudentAttendanceControllerStudentData, StudentAttendanceControllerStudentErrors, StudentAttendanceControllerStudentResponses, StudentsControllerActivateData, StudentsControllerActivateErrors, StudentsControllerActivateResponses, StudentsControllerDeactivateData, StudentsControllerDeactivateErrors, StudentsControllerDeactivateResponses, StudentsControllerEnrollData, StudentsControllerEnrollErrors, StudentsControllerEnrollResponses, StudentsControllerGetData, StudentsControllerGetErrors, StudentsControllerGetResponses, StudentsControllerListData, StudentsControllerListErrors, StudentsControllerListResponses, StudentsControllerRemoveData, StudentsControllerRemoveErrors, StudentsControllerRemoveResponses, StudentsControllerResetPasswordData, StudentsControllerResetPasswordErrors, StudentsControllerResetPasswordResponses, StudentsControllerSlipsData, StudentsControllerSlipsErrors, StudentsControllerSlipsResponses, StudentsControllerUpdateData, StudentsControllerUpdateErrors, StudentsControllerUpdateResponses, StudentSectionsControllerSectionsOfData, StudentSectionsControllerSectionsOfErrors, StudentSectionsControllerSectionsOfResponses, SubjectsControllerCreateData, SubjectsControllerCreateErrors, SubjectsControllerCreateResponses, SubjectsControllerGetData, SubjectsControllerGetErrors, SubjectsControllerGetResponses, SubjectsControllerListData, SubjectsControllerListErrors, SubjectsControllerListResponses, SubjectsControllerRemoveData, SubjectsControllerRemoveErrors, SubjectsControllerRemoveResponses, SubjectsControllerUpdateData, SubjectsControllerUpdateErrors, SubjectsControllerUpdateResponses, SubmissionsControllerGetData, SubmissionsControllerGetErrors, SubmissionsControllerGetResponses, SubmissionsControllerGiveBackData, SubmissionsControllerGiveBackErrors, SubmissionsControllerGiveBackResponses, SubmissionsControllerGradeData, SubmissionsControllerGradeErrors, SubmissionsControllerGradeResponses, SubmissionsControllerListData, SubmissionsControllerListErrors, SubmissionsControllerListResponses, SubmissionsControllerSubmitData, SubmissionsControllerSubmitErrors, SubmissionsControllerSubmitResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -444,6 +444,105 @@ export const absenceNotesControllerReject = <ThrowOnError extends boolean = fals
 });
 
 /**
+ * The signed-in student's own attendance between two dates
+ */
+export const reportsControllerMine = <ThrowOnError extends boolean = false>(options: Options<ReportsControllerMineData, ThrowOnError>) => (options.client ?? client).get<ReportsControllerMineResponses, ReportsControllerMineErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/attendance/my-record',
+    ...options
+});
+
+/**
+ * A section's figures per student between two dates: marks, rate, longest and current run of absences
+ */
+export const reportsControllerSection = <ThrowOnError extends boolean = false>(options: Options<ReportsControllerSectionData, ThrowOnError>) => (options.client ?? client).get<ReportsControllerSectionResponses, ReportsControllerSectionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/attendance/reports/sections/{id}',
+    ...options
+});
+
+/**
+ * A section's registers between two dates (at most 366 days), with their counts per mark
+ */
+export const sessionsControllerList = <ThrowOnError extends boolean = false>(options: Options<SessionsControllerListData, ThrowOnError>) => (options.client ?? client).get<SessionsControllerListResponses, SessionsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/attendance/sessions',
+    ...options
+});
+
+/**
+ * Open the register of a section for a day (daily) or a lesson (subject and period); 200 with the one already open
+ */
+export const sessionsControllerOpen = <ThrowOnError extends boolean = false>(options: Options<SessionsControllerOpenData, ThrowOnError>) => (options.client ?? client).post<SessionsControllerOpenResponses, SessionsControllerOpenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/attendance/sessions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A register: every student of the section on its date, with their mark or null
+ */
+export const sessionsControllerGet = <ThrowOnError extends boolean = false>(options: Options<SessionsControllerGetData, ThrowOnError>) => (options.client ?? client).get<SessionsControllerGetResponses, SessionsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/attendance/sessions/{id}',
+    ...options
+});
+
+/**
+ * Mark students, all or nothing; students not listed keep their marks; answers the register
+ */
+export const sessionsControllerSave = <ThrowOnError extends boolean = false>(options: Options<SessionsControllerSaveData, ThrowOnError>) => (options.client ?? client).put<SessionsControllerSaveResponses, SessionsControllerSaveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/attendance/sessions/{id}/records',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Reopen a closed register for its teachers until today + the school's attendance edit days
+ */
+export const sessionsControllerUnlock = <ThrowOnError extends boolean = false>(options: Options<SessionsControllerUnlockData, ThrowOnError>) => (options.client ?? client).post<SessionsControllerUnlockResponses, SessionsControllerUnlockErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/attendance/sessions/{id}/unlock',
+    ...options
+});
+
+/**
  * Link your account to a school that invited you (by mail) as one of its people
  *
  * Signed in as the invited account (any address), or anonymous with its password. The token works once and expires.
@@ -590,7 +689,7 @@ export const passwordResetControllerResetPassword = <ThrowOnError extends boolea
 /**
  * The caller's live sessions (no tokens), marking this one
  */
-export const sessionsControllerList = <ThrowOnError extends boolean = false>(options?: Options<SessionsControllerListData, ThrowOnError>) => (options?.client ?? client).get<SessionsControllerListResponses, SessionsControllerListErrors, ThrowOnError>({
+export const sessionsControllerList2 = <ThrowOnError extends boolean = false>(options?: Options<SessionsControllerList2Data, ThrowOnError>) => (options?.client ?? client).get<SessionsControllerList2Responses, SessionsControllerList2Errors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'sy_access',
@@ -885,6 +984,19 @@ export const myChildrenAbsenceNotesControllerSubmit = <ThrowOnError extends bool
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The signed-in guardian's child's attendance between two dates
+ */
+export const childAttendanceControllerChild = <ThrowOnError extends boolean = false>(options: Options<ChildAttendanceControllerChildData, ThrowOnError>) => (options.client ?? client).get<ChildAttendanceControllerChildResponses, ChildAttendanceControllerChildErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/guardians/my-children/{id}/attendance',
+    ...options
 });
 
 /**
@@ -1478,6 +1590,19 @@ export const studentsControllerUpdate = <ThrowOnError extends boolean = false>(o
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * A student's attendance between two dates: instructors of their sections, the office (attendance.manage) anyone's
+ */
+export const studentAttendanceControllerStudent = <ThrowOnError extends boolean = false>(options: Options<StudentAttendanceControllerStudentData, ThrowOnError>) => (options.client ?? client).get<StudentAttendanceControllerStudentResponses, StudentAttendanceControllerStudentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/students/{id}/attendance',
+    ...options
 });
 
 /**

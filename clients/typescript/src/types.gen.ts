@@ -157,6 +157,29 @@ export type AttemptView = {
     submittedAt: string;
 };
 
+export type AttendanceSummaryView = {
+    absent: number;
+    excused: number;
+    /**
+     * The registers counted below
+     */
+    kind: 'daily' | 'lesson';
+    late: number;
+    present: number;
+    /**
+     * (present + late) / (sessions - excused); null when that is 0
+     */
+    rate: number | null;
+    /**
+     * School days in the window up to today, as the calendar says
+     */
+    schoolDays: number;
+    /**
+     * Registers of that kind taken while the student was in the section
+     */
+    sessions: number;
+};
+
 export type ChangeEmailDto = {
     email: string;
     /**
@@ -279,6 +302,26 @@ export type CreateSectionDto = {
     homeroomInstructorId?: string | null;
     levelId: string;
     name: string;
+};
+
+export type CreateSessionDto = {
+    /**
+     * The school's local date of the register
+     */
+    date: string;
+    /**
+     * daily: the homeroom register; lesson: one period of a subject
+     */
+    kind: 'daily' | 'lesson';
+    /**
+     * The lesson's timetable period (lessons only)
+     */
+    period?: number;
+    sectionId: string;
+    /**
+     * The lesson's subject (lessons only)
+     */
+    subjectId?: string;
 };
 
 export type CreateSubjectDto = {
@@ -463,6 +506,13 @@ export type LinkedSchoolView = {
     host: string;
     name: string;
     slug: string;
+};
+
+export type MarkCountsView = {
+    absent: number;
+    excused: number;
+    late: number;
+    present: number;
 };
 
 export type MeProfileView = {
@@ -687,6 +737,16 @@ export type ProgramView = {
     updatedAt: string;
 };
 
+export type RecordDto = {
+    /**
+     * Required when late, refused otherwise
+     */
+    lateMinutes?: number;
+    note?: string;
+    status: 'present' | 'absent' | 'late' | 'excused';
+    studentId: string;
+};
+
 export type RefView = {
     id: string;
     name: string;
@@ -704,6 +764,27 @@ export type RefreshedView = {
     refreshToken: string;
 };
 
+export type RegisterEntryView = {
+    admissionNumber: string;
+    displayName: string;
+    lateMinutes: number | null;
+    note: string | null;
+    recordedAt: string | null;
+    /**
+     * Profile of whoever saved the mark last
+     */
+    recordedBy: string | null;
+    /**
+     * null: not marked yet
+     */
+    status: 'present' | 'absent' | 'late' | 'excused';
+    studentId: string;
+    /**
+     * students.status today: only active students can be marked
+     */
+    studentStatus: string;
+};
+
 export type RegisterSchoolDto = {
     name: string;
     owner: SchoolOwnerDto;
@@ -711,6 +792,27 @@ export type RegisterSchoolDto = {
      * Lower-case letters, digits and single hyphens, 2-41 characters, starting with a letter
      */
     subdomain: string;
+};
+
+export type RegisterView = {
+    counts: MarkCountsView;
+    date: string;
+    id: string;
+    kind: 'daily' | 'lesson';
+    /**
+     * 0 for the daily register
+     */
+    period: number;
+    /**
+     * Every student of the section on that date
+     */
+    register: Array<RegisterEntryView>;
+    sectionId: string;
+    subject: SubjectRefView | null;
+    /**
+     * Reopened by the office until this day
+     */
+    unlockedUntil: string | null;
 };
 
 export type RegistrationView = {
@@ -793,6 +895,10 @@ export type RosterView = {
     students: Array<RosterStudentView>;
 };
 
+export type SaveRecordsDto = {
+    records: Array<RecordDto>;
+};
+
 export type SchoolOwnerDto = {
     email: string;
     firstName: string;
@@ -844,6 +950,52 @@ export type SectionRefView = {
     name: string;
 };
 
+export type SectionReportRowView = {
+    absent: number;
+    admissionNumber: string;
+    /**
+     * Consecutive absences ending with their last register in the window
+     */
+    currentAbsentRun: number;
+    displayName: string;
+    excused: number;
+    late: number;
+    /**
+     * Most consecutive registers marked absent
+     */
+    longestAbsentRun: number;
+    present: number;
+    /**
+     * (present + late) / (sessions - excused); null when that is 0
+     */
+    rate: number | null;
+    /**
+     * Registers taken while they were in the section
+     */
+    sessions: number;
+    studentId: string;
+    /**
+     * Registers of theirs nobody marked
+     */
+    unmarked: number;
+};
+
+export type SectionReportView = {
+    from: string;
+    kind: 'daily' | 'lesson';
+    sectionId: string;
+    sectionName: string;
+    /**
+     * Registers of that kind taken in the window
+     */
+    sessions: number;
+    /**
+     * Everyone who was in the section at some time in the window
+     */
+    students: Array<SectionReportRowView>;
+    to: string;
+};
+
 export type SectionView = {
     academicYear: string;
     capacity: number;
@@ -873,23 +1025,20 @@ export type SessionSchoolView = {
 };
 
 export type SessionView = {
-    /**
-     * When it was signed in
-     */
-    createdAt: string;
-    /**
-     * Whether this request was made in it
-     */
-    current: boolean;
+    counts: MarkCountsView;
+    date: string;
     id: string;
+    kind: 'daily' | 'lesson';
     /**
-     * Its last sign-in or token refresh
+     * 0 for the daily register
      */
-    lastUsedAt: string;
+    period: number;
+    sectionId: string;
+    subject: SubjectRefView | null;
     /**
-     * The school it was opened at; null for the platform's address
+     * Reopened by the office until this day
      */
-    school?: SessionSchoolView | null;
+    unlockedUntil: string | null;
 };
 
 export type SignInDto = {
@@ -954,9 +1103,38 @@ export type StudentActivationDto = {
     studentIds: Array<string>;
 };
 
+export type StudentAttendanceView = {
+    /**
+     * Days with at least one register, in order
+     */
+    days: Array<StudentDayView>;
+    from: string;
+    studentId: string;
+    summary: AttendanceSummaryView;
+    to: string;
+};
+
+export type StudentDayView = {
+    date: string;
+    sessions: Array<StudentSessionView>;
+};
+
 export type StudentPage = {
     data: Array<StudentView>;
     meta: PageMeta;
+};
+
+export type StudentSessionView = {
+    kind: 'daily' | 'lesson';
+    lateMinutes: number | null;
+    note: string | null;
+    period: number;
+    sessionId: string;
+    /**
+     * null: the register was not marked for them
+     */
+    status: 'present' | 'absent' | 'late' | 'excused';
+    subject: SubjectRefView | null;
 };
 
 export type StudentView = {
@@ -985,6 +1163,12 @@ export type StudentView = {
 export type SubjectPage = {
     data: Array<SubjectView>;
     meta: PageMeta;
+};
+
+export type SubjectRefView = {
+    code: string;
+    id: string;
+    name: string;
 };
 
 export type SubjectView = {
@@ -3166,6 +3350,518 @@ export type AbsenceNotesControllerRejectResponses = {
 
 export type AbsenceNotesControllerRejectResponse = AbsenceNotesControllerRejectResponses[keyof AbsenceNotesControllerRejectResponses];
 
+export type ReportsControllerMineData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * First day, included (the school's local date)
+         */
+        from: string;
+        /**
+         * Last day, included; at most 366 days after from
+         */
+        to: string;
+        /**
+         * Which registers the figures count
+         */
+        kind?: 'daily' | 'lesson';
+    };
+    url: '/api/attendance/my-record';
+};
+
+export type ReportsControllerMineErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ReportsControllerMineError = ReportsControllerMineErrors[keyof ReportsControllerMineErrors];
+
+export type ReportsControllerMineResponses = {
+    200: StudentAttendanceView;
+};
+
+export type ReportsControllerMineResponse = ReportsControllerMineResponses[keyof ReportsControllerMineResponses];
+
+export type ReportsControllerSectionData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query: {
+        /**
+         * First day, included (the school's local date)
+         */
+        from: string;
+        /**
+         * Last day, included; at most 366 days after from
+         */
+        to: string;
+        /**
+         * Which registers the figures count
+         */
+        kind?: 'daily' | 'lesson';
+    };
+    url: '/api/attendance/reports/sections/{id}';
+};
+
+export type ReportsControllerSectionErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ReportsControllerSectionError = ReportsControllerSectionErrors[keyof ReportsControllerSectionErrors];
+
+export type ReportsControllerSectionResponses = {
+    200: SectionReportView;
+};
+
+export type ReportsControllerSectionResponse = ReportsControllerSectionResponses[keyof ReportsControllerSectionResponses];
+
+export type SessionsControllerListData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * First day, included (the school's local date)
+         */
+        from: string;
+        /**
+         * Last day, included; at most 366 days after from
+         */
+        to: string;
+        sectionId: string;
+        kind?: 'daily' | 'lesson';
+    };
+    url: '/api/attendance/sessions';
+};
+
+export type SessionsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SessionsControllerListError = SessionsControllerListErrors[keyof SessionsControllerListErrors];
+
+export type SessionsControllerListResponses = {
+    200: Array<SessionView>;
+};
+
+export type SessionsControllerListResponse = SessionsControllerListResponses[keyof SessionsControllerListResponses];
+
+export type SessionsControllerOpenData = {
+    body: CreateSessionDto;
+    path?: never;
+    query?: never;
+    url: '/api/attendance/sessions';
+};
+
+export type SessionsControllerOpenErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `NOT_HOMEROOM_INSTRUCTOR`: Only the section's homeroom instructor (or the office) takes its daily register
+     *
+     * `NOT_TEACHING_SUBJECT`: Only an instructor who teaches this subject in this section (or the office) takes its lessons
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section here
+     *
+     * `SUBJECT_NOT_FOUND`: There is no such subject here
+     */
+    404: ErrorView;
+    /**
+     * `SUBJECT_OF_ANOTHER_LEVEL`: This subject belongs to another academic level than the section's
+     *
+     * `ATTENDANCE_FUTURE_DATE`: Attendance cannot be taken for a day after the school's today
+     *
+     * `NOT_A_SCHOOL_DAY`: Attendance is not taken on this day (holiday)
+     *
+     * `ATTENDANCE_LOCKED`: The editing window of this register has closed: ask the office to correct it or reopen it
+     *
+     * `SESSION_OF_ANOTHER_SUBJECT`: This section's lesson in that period on that day is already registered for another subject
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SessionsControllerOpenError = SessionsControllerOpenErrors[keyof SessionsControllerOpenErrors];
+
+export type SessionsControllerOpenResponses = {
+    /**
+     * Already open: the same register
+     */
+    200: RegisterView;
+    /**
+     * Opened
+     */
+    201: RegisterView;
+};
+
+export type SessionsControllerOpenResponse = SessionsControllerOpenResponses[keyof SessionsControllerOpenResponses];
+
+export type SessionsControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/attendance/sessions/{id}';
+};
+
+export type SessionsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ATTENDANCE_SESSION_NOT_FOUND`: There is no such attendance session here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SessionsControllerGetError = SessionsControllerGetErrors[keyof SessionsControllerGetErrors];
+
+export type SessionsControllerGetResponses = {
+    200: RegisterView;
+};
+
+export type SessionsControllerGetResponse = SessionsControllerGetResponses[keyof SessionsControllerGetResponses];
+
+export type SessionsControllerSaveData = {
+    body: SaveRecordsDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/attendance/sessions/{id}/records';
+};
+
+export type SessionsControllerSaveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `NOT_HOMEROOM_INSTRUCTOR`: Only the section's homeroom instructor (or the office) takes its daily register
+     *
+     * `NOT_TEACHING_SUBJECT`: Only an instructor who teaches this subject in this section (or the office) takes its lessons
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ATTENDANCE_SESSION_NOT_FOUND`: There is no such attendance session here
+     *
+     * `STUDENT_NOT_FOUND`: Some of these students are not in this school
+     */
+    404: ErrorView;
+    /**
+     * `ATTENDANCE_LOCKED`: The editing window of this register has closed: ask the office to correct it or reopen it
+     *
+     * `ATTENDANCE_FUTURE_DATE`: Attendance cannot be taken for a day after the school's today
+     *
+     * `NOT_A_SCHOOL_DAY`: Attendance is not taken on this day (holiday)
+     *
+     * `STUDENTS_NOT_MARKABLE`: Only active students who were in the section on the register's date can be marked
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SessionsControllerSaveError = SessionsControllerSaveErrors[keyof SessionsControllerSaveErrors];
+
+export type SessionsControllerSaveResponses = {
+    200: RegisterView;
+};
+
+export type SessionsControllerSaveResponse = SessionsControllerSaveResponses[keyof SessionsControllerSaveResponses];
+
+export type SessionsControllerUnlockData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/attendance/sessions/{id}/unlock';
+};
+
+export type SessionsControllerUnlockErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ATTENDANCE_SESSION_NOT_FOUND`: There is no such attendance session here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type SessionsControllerUnlockError = SessionsControllerUnlockErrors[keyof SessionsControllerUnlockErrors];
+
+export type SessionsControllerUnlockResponses = {
+    200: RegisterView;
+};
+
+export type SessionsControllerUnlockResponse = SessionsControllerUnlockResponses[keyof SessionsControllerUnlockResponses];
+
 export type AccountLinksControllerAcceptData = {
     body: AcceptLinkDto;
     path?: never;
@@ -3721,14 +4417,14 @@ export type PasswordResetControllerResetPasswordResponses = {
 
 export type PasswordResetControllerResetPasswordResponse = PasswordResetControllerResetPasswordResponses[keyof PasswordResetControllerResetPasswordResponses];
 
-export type SessionsControllerListData = {
+export type SessionsControllerList2Data = {
     body?: never;
     path?: never;
     query?: never;
     url: '/api/auth/sessions';
 };
 
-export type SessionsControllerListErrors = {
+export type SessionsControllerList2Errors = {
     /**
      * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
      *
@@ -3763,13 +4459,13 @@ export type SessionsControllerListErrors = {
     503: ErrorView;
 };
 
-export type SessionsControllerListError = SessionsControllerListErrors[keyof SessionsControllerListErrors];
+export type SessionsControllerList2Error = SessionsControllerList2Errors[keyof SessionsControllerList2Errors];
 
-export type SessionsControllerListResponses = {
+export type SessionsControllerList2Responses = {
     200: SessionListView;
 };
 
-export type SessionsControllerListResponse = SessionsControllerListResponses[keyof SessionsControllerListResponses];
+export type SessionsControllerList2Response = SessionsControllerList2Responses[keyof SessionsControllerList2Responses];
 
 export type SessionsControllerEndData = {
     body?: never;
@@ -5033,6 +5729,80 @@ export type MyChildrenAbsenceNotesControllerSubmitResponses = {
 };
 
 export type MyChildrenAbsenceNotesControllerSubmitResponse = MyChildrenAbsenceNotesControllerSubmitResponses[keyof MyChildrenAbsenceNotesControllerSubmitResponses];
+
+export type ChildAttendanceControllerChildData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query: {
+        /**
+         * First day, included (the school's local date)
+         */
+        from: string;
+        /**
+         * Last day, included; at most 366 days after from
+         */
+        to: string;
+        /**
+         * Which registers the figures count
+         */
+        kind?: 'daily' | 'lesson';
+    };
+    url: '/api/guardians/my-children/{id}/attendance';
+};
+
+export type ChildAttendanceControllerChildErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ChildAttendanceControllerChildError = ChildAttendanceControllerChildErrors[keyof ChildAttendanceControllerChildErrors];
+
+export type ChildAttendanceControllerChildResponses = {
+    200: StudentAttendanceView;
+};
+
+export type ChildAttendanceControllerChildResponse = ChildAttendanceControllerChildResponses[keyof ChildAttendanceControllerChildResponses];
 
 export type GuardiansControllerActivateData = {
     body: GuardianActivationDto;
@@ -7724,6 +8494,82 @@ export type StudentsControllerUpdateResponses = {
 };
 
 export type StudentsControllerUpdateResponse = StudentsControllerUpdateResponses[keyof StudentsControllerUpdateResponses];
+
+export type StudentAttendanceControllerStudentData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query: {
+        /**
+         * First day, included (the school's local date)
+         */
+        from: string;
+        /**
+         * Last day, included; at most 366 days after from
+         */
+        to: string;
+        /**
+         * Which registers the figures count
+         */
+        kind?: 'daily' | 'lesson';
+    };
+    url: '/api/students/{id}/attendance';
+};
+
+export type StudentAttendanceControllerStudentErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentAttendanceControllerStudentError = StudentAttendanceControllerStudentErrors[keyof StudentAttendanceControllerStudentErrors];
+
+export type StudentAttendanceControllerStudentResponses = {
+    200: StudentAttendanceView;
+};
+
+export type StudentAttendanceControllerStudentResponse = StudentAttendanceControllerStudentResponses[keyof StudentAttendanceControllerStudentResponses];
 
 export type StudentsControllerResetPasswordData = {
     body?: never;

@@ -101,6 +101,21 @@ describe('the request login', () => {
     }
   });
 
+  it('never compiles queries (JIT), from connection start and after a session reset', async () => {
+    const { urls } = await prepareDatabase(scratch.url);
+    const login = new Client({ connectionString: urls.requestsUrl });
+    await login.connect();
+    try {
+      const jit = async () => (await login.query<{ jit: string }>('SHOW jit')).rows[0].jit;
+      expect(await jit()).toBe('off');
+      await login.query('SET jit = on');
+      await login.query('RESET ALL');
+      expect(await jit()).toBe('off');
+    } finally {
+      await login.end();
+    }
+  });
+
   it('has a random password kept where only the owner can read it', async () => {
     const first = await prepareDatabase(scratch.url);
     const again = await prepareDatabase(scratch.url);

@@ -83,6 +83,11 @@ export class PreparationStore {
     await this.client.query(`ALTER ROLE ${name} LOGIN NOINHERIT${passwordClause}`);
   }
 
+  /** A login default: it holds from each connection's start and through RESET ALL. */
+  async turnOffJit(name: string): Promise<void> {
+    await this.client.query(`ALTER ROLE ${name} SET jit = off`);
+  }
+
   async createGroupRole(name: string): Promise<void> {
     await this.client.query(`CREATE ROLE ${name} NOLOGIN NOINHERIT`);
   }

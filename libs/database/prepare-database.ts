@@ -134,6 +134,11 @@ async function ensureLoginRole(
   const name = quoteRole(role);
   if (!(await store.roleExists(role))) await store.createLoginRole(name, password);
   else await store.alterLoginRole(name, options.resetPassword ? password : null);
+  // Requests are short statements on small school tables, many of them never analyzed (a
+  // school's one settings row): the planner's guesses can price one past jit_above_cost, and
+  // compiling it then took 0.7 s of a 40-student register's save. Compiling never pays at
+  // request sizes; fleet work, as the owner, keeps the server's setting.
+  await store.turnOffJit(name);
 }
 
 /** The role platform work runs as (see DatabaseUrls.platformRole); one per database. */

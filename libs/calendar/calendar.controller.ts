@@ -1,6 +1,7 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Route } from '@schoolyard/common';
+import { type FastifyReply } from 'fastify';
 import { CalendarService } from './calendar.service';
 import { CalendarQuery, CalendarView, IcsQuery } from './dto/calendar.dto';
 
@@ -22,11 +23,13 @@ export class CalendarController {
     return this.calendar.range(query.from, query.to);
   }
 
-  /** Text, not JSON: the header is fixed here, and refusals still come as the JSON error shape. */
+  /**
+   * Text, not JSON. The type is set once the text exists: a @Header decorator would set it
+   * before the handler runs, and a refusal's JSON error body would then go out as text/calendar
+   * (Fastify refuses to serialise an object under that type, turning a 400 into a 500).
+   */
   @Route({ at: 'school', access: { permissions: ['calendar.view'] } })
   @Get('calendar.ics')
-  @Header('Content-Type', ICS_MEDIA_TYPE)
-  @Header('Content-Disposition', 'inline; filename="calendar.ics"')
   @ApiOperation({
     summary:
       "The caller's events as iCalendar (RFC 5545), for calendar apps; default range: the current academic year, else the next 12 months",
@@ -36,7 +39,14 @@ export class CalendarController {
     description: 'An iCalendar file',
     content: { 'text/calendar': { schema: { type: 'string' } } },
   })
-  ics(@Query() query: IcsQuery): Promise<string> {
-    return this.calendar.ics(query.from, query.to);
+  async ics(
+    @Query() query: IcsQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const text = await this.calendar.ics(query.from, query.to);
+    void reply
+      .type(ICS_MEDIA_TYPE)
+      .header('content-disposition', 'inline; filename="calendar.ics"');
+    return text;
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Route } from '@schoolyard/common';
 import { type FastifyReply } from 'fastify';
 import { CalendarService } from './calendar.service';
@@ -34,7 +34,7 @@ export class CalendarController {
     summary:
       "The caller's events as iCalendar (RFC 5545), for calendar apps; default range: the current academic year, else the next 12 months",
   })
-  @ApiProduces('text/calendar')
+  // The answer's media type only: refusals stay application/json, as everywhere.
   @ApiOkResponse({
     description: 'An iCalendar file',
     content: { 'text/calendar': { schema: { type: 'string' } } },

@@ -12,6 +12,9 @@ import {
   academicYearNameTaken,
   academicYearNotFound,
   academicYearOverlap,
+  termNameTaken,
+  termOutsideYear,
+  termOverlap,
   termsOutsideYear,
 } from './calendar.errors';
 import {
@@ -20,7 +23,6 @@ import {
   UpdateAcademicYearDto,
 } from './dto/academic-years.dto';
 import { CreateTermDto, TermView } from './dto/terms.dto';
-import { termNameTaken, termOutsideYear, termOverlap } from './calendar.errors';
 import { TermsService } from './terms.service';
 
 const OTHER_YEAR = { id: '00000000-0000-4000-8000-000000000000', name: '2024-2025' };

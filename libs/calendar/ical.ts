@@ -5,6 +5,7 @@ import ical, {
   type ICalTemporalZonedDateTimeStub,
 } from 'ical-generator';
 import { type EventView } from './dto/events.dto';
+import { vtimezone } from './vtimezone';
 
 /**
  * The school's wall-clock dates and times, handed to ical-generator as its Temporal
@@ -114,9 +115,9 @@ export interface IcsSchool {
  * timed event is its local times with the school's TZID; one that spans several days repeats
  * daily at those times, as the school means "09:00–12:00 each day of the exams".
  *
- * The calendar-level time zone goes out as X-WR-TIMEZONE rather than through
- * ical-generator's calendar timezone, which would also write DTSTAMP in the server's local
- * time without its Z.
+ * The calendar-level time zone goes out as X-WR-TIMEZONE, and the VTIMEZONE block is added
+ * after, rather than through ical-generator's calendar timezone, which would also write
+ * DTSTAMP in the server's local time without its Z.
  */
 export function buildIcs(school: IcsSchool, events: readonly EventView[]): string {
   const calendar = ical({
@@ -151,7 +152,22 @@ export function buildIcs(school: IcsSchool, events: readonly EventView[]): strin
       repeating: days > 1 ? { freq: ICalEventRepeatingFreq.DAILY, count: days } : undefined,
     });
   }
-  return calendar.toString();
+  return withTimeZone(calendar.toString(), school.timezone, events);
+}
+
+/**
+ * The file with the VTIMEZONE its TZIDs need, before the first event (ical-generator adds one
+ * only through its calendar-level time zone, which would mistype DTSTAMP, see above).
+ */
+function withTimeZone(text: string, timeZone: string, events: readonly EventView[]): string {
+  const timed = events.filter((event) => event.startTime !== null);
+  if (timeZone === 'UTC' || timed.length === 0) return text;
+  const years = timed.flatMap((event) =>
+    [event.startsOn, event.endsOn].map((d) => Number(d.slice(0, 4))),
+  );
+  const block = vtimezone(timeZone, Math.min(...years), Math.max(...years));
+  const at = text.indexOf('BEGIN:VEVENT');
+  return `${text.slice(0, at)}${block}${text.slice(at)}`;
 }
 
 /** The next date on the calendar (DTEND of a whole-day event is exclusive). */

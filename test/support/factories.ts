@@ -5,6 +5,7 @@ import {
   SectionsService,
 } from '@schoolyard/academics';
 import { type AcademicYearView, AcademicYearsService } from '@schoolyard/calendar';
+import { AppError } from '@schoolyard/common';
 import { type PortalKind, PortalActivation } from '@schoolyard/people';
 import { type PermissionCode, RolesService } from '@schoolyard/rbac';
 import { type EnrollStudentDto, type StudentView } from '../../libs/people/dto/students.dto';
@@ -59,7 +60,14 @@ export function factories(tier: MediumTier) {
     const found = (await years.list()).find((year) => year.name === name);
     if (found) return found;
     const [start, end] = name.split('-');
-    return years.create({ name, startsOn: `${start}-07-01`, endsOn: `${end}-06-30` });
+    try {
+      return await years.create({ name, startsOn: `${start}-07-01`, endsOn: `${end}-06-30` });
+    } catch (error) {
+      // Another transaction of the test made it first (the overlap check waited for it).
+      const made = (await years.list()).find((year) => year.name === name);
+      if (error instanceof AppError && error.code === 'ACADEMIC_YEAR_OVERLAP' && made) return made;
+      throw error;
+    }
   };
 
   /** A section of a new program and level, in the year 2025-2026; `capacity` students fit. */

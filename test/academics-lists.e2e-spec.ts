@@ -116,10 +116,18 @@ describe('academics and course content: lists, their statements, services outsid
         .name,
     ).toBe('Grade 8');
 
+    const earlier = bodyOf<{ id: string }>(
+      await call(c.school, c.owner, 'POST', '/api/calendar/academic-years', {
+        name: '2024-2025',
+        startsOn: '2024-07-01',
+        endsOn: '2025-06-30',
+      }),
+      201,
+    );
     bodyOf(
       await call(c.school, c.owner, 'POST', '/api/academics/sections', {
         levelId: grade8.id,
-        academicYear: '2024-2025',
+        academicYearId: earlier.id,
         name: '8A',
         capacity: 25,
         homeroomInstructorId: c.ids.otto,
@@ -133,7 +141,9 @@ describe('academics and course content: lists, their statements, services outsid
       '7B',
       '8A',
     ]);
-    expect(names(await get('/api/academics/sections?academicYear=2024-2025'))).toEqual(['8A']);
+    expect(names(await get(`/api/academics/sections?academicYearId=${earlier.id}`))).toEqual([
+      '8A',
+    ]);
     expect(names(await get(`/api/academics/sections?levelId=${c.level.id}&sort=-name`))).toEqual([
       '7B',
       '7A',

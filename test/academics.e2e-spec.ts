@@ -66,7 +66,7 @@ describe('academics and course content', () => {
     );
     expect(section).toMatchObject({
       name: '7A',
-      academicYear: '2025-2026',
+      academicYear: { id: c.academicYear.id, name: '2025-2026' },
       capacity: 2,
       enrolledCount: 2,
       level: { id: c.level.id, name: 'Grade 7', position: 7 },

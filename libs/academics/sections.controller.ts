@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { academicYearNotFound } from '@schoolyard/calendar';
 import { IdParams, inUse, Route } from '@schoolyard/common';
 import {
   AssignTeachingDto,
@@ -54,7 +55,11 @@ export class SectionsController {
     private readonly teaching: TeachingService,
   ) {}
 
-  @Route({ at: 'school', access: { permissions: ['academics.manage'] } })
+  @Route({
+    at: 'school',
+    access: { permissions: ['academics.manage'] },
+    errors: [notFound('academic level'), academicYearNotFound],
+  })
   @Post()
   @ApiOperation({ summary: 'Create a section of a level for an academic year' })
   @ApiCreatedResponse({ type: SectionView })
@@ -85,7 +90,7 @@ export class SectionsController {
   @Route({
     at: 'school',
     access: { permissions: ['academics.manage'] },
-    errors: [notFound('section'), capacityBelowEnrolment(30)],
+    errors: [notFound('section'), academicYearNotFound, capacityBelowEnrolment(30)],
   })
   @Patch(':id')
   @ApiOperation({

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { likePattern, selectRow } from '@schoolyard/common';
+import { likePattern, lockRow } from '@schoolyard/common';
+import { academicYearNotFound } from '@schoolyard/calendar';
 import { TenantContext } from '@schoolyard/tenancy';
 import { notFound, taken } from './academics.errors';
 import { CatalogueRepository } from './catalogue.repository';
@@ -15,7 +16,8 @@ import { displayName } from './instructors';
 interface SectionRow {
   id: string;
   name: string;
-  academic_year: string;
+  academic_year_id: string;
+  academic_year_name: string;
   capacity: number;
   enrolled_count: number;
   level_id: string;
@@ -45,7 +47,7 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
     super(tenant, {
       table: 'sections',
       alias: 'sec',
-      select: `sec.id, sec.name, y.name AS academic_year, sec.capacity, sec.created_at, sec.updated_at,
+      select: `sec.id, sec.name, y.id AS academic_year_id, y.name AS academic_year_name, sec.capacity, sec.created_at, sec.updated_at,
         (SELECT count(*)::int FROM section_students ss
           WHERE ss.section_id = sec.id AND ss.left_on IS NULL) AS enrolled_count,
         l.id AS level_id, l.name AS level_name, l.position AS level_position,
@@ -86,29 +88,18 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
   }
 
   /**
-   * INTERIM until the calendar's academic years land: the year named like '2025-2026', made
-   * (1 July to 30 June) if the school has none of that name, as the migration did.
+   * Locks the academic year FOR KEY SHARE, so it cannot be deleted before the section that
+   * points at it is written, or answers 404 ACADEMIC_YEAR_NOT_FOUND.
    */
-  async academicYearNamed(name: string): Promise<string> {
-    const row = await selectRow<{ id: string }>(
-      this.tenant.manager,
-      `WITH made AS (
-         INSERT INTO academic_years (name, starts_on, ends_on)
-         SELECT $1, make_date(split_part($1, '-', 1)::int, 7, 1),
-                make_date(split_part($1, '-', 2)::int, 6, 30)
-          WHERE NOT EXISTS (SELECT 1 FROM academic_years WHERE lower(name) = lower($1))
-         ON CONFLICT DO NOTHING RETURNING id)
-       SELECT id FROM made UNION ALL SELECT id FROM academic_years WHERE lower(name) = lower($1)`,
-      [name],
-    );
-    return row!.id;
+  lockAcademicYear(id: string): Promise<void> {
+    return lockRow(this.tenant.manager, 'academic_years', id, academicYearNotFound);
   }
 
-  insertSection(section: CreateSectionDto, academicYearId: string): Promise<string> {
+  insertSection(section: CreateSectionDto): Promise<string> {
     return this.insert(
       {
         level_id: section.levelId,
-        academic_year_id: academicYearId,
+        academic_year_id: section.academicYearId,
         name: section.name,
         capacity: section.capacity,
         homeroom_instructor_id: section.homeroomInstructorId ?? null,
@@ -121,7 +112,7 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
     return this.page(
       `WHERE ($1::uuid IS NULL OR l.program_id = $1)
          AND ($2::uuid IS NULL OR sec.level_id = $2)
-         AND ($3::text IS NULL OR y.name = $3)
+         AND ($3::uuid IS NULL OR sec.academic_year_id = $3)
          AND ($4::uuid IS NULL OR sec.homeroom_instructor_id = $4 OR EXISTS (
               SELECT 1 FROM teaching_assignments ta
                WHERE ta.section_id = sec.id AND ta.instructor_id = $4))
@@ -129,7 +120,7 @@ export class SectionsRepository extends CatalogueRepository<SectionRow, SectionV
       [
         query.programId ?? null,
         query.levelId ?? null,
-        query.academicYear ?? null,
+        query.academicYearId ?? null,
         query.instructorId ?? null,
         likePattern(query.search),
       ],
@@ -142,7 +133,7 @@ function view(row: SectionRow): SectionView {
   return {
     id: row.id,
     name: row.name,
-    academicYear: row.academic_year,
+    academicYear: { id: row.academic_year_id, name: row.academic_year_name },
     capacity: row.capacity,
     enrolledCount: row.enrolled_count,
     level: { id: row.level_id, name: row.level_name, position: row.level_position },

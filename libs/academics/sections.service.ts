@@ -28,8 +28,8 @@ export class SectionsService {
     if (section.homeroomInstructorId) {
       await this.instructors.lockInstructor(section.homeroomInstructorId);
     }
-    const year = await this.sections.academicYearNamed(section.academicYear);
-    return this.get(await this.sections.insertSection(section, year));
+    await this.sections.lockAcademicYear(section.academicYearId);
+    return this.get(await this.sections.insertSection(section));
   }
 
   list(query: SectionListQuery): Promise<SectionPage> {
@@ -41,10 +41,7 @@ export class SectionsService {
   }
 
   async update(id: string, changes: UpdateSectionDto): Promise<SectionView> {
-    const { academicYear, ...rest } = changes;
-    const academicYearId =
-      academicYear === undefined ? undefined : await this.sections.academicYearNamed(academicYear);
-    const plan = patchOf({ ...rest, academicYearId }, SECTION_COLUMNS, ['name', 'capacity']);
+    const plan = patchOf(changes, SECTION_COLUMNS, ['name', 'capacity', 'academicYearId']);
     if (changes.capacity !== undefined) {
       // Locked first, so no enrolment can slip in between the count and the change.
       const enrolled = await this.enrolment.lockSectionForEnrolment(id);
@@ -54,6 +51,9 @@ export class SectionsService {
     }
     if (changes.homeroomInstructorId) {
       await this.instructors.lockInstructor(changes.homeroomInstructorId);
+    }
+    if (changes.academicYearId) {
+      await this.sections.lockAcademicYear(changes.academicYearId);
     }
     await this.sections.update(id, plan, changes.name);
     return this.get(id);

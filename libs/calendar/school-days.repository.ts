@@ -33,12 +33,18 @@ export class SchoolDaysRepository {
     return row!.today;
   }
 
-  /** Each date from `from` to `to` (inclusive), in order, in one statement. */
-  days(from: string, to: string): Promise<SchoolDay[]> {
-    return selectRows<SchoolDay>(this.tenant.manager, `${SCHOOL_DAYS_SQL} ORDER BY d.day`, [
-      from,
-      to,
-    ]);
+  /**
+   * Each date from `from` to `to` (inclusive), in order, in one statement. `future: 'ignore'`
+   * answers a date after today as what it will be (a school day, a holiday…) instead of
+   * `future`: the calendar shows coming days; only attendance refuses them.
+   */
+  days(
+    from: string,
+    to: string,
+    options: { future?: 'refuse' | 'ignore' } = {},
+  ): Promise<SchoolDay[]> {
+    const sql = options.future === 'ignore' ? CALENDAR_DAYS_SQL : SCHOOL_DAYS_SQL;
+    return selectRows<SchoolDay>(this.tenant.manager, `${sql} ORDER BY d.day`, [from, to]);
   }
 
   /** One date, as `days` sees it. */
@@ -48,20 +54,16 @@ export class SchoolDaysRepository {
   }
 }
 
-/**
- * The school days from $1 to $2 (dates), one row per date: `date`, `refusal`,
- * `academicYearId`, `termId`. Other statements may embed it (as a CTE) to check dates in the
- * same round trip. A holiday or closure wins over a rest day; a date outside every academic
- * year is refused only when the school has defined years at all.
- */
-export const SCHOOL_DAYS_SQL = `
+/** The SQL of the school days, refusing dates after today as `future` or not. */
+function schoolDaysSql(refuseFuture: boolean): string {
+  return `
   WITH settings AS (
          -- LIMIT 1: the one-row table is never analyzed, so the planner guesses hundreds of
          -- rows, prices the statement past jit_above_cost and spends ~0.7 s compiling it.
          SELECT rest_days, (now() AT TIME ZONE timezone)::date AS today FROM school_settings LIMIT 1),
        d AS (SELECT gs::date AS day FROM generate_series($1::date, $2::date, interval '1 day') gs)
   SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
-         CASE WHEN d.day > s.today THEN 'future'
+         CASE ${refuseFuture ? "WHEN d.day > s.today THEN 'future'" : ''}
               WHEN closed.kind IS NOT NULL THEN closed.kind
               WHEN extract(isodow FROM d.day)::smallint = ANY(s.rest_days) THEN 'rest_day'
               WHEN y.id IS NULL AND EXISTS (SELECT 1 FROM academic_years) THEN 'outside_year'
@@ -78,3 +80,15 @@ export const SCHOOL_DAYS_SQL = `
     LEFT JOIN LATERAL (
       SELECT t.id FROM terms t WHERE t.academic_year_id = y.id AND d.day BETWEEN t.starts_on AND t.ends_on
        ORDER BY t.starts_on DESC LIMIT 1) t ON true`;
+}
+
+/**
+ * The school days from $1 to $2 (dates), one row per date: `date`, `refusal`,
+ * `academicYearId`, `termId`. Other statements may embed it (as a CTE) to check dates in the
+ * same round trip. A holiday or closure wins over a rest day; a date outside every academic
+ * year is refused only when the school has defined years at all.
+ */
+export const SCHOOL_DAYS_SQL = schoolDaysSql(true);
+
+/** SCHOOL_DAYS_SQL for the calendar: a date after today is what it will be, never `future`. */
+export const CALENDAR_DAYS_SQL = schoolDaysSql(false);

@@ -12,6 +12,8 @@ const FIELDS = {
   locale: 'locale',
   primaryColor: 'primary_color',
   secondaryColor: 'secondary_color',
+  restDays: 'rest_days',
+  attendanceEditDays: 'attendance_edit_days',
 } as const;
 
 function view(settings: SchoolSettingsRow, corsOrigins: readonly string[]): SchoolSettingsView {
@@ -22,6 +24,8 @@ function view(settings: SchoolSettingsRow, corsOrigins: readonly string[]): Scho
     locale: settings.locale,
     primaryColor: settings.primary_color,
     secondaryColor: settings.secondary_color,
+    restDays: settings.rest_days,
+    attendanceEditDays: settings.attendance_edit_days,
     updatedAt: settings.updated_at,
   };
 }

@@ -108,7 +108,7 @@ describe("changing a section's capacity", () => {
         const section = await make.makeSection();
         return sections.create({
           levelId: section.level.id,
-          academicYear: section.academicYear,
+          academicYearId: section.academicYear.id,
           name: section.name,
           capacity: 10,
         });

@@ -9,7 +9,8 @@ import {
 } from './test-app';
 
 /**
- * A school set up for coursework through the API: program MID, level Grade 7, sections 7A
+ * A school set up for coursework through the API: academic year 2025-2026 (1 July to 30 June,
+ * not marked current), program MID, level Grade 7, sections 7A
  * (capacity 2: Ana, Ben) and 7B (Cleo), subject MATH-7 taught by Ines in 7A and Otto in 7B,
  * Gwen guardian of Ana. Everyone has a portal account and is signed in.
  */
@@ -26,10 +27,15 @@ export async function campus(t: TestApp) {
     name: 'Grade 7',
     position: 7,
   });
+  const academicYear = await post('/api/calendar/academic-years', {
+    name: '2025-2026',
+    startsOn: '2025-07-01',
+    endsOn: '2026-06-30',
+  });
   const section = (name: string, capacity: number) =>
     post('/api/academics/sections', {
       levelId: level.id,
-      academicYear: '2025-2026',
+      academicYearId: academicYear.id,
       name,
       capacity,
     });
@@ -78,6 +84,7 @@ export async function campus(t: TestApp) {
   return {
     school,
     owner,
+    academicYear,
     program,
     level,
     sectionA,

@@ -4,6 +4,8 @@ import {
   type SectionView,
   SectionsService,
 } from '@schoolyard/academics';
+import { type AcademicYearView, AcademicYearsService } from '@schoolyard/calendar';
+import { AppError } from '@schoolyard/common';
 import { type PortalKind, PortalActivation } from '@schoolyard/people';
 import { type PermissionCode, RolesService } from '@schoolyard/rbac';
 import { type EnrollStudentDto, type StudentView } from '../../libs/people/dto/students.dto';
@@ -49,16 +51,36 @@ export function factories(tier: MediumTier) {
       ...fields,
     });
 
-  /** A section of a new program and level; `capacity` students fit. */
+  /**
+   * The school's year named `name` (2025-2026: 1 July to 30 June), made if it has none yet.
+   * Sections need one; reusing it keeps a school's test years from overlapping.
+   */
+  const academicYear = async (name = '2025-2026'): Promise<AcademicYearView> => {
+    const years = tier.get(AcademicYearsService);
+    const found = (await years.list()).find((year) => year.name === name);
+    if (found) return found;
+    const [start, end] = name.split('-');
+    try {
+      return await years.create({ name, startsOn: `${start}-07-01`, endsOn: `${end}-06-30` });
+    } catch (error) {
+      // Another transaction of the test made it first (the overlap check waited for it).
+      const made = (await years.list()).find((year) => year.name === name);
+      if (error instanceof AppError && error.code === 'ACADEMIC_YEAR_OVERLAP' && made) return made;
+      throw error;
+    }
+  };
+
+  /** A section of a new program and level, in the year 2025-2026; `capacity` students fit. */
   const makeSection = async (capacity = 30): Promise<SectionView> => {
     const n = next();
+    const year = await academicYear();
     const program = await tier.get(ProgramsService).create({ code: `P${n}`, name: `Program ${n}` });
     const level = await tier
       .get(AcademicLevelsService)
       .create({ programId: program.id, name: `Grade ${n}`, position: n });
     return tier.get(SectionsService).create({
       levelId: level.id,
-      academicYear: '2025-2026',
+      academicYearId: year.id,
       name: `S${n}`,
       capacity,
     });
@@ -94,7 +116,15 @@ export function factories(tier: MediumTier) {
     return account.userId;
   };
 
-  return { makeStudent, makeStaff, makeGuardian, makeSection, makeMember, activate };
+  return {
+    makeStudent,
+    makeStaff,
+    makeGuardian,
+    academicYear,
+    makeSection,
+    makeMember,
+    activate,
+  };
 }
 
 export type Factories = ReturnType<typeof factories>;

@@ -41,6 +41,7 @@ export function withIds<T>(value: T, ids: Readonly<Record<string, string>>): T {
 /** The ids of a campus every table may name: `{program}`, `{sectionA}`, `{ana}`, … */
 export function campusIds(c: Campus): Record<string, string> {
   return {
+    academicYear: c.academicYear.id,
     program: c.program.id,
     level: c.level.id,
     sectionA: c.sectionA.id,

@@ -49,6 +49,18 @@ export interface SeededSubmission {
  * How a seeded school teaches, written in bulk. Inserts are keyed (ON CONFLICT DO NOTHING)
  * and answer only what they added, so a re-run adds none.
  */
+/**
+ * CTEs over $1, a year name such as '2025-2026': `bounds` (1 July to 30 June) and `existing`,
+ * the school's year of that name or, failing it, the year it keeps over those dates.
+ */
+const SEED_YEAR = `bounds AS (
+         SELECT make_date(split_part($1, '-', 1)::int, 7, 1) AS starts_on,
+                make_date(split_part($1, '-', 2)::int, 6, 30) AS ends_on),
+       existing AS (
+         SELECT y.id FROM academic_years y, bounds b
+          WHERE lower(y.name) = lower($1) OR (y.starts_on <= b.ends_on AND y.ends_on >= b.starts_on)
+          ORDER BY lower(y.name) = lower($1) DESC, y.starts_on LIMIT 1)`;
+
 @Injectable()
 export class SeedCourseworkRepository {
   constructor(private readonly tenant: TenantContext) {}
@@ -79,17 +91,20 @@ export class SeedCourseworkRepository {
     );
   }
 
-  /** Sections of every level named `names` in the year, each of `capacity` seats. */
+  /**
+   * Sections of every level named `names` in the year, each of `capacity` seats. The year is
+   * the school's of that name, else the one it already keeps over those dates (years never
+   * overlap), else one made running 1 July to 30 June.
+   */
   insertSections(year: string, names: string[], capacity: number): Promise<Ids> {
     return this.ids(
-      `WITH made AS (
+      `WITH ${SEED_YEAR},
+       made AS (
          INSERT INTO academic_years (name, starts_on, ends_on)
-         SELECT $1, make_date(split_part($1, '-', 1)::int, 7, 1),
-                make_date(split_part($1, '-', 2)::int, 6, 30)
-          WHERE NOT EXISTS (SELECT 1 FROM academic_years WHERE lower(name) = lower($1))
+         SELECT $1, b.starts_on, b.ends_on FROM bounds b
+          WHERE NOT EXISTS (SELECT 1 FROM existing)
          RETURNING id),
-       year AS (SELECT id FROM made UNION ALL
-                SELECT id FROM academic_years WHERE lower(name) = lower($1))
+       year AS (SELECT id FROM existing UNION ALL SELECT id FROM made)
        INSERT INTO sections (level_id, academic_year_id, name, capacity)
        SELECT l.id, year.id, s.name, $3 FROM academic_levels l, year, unnest($2::text[]) AS s (name)
        ON CONFLICT DO NOTHING RETURNING id`,
@@ -99,8 +114,8 @@ export class SeedCourseworkRepository {
 
   sectionsOf(year: string): Promise<Ids> {
     return this.ids(
-      `SELECT sec.id FROM sections sec JOIN academic_years y ON y.id = sec.academic_year_id
-        WHERE y.name = $1`,
+      `WITH ${SEED_YEAR}
+       SELECT sec.id FROM sections sec JOIN existing y ON y.id = sec.academic_year_id`,
       [year],
     );
   }

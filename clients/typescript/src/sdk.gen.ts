@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AbsenceNotesControllerApproveData, AbsenceNotesControllerApproveErrors, AbsenceNotesControllerApproveResponses, AbsenceNotesControllerListData, AbsenceNotesControllerListErrors, AbsenceNotesControllerListResponses, AbsenceNotesControllerRejectData, AbsenceNotesControllerRejectErrors, AbsenceNotesControllerRejectResponses, AcademicLevelsControllerCreateData, AcademicLevelsControllerCreateErrors, AcademicLevelsControllerCreateResponses, AcademicLevelsControllerGetData, AcademicLevelsControllerGetErrors, AcademicLevelsControllerGetResponses, AcademicLevelsControllerListData, AcademicLevelsControllerListErrors, AcademicLevelsControllerListResponses, AcademicLevelsControllerRemoveData, AcademicLevelsControllerRemoveErrors, AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerUpdateData, AcademicLevelsControllerUpdateErrors, AcademicLevelsControllerUpdateResponses, AccountLinksControllerAcceptData, AccountLinksControllerAcceptErrors, AccountLinksControllerAcceptResponses, AuthControllerChangePasswordData, AuthControllerChangePasswordErrors, AuthControllerChangePasswordResponses, AuthControllerLoginData, AuthControllerLoginErrors, AuthControllerLoginResponses, AuthControllerLogoutData, AuthControllerLogoutErrors, AuthControllerLogoutResponses, AuthControllerMeData, AuthControllerMeErrors, AuthControllerMeResponses, AuthControllerRefreshData, AuthControllerRefreshErrors, AuthControllerRefreshResponses, BillingControllerPlansData, BillingControllerPlansErrors, BillingControllerPlansResponses, BillingControllerSubscriptionData, BillingControllerSubscriptionErrors, BillingControllerSubscriptionResponses, ChildAttendanceControllerChildData, ChildAttendanceControllerChildErrors, ChildAttendanceControllerChildResponses, ContentsControllerCreateData, ContentsControllerCreateErrors, ContentsControllerCreateResponses, ContentsControllerGetData, ContentsControllerGetErrors, ContentsControllerGetResponses, ContentsControllerListData, ContentsControllerListErrors, ContentsControllerListResponses, ContentsControllerRemoveData, ContentsControllerRemoveErrors, ContentsControllerRemoveResponses, ContentsControllerUpdateData, ContentsControllerUpdateErrors, ContentsControllerUpdateResponses, EmailVerificationControllerChangeEmailData, EmailVerificationControllerChangeEmailErrors, EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerResendData, EmailVerificationControllerResendErrors, EmailVerificationControllerResendResponses, EmailVerificationControllerVerifyData, EmailVerificationControllerVerifyErrors, EmailVerificationControllerVerifyResponses, GuardiansControllerActivateData, GuardiansControllerActivateErrors, GuardiansControllerActivateResponses, GuardiansControllerCreateData, GuardiansControllerCreateErrors, GuardiansControllerCreateResponses, GuardiansControllerDeactivateData, GuardiansControllerDeactivateErrors, GuardiansControllerDeactivateResponses, GuardiansControllerGetData, GuardiansControllerGetErrors, GuardiansControllerGetResponses, GuardiansControllerLinkData, GuardiansControllerLinkErrors, GuardiansControllerLinkResponses, GuardiansControllerListData, GuardiansControllerListErrors, GuardiansControllerListResponses, GuardiansControllerMyChildrenData, GuardiansControllerMyChildrenErrors, GuardiansControllerMyChildrenResponses, GuardiansControllerRemoveData, GuardiansControllerRemoveErrors, GuardiansControllerRemoveResponses, GuardiansControllerResetPasswordData, GuardiansControllerResetPasswordErrors, GuardiansControllerResetPasswordResponses, GuardiansControllerSlipsData, GuardiansControllerSlipsErrors, GuardiansControllerSlipsResponses, GuardiansControllerUnlinkData, GuardiansControllerUnlinkErrors, GuardiansControllerUnlinkResponses, GuardiansControllerUpdateData, GuardiansControllerUpdateErrors, GuardiansControllerUpdateResponses, HealthControllerCheckData, HealthControllerCheckErrors, HealthControllerCheckResponses, MyChildrenAbsenceNotesControllerOfChildData, MyChildrenAbsenceNotesControllerOfChildErrors, MyChildrenAbsenceNotesControllerOfChildResponses, MyChildrenAbsenceNotesControllerSubmitData, MyChildrenAbsenceNotesControllerSubmitErrors, MyChildrenAbsenceNotesControllerSubmitResponses, OrganizationsControllerCheckDomainData, OrganizationsControllerCheckDomainErrors, OrganizationsControllerCheckDomainResponses, OrganizationsControllerCreateData, OrganizationsControllerCreateErrors, OrganizationsControllerCreateResponses, OrganizationsControllerRegisterData, OrganizationsControllerRegisterErrors, OrganizationsControllerRegisterResponses, PasswordResetControllerForgotPasswordData, PasswordResetControllerForgotPasswordErrors, PasswordResetControllerForgotPasswordResponses, PasswordResetControllerResetPasswordData, PasswordResetControllerResetPasswordErrors, PasswordResetControllerResetPasswordResponses, PaymentsControllerGetData, PaymentsControllerGetErrors, PaymentsControllerGetResponses, PaymentsControllerInitData, PaymentsControllerInitErrors, PaymentsControllerInitResponses, PaymentsControllerListData, PaymentsControllerListErrors, PaymentsControllerListResponses, PaymentsControllerRecheckData, PaymentsControllerRecheckErrors, PaymentsControllerRecheckResponses, PaymentsControllerVerifyData, PaymentsControllerVerifyErrors, PaymentsControllerVerifyResponses, ProgramsControllerCreateData, ProgramsControllerCreateErrors, ProgramsControllerCreateResponses, ProgramsControllerGetData, ProgramsControllerGetErrors, ProgramsControllerGetResponses, ProgramsControllerListData, ProgramsControllerListErrors, ProgramsControllerListResponses, ProgramsControllerRemoveData, ProgramsControllerRemoveErrors, ProgramsControllerRemoveResponses, ProgramsControllerUpdateData, ProgramsControllerUpdateErrors, ProgramsControllerUpdateResponses, ReportsControllerMineData, ReportsControllerMineErrors, ReportsControllerMineResponses, ReportsControllerSectionData, ReportsControllerSectionErrors, ReportsControllerSectionResponses, RolesControllerAssignData, RolesControllerAssignErrors, RolesControllerAssignResponses, RolesControllerCreateData, RolesControllerCreateErrors, RolesControllerCreateResponses, RolesControllerListData, RolesControllerListErrors, RolesControllerListResponses, RolesControllerPermissionsData, RolesControllerPermissionsErrors, RolesControllerPermissionsResponses, RolesControllerRemoveData, RolesControllerRemoveErrors, RolesControllerRemoveResponses, RolesControllerReplaceData, RolesControllerReplaceErrors, RolesControllerReplaceResponses, RolesControllerUnassignData, RolesControllerUnassignErrors, RolesControllerUnassignResponses, SchoolControllerGetData, SchoolControllerGetErrors, SchoolControllerGetResponses, SchoolControllerUpdateData, SchoolControllerUpdateErrors, SchoolControllerUpdateResponses, SectionsControllerAssignData, SectionsControllerAssignErrors, SectionsControllerAssignResponses, SectionsControllerCreateData, SectionsControllerCreateErrors, SectionsControllerCreateResponses, SectionsControllerEnrolData, SectionsControllerEnrolErrors, SectionsControllerEnrolResponses, SectionsControllerGetData, SectionsControllerGetErrors, SectionsControllerGetResponses, SectionsControllerListData, SectionsControllerListErrors, SectionsControllerListResponses, SectionsControllerRemoveData, SectionsControllerRemoveErrors, SectionsControllerRemoveResponses, SectionsControllerRosterData, SectionsControllerRosterErrors, SectionsControllerRosterResponses, SectionsControllerTeachingOfData, SectionsControllerTeachingOfErrors, SectionsControllerTeachingOfResponses, SectionsControllerUnassignData, SectionsControllerUnassignErrors, SectionsControllerUnassignResponses, SectionsControllerUpdateData, SectionsControllerUpdateErrors, SectionsControllerUpdateResponses, SectionsControllerWithdrawData, SectionsControllerWithdrawErrors, SectionsControllerWithdrawResponses, SessionsControllerEndData, SessionsControllerEndErrors, SessionsControllerEndResponses, SessionsControllerGetData, SessionsControllerGetErrors, SessionsControllerGetResponses, SessionsControllerList2Data, SessionsControllerList2Errors, SessionsControllerList2Responses, SessionsControllerListData, SessionsControllerListErrors, SessionsControllerListResponses, SessionsControllerOpenData, SessionsControllerOpenErrors, SessionsControllerOpenResponses, SessionsControllerSaveData, SessionsControllerSaveErrors, SessionsControllerSaveResponses, SessionsControllerUnlockData, SessionsControllerUnlockErrors, SessionsControllerUnlockResponses, StaffControllerActivateData, StaffControllerActivateErrors, StaffControllerActivateResponses, StaffControllerDeactivateData, StaffControllerDeactivateErrors, StaffControllerDeactivateResponses, StaffControllerGetData, StaffControllerGetErrors, StaffControllerGetResponses, StaffControllerListData, StaffControllerListErrors, StaffControllerListResponses, StaffControllerOnboardData, StaffControllerOnboardErrors, StaffControllerOnboardResponses, StaffControllerRemoveData, StaffControllerRemoveErrors, StaffControllerRemoveResponses, StaffControllerResetPasswordData, StaffControllerResetPasswordErrors, StaffControllerResetPasswordResponses, StaffControllerSlipsData, StaffControllerSlipsErrors, StaffControllerSlipsResponses, StaffControllerUpdateData, StaffControllerUpdateErrors, StaffControllerUpdateResponses, StudentAttendanceControllerStudentData, StudentAttendanceControllerStudentErrors, StudentAttendanceControllerStudentResponses, StudentsControllerActivateData, StudentsControllerActivateErrors, StudentsControllerActivateResponses, StudentsControllerDeactivateData, StudentsControllerDeactivateErrors, StudentsControllerDeactivateResponses, StudentsControllerEnrollData, StudentsControllerEnrollErrors, StudentsControllerEnrollResponses, StudentsControllerGetData, StudentsControllerGetErrors, StudentsControllerGetResponses, StudentsControllerListData, StudentsControllerListErrors, StudentsControllerListResponses, StudentsControllerRemoveData, StudentsControllerRemoveErrors, StudentsControllerRemoveResponses, StudentsControllerResetPasswordData, StudentsControllerResetPasswordErrors, StudentsControllerResetPasswordResponses, StudentsControllerSlipsData, StudentsControllerSlipsErrors, StudentsControllerSlipsResponses, StudentsControllerUpdateData, StudentsControllerUpdateErrors, StudentsControllerUpdateResponses, StudentSectionsControllerSectionsOfData, StudentSectionsControllerSectionsOfErrors, StudentSectionsControllerSectionsOfResponses, SubjectsControllerCreateData, SubjectsControllerCreateErrors, SubjectsControllerCreateResponses, SubjectsControllerGetData, SubjectsControllerGetErrors, SubjectsControllerGetResponses, SubjectsControllerListData, SubjectsControllerListErrors, SubjectsControllerListResponses, SubjectsControllerRemoveData, SubjectsControllerRemoveErrors, SubjectsControllerRemoveResponses, SubjectsControllerUpdateData, SubjectsControllerUpdateErrors, SubjectsControllerUpdateResponses, SubmissionsControllerGetData, SubmissionsControllerGetErrors, SubmissionsControllerGetResponses, SubmissionsControllerGiveBackData, SubmissionsControllerGiveBackErrors, SubmissionsControllerGiveBackResponses, SubmissionsControllerGradeData, SubmissionsControllerGradeErrors, SubmissionsControllerGradeResponses, SubmissionsControllerListData, SubmissionsControllerListErrors, SubmissionsControllerListResponses, SubmissionsControllerSubmitData, SubmissionsControllerSubmitErrors, SubmissionsControllerSubmitResponses } from './types.gen';
+import type { AbsenceNotesControllerApproveData, AbsenceNotesControllerApproveErrors, AbsenceNotesControllerApproveResponses, AbsenceNotesControllerListData, AbsenceNotesControllerListErrors, AbsenceNotesControllerListResponses, AbsenceNotesControllerRejectData, AbsenceNotesControllerRejectErrors, AbsenceNotesControllerRejectResponses, AcademicLevelsControllerCreateData, AcademicLevelsControllerCreateErrors, AcademicLevelsControllerCreateResponses, AcademicLevelsControllerGetData, AcademicLevelsControllerGetErrors, AcademicLevelsControllerGetResponses, AcademicLevelsControllerListData, AcademicLevelsControllerListErrors, AcademicLevelsControllerListResponses, AcademicLevelsControllerRemoveData, AcademicLevelsControllerRemoveErrors, AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerUpdateData, AcademicLevelsControllerUpdateErrors, AcademicLevelsControllerUpdateResponses, AcademicYearsControllerAddTermData, AcademicYearsControllerAddTermErrors, AcademicYearsControllerAddTermResponses, AcademicYearsControllerCreateData, AcademicYearsControllerCreateErrors, AcademicYearsControllerCreateResponses, AcademicYearsControllerGetData, AcademicYearsControllerGetErrors, AcademicYearsControllerGetResponses, AcademicYearsControllerListData, AcademicYearsControllerListErrors, AcademicYearsControllerListResponses, AcademicYearsControllerMakeCurrentData, AcademicYearsControllerMakeCurrentErrors, AcademicYearsControllerMakeCurrentResponses, AcademicYearsControllerRemoveData, AcademicYearsControllerRemoveErrors, AcademicYearsControllerRemoveResponses, AcademicYearsControllerTermsOfData, AcademicYearsControllerTermsOfErrors, AcademicYearsControllerTermsOfResponses, AcademicYearsControllerUpdateData, AcademicYearsControllerUpdateErrors, AcademicYearsControllerUpdateResponses, AccountLinksControllerAcceptData, AccountLinksControllerAcceptErrors, AccountLinksControllerAcceptResponses, AuthControllerChangePasswordData, AuthControllerChangePasswordErrors, AuthControllerChangePasswordResponses, AuthControllerLoginData, AuthControllerLoginErrors, AuthControllerLoginResponses, AuthControllerLogoutData, AuthControllerLogoutErrors, AuthControllerLogoutResponses, AuthControllerMeData, AuthControllerMeErrors, AuthControllerMeResponses, AuthControllerRefreshData, AuthControllerRefreshErrors, AuthControllerRefreshResponses, BillingControllerPlansData, BillingControllerPlansErrors, BillingControllerPlansResponses, BillingControllerSubscriptionData, BillingControllerSubscriptionErrors, BillingControllerSubscriptionResponses, CalendarControllerIcsData, CalendarControllerIcsErrors, CalendarControllerIcsResponses, CalendarControllerRangeData, CalendarControllerRangeErrors, CalendarControllerRangeResponses, ChildAttendanceControllerChildData, ChildAttendanceControllerChildErrors, ChildAttendanceControllerChildResponses, ContentsControllerCreateData, ContentsControllerCreateErrors, ContentsControllerCreateResponses, ContentsControllerGetData, ContentsControllerGetErrors, ContentsControllerGetResponses, ContentsControllerListData, ContentsControllerListErrors, ContentsControllerListResponses, ContentsControllerRemoveData, ContentsControllerRemoveErrors, ContentsControllerRemoveResponses, ContentsControllerUpdateData, ContentsControllerUpdateErrors, ContentsControllerUpdateResponses, EmailVerificationControllerChangeEmailData, EmailVerificationControllerChangeEmailErrors, EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerResendData, EmailVerificationControllerResendErrors, EmailVerificationControllerResendResponses, EmailVerificationControllerVerifyData, EmailVerificationControllerVerifyErrors, EmailVerificationControllerVerifyResponses, EventsControllerCreateData, EventsControllerCreateErrors, EventsControllerCreateResponses, EventsControllerGetData, EventsControllerGetErrors, EventsControllerGetResponses, EventsControllerListData, EventsControllerListErrors, EventsControllerListResponses, EventsControllerRemoveData, EventsControllerRemoveErrors, EventsControllerRemoveResponses, EventsControllerUpdateData, EventsControllerUpdateErrors, EventsControllerUpdateResponses, GuardiansControllerActivateData, GuardiansControllerActivateErrors, GuardiansControllerActivateResponses, GuardiansControllerCreateData, GuardiansControllerCreateErrors, GuardiansControllerCreateResponses, GuardiansControllerDeactivateData, GuardiansControllerDeactivateErrors, GuardiansControllerDeactivateResponses, GuardiansControllerGetData, GuardiansControllerGetErrors, GuardiansControllerGetResponses, GuardiansControllerLinkData, GuardiansControllerLinkErrors, GuardiansControllerLinkResponses, GuardiansControllerListData, GuardiansControllerListErrors, GuardiansControllerListResponses, GuardiansControllerMyChildrenData, GuardiansControllerMyChildrenErrors, GuardiansControllerMyChildrenResponses, GuardiansControllerRemoveData, GuardiansControllerRemoveErrors, GuardiansControllerRemoveResponses, GuardiansControllerResetPasswordData, GuardiansControllerResetPasswordErrors, GuardiansControllerResetPasswordResponses, GuardiansControllerSlipsData, GuardiansControllerSlipsErrors, GuardiansControllerSlipsResponses, GuardiansControllerUnlinkData, GuardiansControllerUnlinkErrors, GuardiansControllerUnlinkResponses, GuardiansControllerUpdateData, GuardiansControllerUpdateErrors, GuardiansControllerUpdateResponses, HealthControllerCheckData, HealthControllerCheckErrors, HealthControllerCheckResponses, MyChildrenAbsenceNotesControllerOfChildData, MyChildrenAbsenceNotesControllerOfChildErrors, MyChildrenAbsenceNotesControllerOfChildResponses, MyChildrenAbsenceNotesControllerSubmitData, MyChildrenAbsenceNotesControllerSubmitErrors, MyChildrenAbsenceNotesControllerSubmitResponses, OrganizationsControllerCheckDomainData, OrganizationsControllerCheckDomainErrors, OrganizationsControllerCheckDomainResponses, OrganizationsControllerCreateData, OrganizationsControllerCreateErrors, OrganizationsControllerCreateResponses, OrganizationsControllerRegisterData, OrganizationsControllerRegisterErrors, OrganizationsControllerRegisterResponses, PasswordResetControllerForgotPasswordData, PasswordResetControllerForgotPasswordErrors, PasswordResetControllerForgotPasswordResponses, PasswordResetControllerResetPasswordData, PasswordResetControllerResetPasswordErrors, PasswordResetControllerResetPasswordResponses, PaymentsControllerGetData, PaymentsControllerGetErrors, PaymentsControllerGetResponses, PaymentsControllerInitData, PaymentsControllerInitErrors, PaymentsControllerInitResponses, PaymentsControllerListData, PaymentsControllerListErrors, PaymentsControllerListResponses, PaymentsControllerRecheckData, PaymentsControllerRecheckErrors, PaymentsControllerRecheckResponses, PaymentsControllerVerifyData, PaymentsControllerVerifyErrors, PaymentsControllerVerifyResponses, ProgramsControllerCreateData, ProgramsControllerCreateErrors, ProgramsControllerCreateResponses, ProgramsControllerGetData, ProgramsControllerGetErrors, ProgramsControllerGetResponses, ProgramsControllerListData, ProgramsControllerListErrors, ProgramsControllerListResponses, ProgramsControllerRemoveData, ProgramsControllerRemoveErrors, ProgramsControllerRemoveResponses, ProgramsControllerUpdateData, ProgramsControllerUpdateErrors, ProgramsControllerUpdateResponses, ReportsControllerMineData, ReportsControllerMineErrors, ReportsControllerMineResponses, ReportsControllerSectionData, ReportsControllerSectionErrors, ReportsControllerSectionResponses, RolesControllerAssignData, RolesControllerAssignErrors, RolesControllerAssignResponses, RolesControllerCreateData, RolesControllerCreateErrors, RolesControllerCreateResponses, RolesControllerListData, RolesControllerListErrors, RolesControllerListResponses, RolesControllerPermissionsData, RolesControllerPermissionsErrors, RolesControllerPermissionsResponses, RolesControllerRemoveData, RolesControllerRemoveErrors, RolesControllerRemoveResponses, RolesControllerReplaceData, RolesControllerReplaceErrors, RolesControllerReplaceResponses, RolesControllerUnassignData, RolesControllerUnassignErrors, RolesControllerUnassignResponses, SchoolControllerGetData, SchoolControllerGetErrors, SchoolControllerGetResponses, SchoolControllerUpdateData, SchoolControllerUpdateErrors, SchoolControllerUpdateResponses, SectionsControllerAssignData, SectionsControllerAssignErrors, SectionsControllerAssignResponses, SectionsControllerCreateData, SectionsControllerCreateErrors, SectionsControllerCreateResponses, SectionsControllerEnrolData, SectionsControllerEnrolErrors, SectionsControllerEnrolResponses, SectionsControllerGetData, SectionsControllerGetErrors, SectionsControllerGetResponses, SectionsControllerListData, SectionsControllerListErrors, SectionsControllerListResponses, SectionsControllerRemoveData, SectionsControllerRemoveErrors, SectionsControllerRemoveResponses, SectionsControllerRosterData, SectionsControllerRosterErrors, SectionsControllerRosterResponses, SectionsControllerTeachingOfData, SectionsControllerTeachingOfErrors, SectionsControllerTeachingOfResponses, SectionsControllerUnassignData, SectionsControllerUnassignErrors, SectionsControllerUnassignResponses, SectionsControllerUpdateData, SectionsControllerUpdateErrors, SectionsControllerUpdateResponses, SectionsControllerWithdrawData, SectionsControllerWithdrawErrors, SectionsControllerWithdrawResponses, SessionsControllerEndData, SessionsControllerEndErrors, SessionsControllerEndResponses, SessionsControllerGetData, SessionsControllerGetErrors, SessionsControllerGetResponses, SessionsControllerList2Data, SessionsControllerList2Errors, SessionsControllerList2Responses, SessionsControllerListData, SessionsControllerListErrors, SessionsControllerListResponses, SessionsControllerOpenData, SessionsControllerOpenErrors, SessionsControllerOpenResponses, SessionsControllerSaveData, SessionsControllerSaveErrors, SessionsControllerSaveResponses, SessionsControllerUnlockData, SessionsControllerUnlockErrors, SessionsControllerUnlockResponses, StaffControllerActivateData, StaffControllerActivateErrors, StaffControllerActivateResponses, StaffControllerDeactivateData, StaffControllerDeactivateErrors, StaffControllerDeactivateResponses, StaffControllerGetData, StaffControllerGetErrors, StaffControllerGetResponses, StaffControllerListData, StaffControllerListErrors, StaffControllerListResponses, StaffControllerOnboardData, StaffControllerOnboardErrors, StaffControllerOnboardResponses, StaffControllerRemoveData, StaffControllerRemoveErrors, StaffControllerRemoveResponses, StaffControllerResetPasswordData, StaffControllerResetPasswordErrors, StaffControllerResetPasswordResponses, StaffControllerSlipsData, StaffControllerSlipsErrors, StaffControllerSlipsResponses, StaffControllerUpdateData, StaffControllerUpdateErrors, StaffControllerUpdateResponses, StudentAttendanceControllerStudentData, StudentAttendanceControllerStudentErrors, StudentAttendanceControllerStudentResponses, StudentsControllerActivateData, StudentsControllerActivateErrors, StudentsControllerActivateResponses, StudentsControllerDeactivateData, StudentsControllerDeactivateErrors, StudentsControllerDeactivateResponses, StudentsControllerEnrollData, StudentsControllerEnrollErrors, StudentsControllerEnrollResponses, StudentsControllerGetData, StudentsControllerGetErrors, StudentsControllerGetResponses, StudentsControllerListData, StudentsControllerListErrors, StudentsControllerListResponses, StudentsControllerRemoveData, StudentsControllerRemoveErrors, StudentsControllerRemoveResponses, StudentsControllerResetPasswordData, StudentsControllerResetPasswordErrors, StudentsControllerResetPasswordResponses, StudentsControllerSlipsData, StudentsControllerSlipsErrors, StudentsControllerSlipsResponses, StudentsControllerUpdateData, StudentsControllerUpdateErrors, StudentsControllerUpdateResponses, StudentSectionsControllerSectionsOfData, StudentSectionsControllerSectionsOfErrors, StudentSectionsControllerSectionsOfResponses, SubjectsControllerCreateData, SubjectsControllerCreateErrors, SubjectsControllerCreateResponses, SubjectsControllerGetData, SubjectsControllerGetErrors, SubjectsControllerGetResponses, SubjectsControllerListData, SubjectsControllerListErrors, SubjectsControllerListResponses, SubjectsControllerRemoveData, SubjectsControllerRemoveErrors, SubjectsControllerRemoveResponses, SubjectsControllerUpdateData, SubjectsControllerUpdateErrors, SubjectsControllerUpdateResponses, SubmissionsControllerGetData, SubmissionsControllerGetErrors, SubmissionsControllerGetResponses, SubmissionsControllerGiveBackData, SubmissionsControllerGiveBackErrors, SubmissionsControllerGiveBackResponses, SubmissionsControllerGradeData, SubmissionsControllerGradeErrors, SubmissionsControllerGradeResponses, SubmissionsControllerListData, SubmissionsControllerListErrors, SubmissionsControllerListResponses, SubmissionsControllerSubmitData, SubmissionsControllerSubmitErrors, SubmissionsControllerSubmitResponses, TermsControllerRemoveData, TermsControllerRemoveErrors, TermsControllerRemoveResponses, TermsControllerUpdateData, TermsControllerUpdateErrors, TermsControllerUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -748,6 +748,251 @@ export const billingControllerSubscription = <ThrowOnError extends boolean = fal
         }],
     url: '/api/billing/subscription',
     ...options
+});
+
+/**
+ * Each day from `from` to `to` (at most 366): school day or why not, its year and term; and the years, terms and events of the range
+ */
+export const calendarControllerRange = <ThrowOnError extends boolean = false>(options: Options<CalendarControllerRangeData, ThrowOnError>) => (options.client ?? client).get<CalendarControllerRangeResponses, CalendarControllerRangeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar',
+    ...options
+});
+
+/**
+ * The caller's events as iCalendar (RFC 5545), for calendar apps; default range: the current academic year, else the next 12 months
+ */
+export const calendarControllerIcs = <ThrowOnError extends boolean = false>(options?: Options<CalendarControllerIcsData, ThrowOnError>) => (options?.client ?? client).get<CalendarControllerIcsResponses, CalendarControllerIcsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar.ics',
+    ...options
+});
+
+/**
+ * The school's academic years, earliest first
+ */
+export const academicYearsControllerList = <ThrowOnError extends boolean = false>(options?: Options<AcademicYearsControllerListData, ThrowOnError>) => (options?.client ?? client).get<AcademicYearsControllerListResponses, AcademicYearsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/academic-years',
+    ...options
+});
+
+/**
+ * Create an academic year (its dates may not overlap another year)
+ */
+export const academicYearsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<AcademicYearsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<AcademicYearsControllerCreateResponses, AcademicYearsControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/academic-years',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an academic year without sections (its terms go too)
+ */
+export const academicYearsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<AcademicYearsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<AcademicYearsControllerRemoveResponses, AcademicYearsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/academic-years/{id}',
+    ...options
+});
+
+/**
+ * One academic year
+ */
+export const academicYearsControllerGet = <ThrowOnError extends boolean = false>(options: Options<AcademicYearsControllerGetData, ThrowOnError>) => (options.client ?? client).get<AcademicYearsControllerGetResponses, AcademicYearsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/academic-years/{id}',
+    ...options
+});
+
+/**
+ * Rename an academic year or move its dates (not over another year, nor off its terms)
+ */
+export const academicYearsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<AcademicYearsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<AcademicYearsControllerUpdateResponses, AcademicYearsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/academic-years/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Make this the current academic year (the previous one stops being)
+ */
+export const academicYearsControllerMakeCurrent = <ThrowOnError extends boolean = false>(options: Options<AcademicYearsControllerMakeCurrentData, ThrowOnError>) => (options.client ?? client).post<AcademicYearsControllerMakeCurrentResponses, AcademicYearsControllerMakeCurrentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/academic-years/{id}/make-current',
+    ...options
+});
+
+/**
+ * The year's terms, in order
+ */
+export const academicYearsControllerTermsOf = <ThrowOnError extends boolean = false>(options: Options<AcademicYearsControllerTermsOfData, ThrowOnError>) => (options.client ?? client).get<AcademicYearsControllerTermsOfResponses, AcademicYearsControllerTermsOfErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/academic-years/{id}/terms',
+    ...options
+});
+
+/**
+ * Add a term to the year: within its dates, not overlapping its terms
+ */
+export const academicYearsControllerAddTerm = <ThrowOnError extends boolean = false>(options: Options<AcademicYearsControllerAddTermData, ThrowOnError>) => (options.client ?? client).post<AcademicYearsControllerAddTermResponses, AcademicYearsControllerAddTermErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/academic-years/{id}/terms',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Events, a page at a time, in date order; only those meant for the caller's audience
+ */
+export const eventsControllerList = <ThrowOnError extends boolean = false>(options?: Options<EventsControllerListData, ThrowOnError>) => (options?.client ?? client).get<EventsControllerListResponses, EventsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/events',
+    ...options
+});
+
+/**
+ * Add a holiday, closure, exam period, parents meeting or other event (holidays and closures are whole days)
+ */
+export const eventsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<EventsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<EventsControllerCreateResponses, EventsControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/events',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an event
+ */
+export const eventsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<EventsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<EventsControllerRemoveResponses, EventsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/events/{id}',
+    ...options
+});
+
+/**
+ * One event
+ */
+export const eventsControllerGet = <ThrowOnError extends boolean = false>(options: Options<EventsControllerGetData, ThrowOnError>) => (options.client ?? client).get<EventsControllerGetResponses, EventsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/events/{id}',
+    ...options
+});
+
+/**
+ * Change an event (null clears description or both times)
+ */
+export const eventsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<EventsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<EventsControllerUpdateResponses, EventsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/events/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a term
+ */
+export const termsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<TermsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<TermsControllerRemoveResponses, TermsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/terms/{id}',
+    ...options
+});
+
+/**
+ * Rename a term or move its dates (within its year, off other terms)
+ */
+export const termsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<TermsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<TermsControllerUpdateResponses, TermsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/calendar/terms/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

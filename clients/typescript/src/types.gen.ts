@@ -65,6 +65,19 @@ export type AcademicLevelView = {
     updatedAt: string;
 };
 
+export type AcademicYearView = {
+    createdAt: string;
+    endsOn: string;
+    id: string;
+    /**
+     * The year the school is in now; at most one is
+     */
+    isCurrent: boolean;
+    name: string;
+    startsOn: string;
+    updatedAt: string;
+};
+
 export type AcceptLinkDto = {
     /**
      * The invited account's password, when accepting without being signed in as it
@@ -180,6 +193,34 @@ export type AttendanceSummaryView = {
     sessions: number;
 };
 
+export type CalendarDayView = {
+    academicYearId?: string | null;
+    date: string;
+    /**
+     * Why it is not a school day; null on a school day
+     */
+    reason?: 'rest_day' | 'holiday' | 'closure' | 'outside_year';
+    schoolDay: boolean;
+    termId?: string | null;
+};
+
+export type CalendarView = {
+    academicYears: Array<AcademicYearView>;
+    days: Array<CalendarDayView>;
+    /**
+     * Events of the range meant for the caller's audience
+     */
+    events: Array<EventView>;
+    from: string;
+    /**
+     * ISO weekdays, 1 Monday
+     */
+    restDays: Array<number>;
+    terms: Array<TermView>;
+    timezone: string;
+    to: string;
+};
+
 export type ChangeEmailDto = {
     email: string;
     /**
@@ -250,6 +291,18 @@ export type CreateAcademicLevelDto = {
     programId: string;
 };
 
+export type CreateAcademicYearDto = {
+    /**
+     * Last day of the year (local date), after startsOn
+     */
+    endsOn: string;
+    name: string;
+    /**
+     * First day of the year (local date)
+     */
+    startsOn: string;
+};
+
 export type CreateContentDto = {
     body: string;
     /**
@@ -267,6 +320,29 @@ export type CreateContentDto = {
     maxPoints?: number | null;
     sectionId: string;
     subjectId: string;
+    title: string;
+};
+
+export type CreateEventDto = {
+    audience?: 'everyone' | 'staff' | 'students' | 'guardians';
+    description?: string | null;
+    /**
+     * Local end time, after startTime
+     */
+    endTime?: string | null;
+    /**
+     * Last day, inclusive
+     */
+    endsOn: string;
+    /**
+     * holiday and closure close the school (whole days, no attendance)
+     */
+    kind: 'holiday' | 'closure' | 'event' | 'exam_period' | 'parents_meeting';
+    /**
+     * Local start time on each day, in the school's time zone; with endTime, or neither (all day)
+     */
+    startTime?: string | null;
+    startsOn: string;
     title: string;
 };
 
@@ -294,7 +370,10 @@ export type CreateSchoolDto = {
 };
 
 export type CreateSectionDto = {
-    academicYear: string;
+    /**
+     * The academic year (GET /api/calendar/academic-years)
+     */
+    academicYearId: string;
     capacity: number;
     /**
      * A staff member (instructor); null clears it
@@ -332,6 +411,18 @@ export type CreateSubjectDto = {
      */
     levelId?: string | null;
     name: string;
+};
+
+export type CreateTermDto = {
+    /**
+     * Last day (inclusive), within the academic year
+     */
+    endsOn: string;
+    name: string;
+    /**
+     * First day, within the academic year
+     */
+    startsOn: string;
 };
 
 export type CredentialSlipView = {
@@ -432,6 +523,32 @@ export type ErrorView = {
      * Also in the X-Request-Id response header
      */
     requestId: string;
+};
+
+export type EventPage = {
+    data: Array<EventView>;
+    meta: PageMeta;
+};
+
+export type EventView = {
+    audience: 'everyone' | 'staff' | 'students' | 'guardians';
+    createdAt: string;
+    /**
+     * The profile that created it
+     */
+    createdBy?: string | null;
+    description?: string | null;
+    endTime?: string | null;
+    /**
+     * Inclusive
+     */
+    endsOn: string;
+    id: string;
+    kind: 'holiday' | 'closure' | 'event' | 'exam_period' | 'parents_meeting';
+    startTime?: string | null;
+    startsOn: string;
+    title: string;
+    updatedAt: string;
 };
 
 export type ForgotPasswordDto = {
@@ -923,12 +1040,20 @@ export type SchoolRefView = {
 
 export type SchoolSettingsView = {
     /**
+     * Days after a register's date its teacher may still change it (0: that day only)
+     */
+    attendanceEditDays: number;
+    /**
      * Browser origins allowed to call this school with credentials, besides its own address
      */
     corsOrigins: Array<string>;
     displayName: string;
     locale: string;
     primaryColor?: string | null;
+    /**
+     * ISO weekdays the school rests (1 Monday .. 7 Sunday): no attendance is taken
+     */
+    restDays: Array<number>;
     secondaryColor?: string | null;
     timezone: string;
     updatedAt: string;
@@ -997,7 +1122,10 @@ export type SectionReportView = {
 };
 
 export type SectionView = {
-    academicYear: string;
+    /**
+     * The academic year, by id and name
+     */
+    academicYear: RefView;
     capacity: number;
     createdAt: string;
     /**
@@ -1262,12 +1390,34 @@ export type TeachingAssignmentView = {
     subject: CodedRefView;
 };
 
+export type TermView = {
+    academicYearId: string;
+    createdAt: string;
+    endsOn: string;
+    id: string;
+    name: string;
+    startsOn: string;
+    updatedAt: string;
+};
+
 export type UpdateAcademicLevelDto = {
     name?: string;
     /**
      * Levels of a program are listed by it
      */
     position?: number;
+};
+
+export type UpdateAcademicYearDto = {
+    /**
+     * Last day of the year (local date), after startsOn
+     */
+    endsOn?: string;
+    name?: string;
+    /**
+     * First day of the year (local date)
+     */
+    startsOn?: string;
 };
 
 export type UpdateContentDto = {
@@ -1287,6 +1437,29 @@ export type UpdateContentDto = {
     title?: string;
 };
 
+export type UpdateEventDto = {
+    audience?: 'everyone' | 'staff' | 'students' | 'guardians';
+    description?: string | null;
+    /**
+     * Local end time, after startTime
+     */
+    endTime?: string | null;
+    /**
+     * Last day, inclusive
+     */
+    endsOn?: string;
+    /**
+     * holiday and closure close the school (whole days, no attendance)
+     */
+    kind?: 'holiday' | 'closure' | 'event' | 'exam_period' | 'parents_meeting';
+    /**
+     * Local start time on each day, in the school's time zone; with endTime, or neither (all day)
+     */
+    startTime?: string | null;
+    startsOn?: string;
+    title?: string;
+};
+
 export type UpdateGuardianDto = {
     email?: string;
     firstName?: string;
@@ -1303,18 +1476,29 @@ export type UpdateProgramDto = {
 
 export type UpdateSchoolSettingsDto = {
     /**
+     * Days after a register's date its teacher may still change it (0: that day only)
+     */
+    attendanceEditDays?: number;
+    /**
      * Browser origins (scheme, host, port) allowed to call this school with credentials, besides its own address; at most 10. Not the platform's or another school's address.
      */
     corsOrigins?: Array<string>;
     displayName?: string;
     locale?: string;
     primaryColor?: string;
+    /**
+     * ISO weekdays the school rests, 1 Monday .. 7 Sunday, each once; may be empty
+     */
+    restDays?: Array<number>;
     secondaryColor?: string;
     timezone?: string;
 };
 
 export type UpdateSectionDto = {
-    academicYear?: string;
+    /**
+     * The academic year (GET /api/calendar/academic-years)
+     */
+    academicYearId?: string;
     capacity?: number;
     /**
      * A staff member (instructor); null clears it
@@ -1363,6 +1547,18 @@ export type UpdateSubjectDto = {
      */
     levelId?: string | null;
     name?: string;
+};
+
+export type UpdateTermDto = {
+    /**
+     * Last day (inclusive), within the academic year
+     */
+    endsOn?: string;
+    name?: string;
+    /**
+     * First day, within the academic year
+     */
+    startsOn?: string;
 };
 
 export type UsageView = {
@@ -2053,7 +2249,10 @@ export type SectionsControllerListData = {
         search?: string;
         programId?: string | null;
         levelId?: string | null;
-        academicYear?: string;
+        /**
+         * Only the sections of this year
+         */
+        academicYearId?: string | null;
         /**
          * Only the sections this instructor is homeroom instructor of or teaches in
          */
@@ -2150,6 +2349,10 @@ export type SectionsControllerCreateErrors = {
     403: ErrorView;
     /**
      * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
      */
     404: ErrorView;
     /**
@@ -2349,6 +2552,8 @@ export type SectionsControllerUpdateErrors = {
      * `SCHOOL_NOT_FOUND`: No school is served at this address
      *
      * `SECTION_NOT_FOUND`: There is no such section in this school
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
      */
     404: ErrorView;
     /**
@@ -4687,6 +4892,1137 @@ export type BillingControllerSubscriptionResponses = {
 };
 
 export type BillingControllerSubscriptionResponse = BillingControllerSubscriptionResponses[keyof BillingControllerSubscriptionResponses];
+
+export type CalendarControllerRangeData = {
+    body?: never;
+    path?: never;
+    query: {
+        from: string;
+        /**
+         * On or after from; at most 366 days in all
+         */
+        to: string;
+    };
+    url: '/api/calendar';
+};
+
+export type CalendarControllerRangeErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type CalendarControllerRangeError = CalendarControllerRangeErrors[keyof CalendarControllerRangeErrors];
+
+export type CalendarControllerRangeResponses = {
+    200: CalendarView;
+};
+
+export type CalendarControllerRangeResponse = CalendarControllerRangeResponses[keyof CalendarControllerRangeResponses];
+
+export type CalendarControllerIcsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Default: the current academic year, or today and the next 12 months
+         */
+        from?: string;
+        /**
+         * With from
+         */
+        to?: string;
+    };
+    url: '/api/calendar.ics';
+};
+
+export type CalendarControllerIcsErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type CalendarControllerIcsError = CalendarControllerIcsErrors[keyof CalendarControllerIcsErrors];
+
+export type CalendarControllerIcsResponses = {
+    /**
+     * An iCalendar file
+     */
+    200: string;
+};
+
+export type CalendarControllerIcsResponse = CalendarControllerIcsResponses[keyof CalendarControllerIcsResponses];
+
+export type AcademicYearsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/calendar/academic-years';
+};
+
+export type AcademicYearsControllerListErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicYearsControllerListError = AcademicYearsControllerListErrors[keyof AcademicYearsControllerListErrors];
+
+export type AcademicYearsControllerListResponses = {
+    200: Array<AcademicYearView>;
+};
+
+export type AcademicYearsControllerListResponse = AcademicYearsControllerListResponses[keyof AcademicYearsControllerListResponses];
+
+export type AcademicYearsControllerCreateData = {
+    body: CreateAcademicYearDto;
+    path?: never;
+    query?: never;
+    url: '/api/calendar/academic-years';
+};
+
+export type AcademicYearsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `ACADEMIC_YEAR_OVERLAP`: These dates overlap the academic year 2024-2025
+     *
+     * `ACADEMIC_YEAR_NAME_TAKEN`: This school already has an academic year of that name
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicYearsControllerCreateError = AcademicYearsControllerCreateErrors[keyof AcademicYearsControllerCreateErrors];
+
+export type AcademicYearsControllerCreateResponses = {
+    201: AcademicYearView;
+};
+
+export type AcademicYearsControllerCreateResponse = AcademicYearsControllerCreateResponses[keyof AcademicYearsControllerCreateResponses];
+
+export type AcademicYearsControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/academic-years/{id}';
+};
+
+export type AcademicYearsControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     */
+    404: ErrorView;
+    /**
+     * `IN_USE`: Still in use by 1 sections: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicYearsControllerRemoveError = AcademicYearsControllerRemoveErrors[keyof AcademicYearsControllerRemoveErrors];
+
+export type AcademicYearsControllerRemoveResponses = {
+    204: void;
+};
+
+export type AcademicYearsControllerRemoveResponse = AcademicYearsControllerRemoveResponses[keyof AcademicYearsControllerRemoveResponses];
+
+export type AcademicYearsControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/academic-years/{id}';
+};
+
+export type AcademicYearsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicYearsControllerGetError = AcademicYearsControllerGetErrors[keyof AcademicYearsControllerGetErrors];
+
+export type AcademicYearsControllerGetResponses = {
+    200: AcademicYearView;
+};
+
+export type AcademicYearsControllerGetResponse = AcademicYearsControllerGetResponses[keyof AcademicYearsControllerGetResponses];
+
+export type AcademicYearsControllerUpdateData = {
+    body: UpdateAcademicYearDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/academic-years/{id}';
+};
+
+export type AcademicYearsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     */
+    404: ErrorView;
+    /**
+     * `ACADEMIC_YEAR_OVERLAP`: These dates overlap the academic year 2024-2025
+     *
+     * `ACADEMIC_YEAR_NAME_TAKEN`: This school already has an academic year of that name
+     *
+     * `TERMS_OUTSIDE_YEAR`: Some terms of this academic year would fall outside its new dates: change them first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicYearsControllerUpdateError = AcademicYearsControllerUpdateErrors[keyof AcademicYearsControllerUpdateErrors];
+
+export type AcademicYearsControllerUpdateResponses = {
+    200: AcademicYearView;
+};
+
+export type AcademicYearsControllerUpdateResponse = AcademicYearsControllerUpdateResponses[keyof AcademicYearsControllerUpdateResponses];
+
+export type AcademicYearsControllerMakeCurrentData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/academic-years/{id}/make-current';
+};
+
+export type AcademicYearsControllerMakeCurrentErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicYearsControllerMakeCurrentError = AcademicYearsControllerMakeCurrentErrors[keyof AcademicYearsControllerMakeCurrentErrors];
+
+export type AcademicYearsControllerMakeCurrentResponses = {
+    200: AcademicYearView;
+};
+
+export type AcademicYearsControllerMakeCurrentResponse = AcademicYearsControllerMakeCurrentResponses[keyof AcademicYearsControllerMakeCurrentResponses];
+
+export type AcademicYearsControllerTermsOfData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/academic-years/{id}/terms';
+};
+
+export type AcademicYearsControllerTermsOfErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicYearsControllerTermsOfError = AcademicYearsControllerTermsOfErrors[keyof AcademicYearsControllerTermsOfErrors];
+
+export type AcademicYearsControllerTermsOfResponses = {
+    200: Array<TermView>;
+};
+
+export type AcademicYearsControllerTermsOfResponse = AcademicYearsControllerTermsOfResponses[keyof AcademicYearsControllerTermsOfResponses];
+
+export type AcademicYearsControllerAddTermData = {
+    body: CreateTermDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/academic-years/{id}/terms';
+};
+
+export type AcademicYearsControllerAddTermErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     */
+    404: ErrorView;
+    /**
+     * `TERM_OUTSIDE_YEAR`: A term must lie within its academic year (2025-08-18 to 2026-06-26)
+     *
+     * `TERM_OVERLAP`: These dates overlap the term Autumn term
+     *
+     * `TERM_NAME_TAKEN`: This academic year already has a term of that name
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AcademicYearsControllerAddTermError = AcademicYearsControllerAddTermErrors[keyof AcademicYearsControllerAddTermErrors];
+
+export type AcademicYearsControllerAddTermResponses = {
+    201: TermView;
+};
+
+export type AcademicYearsControllerAddTermResponse = AcademicYearsControllerAddTermResponses[keyof AcademicYearsControllerAddTermResponses];
+
+export type EventsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        /**
+         * Only events that end on or after this date
+         */
+        from?: string;
+        /**
+         * Only events that start on or before this date
+         */
+        to?: string;
+        kind?: 'holiday' | 'closure' | 'event' | 'exam_period' | 'parents_meeting';
+    };
+    url: '/api/calendar/events';
+};
+
+export type EventsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type EventsControllerListError = EventsControllerListErrors[keyof EventsControllerListErrors];
+
+export type EventsControllerListResponses = {
+    200: EventPage;
+};
+
+export type EventsControllerListResponse = EventsControllerListResponses[keyof EventsControllerListResponses];
+
+export type EventsControllerCreateData = {
+    body: CreateEventDto;
+    path?: never;
+    query?: never;
+    url: '/api/calendar/events';
+};
+
+export type EventsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type EventsControllerCreateError = EventsControllerCreateErrors[keyof EventsControllerCreateErrors];
+
+export type EventsControllerCreateResponses = {
+    201: EventView;
+};
+
+export type EventsControllerCreateResponse = EventsControllerCreateResponses[keyof EventsControllerCreateResponses];
+
+export type EventsControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/events/{id}';
+};
+
+export type EventsControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CALENDAR_EVENT_NOT_FOUND`: There is no such calendar event in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type EventsControllerRemoveError = EventsControllerRemoveErrors[keyof EventsControllerRemoveErrors];
+
+export type EventsControllerRemoveResponses = {
+    204: void;
+};
+
+export type EventsControllerRemoveResponse = EventsControllerRemoveResponses[keyof EventsControllerRemoveResponses];
+
+export type EventsControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/events/{id}';
+};
+
+export type EventsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CALENDAR_EVENT_NOT_FOUND`: There is no such calendar event in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type EventsControllerGetError = EventsControllerGetErrors[keyof EventsControllerGetErrors];
+
+export type EventsControllerGetResponses = {
+    200: EventView;
+};
+
+export type EventsControllerGetResponse = EventsControllerGetResponses[keyof EventsControllerGetResponses];
+
+export type EventsControllerUpdateData = {
+    body: UpdateEventDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/events/{id}';
+};
+
+export type EventsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CALENDAR_EVENT_NOT_FOUND`: There is no such calendar event in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type EventsControllerUpdateError = EventsControllerUpdateErrors[keyof EventsControllerUpdateErrors];
+
+export type EventsControllerUpdateResponses = {
+    200: EventView;
+};
+
+export type EventsControllerUpdateResponse = EventsControllerUpdateResponses[keyof EventsControllerUpdateResponses];
+
+export type TermsControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/terms/{id}';
+};
+
+export type TermsControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `TERM_NOT_FOUND`: There is no such term in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type TermsControllerRemoveError = TermsControllerRemoveErrors[keyof TermsControllerRemoveErrors];
+
+export type TermsControllerRemoveResponses = {
+    204: void;
+};
+
+export type TermsControllerRemoveResponse = TermsControllerRemoveResponses[keyof TermsControllerRemoveResponses];
+
+export type TermsControllerUpdateData = {
+    body: UpdateTermDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/calendar/terms/{id}';
+};
+
+export type TermsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `TERM_NOT_FOUND`: There is no such term in this school
+     */
+    404: ErrorView;
+    /**
+     * `TERM_OUTSIDE_YEAR`: A term must lie within its academic year (2025-08-18 to 2026-06-26)
+     *
+     * `TERM_OVERLAP`: These dates overlap the term Spring term
+     *
+     * `TERM_NAME_TAKEN`: This academic year already has a term of that name
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type TermsControllerUpdateError = TermsControllerUpdateErrors[keyof TermsControllerUpdateErrors];
+
+export type TermsControllerUpdateResponses = {
+    200: TermView;
+};
+
+export type TermsControllerUpdateResponse = TermsControllerUpdateResponses[keyof TermsControllerUpdateResponses];
 
 export type ContentsControllerListData = {
     body?: never;

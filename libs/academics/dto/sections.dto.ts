@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { PageMeta, PageQuery, Satisfies } from '@schoolyard/common';
+import { PageMeta, PageQuery } from '@schoolyard/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -7,34 +7,19 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
-  IsOptional,
   IsUUID,
   Max,
   Min,
 } from 'class-validator';
-import { CodedRefView, IsId, IsName, IsSort, PersonRefView } from './fields.dto';
-
-/** `2025-2026`: two consecutive years. */
-export function isAcademicYear(value: unknown): boolean {
-  const match = typeof value === 'string' ? /^(\d{4})-(\d{4})$/.exec(value) : null;
-  return match !== null && Number(match[2]) === Number(match[1]) + 1;
-}
-
-const IsAcademicYear = () =>
-  Satisfies(
-    'isAcademicYear',
-    isAcademicYear,
-    'academicYear must be two consecutive years such as 2025-2026',
-  );
+import { CodedRefView, IsId, IsName, IsSort, PersonRefView, RefView } from './fields.dto';
 
 export const MAX_SECTION_CAPACITY = 1000;
 
 export class CreateSectionDto {
   @IsId('levelId') levelId!: string;
 
-  @ApiProperty({ example: '2025-2026' })
-  @IsAcademicYear()
-  academicYear!: string;
+  @IsId('academicYearId', { description: 'The academic year (GET /api/calendar/academic-years)' })
+  academicYearId!: string;
 
   @IsName('name', '7A') name!: string;
 
@@ -73,10 +58,8 @@ export class SectionListQuery extends PageQuery {
   @IsId('programId', { optional: true }) programId?: string;
   @IsId('levelId', { optional: true }) levelId?: string;
 
-  @ApiPropertyOptional({ example: '2025-2026' })
-  @IsOptional()
-  @IsAcademicYear()
-  academicYear?: string;
+  @IsId('academicYearId', { optional: true, description: 'Only the sections of this year' })
+  academicYearId?: string;
 
   @IsId('instructorId', {
     optional: true,
@@ -96,7 +79,8 @@ export class LevelRefView {
 export class SectionView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ example: '2025-2026' }) academicYear!: string;
+  @ApiProperty({ type: RefView, description: 'The academic year, by id and name' })
+  academicYear!: RefView;
   @ApiProperty() capacity!: number;
   @ApiProperty({ description: 'Students enrolled now' }) enrolledCount!: number;
   @ApiProperty({ type: LevelRefView }) level!: LevelRefView;

@@ -2,12 +2,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Satisfies } from '@schoolyard/common';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
+  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
+  Min,
+  ValidateIf,
 } from 'class-validator';
 
 const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
@@ -48,6 +53,17 @@ export class SchoolSettingsView {
       'Browser origins allowed to call this school with credentials, besides its own address',
   })
   corsOrigins!: string[];
+  @ApiProperty({
+    type: [Number],
+    example: [6, 7],
+    description: 'ISO weekdays the school rests (1 Monday .. 7 Sunday): no attendance is taken',
+  })
+  restDays!: number[];
+  @ApiProperty({
+    example: 0,
+    description: "Days after a register's date its teacher may still change it (0: that day only)",
+  })
+  attendanceEditDays!: number;
   @ApiProperty() updatedAt!: Date;
 }
 
@@ -92,4 +108,31 @@ export class UpdateSchoolSettingsDto {
   @IsString({ each: true })
   @MaxLength(200, { each: true })
   corsOrigins?: string[];
+
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [6, 7],
+    description: 'ISO weekdays the school rests, 1 Monday .. 7 Sunday, each once; may be empty',
+  })
+  // Present means a list: null would clear a column that must hold one (400, not 500).
+  @ValidateIf((_, value) => value !== undefined)
+  @IsArray({ message: 'restDays must be a list of ISO weekdays' })
+  @ArrayMaxSize(7)
+  @ArrayUnique({ message: 'restDays must not repeat a day' })
+  @IsInt({ each: true, message: 'restDays must hold whole numbers 1 (Monday) to 7 (Sunday)' })
+  @Min(1, { each: true, message: 'restDays must hold whole numbers 1 (Monday) to 7 (Sunday)' })
+  @Max(7, { each: true, message: 'restDays must hold whole numbers 1 (Monday) to 7 (Sunday)' })
+  restDays?: number[];
+
+  @ApiPropertyOptional({
+    example: 3,
+    minimum: 0,
+    maximum: 60,
+    description: "Days after a register's date its teacher may still change it (0: that day only)",
+  })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsInt({ message: 'attendanceEditDays must be a whole number' })
+  @Min(0)
+  @Max(60)
+  attendanceEditDays?: number;
 }

@@ -10,9 +10,15 @@ import { type MembershipView, type RosterView } from './dto/enrolment.dto';
  * never later than today, so "in the section now" is simply `left_on IS NULL`.
  */
 
-/** Membership `ss` covered the day `day` (an SQL expression of type date). */
-const heldOn = (day: string) =>
-  `ss.joined_on <= ${day} AND (ss.left_on IS NULL OR ss.left_on > ${day})`;
+/**
+ * Membership row `alias` (of `section_students`) covered the day `day` (an SQL expression of
+ * type date): it runs from joined_on until the day before left_on. The one definition every
+ * library uses (rosters, registers, reports).
+ */
+export const membershipHeldOn = (alias: string, day: string) =>
+  `${alias}.joined_on <= ${day} AND (${alias}.left_on IS NULL OR ${alias}.left_on > ${day})`;
+
+const heldOn = (day: string) => membershipHeldOn('ss', day);
 
 /**
  * A condition on `section_students ss`: a membership of section `section` that covered the

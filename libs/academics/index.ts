@@ -8,7 +8,7 @@ export * from './dto/programs.dto';
 export * from './dto/sections.dto';
 export * from './dto/subjects.dto';
 export * from './enrolment.errors';
-export { MEMBERS_ON_SQL } from './enrolment.repository';
+export { MEMBERS_ON_SQL, membershipHeldOn } from './enrolment.repository';
 export * from './enrolment.service';
 export * from './instructors';
 export * from './programs.service';

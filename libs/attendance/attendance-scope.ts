@@ -22,6 +22,5 @@ export const callerProfile = (user: string) => `(
   SELECT p.id FROM profiles p WHERE p.user_id = ${user}::uuid
    ORDER BY (p.kind = 'staff') DESC, p.created_at LIMIT 1)`;
 
-/** Whether `student` (its profile id) was in `section` on date `on`. */
-export const memberOn = (alias: string, on: string) =>
-  `${alias}.joined_on <= ${on} AND (${alias}.left_on IS NULL OR ${on} < ${alias}.left_on)`;
+/** Whether membership row `alias` covered date `on`: the academics library's definition. */
+export { membershipHeldOn as memberOn } from '@schoolyard/academics';

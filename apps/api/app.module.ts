@@ -5,6 +5,7 @@ import { BillingModule, PaymentRechecksModule } from '@schoolyard/billing';
 import { AcademicsModule } from '@schoolyard/academics';
 import { AttendanceModule } from '@schoolyard/attendance';
 import { CalendarModule } from '@schoolyard/calendar';
+import { ExamsModule } from '@schoolyard/exams';
 import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
@@ -64,6 +65,7 @@ export class AppModule {
         CourseworkModule,
         CalendarModule,
         AttendanceModule,
+        ExamsModule,
         RateLimitsModule,
         MetricsModule,
       ],

@@ -5,6 +5,7 @@ import { People1763900000500 } from './1763900000500-People';
 import { Academics1763900000610 } from './1763900000610-Academics';
 import { Coursework1763900000620 } from './1763900000620-Coursework';
 import { SchoolYearAndAttendance1763900000700 } from './1763900000700-SchoolYearAndAttendance';
+import { Exams1763900000800 } from './1763900000800-Exams';
 
 export { syncPermissionCatalog } from './permission-catalog.sync';
 export * from './permission-catalog';
@@ -19,4 +20,5 @@ export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   Academics1763900000610,
   Coursework1763900000620,
   SchoolYearAndAttendance1763900000700,
+  Exams1763900000800,
 ];

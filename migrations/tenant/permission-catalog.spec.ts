@@ -20,6 +20,7 @@ describe('permission catalog', () => {
       'Course content',
       'Calendar',
       'Attendance',
+      'Exams',
       'Billing',
     ]);
     expect(PERMISSIONS.find((entry) => entry.code === 'students.view')?.module).toBe('Students');

@@ -67,6 +67,14 @@ export const PERMISSION_CATALOG = {
     'attendance.manage':
       'Correct and unlock registers after the editing window, and decide absence notes',
   },
+  Exams: {
+    'exams.view':
+      'See exams, papers, marks and results: an instructor of their sections, an office everything',
+    'exams.manage':
+      'Set grading scales, exams, papers and weightings; correct marks and reopen published exams',
+    'exams.mark': "Enter marks for the papers of the subjects one teaches in one's sections",
+    'exams.publish': 'Publish results and build report cards',
+  },
   Billing: {
     'billing.view': "See the school's plan, subscription and payments",
     'billing.manage': "Pay for the school's plan (eSewa) and check payments with the provider",
@@ -147,6 +155,8 @@ export const SYSTEM_ROLES: readonly SystemRoleDefinition[] = [
       'calendar.view',
       'attendance.view',
       'attendance.take',
+      'exams.view',
+      'exams.mark',
     ],
   },
   {

@@ -93,6 +93,7 @@ describe('role-based access control', () => {
     expect(byKey.owner.activeHolders).toBe(1);
     expect(byKey.student.permissions).toEqual([
       'academics.view',
+      'calendar.view',
       'coursework.submit',
       'coursework.view',
     ]);
@@ -109,6 +110,9 @@ describe('role-based access control', () => {
       'Roles',
       'Academics',
       'Course content',
+      'Calendar',
+      'Attendance',
+      'Exams',
       'Billing',
     ]);
     expect(modules.flatMap((group) => group.permissions.map((p) => p.code)).sort()).toEqual(

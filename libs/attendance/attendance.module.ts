@@ -18,7 +18,7 @@ import {
 } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
-import { SessionsController } from './sessions.controller';
+import { RegistersController } from './registers.controller';
 import { SessionsRepository } from './sessions.repository';
 
 const services = [RegistersService, ReportsService];
@@ -32,7 +32,7 @@ const services = [RegistersService, ReportsService];
 @Module({
   imports: [CalendarModule, IdentityModule, AbsenceAlertsModule],
   controllers: [
-    SessionsController,
+    RegistersController,
     ReportsController,
     StudentAttendanceController,
     ChildAttendanceController,

@@ -959,7 +959,7 @@ export type ReturnSubmissionDto = {
 export type RoleDto = {
     description?: string | null;
     name: string;
-    permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'calendar.view' | 'calendar.manage' | 'attendance.view' | 'attendance.take' | 'attendance.manage' | 'billing.view' | 'billing.manage'>;
+    permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'calendar.view' | 'calendar.manage' | 'attendance.view' | 'attendance.take' | 'attendance.manage' | 'exams.view' | 'exams.manage' | 'exams.mark' | 'exams.publish' | 'billing.view' | 'billing.manage'>;
 };
 
 export type RoleView = {
@@ -3700,7 +3700,7 @@ export type ReportsControllerSectionResponses = {
 
 export type ReportsControllerSectionResponse = ReportsControllerSectionResponses[keyof ReportsControllerSectionResponses];
 
-export type SessionsControllerListData = {
+export type RegistersControllerListData = {
     body?: never;
     path?: never;
     query: {
@@ -3718,7 +3718,7 @@ export type SessionsControllerListData = {
     url: '/api/attendance/sessions';
 };
 
-export type SessionsControllerListErrors = {
+export type RegistersControllerListErrors = {
     /**
      * `VALIDATION_FAILED`: The request is not valid
      */
@@ -3761,22 +3761,22 @@ export type SessionsControllerListErrors = {
     503: ErrorView;
 };
 
-export type SessionsControllerListError = SessionsControllerListErrors[keyof SessionsControllerListErrors];
+export type RegistersControllerListError = RegistersControllerListErrors[keyof RegistersControllerListErrors];
 
-export type SessionsControllerListResponses = {
+export type RegistersControllerListResponses = {
     200: Array<SessionView>;
 };
 
-export type SessionsControllerListResponse = SessionsControllerListResponses[keyof SessionsControllerListResponses];
+export type RegistersControllerListResponse = RegistersControllerListResponses[keyof RegistersControllerListResponses];
 
-export type SessionsControllerOpenData = {
+export type RegistersControllerOpenData = {
     body: CreateSessionDto;
     path?: never;
     query?: never;
     url: '/api/attendance/sessions';
 };
 
-export type SessionsControllerOpenErrors = {
+export type RegistersControllerOpenErrors = {
     /**
      * `VALIDATION_FAILED`: The request is not valid
      *
@@ -3841,9 +3841,9 @@ export type SessionsControllerOpenErrors = {
     503: ErrorView;
 };
 
-export type SessionsControllerOpenError = SessionsControllerOpenErrors[keyof SessionsControllerOpenErrors];
+export type RegistersControllerOpenError = RegistersControllerOpenErrors[keyof RegistersControllerOpenErrors];
 
-export type SessionsControllerOpenResponses = {
+export type RegistersControllerOpenResponses = {
     /**
      * Already open: the same register
      */
@@ -3854,9 +3854,9 @@ export type SessionsControllerOpenResponses = {
     201: RegisterView;
 };
 
-export type SessionsControllerOpenResponse = SessionsControllerOpenResponses[keyof SessionsControllerOpenResponses];
+export type RegistersControllerOpenResponse = RegistersControllerOpenResponses[keyof RegistersControllerOpenResponses];
 
-export type SessionsControllerGetData = {
+export type RegistersControllerGetData = {
     body?: never;
     path: {
         /**
@@ -3868,7 +3868,7 @@ export type SessionsControllerGetData = {
     url: '/api/attendance/sessions/{id}';
 };
 
-export type SessionsControllerGetErrors = {
+export type RegistersControllerGetErrors = {
     /**
      * `VALIDATION_FAILED`: The request is not valid
      */
@@ -3911,15 +3911,15 @@ export type SessionsControllerGetErrors = {
     503: ErrorView;
 };
 
-export type SessionsControllerGetError = SessionsControllerGetErrors[keyof SessionsControllerGetErrors];
+export type RegistersControllerGetError = RegistersControllerGetErrors[keyof RegistersControllerGetErrors];
 
-export type SessionsControllerGetResponses = {
+export type RegistersControllerGetResponses = {
     200: RegisterView;
 };
 
-export type SessionsControllerGetResponse = SessionsControllerGetResponses[keyof SessionsControllerGetResponses];
+export type RegistersControllerGetResponse = RegistersControllerGetResponses[keyof RegistersControllerGetResponses];
 
-export type SessionsControllerSaveData = {
+export type RegistersControllerSaveData = {
     body: SaveRecordsDto;
     path: {
         /**
@@ -3931,7 +3931,7 @@ export type SessionsControllerSaveData = {
     url: '/api/attendance/sessions/{id}/records';
 };
 
-export type SessionsControllerSaveErrors = {
+export type RegistersControllerSaveErrors = {
     /**
      * `VALIDATION_FAILED`: The request is not valid
      *
@@ -3994,15 +3994,15 @@ export type SessionsControllerSaveErrors = {
     503: ErrorView;
 };
 
-export type SessionsControllerSaveError = SessionsControllerSaveErrors[keyof SessionsControllerSaveErrors];
+export type RegistersControllerSaveError = RegistersControllerSaveErrors[keyof RegistersControllerSaveErrors];
 
-export type SessionsControllerSaveResponses = {
+export type RegistersControllerSaveResponses = {
     200: RegisterView;
 };
 
-export type SessionsControllerSaveResponse = SessionsControllerSaveResponses[keyof SessionsControllerSaveResponses];
+export type RegistersControllerSaveResponse = RegistersControllerSaveResponses[keyof RegistersControllerSaveResponses];
 
-export type SessionsControllerUnlockData = {
+export type RegistersControllerUnlockData = {
     body?: never;
     path: {
         /**
@@ -4014,7 +4014,7 @@ export type SessionsControllerUnlockData = {
     url: '/api/attendance/sessions/{id}/unlock';
 };
 
-export type SessionsControllerUnlockErrors = {
+export type RegistersControllerUnlockErrors = {
     /**
      * `VALIDATION_FAILED`: The request is not valid
      */
@@ -4059,13 +4059,13 @@ export type SessionsControllerUnlockErrors = {
     503: ErrorView;
 };
 
-export type SessionsControllerUnlockError = SessionsControllerUnlockErrors[keyof SessionsControllerUnlockErrors];
+export type RegistersControllerUnlockError = RegistersControllerUnlockErrors[keyof RegistersControllerUnlockErrors];
 
-export type SessionsControllerUnlockResponses = {
+export type RegistersControllerUnlockResponses = {
     200: RegisterView;
 };
 
-export type SessionsControllerUnlockResponse = SessionsControllerUnlockResponses[keyof SessionsControllerUnlockResponses];
+export type RegistersControllerUnlockResponse = RegistersControllerUnlockResponses[keyof RegistersControllerUnlockResponses];
 
 export type AccountLinksControllerAcceptData = {
     body: AcceptLinkDto;
@@ -4622,14 +4622,14 @@ export type PasswordResetControllerResetPasswordResponses = {
 
 export type PasswordResetControllerResetPasswordResponse = PasswordResetControllerResetPasswordResponses[keyof PasswordResetControllerResetPasswordResponses];
 
-export type SessionsControllerList2Data = {
+export type SessionsControllerListData = {
     body?: never;
     path?: never;
     query?: never;
     url: '/api/auth/sessions';
 };
 
-export type SessionsControllerList2Errors = {
+export type SessionsControllerListErrors = {
     /**
      * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
      *
@@ -4664,13 +4664,13 @@ export type SessionsControllerList2Errors = {
     503: ErrorView;
 };
 
-export type SessionsControllerList2Error = SessionsControllerList2Errors[keyof SessionsControllerList2Errors];
+export type SessionsControllerListError = SessionsControllerListErrors[keyof SessionsControllerListErrors];
 
-export type SessionsControllerList2Responses = {
+export type SessionsControllerListResponses = {
     200: SessionListView;
 };
 
-export type SessionsControllerList2Response = SessionsControllerList2Responses[keyof SessionsControllerList2Responses];
+export type SessionsControllerListResponse = SessionsControllerListResponses[keyof SessionsControllerListResponses];
 
 export type SessionsControllerEndData = {
     body?: never;

@@ -28,7 +28,7 @@ const dayRefusals = [futureDate, notASchoolDay('holiday')];
 
 @ApiTags('Attendance')
 @Controller('api/attendance/sessions')
-export class SessionsController {
+export class RegistersController {
   constructor(
     private readonly registers: RegistersService,
     private readonly caller: CallerOfAttendance,

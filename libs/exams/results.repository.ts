@@ -80,51 +80,8 @@ export interface ResultsHeader {
   bands: Array<Omit<GradeCountView, 'count'>>;
 }
 
-@Injectable()
-export class ResultsRepository {
-  constructor(private readonly tenant: TenantContext) {}
-
-  /**
-   * Locks the exam row until the transaction ends, so two publications (or a publication and
-   * a reopening or a status change) run one after the other; undefined when it does not exist.
-   */
-  lockExam(examId: string): Promise<LockedExam | undefined> {
-    return selectRow<LockedExam>(
-      this.tenant.manager,
-      `SELECT e.status,
-              coalesce(e.grading_scale_id, (SELECT id FROM grading_scales WHERE is_default))
-                AS "scaleId"
-         FROM exams e WHERE e.id = $1
-          FOR UPDATE OF e`,
-      [examId],
-    );
-  }
-
-  /** Forgets a previous publication's results (a republication after a reopening). */
-  async clearResults(examId: string): Promise<void> {
-    await execute(
-      this.tenant.manager,
-      `WITH papers AS (DELETE FROM exam_subject_results WHERE exam_id = $1)
-       DELETE FROM exam_results WHERE exam_id = $1`,
-      [examId],
-    );
-  }
-
-  /**
-   * Every result of the exam in one statement, whatever the number of students and papers:
-   * per mark row a paper result, per student a total over the papers they have a row for
-   * (a paper with no row for them is not counted: it was not theirs to sit, or nobody
-   * entered it), ranked in their section with ties sharing a rank; and the exam marked
-   * published by the caller.
-   *
-   * A student's section is, in order: the section of one of the exam's levels they are a
-   * current member of; the section a paper of theirs was set for; the last such section
-   * they left. A student with none of these gets no result (counted in the answer).
-   */
-  publish(examId: string, scaleId: string | null, userId: string): Promise<PublishCounts> {
-    return selectRow<PublishCounts>(
-      this.tenant.manager,
-      `WITH bands AS (SELECT id, min_percent FROM grading_bands WHERE scale_id = $2),
+/** Publication's one statement: $1 the exam, $2 its scale, $3 the caller's account. */
+const PUBLISH_SQL = `WITH bands AS (SELECT id, min_percent FROM grading_bands WHERE scale_id = $2),
             sat AS (
               SELECT m.student_id, p.id AS paper_id, p.subject_id, p.section_id AS paper_section,
                      p.max_marks, m.marks, m.is_absent,
@@ -184,9 +141,55 @@ export class ResultsRepository {
               (SELECT count(*)::int FROM paper_results) AS "subjectResults",
               (SELECT count(DISTINCT student_id)::int FROM sat)
                 - (SELECT count(*)::int FROM placed) AS "studentsWithoutSection",
-              (SELECT published_at FROM published) AS "publishedAt"`,
-      [examId, scaleId, userId],
-    ) as Promise<PublishCounts>;
+              (SELECT published_at FROM published) AS "publishedAt"`;
+
+@Injectable()
+export class ResultsRepository {
+  constructor(private readonly tenant: TenantContext) {}
+
+  /**
+   * Locks the exam row until the transaction ends, so two publications (or a publication and
+   * a reopening or a status change) run one after the other; undefined when it does not exist.
+   */
+  lockExam(examId: string): Promise<LockedExam | undefined> {
+    return selectRow<LockedExam>(
+      this.tenant.manager,
+      `SELECT e.status,
+              coalesce(e.grading_scale_id, (SELECT id FROM grading_scales WHERE is_default))
+                AS "scaleId"
+         FROM exams e WHERE e.id = $1
+          FOR UPDATE OF e`,
+      [examId],
+    );
+  }
+
+  /** Forgets a previous publication's results (a republication after a reopening). */
+  async clearResults(examId: string): Promise<void> {
+    await execute(
+      this.tenant.manager,
+      `WITH papers AS (DELETE FROM exam_subject_results WHERE exam_id = $1)
+       DELETE FROM exam_results WHERE exam_id = $1`,
+      [examId],
+    );
+  }
+
+  /**
+   * Every result of the exam in one statement, whatever the number of students and papers:
+   * per mark row a paper result, per student a total over the papers they have a row for
+   * (a paper with no row for them is not counted: it was not theirs to sit, or nobody
+   * entered it), ranked in their section with ties sharing a rank; and the exam marked
+   * published by the caller.
+   *
+   * A student's section is, in order: the section of one of the exam's levels they are a
+   * current member of; the section a paper of theirs was set for; the last such section
+   * they left. A student with none of these gets no result (counted in the answer).
+   */
+  publish(examId: string, scaleId: string | null, userId: string): Promise<PublishCounts> {
+    return selectRow<PublishCounts>(this.tenant.manager, PUBLISH_SQL, [
+      examId,
+      scaleId,
+      userId,
+    ]) as Promise<PublishCounts>;
   }
 
   /**

@@ -917,7 +917,7 @@ export type ProgramView = {
 
 export type PublishSummaryView = {
     /**
-     * Time the computation took in the database, in milliseconds
+     * Time the clearing and computing statements took, as the API waited for them, in milliseconds
      */
     durationMs: number;
     examId: string;

@@ -28,7 +28,10 @@ export class PublishSummaryView {
       'Students with marks but no section among the exam levels (now or before) nor a paper of one: left without a result',
   })
   studentsWithoutSection!: number;
-  @ApiProperty({ description: 'Time the computation took in the database, in milliseconds' })
+  @ApiProperty({
+    description:
+      'Time the clearing and computing statements took, as the API waited for them, in milliseconds',
+  })
   durationMs!: number;
 }
 

@@ -408,6 +408,53 @@ describe('exam results: publishing, section results, own results', () => {
     expect(bodyOf<OwnResults>(await mine('ana'), 200).exams).toHaveLength(1);
   });
 
+  it("grades with the exam's own scale, and publishes once when two publish at the same moment", async () => {
+    const [scale] = await inSchema<{ id: string }>(
+      c.school,
+      `WITH s AS (INSERT INTO grading_scales (name) VALUES ('Pass or fail') RETURNING id),
+            b AS (INSERT INTO grading_bands (scale_id, min_percent, letter)
+                  SELECT s.id, v.min, v.letter FROM s, (VALUES (50, 'P'), (0, 'F')) v (min, letter))
+       SELECT id FROM s`,
+    );
+    const exam = await examWithPapers(c.school, {
+      termId: ids.term,
+      levelIds: [c.level.id],
+      name: 'Pass or fail test',
+      scaleId: scale.id,
+      papers: [{ subjectId: c.subject.id }],
+    });
+    await enterMarks(c.school, [
+      [exam.paperIds[0], c.ids.ana, 50],
+      [exam.paperIds[0], c.ids.ben, 49.5],
+    ]);
+    const url = `/api/exams/${exam.examId}/publish`;
+    const answers = await Promise.all([
+      call(c.school, c.owner, 'POST', url),
+      call(c.school, c.owner, 'POST', url),
+    ]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+    expect(answers.find((answer) => answer.statusCode === 409)!.json().error.code).toBe(
+      'EXAM_STATUS',
+    );
+    const body = bodyOf<SectionResults>(
+      await call(
+        c.school,
+        c.owner,
+        'GET',
+        `/api/exams/${exam.examId}/results?sectionId=${c.sectionA.id}`,
+      ),
+      200,
+    );
+    expect(body.students.map((s) => [s.studentId, s.grade?.letter, s.sectionRank])).toEqual([
+      [c.ids.ana, 'P', 1],
+      [c.ids.ben, 'F', 2],
+    ]);
+    expect(body.summary.grades).toEqual([
+      { letter: 'P', minPercent: 50, count: 1 },
+      { letter: 'F', minPercent: 0, count: 1 },
+    ]);
+  });
+
   it('publishes 40 students × 8 papers in as many statements as 5 × 8', async () => {
     const subjects = await examSubjects(c.school, c.level.id, 8, 'BULK');
     const termId = await examTerm(c.school, '2025-2026', 'Bulk term');

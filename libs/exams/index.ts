@@ -1,1 +1,3 @@
 export * from './exams.module';
+export * from './dto/results.dto';
+export * from './results.service';

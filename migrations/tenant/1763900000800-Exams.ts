@@ -152,7 +152,9 @@ export class Exams1763900000800 implements MigrationInterface {
         passed      boolean NOT NULL,
         PRIMARY KEY (exam_id, paper_id, student_id)
       );
-      CREATE INDEX exam_subject_results_student_idx ON exam_subject_results (student_id);
+      -- A student's papers of one exam (their results, a report card): the key leads with
+      -- the exam and would read every paper result of it.
+      CREATE INDEX exam_subject_results_student_idx ON exam_subject_results (student_id, exam_id);
       CREATE INDEX exam_subject_results_band_idx ON exam_subject_results (band_id);
 
       CREATE TABLE subject_weightings (

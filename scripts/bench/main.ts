@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { measureAttendance } from './attendance';
 import { measureBuilds } from './builds';
 import { measureCeiling } from './ceiling';
+import { measureExams } from './exams';
 import { measureFleet } from './fleet';
 import { measureInstances } from './instances';
 import { measureIsolation } from './isolation';
@@ -48,6 +49,10 @@ async function runOne(
     });
   else if (benchmark === 'attendance')
     Object.assign(results, { attendance: await measureAttendance({ ...common, samples: 200 }) });
+  else if (benchmark === 'exams')
+    Object.assign(results, {
+      exams: await measureExams({ ...common, publishRounds: 20, samples: 200 }),
+    });
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else

@@ -9,6 +9,7 @@ export const BENCHMARKS = [
   'builds',
   'instances',
   'attendance',
+  'exams',
 ] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 /**

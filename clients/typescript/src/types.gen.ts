@@ -255,6 +255,28 @@ export type ChildRefView = {
     studentId: string;
 };
 
+export type ClassSummaryView = {
+    /**
+     * Every band of the exam's scale, highest first, at 0 when nobody fell in it
+     */
+    grades: Array<GradeCountView>;
+    /**
+     * null when no student has a result
+     */
+    meanPercentage: number | null;
+    medianPercentage: number | null;
+    /**
+     * passed / students, 0 to 1
+     */
+    passRate: number | null;
+    passed: number;
+    students: number;
+    /**
+     * Per subject, the best percentage of those present and everyone who has it
+     */
+    topBySubject: Array<TopOfSubjectView>;
+};
+
 export type CodedRefView = {
     code: string;
     id: string;
@@ -551,11 +573,26 @@ export type EventView = {
     updatedAt: string;
 };
 
+export type ExamOfResultView = {
+    id: string;
+    name: string;
+    publishedAt: string;
+    status: 'published' | 'locked';
+    termId: string;
+    termName: string;
+};
+
 export type ForgotPasswordDto = {
     /**
      * The account's verified email
      */
     email: string;
+};
+
+export type GradeCountView = {
+    count: number;
+    letter: string;
+    minPercent: number;
 };
 
 export type GradeSubmissionDto = {
@@ -564,6 +601,12 @@ export type GradeSubmissionDto = {
      * At most the assignment's maxPoints
      */
     points: number;
+};
+
+export type GradeView = {
+    gradePoint: number | null;
+    letter: string;
+    remark: string | null;
 };
 
 export type GuardianActivationDto = {
@@ -726,6 +769,24 @@ export type OrganizationView = {
     status: 'active' | 'suspended' | 'archived';
 };
 
+export type OwnExamResultView = {
+    exam: ExamOfResultView;
+    result: StudentResultView;
+    section: SectionOfResultsView;
+    /**
+     * Students ranked in that section
+     */
+    sectionSize: number;
+};
+
+export type OwnResultsView = {
+    /**
+     * Published and locked exams only, newest publication first
+     */
+    exams: Array<OwnExamResultView>;
+    studentId: string;
+};
+
 export type OwnerView = {
     email: string;
     /**
@@ -852,6 +913,32 @@ export type ProgramView = {
     levelCount: number;
     name: string;
     updatedAt: string;
+};
+
+export type PublishSummaryView = {
+    /**
+     * Time the clearing and computing statements took, as the API waited for them, in milliseconds
+     */
+    durationMs: number;
+    examId: string;
+    publishedAt: string;
+    /**
+     * Sections the students were ranked in
+     */
+    sections: number;
+    status: 'published';
+    /**
+     * Students given a result (one mark row or more in its papers)
+     */
+    students: number;
+    /**
+     * Students with marks but no section among the exam levels (now or before) nor a paper of one: left without a result
+     */
+    studentsWithoutSection: number;
+    /**
+     * Per-paper results written (one per student and paper row)
+     */
+    subjectResults: number;
 };
 
 export type RecordDto = {
@@ -1064,6 +1151,11 @@ export type SchoolUsageView = {
     students: UsageView;
 };
 
+export type SectionOfResultsView = {
+    id: string;
+    name: string;
+};
+
 export type SectionPage = {
     data: Array<SectionView>;
     meta: PageMeta;
@@ -1119,6 +1211,19 @@ export type SectionReportView = {
      */
     students: Array<SectionReportRowView>;
     to: string;
+};
+
+export type SectionResultsView = {
+    examId: string;
+    examName: string;
+    publishedAt: string;
+    section: SectionOfResultsView;
+    status: 'published' | 'locked';
+    /**
+     * By rank, then name
+     */
+    students: Array<StudentResultView>;
+    summary: ClassSummaryView;
 };
 
 export type SectionView = {
@@ -1252,6 +1357,40 @@ export type StudentPage = {
     meta: PageMeta;
 };
 
+export type StudentRefView = {
+    displayName: string;
+    studentId: string;
+};
+
+export type StudentResultView = {
+    admissionNumber: string;
+    displayName: string;
+    /**
+     * null: the scale has no band
+     */
+    grade: GradeView | null;
+    /**
+     * Sum of the maxima of the papers the student has a mark row for
+     */
+    maxTotal: number;
+    papersAbsent: number;
+    /**
+     * Every paper passed
+     */
+    passed: boolean;
+    percentage: number;
+    /**
+     * In the section, by percentage; ties share a rank (1, 1, 3)
+     */
+    sectionRank: number;
+    studentId: string;
+    subjects: Array<SubjectResultView>;
+    /**
+     * Sum of marks; an absence adds 0
+     */
+    total: number;
+};
+
 export type StudentSessionView = {
     kind: 'daily' | 'lesson';
     lateMinutes: number | null;
@@ -1288,6 +1427,12 @@ export type StudentView = {
     updatedAt: string;
 };
 
+export type SubjectOfResultView = {
+    code: string;
+    id: string;
+    name: string;
+};
+
 export type SubjectPage = {
     data: Array<SubjectView>;
     meta: PageMeta;
@@ -1297,6 +1442,30 @@ export type SubjectRefView = {
     code: string;
     id: string;
     name: string;
+};
+
+export type SubjectResultView = {
+    absent: boolean;
+    /**
+     * null when absent
+     */
+    grade: GradeView | null;
+    /**
+     * null when absent (absent is not 0)
+     */
+    marks: number | null;
+    maxMarks: number;
+    paperId: string;
+    passMarks: number;
+    /**
+     * marks ≥ pass marks; an absence never passes
+     */
+    passed: boolean;
+    /**
+     * marks / max × 100; null when absent
+     */
+    percentage: number | null;
+    subject: SubjectOfResultView;
 };
 
 export type SubjectView = {
@@ -1398,6 +1567,16 @@ export type TermView = {
     name: string;
     startsOn: string;
     updatedAt: string;
+};
+
+export type TopOfSubjectView = {
+    marks: number;
+    percentage: number;
+    /**
+     * Every student with that score
+     */
+    students: Array<StudentRefView>;
+    subject: SubjectOfResultView;
 };
 
 export type UpdateAcademicLevelDto = {
@@ -6713,6 +6892,210 @@ export type SubmissionsControllerGiveBackResponses = {
 
 export type SubmissionsControllerGiveBackResponse = SubmissionsControllerGiveBackResponses[keyof SubmissionsControllerGiveBackResponses];
 
+export type ResultsControllerMineData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only this term's exams
+         */
+        termId?: string;
+    };
+    url: '/api/exams/my-results';
+};
+
+export type ResultsControllerMineErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ResultsControllerMineError = ResultsControllerMineErrors[keyof ResultsControllerMineErrors];
+
+export type ResultsControllerMineResponses = {
+    200: OwnResultsView;
+};
+
+export type ResultsControllerMineResponse = ResultsControllerMineResponses[keyof ResultsControllerMineResponses];
+
+export type ResultsControllerPublishData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}/publish';
+};
+
+export type ResultsControllerPublishErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam here
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: Only an exam in marking can be published; this one is draft
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ResultsControllerPublishError = ResultsControllerPublishErrors[keyof ResultsControllerPublishErrors];
+
+export type ResultsControllerPublishResponses = {
+    200: PublishSummaryView;
+};
+
+export type ResultsControllerPublishResponse = ResultsControllerPublishResponses[keyof ResultsControllerPublishResponses];
+
+export type ResultsControllerSectionData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query: {
+        /**
+         * The section whose results and summary to read
+         */
+        sectionId: string;
+    };
+    url: '/api/exams/{id}/results';
+};
+
+export type ResultsControllerSectionErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam here
+     *
+     * `SECTION_NOT_FOUND`: There is no such section here
+     */
+    404: ErrorView;
+    /**
+     * `RESULTS_NOT_PUBLISHED`: This exam's results are not published (it is marking)
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ResultsControllerSectionError = ResultsControllerSectionErrors[keyof ResultsControllerSectionErrors];
+
+export type ResultsControllerSectionResponses = {
+    200: SectionResultsView;
+};
+
+export type ResultsControllerSectionResponse = ResultsControllerSectionResponses[keyof ResultsControllerSectionResponses];
+
 export type GuardiansControllerListData = {
     body?: never;
     path?: never;
@@ -7139,6 +7522,72 @@ export type ChildAttendanceControllerChildResponses = {
 };
 
 export type ChildAttendanceControllerChildResponse = ChildAttendanceControllerChildResponses[keyof ChildAttendanceControllerChildResponses];
+
+export type ChildExamResultsControllerChildData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Only this term's exams
+         */
+        termId?: string;
+    };
+    url: '/api/guardians/my-children/{id}/exam-results';
+};
+
+export type ChildExamResultsControllerChildErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ChildExamResultsControllerChildError = ChildExamResultsControllerChildErrors[keyof ChildExamResultsControllerChildErrors];
+
+export type ChildExamResultsControllerChildResponses = {
+    200: OwnResultsView;
+};
+
+export type ChildExamResultsControllerChildResponse = ChildExamResultsControllerChildResponses[keyof ChildExamResultsControllerChildResponses];
 
 export type GuardiansControllerActivateData = {
     body: GuardianActivationDto;

@@ -149,7 +149,14 @@ export class AcademicYearsRepository {
   }
 
   /** Deletes the year (its terms go with it) unless sections or exams need it: 409 IN_USE. */
-  remove(id: string): Promise<void> {
+  async remove(id: string): Promise<void> {
+    // Its terms first: an exam being made holds its term (FOR KEY SHARE), so the count below
+    // waits for it and sees it, rather than the cascade meeting it later as a foreign key error.
+    await execute(
+      this.tenant.manager,
+      'SELECT 1 FROM terms WHERE academic_year_id = $1 ORDER BY id FOR UPDATE',
+      [id],
+    );
     return deleteUnlessInUse(
       this.tenant.manager,
       'academic_years',

@@ -148,14 +148,6 @@ export class GradingScalesRepository {
     );
   }
 
-  touch(id: string): Promise<number> {
-    return execute(
-      this.tenant.manager,
-      'UPDATE grading_scales SET updated_at = now() WHERE id = $1',
-      [id],
-    );
-  }
-
   /**
    * Makes `id` the one default. The table lock queues concurrent swaps one behind another:
    * each then sees the default the one before it set, and the partial unique index never

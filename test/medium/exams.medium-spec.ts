@@ -1,3 +1,4 @@
+import { AcademicYearsService } from '@schoolyard/calendar';
 import { selectRows } from '@schoolyard/common';
 import {
   type CreatePaperDto,
@@ -145,6 +146,41 @@ describe('Exam rules in a school transaction', () => {
       code: 'EXAM_STATUS',
       details: { status: 'marking', allowed: ['scheduled'] },
     });
+  });
+
+  it('a year deleted while an exam is being made in its term answers IN_USE, not a 500', async () => {
+    const years = tier.get(AcademicYearsService);
+    const [term] = await tier.inSchool(school, (manager) =>
+      selectRows<{ id: string; yearId: string }>(
+        manager,
+        `WITH year AS (INSERT INTO academic_years (name, starts_on, ends_on)
+                       VALUES ('2031-2032', '2031-07-01', '2032-06-30') RETURNING id)
+         INSERT INTO terms (academic_year_id, name, starts_on, ends_on)
+         SELECT id, 'Autumn', '2031-09-01', '2031-12-19' FROM year
+         RETURNING id, academic_year_id AS "yearId"`,
+      ),
+    );
+    let made!: () => void;
+    let release!: () => void;
+    const examMade = new Promise<void>((resolve) => (made = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The exam's transaction stays open, holding its term, while the year's deletion starts.
+    const making = tier.inSchool(school, async () => {
+      const exam = await exams.create({
+        termId: term.id,
+        name: 'Autumn exam',
+        levelIds: [ids.level],
+      });
+      made();
+      await gate;
+      return exam;
+    });
+    await examMade;
+    const deleting = refusal(tier.inSchool(school, () => years.remove(term.yearId)));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await making;
+    expect(await deleting).toMatchObject({ status: 409, code: 'IN_USE', details: { exams: 1 } });
   });
 
   it('another school reaches none of these exams, papers or scales', async () => {

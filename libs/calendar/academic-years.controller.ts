@@ -97,7 +97,7 @@ export class AcademicYearsController {
   })
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an academic year without sections (its terms go too)' })
+  @ApiOperation({ summary: 'Delete an academic year without sections or exams (its terms go too)' })
   @ApiNoContentResponse()
   remove(@Param() params: IdParams): Promise<void> {
     return this.years.remove(params.id);

@@ -148,13 +148,25 @@ export class AcademicYearsRepository {
     if (changed === 0) await this.find(id);
   }
 
-  /** Deletes the year (its terms go with it) unless sections belong to it: 409 IN_USE. */
-  remove(id: string): Promise<void> {
+  /** Deletes the year (its terms go with it) unless sections or exams need it: 409 IN_USE. */
+  async remove(id: string): Promise<void> {
+    // Its terms first: an exam being made holds its term (FOR KEY SHARE), so the count below
+    // waits for it and sees it, rather than the cascade meeting it later as a foreign key error.
+    await execute(
+      this.tenant.manager,
+      'SELECT 1 FROM terms WHERE academic_year_id = $1 ORDER BY id FOR UPDATE',
+      [id],
+    );
     return deleteUnlessInUse(
       this.tenant.manager,
       'academic_years',
       id,
-      { sections: 'SELECT count(*) FROM sections WHERE academic_year_id = $1' },
+      {
+        sections: 'SELECT count(*) FROM sections WHERE academic_year_id = $1',
+        // Its terms go with it, but not under an exam: exams keep their term.
+        exams: `SELECT count(*) FROM exams e JOIN terms t ON t.id = e.term_id
+                 WHERE t.academic_year_id = $1`,
+      },
       academicYearNotFound,
     );
   }

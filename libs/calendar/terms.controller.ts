@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IdParams, nothingToChange, Route } from '@schoolyard/common';
+import { IdParams, inUse, nothingToChange, Route } from '@schoolyard/common';
 import { termNameTaken, termNotFound, termOutsideYear, termOverlap } from './calendar.errors';
 import { TermView, UpdateTermDto } from './dto/terms.dto';
 import { TermsService } from './terms.service';
@@ -28,10 +28,14 @@ export class TermsController {
     return this.terms.update(params.id, changes);
   }
 
-  @Route({ at: 'school', access: { permissions: ['calendar.manage'] }, errors: [termNotFound] })
+  @Route({
+    at: 'school',
+    access: { permissions: ['calendar.manage'] },
+    errors: [termNotFound, inUse({ exams: 1 })],
+  })
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a term' })
+  @ApiOperation({ summary: 'Delete a term no exam belongs to' })
   @ApiNoContentResponse()
   remove(@Param() params: IdParams): Promise<void> {
     return this.terms.remove(params.id);

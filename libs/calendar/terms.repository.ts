@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  execute,
+  deleteUnlessInUse,
   oneRow,
   selectRow,
   selectRows,
@@ -93,8 +93,17 @@ export class TermsRepository {
     });
   }
 
-  async remove(id: string): Promise<void> {
-    const deleted = await execute(this.tenant.manager, 'DELETE FROM terms WHERE id = $1', [id]);
-    if (deleted === 0) throw termNotFound();
+  /**
+   * Deletes the term unless exams belong to it (409 IN_USE): they keep their term, and the
+   * foreign key would refuse with a 500. Its weightings and report-card batches go with it.
+   */
+  remove(id: string): Promise<void> {
+    return deleteUnlessInUse(
+      this.tenant.manager,
+      'terms',
+      id,
+      { exams: 'SELECT count(*) FROM exams WHERE term_id = $1' },
+      termNotFound,
+    );
   }
 }

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AbsenceNotesControllerApproveData, AbsenceNotesControllerApproveErrors, AbsenceNotesControllerApproveResponses, AbsenceNotesControllerListData, AbsenceNotesControllerListErrors, AbsenceNotesControllerListResponses, AbsenceNotesControllerRejectData, AbsenceNotesControllerRejectErrors, AbsenceNotesControllerRejectResponses, AcademicLevelsControllerCreateData, AcademicLevelsControllerCreateErrors, AcademicLevelsControllerCreateResponses, AcademicLevelsControllerGetData, AcademicLevelsControllerGetErrors, AcademicLevelsControllerGetResponses, AcademicLevelsControllerListData, AcademicLevelsControllerListErrors, AcademicLevelsControllerListResponses, AcademicLevelsControllerRemoveData, AcademicLevelsControllerRemoveErrors, AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerUpdateData, AcademicLevelsControllerUpdateErrors, AcademicLevelsControllerUpdateResponses, AcademicYearsControllerAddTermData, AcademicYearsControllerAddTermErrors, AcademicYearsControllerAddTermResponses, AcademicYearsControllerCreateData, AcademicYearsControllerCreateErrors, AcademicYearsControllerCreateResponses, AcademicYearsControllerGetData, AcademicYearsControllerGetErrors, AcademicYearsControllerGetResponses, AcademicYearsControllerListData, AcademicYearsControllerListErrors, AcademicYearsControllerListResponses, AcademicYearsControllerMakeCurrentData, AcademicYearsControllerMakeCurrentErrors, AcademicYearsControllerMakeCurrentResponses, AcademicYearsControllerRemoveData, AcademicYearsControllerRemoveErrors, AcademicYearsControllerRemoveResponses, AcademicYearsControllerTermsOfData, AcademicYearsControllerTermsOfErrors, AcademicYearsControllerTermsOfResponses, AcademicYearsControllerUpdateData, AcademicYearsControllerUpdateErrors, AcademicYearsControllerUpdateResponses, AccountLinksControllerAcceptData, AccountLinksControllerAcceptErrors, AccountLinksControllerAcceptResponses, AuthControllerChangePasswordData, AuthControllerChangePasswordErrors, AuthControllerChangePasswordResponses, AuthControllerLoginData, AuthControllerLoginErrors, AuthControllerLoginResponses, AuthControllerLogoutData, AuthControllerLogoutErrors, AuthControllerLogoutResponses, AuthControllerMeData, AuthControllerMeErrors, AuthControllerMeResponses, AuthControllerRefreshData, AuthControllerRefreshErrors, AuthControllerRefreshResponses, BillingControllerPlansData, BillingControllerPlansErrors, BillingControllerPlansResponses, BillingControllerSubscriptionData, BillingControllerSubscriptionErrors, BillingControllerSubscriptionResponses, CalendarControllerIcsData, CalendarControllerIcsErrors, CalendarControllerIcsResponses, CalendarControllerRangeData, CalendarControllerRangeErrors, CalendarControllerRangeResponses, ChildAttendanceControllerChildData, ChildAttendanceControllerChildErrors, ChildAttendanceControllerChildResponses, ChildExamResultsControllerChildData, ChildExamResultsControllerChildErrors, ChildExamResultsControllerChildResponses, ContentsControllerCreateData, ContentsControllerCreateErrors, ContentsControllerCreateResponses, ContentsControllerGetData, ContentsControllerGetErrors, ContentsControllerGetResponses, ContentsControllerListData, ContentsControllerListErrors, ContentsControllerListResponses, ContentsControllerRemoveData, ContentsControllerRemoveErrors, ContentsControllerRemoveResponses, ContentsControllerUpdateData, ContentsControllerUpdateErrors, ContentsControllerUpdateResponses, EmailVerificationControllerChangeEmailData, EmailVerificationControllerChangeEmailErrors, EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerResendData, EmailVerificationControllerResendErrors, EmailVerificationControllerResendResponses, EmailVerificationControllerVerifyData, EmailVerificationControllerVerifyErrors, EmailVerificationControllerVerifyResponses, EventsControllerCreateData, EventsControllerCreateErrors, EventsControllerCreateResponses, EventsControllerGetData, EventsControllerGetErrors, EventsControllerGetResponses, EventsControllerListData, EventsControllerListErrors, EventsControllerListResponses, EventsControllerRemoveData, EventsControllerRemoveErrors, EventsControllerRemoveResponses, EventsControllerUpdateData, EventsControllerUpdateErrors, EventsControllerUpdateResponses, GuardiansControllerActivateData, GuardiansControllerActivateErrors, GuardiansControllerActivateResponses, GuardiansControllerCreateData, GuardiansControllerCreateErrors, GuardiansControllerCreateResponses, GuardiansControllerDeactivateData, GuardiansControllerDeactivateErrors, GuardiansControllerDeactivateResponses, GuardiansControllerGetData, GuardiansControllerGetErrors, GuardiansControllerGetResponses, GuardiansControllerLinkData, GuardiansControllerLinkErrors, GuardiansControllerLinkResponses, GuardiansControllerListData, GuardiansControllerListErrors, GuardiansControllerListResponses, GuardiansControllerMyChildrenData, GuardiansControllerMyChildrenErrors, GuardiansControllerMyChildrenResponses, GuardiansControllerRemoveData, GuardiansControllerRemoveErrors, GuardiansControllerRemoveResponses, GuardiansControllerResetPasswordData, GuardiansControllerResetPasswordErrors, GuardiansControllerResetPasswordResponses, GuardiansControllerSlipsData, GuardiansControllerSlipsErrors, GuardiansControllerSlipsResponses, GuardiansControllerUnlinkData, GuardiansControllerUnlinkErrors, GuardiansControllerUnlinkResponses, GuardiansControllerUpdateData, GuardiansControllerUpdateErrors, GuardiansControllerUpdateResponses, HealthControllerCheckData, HealthControllerCheckErrors, HealthControllerCheckResponses, MyChildrenAbsenceNotesControllerOfChildData, MyChildrenAbsenceNotesControllerOfChildErrors, MyChildrenAbsenceNotesControllerOfChildResponses, MyChildrenAbsenceNotesControllerSubmitData, MyChildrenAbsenceNotesControllerSubmitErrors, MyChildrenAbsenceNotesControllerSubmitResponses, OrganizationsControllerCheckDomainData, OrganizationsControllerCheckDomainErrors, OrganizationsControllerCheckDomainResponses, OrganizationsControllerCreateData, OrganizationsControllerCreateErrors, OrganizationsControllerCreateResponses, OrganizationsControllerRegisterData, OrganizationsControllerRegisterErrors, OrganizationsControllerRegisterResponses, PasswordResetControllerForgotPasswordData, PasswordResetControllerForgotPasswordErrors, PasswordResetControllerForgotPasswordResponses, PasswordResetControllerResetPasswordData, PasswordResetControllerResetPasswordErrors, PasswordResetControllerResetPasswordResponses, PaymentsControllerGetData, PaymentsControllerGetErrors, PaymentsControllerGetResponses, PaymentsControllerInitData, PaymentsControllerInitErrors, PaymentsControllerInitResponses, PaymentsControllerListData, PaymentsControllerListErrors, PaymentsControllerListResponses, PaymentsControllerRecheckData, PaymentsControllerRecheckErrors, PaymentsControllerRecheckResponses, PaymentsControllerVerifyData, PaymentsControllerVerifyErrors, PaymentsControllerVerifyResponses, ProgramsControllerCreateData, ProgramsControllerCreateErrors, ProgramsControllerCreateResponses, ProgramsControllerGetData, ProgramsControllerGetErrors, ProgramsControllerGetResponses, ProgramsControllerListData, ProgramsControllerListErrors, ProgramsControllerListResponses, ProgramsControllerRemoveData, ProgramsControllerRemoveErrors, ProgramsControllerRemoveResponses, ProgramsControllerUpdateData, ProgramsControllerUpdateErrors, ProgramsControllerUpdateResponses, RegistersControllerGetData, RegistersControllerGetErrors, RegistersControllerGetResponses, RegistersControllerListData, RegistersControllerListErrors, RegistersControllerListResponses, RegistersControllerOpenData, RegistersControllerOpenErrors, RegistersControllerOpenResponses, RegistersControllerSaveData, RegistersControllerSaveErrors, RegistersControllerSaveResponses, RegistersControllerUnlockData, RegistersControllerUnlockErrors, RegistersControllerUnlockResponses, ReportsControllerMineData, ReportsControllerMineErrors, ReportsControllerMineResponses, ReportsControllerSectionData, ReportsControllerSectionErrors, ReportsControllerSectionResponses, ResultsControllerMineData, ResultsControllerMineErrors, ResultsControllerMineResponses, ResultsControllerPublishData, ResultsControllerPublishErrors, ResultsControllerPublishResponses, ResultsControllerSectionData, ResultsControllerSectionErrors, ResultsControllerSectionResponses, RolesControllerAssignData, RolesControllerAssignErrors, RolesControllerAssignResponses, RolesControllerCreateData, RolesControllerCreateErrors, RolesControllerCreateResponses, RolesControllerListData, RolesControllerListErrors, RolesControllerListResponses, RolesControllerPermissionsData, RolesControllerPermissionsErrors, RolesControllerPermissionsResponses, RolesControllerRemoveData, RolesControllerRemoveErrors, RolesControllerRemoveResponses, RolesControllerReplaceData, RolesControllerReplaceErrors, RolesControllerReplaceResponses, RolesControllerUnassignData, RolesControllerUnassignErrors, RolesControllerUnassignResponses, SchoolControllerGetData, SchoolControllerGetErrors, SchoolControllerGetResponses, SchoolControllerUpdateData, SchoolControllerUpdateErrors, SchoolControllerUpdateResponses, SectionsControllerAssignData, SectionsControllerAssignErrors, SectionsControllerAssignResponses, SectionsControllerCreateData, SectionsControllerCreateErrors, SectionsControllerCreateResponses, SectionsControllerEnrolData, SectionsControllerEnrolErrors, SectionsControllerEnrolResponses, SectionsControllerGetData, SectionsControllerGetErrors, SectionsControllerGetResponses, SectionsControllerListData, SectionsControllerListErrors, SectionsControllerListResponses, SectionsControllerRemoveData, SectionsControllerRemoveErrors, SectionsControllerRemoveResponses, SectionsControllerRosterData, SectionsControllerRosterErrors, SectionsControllerRosterResponses, SectionsControllerTeachingOfData, SectionsControllerTeachingOfErrors, SectionsControllerTeachingOfResponses, SectionsControllerUnassignData, SectionsControllerUnassignErrors, SectionsControllerUnassignResponses, SectionsControllerUpdateData, SectionsControllerUpdateErrors, SectionsControllerUpdateResponses, SectionsControllerWithdrawData, SectionsControllerWithdrawErrors, SectionsControllerWithdrawResponses, SessionsControllerEndData, SessionsControllerEndErrors, SessionsControllerEndResponses, SessionsControllerListData, SessionsControllerListErrors, SessionsControllerListResponses, StaffControllerActivateData, StaffControllerActivateErrors, StaffControllerActivateResponses, StaffControllerDeactivateData, StaffControllerDeactivateErrors, StaffControllerDeactivateResponses, StaffControllerGetData, StaffControllerGetErrors, StaffControllerGetResponses, StaffControllerListData, StaffControllerListErrors, StaffControllerListResponses, StaffControllerOnboardData, StaffControllerOnboardErrors, StaffControllerOnboardResponses, StaffControllerRemoveData, StaffControllerRemoveErrors, StaffControllerRemoveResponses, StaffControllerResetPasswordData, StaffControllerResetPasswordErrors, StaffControllerResetPasswordResponses, StaffControllerSlipsData, StaffControllerSlipsErrors, StaffControllerSlipsResponses, StaffControllerUpdateData, StaffControllerUpdateErrors, StaffControllerUpdateResponses, StudentAttendanceControllerStudentData, StudentAttendanceControllerStudentErrors, StudentAttendanceControllerStudentResponses, StudentsControllerActivateData, StudentsControllerActivateErrors, StudentsControllerActivateResponses, StudentsControllerDeactivateData, StudentsControllerDeactivateErrors, StudentsControllerDeactivateResponses, StudentsControllerEnrollData, StudentsControllerEnrollErrors, StudentsControllerEnrollResponses, StudentsControllerGetData, StudentsControllerGetErrors, StudentsControllerGetResponses, StudentsControllerListData, StudentsControllerListErrors, StudentsControllerListResponses, StudentsControllerRemoveData, StudentsControllerRemoveErrors, StudentsControllerRemoveResponses, StudentsControllerResetPasswordData, StudentsControllerResetPasswordErrors, StudentsControllerResetPasswordResponses, StudentsControllerSlipsData, StudentsControllerSlipsErrors, StudentsControllerSlipsResponses, StudentsControllerUpdateData, StudentsControllerUpdateErrors, StudentsControllerUpdateResponses, StudentSectionsControllerSectionsOfData, StudentSectionsControllerSectionsOfErrors, StudentSectionsControllerSectionsOfResponses, SubjectsControllerCreateData, SubjectsControllerCreateErrors, SubjectsControllerCreateResponses, SubjectsControllerGetData, SubjectsControllerGetErrors, SubjectsControllerGetResponses, SubjectsControllerListData, SubjectsControllerListErrors, SubjectsControllerListResponses, SubjectsControllerRemoveData, SubjectsControllerRemoveErrors, SubjectsControllerRemoveResponses, SubjectsControllerUpdateData, SubjectsControllerUpdateErrors, SubjectsControllerUpdateResponses, SubmissionsControllerGetData, SubmissionsControllerGetErrors, SubmissionsControllerGetResponses, SubmissionsControllerGiveBackData, SubmissionsControllerGiveBackErrors, SubmissionsControllerGiveBackResponses, SubmissionsControllerGradeData, SubmissionsControllerGradeErrors, SubmissionsControllerGradeResponses, SubmissionsControllerListData, SubmissionsControllerListErrors, SubmissionsControllerListResponses, SubmissionsControllerSubmitData, SubmissionsControllerSubmitErrors, SubmissionsControllerSubmitResponses, TermsControllerRemoveData, TermsControllerRemoveErrors, TermsControllerRemoveResponses, TermsControllerUpdateData, TermsControllerUpdateErrors, TermsControllerUpdateResponses } from './types.gen';
+import type { AbsenceNotesControllerApproveData, AbsenceNotesControllerApproveErrors, AbsenceNotesControllerApproveResponses, AbsenceNotesControllerListData, AbsenceNotesControllerListErrors, AbsenceNotesControllerListResponses, AbsenceNotesControllerRejectData, AbsenceNotesControllerRejectErrors, AbsenceNotesControllerRejectResponses, AcademicLevelsControllerCreateData, AcademicLevelsControllerCreateErrors, AcademicLevelsControllerCreateResponses, AcademicLevelsControllerGetData, AcademicLevelsControllerGetErrors, AcademicLevelsControllerGetResponses, AcademicLevelsControllerListData, AcademicLevelsControllerListErrors, AcademicLevelsControllerListResponses, AcademicLevelsControllerRemoveData, AcademicLevelsControllerRemoveErrors, AcademicLevelsControllerRemoveResponses, AcademicLevelsControllerUpdateData, AcademicLevelsControllerUpdateErrors, AcademicLevelsControllerUpdateResponses, AcademicYearsControllerAddTermData, AcademicYearsControllerAddTermErrors, AcademicYearsControllerAddTermResponses, AcademicYearsControllerCreateData, AcademicYearsControllerCreateErrors, AcademicYearsControllerCreateResponses, AcademicYearsControllerGetData, AcademicYearsControllerGetErrors, AcademicYearsControllerGetResponses, AcademicYearsControllerListData, AcademicYearsControllerListErrors, AcademicYearsControllerListResponses, AcademicYearsControllerMakeCurrentData, AcademicYearsControllerMakeCurrentErrors, AcademicYearsControllerMakeCurrentResponses, AcademicYearsControllerRemoveData, AcademicYearsControllerRemoveErrors, AcademicYearsControllerRemoveResponses, AcademicYearsControllerTermsOfData, AcademicYearsControllerTermsOfErrors, AcademicYearsControllerTermsOfResponses, AcademicYearsControllerUpdateData, AcademicYearsControllerUpdateErrors, AcademicYearsControllerUpdateResponses, AccountLinksControllerAcceptData, AccountLinksControllerAcceptErrors, AccountLinksControllerAcceptResponses, AuthControllerChangePasswordData, AuthControllerChangePasswordErrors, AuthControllerChangePasswordResponses, AuthControllerLoginData, AuthControllerLoginErrors, AuthControllerLoginResponses, AuthControllerLogoutData, AuthControllerLogoutErrors, AuthControllerLogoutResponses, AuthControllerMeData, AuthControllerMeErrors, AuthControllerMeResponses, AuthControllerRefreshData, AuthControllerRefreshErrors, AuthControllerRefreshResponses, BillingControllerPlansData, BillingControllerPlansErrors, BillingControllerPlansResponses, BillingControllerSubscriptionData, BillingControllerSubscriptionErrors, BillingControllerSubscriptionResponses, CalendarControllerIcsData, CalendarControllerIcsErrors, CalendarControllerIcsResponses, CalendarControllerRangeData, CalendarControllerRangeErrors, CalendarControllerRangeResponses, ChildAttendanceControllerChildData, ChildAttendanceControllerChildErrors, ChildAttendanceControllerChildResponses, ChildExamResultsControllerChildData, ChildExamResultsControllerChildErrors, ChildExamResultsControllerChildResponses, ContentsControllerCreateData, ContentsControllerCreateErrors, ContentsControllerCreateResponses, ContentsControllerGetData, ContentsControllerGetErrors, ContentsControllerGetResponses, ContentsControllerListData, ContentsControllerListErrors, ContentsControllerListResponses, ContentsControllerRemoveData, ContentsControllerRemoveErrors, ContentsControllerRemoveResponses, ContentsControllerUpdateData, ContentsControllerUpdateErrors, ContentsControllerUpdateResponses, EmailVerificationControllerChangeEmailData, EmailVerificationControllerChangeEmailErrors, EmailVerificationControllerChangeEmailResponses, EmailVerificationControllerResendData, EmailVerificationControllerResendErrors, EmailVerificationControllerResendResponses, EmailVerificationControllerVerifyData, EmailVerificationControllerVerifyErrors, EmailVerificationControllerVerifyResponses, EventsControllerCreateData, EventsControllerCreateErrors, EventsControllerCreateResponses, EventsControllerGetData, EventsControllerGetErrors, EventsControllerGetResponses, EventsControllerListData, EventsControllerListErrors, EventsControllerListResponses, EventsControllerRemoveData, EventsControllerRemoveErrors, EventsControllerRemoveResponses, EventsControllerUpdateData, EventsControllerUpdateErrors, EventsControllerUpdateResponses, ExamsControllerCreateData, ExamsControllerCreateErrors, ExamsControllerCreateResponses, ExamsControllerGetData, ExamsControllerGetErrors, ExamsControllerGetResponses, ExamsControllerListData, ExamsControllerListErrors, ExamsControllerListResponses, ExamsControllerLockData, ExamsControllerLockErrors, ExamsControllerLockResponses, ExamsControllerRemoveData, ExamsControllerRemoveErrors, ExamsControllerRemoveResponses, ExamsControllerScheduleData, ExamsControllerScheduleErrors, ExamsControllerScheduleResponses, ExamsControllerStartMarkingData, ExamsControllerStartMarkingErrors, ExamsControllerStartMarkingResponses, ExamsControllerUpdateData, ExamsControllerUpdateErrors, ExamsControllerUpdateResponses, GradingScalesControllerCreateData, GradingScalesControllerCreateErrors, GradingScalesControllerCreateResponses, GradingScalesControllerGetData, GradingScalesControllerGetErrors, GradingScalesControllerGetResponses, GradingScalesControllerListData, GradingScalesControllerListErrors, GradingScalesControllerListResponses, GradingScalesControllerMakeDefaultData, GradingScalesControllerMakeDefaultErrors, GradingScalesControllerMakeDefaultResponses, GradingScalesControllerRemoveData, GradingScalesControllerRemoveErrors, GradingScalesControllerRemoveResponses, GradingScalesControllerReplaceData, GradingScalesControllerReplaceErrors, GradingScalesControllerReplaceResponses, GuardiansControllerActivateData, GuardiansControllerActivateErrors, GuardiansControllerActivateResponses, GuardiansControllerCreateData, GuardiansControllerCreateErrors, GuardiansControllerCreateResponses, GuardiansControllerDeactivateData, GuardiansControllerDeactivateErrors, GuardiansControllerDeactivateResponses, GuardiansControllerGetData, GuardiansControllerGetErrors, GuardiansControllerGetResponses, GuardiansControllerLinkData, GuardiansControllerLinkErrors, GuardiansControllerLinkResponses, GuardiansControllerListData, GuardiansControllerListErrors, GuardiansControllerListResponses, GuardiansControllerMyChildrenData, GuardiansControllerMyChildrenErrors, GuardiansControllerMyChildrenResponses, GuardiansControllerRemoveData, GuardiansControllerRemoveErrors, GuardiansControllerRemoveResponses, GuardiansControllerResetPasswordData, GuardiansControllerResetPasswordErrors, GuardiansControllerResetPasswordResponses, GuardiansControllerSlipsData, GuardiansControllerSlipsErrors, GuardiansControllerSlipsResponses, GuardiansControllerUnlinkData, GuardiansControllerUnlinkErrors, GuardiansControllerUnlinkResponses, GuardiansControllerUpdateData, GuardiansControllerUpdateErrors, GuardiansControllerUpdateResponses, HealthControllerCheckData, HealthControllerCheckErrors, HealthControllerCheckResponses, MyChildrenAbsenceNotesControllerOfChildData, MyChildrenAbsenceNotesControllerOfChildErrors, MyChildrenAbsenceNotesControllerOfChildResponses, MyChildrenAbsenceNotesControllerSubmitData, MyChildrenAbsenceNotesControllerSubmitErrors, MyChildrenAbsenceNotesControllerSubmitResponses, OrganizationsControllerCheckDomainData, OrganizationsControllerCheckDomainErrors, OrganizationsControllerCheckDomainResponses, OrganizationsControllerCreateData, OrganizationsControllerCreateErrors, OrganizationsControllerCreateResponses, OrganizationsControllerRegisterData, OrganizationsControllerRegisterErrors, OrganizationsControllerRegisterResponses, PapersControllerCreateData, PapersControllerCreateErrors, PapersControllerCreateResponses, PapersControllerGetData, PapersControllerGetErrors, PapersControllerGetResponses, PapersControllerListData, PapersControllerListErrors, PapersControllerListResponses, PapersControllerRemoveData, PapersControllerRemoveErrors, PapersControllerRemoveResponses, PapersControllerUpdateData, PapersControllerUpdateErrors, PapersControllerUpdateResponses, PasswordResetControllerForgotPasswordData, PasswordResetControllerForgotPasswordErrors, PasswordResetControllerForgotPasswordResponses, PasswordResetControllerResetPasswordData, PasswordResetControllerResetPasswordErrors, PasswordResetControllerResetPasswordResponses, PaymentsControllerGetData, PaymentsControllerGetErrors, PaymentsControllerGetResponses, PaymentsControllerInitData, PaymentsControllerInitErrors, PaymentsControllerInitResponses, PaymentsControllerListData, PaymentsControllerListErrors, PaymentsControllerListResponses, PaymentsControllerRecheckData, PaymentsControllerRecheckErrors, PaymentsControllerRecheckResponses, PaymentsControllerVerifyData, PaymentsControllerVerifyErrors, PaymentsControllerVerifyResponses, ProgramsControllerCreateData, ProgramsControllerCreateErrors, ProgramsControllerCreateResponses, ProgramsControllerGetData, ProgramsControllerGetErrors, ProgramsControllerGetResponses, ProgramsControllerListData, ProgramsControllerListErrors, ProgramsControllerListResponses, ProgramsControllerRemoveData, ProgramsControllerRemoveErrors, ProgramsControllerRemoveResponses, ProgramsControllerUpdateData, ProgramsControllerUpdateErrors, ProgramsControllerUpdateResponses, RegistersControllerGetData, RegistersControllerGetErrors, RegistersControllerGetResponses, RegistersControllerListData, RegistersControllerListErrors, RegistersControllerListResponses, RegistersControllerOpenData, RegistersControllerOpenErrors, RegistersControllerOpenResponses, RegistersControllerSaveData, RegistersControllerSaveErrors, RegistersControllerSaveResponses, RegistersControllerUnlockData, RegistersControllerUnlockErrors, RegistersControllerUnlockResponses, ReportsControllerMineData, ReportsControllerMineErrors, ReportsControllerMineResponses, ReportsControllerSectionData, ReportsControllerSectionErrors, ReportsControllerSectionResponses, ResultsControllerMineData, ResultsControllerMineErrors, ResultsControllerMineResponses, ResultsControllerPublishData, ResultsControllerPublishErrors, ResultsControllerPublishResponses, ResultsControllerSectionData, ResultsControllerSectionErrors, ResultsControllerSectionResponses, RolesControllerAssignData, RolesControllerAssignErrors, RolesControllerAssignResponses, RolesControllerCreateData, RolesControllerCreateErrors, RolesControllerCreateResponses, RolesControllerListData, RolesControllerListErrors, RolesControllerListResponses, RolesControllerPermissionsData, RolesControllerPermissionsErrors, RolesControllerPermissionsResponses, RolesControllerRemoveData, RolesControllerRemoveErrors, RolesControllerRemoveResponses, RolesControllerReplaceData, RolesControllerReplaceErrors, RolesControllerReplaceResponses, RolesControllerUnassignData, RolesControllerUnassignErrors, RolesControllerUnassignResponses, SchoolControllerGetData, SchoolControllerGetErrors, SchoolControllerGetResponses, SchoolControllerUpdateData, SchoolControllerUpdateErrors, SchoolControllerUpdateResponses, SectionsControllerAssignData, SectionsControllerAssignErrors, SectionsControllerAssignResponses, SectionsControllerCreateData, SectionsControllerCreateErrors, SectionsControllerCreateResponses, SectionsControllerEnrolData, SectionsControllerEnrolErrors, SectionsControllerEnrolResponses, SectionsControllerGetData, SectionsControllerGetErrors, SectionsControllerGetResponses, SectionsControllerListData, SectionsControllerListErrors, SectionsControllerListResponses, SectionsControllerRemoveData, SectionsControllerRemoveErrors, SectionsControllerRemoveResponses, SectionsControllerRosterData, SectionsControllerRosterErrors, SectionsControllerRosterResponses, SectionsControllerTeachingOfData, SectionsControllerTeachingOfErrors, SectionsControllerTeachingOfResponses, SectionsControllerUnassignData, SectionsControllerUnassignErrors, SectionsControllerUnassignResponses, SectionsControllerUpdateData, SectionsControllerUpdateErrors, SectionsControllerUpdateResponses, SectionsControllerWithdrawData, SectionsControllerWithdrawErrors, SectionsControllerWithdrawResponses, SessionsControllerEndData, SessionsControllerEndErrors, SessionsControllerEndResponses, SessionsControllerListData, SessionsControllerListErrors, SessionsControllerListResponses, StaffControllerActivateData, StaffControllerActivateErrors, StaffControllerActivateResponses, StaffControllerDeactivateData, StaffControllerDeactivateErrors, StaffControllerDeactivateResponses, StaffControllerGetData, StaffControllerGetErrors, StaffControllerGetResponses, StaffControllerListData, StaffControllerListErrors, StaffControllerListResponses, StaffControllerOnboardData, StaffControllerOnboardErrors, StaffControllerOnboardResponses, StaffControllerRemoveData, StaffControllerRemoveErrors, StaffControllerRemoveResponses, StaffControllerResetPasswordData, StaffControllerResetPasswordErrors, StaffControllerResetPasswordResponses, StaffControllerSlipsData, StaffControllerSlipsErrors, StaffControllerSlipsResponses, StaffControllerUpdateData, StaffControllerUpdateErrors, StaffControllerUpdateResponses, StudentAttendanceControllerStudentData, StudentAttendanceControllerStudentErrors, StudentAttendanceControllerStudentResponses, StudentsControllerActivateData, StudentsControllerActivateErrors, StudentsControllerActivateResponses, StudentsControllerDeactivateData, StudentsControllerDeactivateErrors, StudentsControllerDeactivateResponses, StudentsControllerEnrollData, StudentsControllerEnrollErrors, StudentsControllerEnrollResponses, StudentsControllerGetData, StudentsControllerGetErrors, StudentsControllerGetResponses, StudentsControllerListData, StudentsControllerListErrors, StudentsControllerListResponses, StudentsControllerRemoveData, StudentsControllerRemoveErrors, StudentsControllerRemoveResponses, StudentsControllerResetPasswordData, StudentsControllerResetPasswordErrors, StudentsControllerResetPasswordResponses, StudentsControllerSlipsData, StudentsControllerSlipsErrors, StudentsControllerSlipsResponses, StudentsControllerUpdateData, StudentsControllerUpdateErrors, StudentsControllerUpdateResponses, StudentSectionsControllerSectionsOfData, StudentSectionsControllerSectionsOfErrors, StudentSectionsControllerSectionsOfResponses, SubjectsControllerCreateData, SubjectsControllerCreateErrors, SubjectsControllerCreateResponses, SubjectsControllerGetData, SubjectsControllerGetErrors, SubjectsControllerGetResponses, SubjectsControllerListData, SubjectsControllerListErrors, SubjectsControllerListResponses, SubjectsControllerRemoveData, SubjectsControllerRemoveErrors, SubjectsControllerRemoveResponses, SubjectsControllerUpdateData, SubjectsControllerUpdateErrors, SubjectsControllerUpdateResponses, SubmissionsControllerGetData, SubmissionsControllerGetErrors, SubmissionsControllerGetResponses, SubmissionsControllerGiveBackData, SubmissionsControllerGiveBackErrors, SubmissionsControllerGiveBackResponses, SubmissionsControllerGradeData, SubmissionsControllerGradeErrors, SubmissionsControllerGradeResponses, SubmissionsControllerListData, SubmissionsControllerListErrors, SubmissionsControllerListResponses, SubmissionsControllerSubmitData, SubmissionsControllerSubmitErrors, SubmissionsControllerSubmitResponses, TermsControllerRemoveData, TermsControllerRemoveErrors, TermsControllerRemoveResponses, TermsControllerUpdateData, TermsControllerUpdateErrors, TermsControllerUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -807,7 +807,7 @@ export const academicYearsControllerCreate = <ThrowOnError extends boolean = fal
 });
 
 /**
- * Delete an academic year without sections (its terms go too)
+ * Delete an academic year without sections or exams (its terms go too)
  */
 export const academicYearsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<AcademicYearsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<AcademicYearsControllerRemoveResponses, AcademicYearsControllerRemoveErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -966,7 +966,7 @@ export const eventsControllerUpdate = <ThrowOnError extends boolean = false>(opt
 });
 
 /**
- * Delete a term
+ * Delete a term no exam belongs to
  */
 export const termsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<TermsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<TermsControllerRemoveResponses, TermsControllerRemoveErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -1146,6 +1146,124 @@ export const submissionsControllerGiveBack = <ThrowOnError extends boolean = fal
 });
 
 /**
+ * Exams, a page at a time, latest term first
+ */
+export const examsControllerList = <ThrowOnError extends boolean = false>(options?: Options<ExamsControllerListData, ThrowOnError>) => (options?.client ?? client).get<ExamsControllerListResponses, ExamsControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams',
+    ...options
+});
+
+/**
+ * Create an exam of a term for academic levels (programs count as their levels)
+ */
+export const examsControllerCreate = <ThrowOnError extends boolean = false>(options: Options<ExamsControllerCreateData, ThrowOnError>) => (options.client ?? client).post<ExamsControllerCreateResponses, ExamsControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The school's grading scales, the default first
+ */
+export const gradingScalesControllerList = <ThrowOnError extends boolean = false>(options?: Options<GradingScalesControllerListData, ThrowOnError>) => (options?.client ?? client).get<GradingScalesControllerListResponses, GradingScalesControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/grading-scales',
+    ...options
+});
+
+/**
+ * Create a grading scale with its bands
+ */
+export const gradingScalesControllerCreate = <ThrowOnError extends boolean = false>(options: Options<GradingScalesControllerCreateData, ThrowOnError>) => (options.client ?? client).post<GradingScalesControllerCreateResponses, GradingScalesControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/grading-scales',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a scale that is not the default, no exam names and no result used
+ */
+export const gradingScalesControllerRemove = <ThrowOnError extends boolean = false>(options: Options<GradingScalesControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<GradingScalesControllerRemoveResponses, GradingScalesControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/grading-scales/{id}',
+    ...options
+});
+
+/**
+ * One grading scale, its bands highest first
+ */
+export const gradingScalesControllerGet = <ThrowOnError extends boolean = false>(options: Options<GradingScalesControllerGetData, ThrowOnError>) => (options.client ?? client).get<GradingScalesControllerGetResponses, GradingScalesControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/grading-scales/{id}',
+    ...options
+});
+
+/**
+ * Replace a scale's name and bands (bands with an id are kept and changed)
+ *
+ * Bands not sent are deleted, unless published results were graded in them (409 IN_USE).
+ */
+export const gradingScalesControllerReplace = <ThrowOnError extends boolean = false>(options: Options<GradingScalesControllerReplaceData, ThrowOnError>) => (options.client ?? client).put<GradingScalesControllerReplaceResponses, GradingScalesControllerReplaceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/grading-scales/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Make this the scale of every exam that names none
+ */
+export const gradingScalesControllerMakeDefault = <ThrowOnError extends boolean = false>(options: Options<GradingScalesControllerMakeDefaultData, ThrowOnError>) => (options.client ?? client).post<GradingScalesControllerMakeDefaultResponses, GradingScalesControllerMakeDefaultErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/grading-scales/{id}/make-default',
+    ...options
+});
+
+/**
  * The signed-in student's results of published and locked exams (a reopened exam's are hidden until it is published again)
  */
 export const resultsControllerMine = <ThrowOnError extends boolean = false>(options?: Options<ResultsControllerMineData, ThrowOnError>) => (options?.client ?? client).get<ResultsControllerMineResponses, ResultsControllerMineErrors, ThrowOnError>({
@@ -1156,6 +1274,135 @@ export const resultsControllerMine = <ThrowOnError extends boolean = false>(opti
         }],
     url: '/api/exams/my-results',
     ...options
+});
+
+/**
+ * Delete a paper while its exam is draft or scheduled
+ */
+export const papersControllerRemove = <ThrowOnError extends boolean = false>(options: Options<PapersControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<PapersControllerRemoveResponses, PapersControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/papers/{id}',
+    ...options
+});
+
+/**
+ * One exam paper
+ */
+export const papersControllerGet = <ThrowOnError extends boolean = false>(options: Options<PapersControllerGetData, ThrowOnError>) => (options.client ?? client).get<PapersControllerGetResponses, PapersControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/papers/{id}',
+    ...options
+});
+
+/**
+ * Change a paper while its exam is draft or scheduled
+ */
+export const papersControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<PapersControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<PapersControllerUpdateResponses, PapersControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/papers/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a draft or scheduled exam with its papers
+ */
+export const examsControllerRemove = <ThrowOnError extends boolean = false>(options: Options<ExamsControllerRemoveData, ThrowOnError>) => (options.client ?? client).delete<ExamsControllerRemoveResponses, ExamsControllerRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/{id}',
+    ...options
+});
+
+/**
+ * One exam with its term, scale, levels and number of papers
+ */
+export const examsControllerGet = <ThrowOnError extends boolean = false>(options: Options<ExamsControllerGetData, ThrowOnError>) => (options.client ?? client).get<ExamsControllerGetResponses, ExamsControllerGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/{id}',
+    ...options
+});
+
+/**
+ * Rename an exam, change its scale (until published) or its dates (until marking)
+ */
+export const examsControllerUpdate = <ThrowOnError extends boolean = false>(options: Options<ExamsControllerUpdateData, ThrowOnError>) => (options.client ?? client).patch<ExamsControllerUpdateResponses, ExamsControllerUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Published → locked: final, nothing changes any more
+ */
+export const examsControllerLock = <ThrowOnError extends boolean = false>(options: Options<ExamsControllerLockData, ThrowOnError>) => (options.client ?? client).post<ExamsControllerLockResponses, ExamsControllerLockErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/{id}/lock',
+    ...options
+});
+
+/**
+ * An exam's papers in the order they are sat
+ */
+export const papersControllerList = <ThrowOnError extends boolean = false>(options: Options<PapersControllerListData, ThrowOnError>) => (options.client ?? client).get<PapersControllerListResponses, PapersControllerListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/{id}/papers',
+    ...options
+});
+
+/**
+ * Set a paper of an exam (draft or scheduled), refused if it clashes with another
+ */
+export const papersControllerCreate = <ThrowOnError extends boolean = false>(options: Options<PapersControllerCreateData, ThrowOnError>) => (options.client ?? client).post<PapersControllerCreateResponses, PapersControllerCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/{id}/papers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -1181,6 +1428,32 @@ export const resultsControllerSection = <ThrowOnError extends boolean = false>(o
             type: 'apiKey'
         }],
     url: '/api/exams/{id}/results',
+    ...options
+});
+
+/**
+ * Draft → scheduled: the timetable is out (needs a paper)
+ */
+export const examsControllerSchedule = <ThrowOnError extends boolean = false>(options: Options<ExamsControllerScheduleData, ThrowOnError>) => (options.client ?? client).post<ExamsControllerScheduleResponses, ExamsControllerScheduleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/{id}/schedule',
+    ...options
+});
+
+/**
+ * Scheduled → marking: papers are sat, marks may be entered
+ */
+export const examsControllerStartMarking = <ThrowOnError extends boolean = false>(options: Options<ExamsControllerStartMarkingData, ThrowOnError>) => (options.client ?? client).post<ExamsControllerStartMarkingResponses, ExamsControllerStartMarkingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'sy_access',
+            type: 'apiKey'
+        }],
+    url: '/api/exams/{id}/start-marking',
     ...options
 });
 

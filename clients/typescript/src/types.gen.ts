@@ -368,12 +368,71 @@ export type CreateEventDto = {
     title: string;
 };
 
+export type CreateExamDto = {
+    /**
+     * Last day of the exam (inclusive), within its term
+     */
+    endsOn?: string;
+    /**
+     * Omitted or null: the school's default scale when the exam is published
+     */
+    gradingScaleId?: string | null;
+    /**
+     * Academic levels that sit the exam
+     */
+    levelIds?: Array<string>;
+    name: string;
+    /**
+     * Programs whose levels (as they are now) sit the exam
+     */
+    programIds?: Array<string>;
+    /**
+     * First day of the exam, within its term
+     */
+    startsOn?: string;
+    /**
+     * The term the exam belongs to
+     */
+    termId: string;
+};
+
 export type CreateGuardianDto = {
     email?: string;
     firstName: string;
     lastName: string;
     middleName?: string;
     phone?: string;
+};
+
+export type CreatePaperDto = {
+    durationMinutes: number;
+    /**
+     * A staff member who watches the room
+     */
+    invigilatorId?: string | null;
+    /**
+     * One of the academic levels that sit the exam
+     */
+    levelId: string;
+    maxMarks: number;
+    passMarks: number;
+    room?: string | null;
+    /**
+     * One section of the level; omitted: every section of the level sits it
+     */
+    sectionId?: string | null;
+    /**
+     * Within the exam's dates (when it has them) and its term
+     */
+    sitsOn: string;
+    /**
+     * Wall-clock time in the school's time zone (HH:MM)
+     */
+    startsAt: string;
+    /**
+     * A subject of the level, or one taught at every level
+     */
+    subjectId: string;
 };
 
 export type CreateProgramDto = {
@@ -582,6 +641,48 @@ export type ExamOfResultView = {
     termName: string;
 };
 
+export type ExamPage = {
+    data: Array<ExamView>;
+    meta: PageMeta;
+};
+
+export type ExamRefView = {
+    id: string;
+    name: string;
+};
+
+export type ExamTermView = {
+    endsOn: string;
+    id: string;
+    name: string;
+    startsOn: string;
+};
+
+export type ExamView = {
+    createdAt: string;
+    endsOn: string | null;
+    /**
+     * null: the school's default scale, read when the exam is published
+     */
+    gradingScale: ExamRefView | null;
+    id: string;
+    /**
+     * Academic levels that sit it
+     */
+    levels: Array<ExamRefView>;
+    name: string;
+    /**
+     * Papers set for it
+     */
+    paperCount: number;
+    publishedAt: string | null;
+    reopenedAt: string | null;
+    startsOn: string | null;
+    status: 'draft' | 'scheduled' | 'marking' | 'published' | 'locked';
+    term: ExamTermView;
+    updatedAt: string;
+};
+
 export type ForgotPasswordDto = {
     /**
      * The account's verified email
@@ -607,6 +708,55 @@ export type GradeView = {
     gradePoint: number | null;
     letter: string;
     remark: string | null;
+};
+
+export type GradingBandDto = {
+    gradePoint?: number | null;
+    /**
+     * On PUT: the band kept (and changed). Without it, a new band
+     */
+    id?: string;
+    letter: string;
+    /**
+     * Lowest percentage in the band
+     */
+    minPercent: number;
+    remark?: string | null;
+};
+
+export type GradingBandView = {
+    gradePoint: number | null;
+    id: string;
+    letter: string;
+    minPercent: number;
+    remark: string | null;
+};
+
+export type GradingScaleDto = {
+    /**
+     * One band must start at 0; minPercent and letters unique within the scale
+     */
+    bands: Array<GradingBandDto>;
+    name: string;
+};
+
+export type GradingScaleList = {
+    data: Array<GradingScaleView>;
+};
+
+export type GradingScaleView = {
+    /**
+     * Highest band first
+     */
+    bands: Array<GradingBandView>;
+    createdAt: string;
+    id: string;
+    /**
+     * The scale of every exam that names none
+     */
+    isDefault: boolean;
+    name: string;
+    updatedAt: string;
 };
 
 export type GuardianActivationDto = {
@@ -804,6 +954,47 @@ export type PageMeta = {
     page: number;
     pageSize: number;
     total: number;
+};
+
+export type PaperList = {
+    /**
+     * In the order they are sat
+     */
+    data: Array<PaperView>;
+};
+
+export type PaperRefView = {
+    id: string;
+    name: string;
+};
+
+export type PaperSubjectView = {
+    code: string;
+    id: string;
+    name: string;
+};
+
+export type PaperView = {
+    createdAt: string;
+    durationMinutes: number;
+    examId: string;
+    id: string;
+    /**
+     * Staff member; name in full
+     */
+    invigilator: PaperRefView | null;
+    level: PaperRefView;
+    maxMarks: number;
+    passMarks: number;
+    room: string | null;
+    /**
+     * null: every section of the level
+     */
+    section: PaperRefView | null;
+    sitsOn: string;
+    startsAt: string;
+    subject: PaperSubjectView;
+    updatedAt: string;
 };
 
 export type PasswordChangedView = {
@@ -1639,12 +1830,56 @@ export type UpdateEventDto = {
     title?: string;
 };
 
+export type UpdateExamDto = {
+    /**
+     * null clears it
+     */
+    endsOn?: string;
+    /**
+     * null: the school's default scale
+     */
+    gradingScaleId?: string | null;
+    name?: string;
+    /**
+     * null clears it
+     */
+    startsOn?: string;
+};
+
 export type UpdateGuardianDto = {
     email?: string;
     firstName?: string;
     lastName?: string;
     middleName?: string;
     phone?: string;
+};
+
+export type UpdatePaperDto = {
+    durationMinutes?: number;
+    /**
+     * null: nobody yet
+     */
+    invigilatorId?: string | null;
+    /**
+     * One of the academic levels that sit the exam
+     */
+    levelId?: string | null;
+    maxMarks?: number;
+    passMarks?: number;
+    room?: string | null;
+    /**
+     * null: every section of the level sits it
+     */
+    sectionId?: string | null;
+    sitsOn?: string;
+    /**
+     * Wall-clock time in the school's time zone (HH:MM)
+     */
+    startsAt?: string;
+    /**
+     * A subject of the level, or one taught at every level
+     */
+    subjectId?: string | null;
 };
 
 export type UpdateProgramDto = {
@@ -6107,6 +6342,10 @@ export type TermsControllerRemoveErrors = {
      */
     404: ErrorView;
     /**
+     * `IN_USE`: Still in use by 1 exams: remove or move those first
+     */
+    409: ErrorView;
+    /**
      * `RATE_LIMITED`: Too many requests from this client: try again shortly
      */
     429: ErrorView;
@@ -6892,6 +7131,537 @@ export type SubmissionsControllerGiveBackResponses = {
 
 export type SubmissionsControllerGiveBackResponse = SubmissionsControllerGiveBackResponses[keyof SubmissionsControllerGiveBackResponses];
 
+export type ExamsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        termId?: string;
+        status?: 'draft' | 'scheduled' | 'marking' | 'published' | 'locked';
+        /**
+         * Exams this academic level sits
+         */
+        levelId?: string;
+    };
+    url: '/api/exams';
+};
+
+export type ExamsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExamsControllerListError = ExamsControllerListErrors[keyof ExamsControllerListErrors];
+
+export type ExamsControllerListResponses = {
+    200: ExamPage;
+};
+
+export type ExamsControllerListResponse = ExamsControllerListResponses[keyof ExamsControllerListResponses];
+
+export type ExamsControllerCreateData = {
+    body: CreateExamDto;
+    path?: never;
+    query?: never;
+    url: '/api/exams';
+};
+
+export type ExamsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `TERM_NOT_FOUND`: There is no such term in this school
+     *
+     * `GRADING_SCALE_NOT_FOUND`: There is no such grading scale in this school
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     *
+     * `PROGRAM_NOT_FOUND`: There is no such program in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_OUTSIDE_TERM`: An exam's dates must lie within its term (2026-08-17 to 2026-12-18)
+     *
+     * `EXAM_NAME_TAKEN`: This term already has an exam of that name
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExamsControllerCreateError = ExamsControllerCreateErrors[keyof ExamsControllerCreateErrors];
+
+export type ExamsControllerCreateResponses = {
+    201: ExamView;
+};
+
+export type ExamsControllerCreateResponse = ExamsControllerCreateResponses[keyof ExamsControllerCreateResponses];
+
+export type GradingScalesControllerListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/exams/grading-scales';
+};
+
+export type GradingScalesControllerListErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GradingScalesControllerListError = GradingScalesControllerListErrors[keyof GradingScalesControllerListErrors];
+
+export type GradingScalesControllerListResponses = {
+    200: GradingScaleList;
+};
+
+export type GradingScalesControllerListResponse = GradingScalesControllerListResponses[keyof GradingScalesControllerListResponses];
+
+export type GradingScalesControllerCreateData = {
+    body: GradingScaleDto;
+    path?: never;
+    query?: never;
+    url: '/api/exams/grading-scales';
+};
+
+export type GradingScalesControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `GRADING_SCALE_NAME_TAKEN`: This school already has a grading scale of that name
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GradingScalesControllerCreateError = GradingScalesControllerCreateErrors[keyof GradingScalesControllerCreateErrors];
+
+export type GradingScalesControllerCreateResponses = {
+    201: GradingScaleView;
+};
+
+export type GradingScalesControllerCreateResponse = GradingScalesControllerCreateResponses[keyof GradingScalesControllerCreateResponses];
+
+export type GradingScalesControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/grading-scales/{id}';
+};
+
+export type GradingScalesControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GRADING_SCALE_NOT_FOUND`: There is no such grading scale in this school
+     */
+    404: ErrorView;
+    /**
+     * `GRADING_SCALE_IS_DEFAULT`: The default grading scale cannot be deleted: make another one the default first
+     *
+     * `IN_USE`: Still in use by 1 exams: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GradingScalesControllerRemoveError = GradingScalesControllerRemoveErrors[keyof GradingScalesControllerRemoveErrors];
+
+export type GradingScalesControllerRemoveResponses = {
+    204: void;
+};
+
+export type GradingScalesControllerRemoveResponse = GradingScalesControllerRemoveResponses[keyof GradingScalesControllerRemoveResponses];
+
+export type GradingScalesControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/grading-scales/{id}';
+};
+
+export type GradingScalesControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GRADING_SCALE_NOT_FOUND`: There is no such grading scale in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GradingScalesControllerGetError = GradingScalesControllerGetErrors[keyof GradingScalesControllerGetErrors];
+
+export type GradingScalesControllerGetResponses = {
+    200: GradingScaleView;
+};
+
+export type GradingScalesControllerGetResponse = GradingScalesControllerGetResponses[keyof GradingScalesControllerGetResponses];
+
+export type GradingScalesControllerReplaceData = {
+    body: GradingScaleDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/grading-scales/{id}';
+};
+
+export type GradingScalesControllerReplaceErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GRADING_SCALE_NOT_FOUND`: There is no such grading scale in this school
+     */
+    404: ErrorView;
+    /**
+     * `GRADING_SCALE_NAME_TAKEN`: This school already has a grading scale of that name
+     *
+     * `IN_USE`: The band B+ is the grade of 12 published results: keep it
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GradingScalesControllerReplaceError = GradingScalesControllerReplaceErrors[keyof GradingScalesControllerReplaceErrors];
+
+export type GradingScalesControllerReplaceResponses = {
+    200: GradingScaleView;
+};
+
+export type GradingScalesControllerReplaceResponse = GradingScalesControllerReplaceResponses[keyof GradingScalesControllerReplaceResponses];
+
+export type GradingScalesControllerMakeDefaultData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/grading-scales/{id}/make-default';
+};
+
+export type GradingScalesControllerMakeDefaultErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `GRADING_SCALE_NOT_FOUND`: There is no such grading scale in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type GradingScalesControllerMakeDefaultError = GradingScalesControllerMakeDefaultErrors[keyof GradingScalesControllerMakeDefaultErrors];
+
+export type GradingScalesControllerMakeDefaultResponses = {
+    200: GradingScaleView;
+};
+
+export type GradingScalesControllerMakeDefaultResponse = GradingScalesControllerMakeDefaultResponses[keyof GradingScalesControllerMakeDefaultResponses];
+
 export type ResultsControllerMineData = {
     body?: never;
     path?: never;
@@ -6952,6 +7722,680 @@ export type ResultsControllerMineResponses = {
 };
 
 export type ResultsControllerMineResponse = ResultsControllerMineResponses[keyof ResultsControllerMineResponses];
+
+export type PapersControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/papers/{id}';
+};
+
+export type PapersControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_PAPER_NOT_FOUND`: There is no such exam paper in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: The exam is marking: this needs it draft or scheduled
+     *
+     * `IN_USE`: Still in use by 1 marks: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type PapersControllerRemoveError = PapersControllerRemoveErrors[keyof PapersControllerRemoveErrors];
+
+export type PapersControllerRemoveResponses = {
+    204: void;
+};
+
+export type PapersControllerRemoveResponse = PapersControllerRemoveResponses[keyof PapersControllerRemoveResponses];
+
+export type PapersControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/papers/{id}';
+};
+
+export type PapersControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_PAPER_NOT_FOUND`: There is no such exam paper in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type PapersControllerGetError = PapersControllerGetErrors[keyof PapersControllerGetErrors];
+
+export type PapersControllerGetResponses = {
+    200: PaperView;
+};
+
+export type PapersControllerGetResponse = PapersControllerGetResponses[keyof PapersControllerGetResponses];
+
+export type PapersControllerUpdateData = {
+    body: UpdatePaperDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/papers/{id}';
+};
+
+export type PapersControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_PAPER_NOT_FOUND`: There is no such exam paper in this school
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     *
+     * `SUBJECT_NOT_FOUND`: There is no such subject in this school
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     *
+     * `INVIGILATOR_NOT_FOUND`: There is no such invigilator in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: The exam is marking: this needs it draft or scheduled
+     *
+     * `LEVEL_NOT_IN_EXAM`: This academic level does not sit this exam
+     *
+     * `SUBJECT_OF_ANOTHER_LEVEL`: This subject belongs to another academic level than the paper's
+     *
+     * `SECTION_OF_ANOTHER_LEVEL`: This section belongs to another academic level than the paper's
+     *
+     * `PAPER_OUTSIDE_EXAM`: A paper must be sat within the exam's dates and its term (2026-12-07 to 2026-12-11)
+     *
+     * `EXAM_PAPER_TAKEN`: This exam already has a paper of this subject for this level and section
+     *
+     * `EXAM_CLASH`: This paper overlaps Mathematics (Mid-term examination, 2026-12-07 09:30)
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type PapersControllerUpdateError = PapersControllerUpdateErrors[keyof PapersControllerUpdateErrors];
+
+export type PapersControllerUpdateResponses = {
+    200: PaperView;
+};
+
+export type PapersControllerUpdateResponse = PapersControllerUpdateResponses[keyof PapersControllerUpdateResponses];
+
+export type ExamsControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}';
+};
+
+export type ExamsControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: The exam is marking: this needs it draft or scheduled
+     *
+     * `IN_USE`: Still in use by 1 marks: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExamsControllerRemoveError = ExamsControllerRemoveErrors[keyof ExamsControllerRemoveErrors];
+
+export type ExamsControllerRemoveResponses = {
+    204: void;
+};
+
+export type ExamsControllerRemoveResponse = ExamsControllerRemoveResponses[keyof ExamsControllerRemoveResponses];
+
+export type ExamsControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}';
+};
+
+export type ExamsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExamsControllerGetError = ExamsControllerGetErrors[keyof ExamsControllerGetErrors];
+
+export type ExamsControllerGetResponses = {
+    200: ExamView;
+};
+
+export type ExamsControllerGetResponse = ExamsControllerGetResponses[keyof ExamsControllerGetResponses];
+
+export type ExamsControllerUpdateData = {
+    body: UpdateExamDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}';
+};
+
+export type ExamsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam in this school
+     *
+     * `GRADING_SCALE_NOT_FOUND`: There is no such grading scale in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: The exam is published: this needs it draft or scheduled
+     *
+     * `EXAM_OUTSIDE_TERM`: An exam's dates must lie within its term (2026-08-17 to 2026-12-18)
+     *
+     * `PAPERS_OUTSIDE_EXAM`: Some papers would fall outside the exam's new dates: move them first
+     *
+     * `EXAM_NAME_TAKEN`: This term already has an exam of that name
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExamsControllerUpdateError = ExamsControllerUpdateErrors[keyof ExamsControllerUpdateErrors];
+
+export type ExamsControllerUpdateResponses = {
+    200: ExamView;
+};
+
+export type ExamsControllerUpdateResponse = ExamsControllerUpdateResponses[keyof ExamsControllerUpdateResponses];
+
+export type ExamsControllerLockData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}/lock';
+};
+
+export type ExamsControllerLockErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: The exam is marking: this needs it published
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExamsControllerLockError = ExamsControllerLockErrors[keyof ExamsControllerLockErrors];
+
+export type ExamsControllerLockResponses = {
+    200: ExamView;
+};
+
+export type ExamsControllerLockResponse = ExamsControllerLockResponses[keyof ExamsControllerLockResponses];
+
+export type PapersControllerListData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Papers of this level
+         */
+        levelId?: string;
+        /**
+         * Papers this section sits: its own and its level's whole-level papers
+         */
+        sectionId?: string;
+    };
+    url: '/api/exams/{id}/papers';
+};
+
+export type PapersControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type PapersControllerListError = PapersControllerListErrors[keyof PapersControllerListErrors];
+
+export type PapersControllerListResponses = {
+    200: PaperList;
+};
+
+export type PapersControllerListResponse = PapersControllerListResponses[keyof PapersControllerListResponses];
+
+export type PapersControllerCreateData = {
+    body: CreatePaperDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}/papers';
+};
+
+export type PapersControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam in this school
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     *
+     * `SUBJECT_NOT_FOUND`: There is no such subject in this school
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     *
+     * `INVIGILATOR_NOT_FOUND`: There is no such invigilator in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: The exam is marking: this needs it draft or scheduled
+     *
+     * `LEVEL_NOT_IN_EXAM`: This academic level does not sit this exam
+     *
+     * `SUBJECT_OF_ANOTHER_LEVEL`: This subject belongs to another academic level than the paper's
+     *
+     * `SECTION_OF_ANOTHER_LEVEL`: This section belongs to another academic level than the paper's
+     *
+     * `PAPER_OUTSIDE_EXAM`: A paper must be sat within the exam's dates and its term (2026-12-07 to 2026-12-11)
+     *
+     * `EXAM_PAPER_TAKEN`: This exam already has a paper of this subject for this level and section
+     *
+     * `EXAM_CLASH`: This paper overlaps Mathematics (Mid-term examination, 2026-12-07 09:30)
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type PapersControllerCreateError = PapersControllerCreateErrors[keyof PapersControllerCreateErrors];
+
+export type PapersControllerCreateResponses = {
+    201: PaperView;
+};
+
+export type PapersControllerCreateResponse = PapersControllerCreateResponses[keyof PapersControllerCreateResponses];
 
 export type ResultsControllerPublishData = {
     body?: never;
@@ -7095,6 +8539,146 @@ export type ResultsControllerSectionResponses = {
 };
 
 export type ResultsControllerSectionResponse = ResultsControllerSectionResponses[keyof ResultsControllerSectionResponses];
+
+export type ExamsControllerScheduleData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}/schedule';
+};
+
+export type ExamsControllerScheduleErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: The exam is marking: this needs it draft
+     *
+     * `EXAM_HAS_NO_PAPERS`: An exam is scheduled only once it has at least one paper
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExamsControllerScheduleError = ExamsControllerScheduleErrors[keyof ExamsControllerScheduleErrors];
+
+export type ExamsControllerScheduleResponses = {
+    200: ExamView;
+};
+
+export type ExamsControllerScheduleResponse = ExamsControllerScheduleResponses[keyof ExamsControllerScheduleResponses];
+
+export type ExamsControllerStartMarkingData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}/start-marking';
+};
+
+export type ExamsControllerStartMarkingErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam in this school
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: The exam is draft: this needs it scheduled
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExamsControllerStartMarkingError = ExamsControllerStartMarkingErrors[keyof ExamsControllerStartMarkingErrors];
+
+export type ExamsControllerStartMarkingResponses = {
+    200: ExamView;
+};
+
+export type ExamsControllerStartMarkingResponse = ExamsControllerStartMarkingResponses[keyof ExamsControllerStartMarkingResponses];
 
 export type GuardiansControllerListData = {
     body?: never;

@@ -14,3 +14,4 @@ export * from './dto/reports.dto';
 export * from './dto/sessions.dto';
 export * from './registers.service';
 export * from './reports.service';
+export { callerProfile, callerStaff } from './attendance-scope';

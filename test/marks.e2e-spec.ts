@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { bodyOf, caller } from './support/caller';
 import { type Campus, campus } from './support/campus';
 import { type ExamStatus, insertExam, setExamStatus } from './support/exams';
-import { inSchema, shiftDate } from './support/school-year';
+import { inSchema, schemaOf, shiftDate } from './support/school-year';
 import { statementsSent } from './support/statements';
 import {
   createTestApp,
@@ -11,6 +11,7 @@ import {
   type SignedIn,
   signIn,
   type TestApp,
+  withOwnerClient,
 } from './support/test-app';
 
 interface MarkRow {
@@ -455,7 +456,26 @@ describe('exam marks', () => {
         reason: `Now ${marks}`,
         marks: [{ studentId: c.ids.ana, marks }],
       });
-    const answers = await Promise.all([saving(20, c.owner), saving(30, c.as.ines)]);
+    // Both saves are sent while another transaction holds the paper: neither may answer
+    // before it lets go, and then one runs after the other.
+    let answered = 0;
+    const answers = await withOwnerClient(async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('search_path', $1, true)`, [`"${schemaOf(c.school)}"`]);
+      await db.query('SELECT id FROM exam_papers WHERE id = $1 FOR UPDATE', [paperId]);
+      const both = Promise.all(
+        [saving(20, c.owner), saving(30, c.as.ines)].map((save) =>
+          save.then((answer) => {
+            answered += 1;
+            return answer;
+          }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(answered).toBe(0);
+      await db.query('COMMIT');
+      return both;
+    });
     expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
 
     const kept = bodyOf<Change[]>(await history(c.owner, paperId), 200).reverse();

@@ -135,7 +135,8 @@ describe('exam marks', () => {
         sectionId: c.sectionA.id,
         marks: [
           { studentId: c.ids.ana, marks: 0 },
-          { studentId: c.ids.ben, absent: true },
+          // As a client echoing a sheet row sends an absence.
+          { studentId: c.ids.ben, marks: null, absent: true },
         ],
       }),
       200,
@@ -227,6 +228,7 @@ describe('exam marks', () => {
     ['both a mark and absent', [{ marks: 10, absent: true }, { marks: 5 }], 'marks.0'],
     ['neither a mark nor absent', [{ marks: 10 }, {}], 'marks.1'],
     ['absent: false without a mark', [{ absent: false }, { marks: 5 }], 'marks.0'],
+    ['a null mark without absent', [{ marks: 5 }, { marks: null }], 'marks.1'],
     ['a mark above the maximum', [{ marks: 10 }, { marks: 50.5 }], 'marks.1.marks'],
     ['three decimals', [{ marks: 10.125 }, { marks: 5 }], 'marks.0.marks'],
     ['a negative mark', [{ marks: 10 }, { marks: -1 }], 'marks.1.marks'],
@@ -242,6 +244,34 @@ describe('exam marks', () => {
     expect(body.error.details).toEqual(
       expect.arrayContaining([expect.objectContaining({ field })]),
     );
+    expect(await stored(paperId)).toEqual([]);
+  });
+
+  it.each([
+    ['a null entry', { marks: [null] }],
+    ['an entry that is a number', { marks: [7] }],
+    ['marks that are not a list', { marks: { studentId: 'x' } }],
+    ['no entries', { marks: [] }],
+    ['a student twice', { marks: 'twice' }],
+    ['no section', { sectionId: undefined }],
+    ['a mark given as text', { marks: [{ marks: '7' }] }],
+  ])('refuses a body with %s (400)', async (_what, change) => {
+    const { paperId } = await paper();
+    const body: Record<string, unknown> = {
+      sectionId: c.sectionA.id,
+      marks: [{ studentId: c.ids.ana, marks: 1 }],
+      ...change,
+    };
+    if (body.marks === 'twice') {
+      body.marks = [
+        { studentId: c.ids.ana, marks: 1 },
+        { studentId: c.ids.ana, marks: 2 },
+      ];
+    } else if (Array.isArray(body.marks) && typeof body.marks[0] === 'object' && body.marks[0]) {
+      body.marks = [{ studentId: c.ids.ana, ...(body.marks[0] as object) }];
+    }
+    const response = await put(c.as.ines, paperId, body);
+    expect([response.statusCode, codeOf(response)]).toEqual([400, 'VALIDATION_FAILED']);
     expect(await stored(paperId)).toEqual([]);
   });
 
@@ -350,6 +380,7 @@ describe('exam marks', () => {
     // Reopening is the office's, with a reason.
     expect((await reopen(c.as.ines, examId, { reason: 'Recount' })).statusCode).toBe(403);
     expect((await reopen(c.owner, examId, {})).statusCode).toBe(400);
+    expect((await reopen(c.owner, examId, { reason: '    ' })).statusCode).toBe(400);
     const reopened = bodyOf<Record<string, unknown>>(
       await reopen(c.owner, examId, { reason: 'Paper 1 recounted' }),
       200,

@@ -162,7 +162,7 @@ export class MarksRepository {
       [
         paperId,
         entries.map((entry) => entry.studentId),
-        entries.map((entry) => (entry.absent ? null : entry.marks)),
+        entries.map((entry) => (entry.absent ? null : (entry.marks ?? null))),
         entries.map((entry) => entry.absent === true),
         enteredBy,
         reason,

@@ -52,7 +52,7 @@ export class MarksService {
     if (!OPEN_FOR_MARKS.has(paper.examStatus)) throw examNotOpenForMarks(paper.examStatus);
     if (!paper.sectionSits) throw sectionNotSitting();
     body.marks.forEach((entry, i) => {
-      if (entry.marks !== undefined && entry.marks > paper.maxMarks) {
+      if (typeof entry.marks === 'number' && entry.marks > paper.maxMarks) {
         throw marksAboveMaximum(`marks.${i}.marks`, paper.maxMarks);
       }
     });
@@ -126,12 +126,14 @@ function mayReach(
 function checkEntries(entries: MarkEntryDto[]): void {
   entries.forEach((entry, i) => {
     const absent = entry.absent === true;
-    if (absent && entry.marks !== undefined) {
+    // JSON null is "not sent", as a client echoing a sheet row of an absent student sends it.
+    const hasMarks = entry.marks !== undefined && entry.marks !== null;
+    if (absent && hasMarks) {
       throw validationFailed([
         { field: `marks.${i}`, problems: ['send either marks or absent: true, not both'] },
       ]);
     }
-    if (!absent && entry.marks === undefined) {
+    if (!absent && !hasMarks) {
       throw validationFailed([
         {
           field: `marks.${i}`,

@@ -47,8 +47,8 @@ export class MarkEntryDto {
 /** The largest section one save carries: a section's capacity is at most 1000. */
 export const MAX_MARK_ENTRIES = 1000;
 
-/** A reason is kept in the history; control characters would spoil it in reports. */
-const REASON = /^[^\p{Cc}]*$/u;
+/** A reason is kept in the history: not blank, and no control characters to spoil reports. */
+const REASON = /^(?=.*\S)[^\p{Cc}]*$/u;
 
 export class SaveMarksDto {
   @ApiProperty({ format: 'uuid', description: 'The section these students sit the paper in' })
@@ -63,7 +63,7 @@ export class SaveMarksDto {
   @IsString()
   @MinLength(3)
   @MaxLength(500)
-  @Matches(REASON, { message: 'reason must not contain control characters' })
+  @Matches(REASON, { message: 'reason must not be blank nor contain control characters' })
   reason?: string;
 
   @ApiProperty({ type: [MarkEntryDto] })
@@ -96,7 +96,7 @@ export class ReopenExamDto {
   @IsString()
   @MinLength(3)
   @MaxLength(500)
-  @Matches(REASON, { message: 'reason must not contain control characters' })
+  @Matches(REASON, { message: 'reason must not be blank nor contain control characters' })
   reason!: string;
 }
 

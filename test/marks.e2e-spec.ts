@@ -517,6 +517,32 @@ describe('exam marks', () => {
     expect(Number(ana.marks)).toBe(kept[1].newMarks);
   });
 
+  it('waits for a publication under way and then refuses the save', async () => {
+    const { examId, paperId } = await paper();
+    // Publishing (another part's route) changes the exam's row in its own transaction.
+    const response = await withOwnerClient(async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('search_path', $1, true)`, [`"${schemaOf(c.school)}"`]);
+      await db.query(`UPDATE exams SET status = 'published', published_at = now() WHERE id = $1`, [
+        examId,
+      ]);
+      let answered = false;
+      const saving = put(c.as.ines, paperId, {
+        sectionId: c.sectionA.id,
+        marks: [{ studentId: c.ids.ana, marks: 10 }],
+      }).then((answer) => {
+        answered = true;
+        return answer;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(answered).toBe(false);
+      await db.query('COMMIT');
+      return saving;
+    });
+    expect([response.statusCode, codeOf(response)]).toEqual([409, 'EXAM_PUBLISHED']);
+    expect(await stored(paperId)).toEqual([]);
+  });
+
   it('saves 40 students in as many statements as 5', async () => {
     const { paperId, today } = await paper('marking', { maxMarks: 100 });
     const section = async (name: string, size: number) => {

@@ -14,4 +14,4 @@ export * from './dto/reports.dto';
 export * from './dto/sessions.dto';
 export * from './registers.service';
 export * from './reports.service';
-export { callerProfile, taughtSections } from './attendance-scope';
+export { callerProfile, callerStaff, taughtSections } from './attendance-scope';

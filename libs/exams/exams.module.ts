@@ -3,6 +3,10 @@ import { IdentityModule } from '@schoolyard/identity';
 import { ExamsController } from './exams.controller';
 import { ExamsRepository } from './exams.repository';
 import { ExamsService } from './exams.service';
+import { CallerOfMarks } from './marks-caller';
+import { MarksController, ReopeningController } from './marks.controller';
+import { MarksRepository } from './marks.repository';
+import { MarksService } from './marks.service';
 import { GradingScalesController } from './grading-scales.controller';
 import { GradingScalesRepository } from './grading-scales.repository';
 import { GradingScalesService } from './grading-scales.service';
@@ -14,15 +18,20 @@ import { CallerOfResults } from './results-caller';
 import { ResultsRepository } from './results.repository';
 import { ResultsService } from './results.service';
 
-const services = [GradingScalesService, ExamsService, PapersService, ResultsService];
+const services = [GradingScalesService, ExamsService, PapersService, MarksService, ResultsService];
 
-/** Grading scales, exams and papers, marks, results, term grades and report cards. */
+/**
+ * Grading scales, exams and papers, marks, results, term grades and report cards. The services
+ * take the caller as an argument, so a command can use them in a transaction of its own.
+ */
 @Module({
   imports: [IdentityModule],
   // The scales' routes come first: `grading-scales` is a word, not an exam's id.
   controllers: [
     GradingScalesController,
     PapersController,
+    MarksController,
+    ReopeningController,
     ResultsController,
     ChildExamResultsController,
     ExamsController,
@@ -32,6 +41,8 @@ const services = [GradingScalesService, ExamsService, PapersService, ResultsServ
     GradingScalesRepository,
     ExamsRepository,
     PapersRepository,
+    MarksRepository,
+    CallerOfMarks,
     ResultsRepository,
     CallerOfResults,
   ],

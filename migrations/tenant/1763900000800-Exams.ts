@@ -58,6 +58,7 @@ export class Exams1763900000800 implements MigrationInterface {
         -- Reopened by exams.manage after publication: marks may change again, with history.
         reopened_at      timestamptz,
         reopened_by      uuid REFERENCES profiles (id) ON DELETE SET NULL,
+        reopen_reason    text,
         created_at       timestamptz NOT NULL DEFAULT now(),
         updated_at       timestamptz NOT NULL DEFAULT now(),
         CHECK (ends_on >= starts_on)

@@ -818,11 +818,62 @@ export type LinkedSchoolView = {
     slug: string;
 };
 
+export type MarkChangeView = {
+    changedAt: string;
+    changedBy: string | null;
+    changedByName: string | null;
+    id: string;
+    newAbsent: boolean;
+    newMarks: number | null;
+    /**
+     * null: nothing was entered before
+     */
+    oldAbsent: boolean | null;
+    oldMarks: number | null;
+    reason: string;
+    studentId: string;
+};
+
 export type MarkCountsView = {
     absent: number;
     excused: number;
     late: number;
     present: number;
+};
+
+export type MarkEntryDto = {
+    /**
+     * true: the student did not sit the paper (stored apart from a mark of 0)
+     */
+    absent?: boolean;
+    /**
+     * 0 up to the paper's maximum, at most 2 decimals; leave out when absent
+     */
+    marks?: number;
+    studentId: string;
+};
+
+export type MarkRowView = {
+    /**
+     * Entered as absent (not the same as 0)
+     */
+    absent: boolean;
+    admissionNumber: string;
+    displayName: string;
+    /**
+     * false: nothing entered for this student yet
+     */
+    entered: boolean;
+    enteredAt: string | null;
+    /**
+     * Profile of whoever entered the current mark
+     */
+    enteredBy: string | null;
+    /**
+     * null: absent, or not entered yet
+     */
+    marks: number | null;
+    studentId: string;
 };
 
 export type MeProfileView = {
@@ -1215,6 +1266,19 @@ export type RegistrationView = {
     owner: OwnerView;
 };
 
+export type ReopenExamDto = {
+    reason: string;
+};
+
+export type ReopenedExamView = {
+    id: string;
+    publishedAt: string;
+    reopenReason: string;
+    reopenedAt: string;
+    reopenedBy: string | null;
+    status: 'marking';
+};
+
 export type ResetPasswordDto = {
     /**
      * At least 10 characters, not your username or email, not a well-known password
@@ -1290,6 +1354,18 @@ export type RosterView = {
     students: Array<RosterStudentView>;
 };
 
+export type SaveMarksDto = {
+    marks: Array<MarkEntryDto>;
+    /**
+     * Why marks change: required once the exam has been published (kept in history)
+     */
+    reason?: string;
+    /**
+     * The section these students sit the paper in
+     */
+    sectionId: string;
+};
+
 export type SaveRecordsDto = {
     records: Array<RecordDto>;
 };
@@ -1340,6 +1416,27 @@ export type SchoolSettingsView = {
 export type SchoolUsageView = {
     staff: UsageView;
     students: UsageView;
+};
+
+export type SectionMarksView = {
+    examId: string;
+    examStatus: 'draft' | 'scheduled' | 'marking' | 'published' | 'locked';
+    /**
+     * Published before: changes need a reason and are kept
+     */
+    keepsHistory: boolean;
+    /**
+     * The section's active students on the paper's date
+     */
+    marks: Array<MarkRowView>;
+    maxMarks: number;
+    paperId: string;
+    sectionId: string;
+    /**
+     * The day the paper is sat
+     */
+    sitsOn: string;
+    subjectId: string;
 };
 
 export type SectionOfResultsView = {
@@ -7950,6 +8047,226 @@ export type PapersControllerUpdateResponses = {
 
 export type PapersControllerUpdateResponse = PapersControllerUpdateResponses[keyof PapersControllerUpdateResponses];
 
+export type MarksControllerReadData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query: {
+        sectionId: string;
+    };
+    url: '/api/exams/papers/{id}/marks';
+};
+
+export type MarksControllerReadErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PAPER_NOT_FOUND`: There is no such paper here
+     *
+     * `SECTION_NOT_FOUND`: There is no such section here
+     */
+    404: ErrorView;
+    /**
+     * `SECTION_NOT_SITTING`: This section does not sit the paper (it is for another section or another level)
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MarksControllerReadError = MarksControllerReadErrors[keyof MarksControllerReadErrors];
+
+export type MarksControllerReadResponses = {
+    200: SectionMarksView;
+};
+
+export type MarksControllerReadResponse = MarksControllerReadResponses[keyof MarksControllerReadResponses];
+
+export type MarksControllerSaveData = {
+    body: SaveMarksDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/papers/{id}/marks';
+};
+
+export type MarksControllerSaveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `NOT_TEACHING_SUBJECT`: Only an instructor who teaches the paper's subject in this section (or the exams office) enters its marks
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PAPER_NOT_FOUND`: There is no such paper here
+     *
+     * `SECTION_NOT_FOUND`: There is no such section here
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_STATUS`: Marks are entered while the exam is scheduled or marking; it is draft
+     *
+     * `EXAM_PUBLISHED`: The exam is published: the exams office must reopen it before marks change
+     *
+     * `SECTION_NOT_SITTING`: This section does not sit the paper (it is for another section or another level)
+     *
+     * `STUDENTS_NOT_IN_SECTION`: Only active students who were in the section on the paper's date get marks in it
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MarksControllerSaveError = MarksControllerSaveErrors[keyof MarksControllerSaveErrors];
+
+export type MarksControllerSaveResponses = {
+    200: SectionMarksView;
+};
+
+export type MarksControllerSaveResponse = MarksControllerSaveResponses[keyof MarksControllerSaveResponses];
+
+export type MarksControllerHistoryData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Only this student's changes
+         */
+        studentId?: string;
+    };
+    url: '/api/exams/papers/{id}/marks/history';
+};
+
+export type MarksControllerHistoryErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PAPER_NOT_FOUND`: There is no such paper here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MarksControllerHistoryError = MarksControllerHistoryErrors[keyof MarksControllerHistoryErrors];
+
+export type MarksControllerHistoryResponses = {
+    200: Array<MarkChangeView>;
+};
+
+export type MarksControllerHistoryResponse = MarksControllerHistoryResponses[keyof MarksControllerHistoryResponses];
+
 export type ExamsControllerRemoveData = {
     body?: never;
     path: {
@@ -8465,6 +8782,79 @@ export type ResultsControllerPublishResponses = {
 };
 
 export type ResultsControllerPublishResponse = ResultsControllerPublishResponses[keyof ResultsControllerPublishResponses];
+
+export type ReopeningControllerReopenData = {
+    body: ReopenExamDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/{id}/reopen';
+};
+
+export type ReopeningControllerReopenErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `EXAM_NOT_FOUND`: There is no such exam here
+     */
+    404: ErrorView;
+    /**
+     * `EXAM_LOCKED`: The exam is locked: its marks and results are final and it cannot be reopened
+     *
+     * `EXAM_STATUS`: Only a published exam can be reopened; it is marking
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ReopeningControllerReopenError = ReopeningControllerReopenErrors[keyof ReopeningControllerReopenErrors];
+
+export type ReopeningControllerReopenResponses = {
+    200: ReopenedExamView;
+};
+
+export type ReopeningControllerReopenResponse = ReopeningControllerReopenResponses[keyof ReopeningControllerReopenResponses];
 
 export type ResultsControllerSectionData = {
     body?: never;

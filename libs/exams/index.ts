@@ -1,1 +1,2 @@
 export * from './exams.module';
+export * from './dto/report-cards.dto';

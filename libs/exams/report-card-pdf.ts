@@ -61,34 +61,47 @@ function colourOf(colour: string | null): string {
 
 interface Writers {
   percent(value: number | null): string;
-  number(value: number | null, digits?: number): string;
+  number(value: number | null, digits?: 0 | 2): string;
   date(isoDate: string): string;
+  issued(now: Date): string;
 }
 
-function writersFor(card: ReportCardView): Writers {
-  const locale = localeOf(card.school.locale);
+/**
+ * Formatters by locale and zone, made once: building an Intl formatter costs more than
+ * drawing a row, and a batch writes the same school's numbers hundreds of times.
+ */
+const writers = new Map<string, Writers>();
+
+function writersFor(school: ReportCardView['school']): Writers {
+  const key = `${school.locale}|${school.timezone}`;
+  let made = writers.get(key);
+  if (!made) {
+    made = makeWriters(localeOf(school.locale), school.timezone);
+    if (writers.size > 100) writers.clear();
+    writers.set(key, made);
+  }
+  return made;
+}
+
+function makeWriters(locale: string, timezone: string): Writers {
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
+  const numbers = {
+    0: new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }),
+    2: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }),
+  };
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  let issued: Intl.DateTimeFormat;
+  try {
+    issued = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: timezone });
+  } catch {
+    issued = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  }
   return {
     percent: (value) => (value === null ? '-' : percent.format(value / 100)),
-    number: (value, digits = 2) =>
-      value === null
-        ? '-'
-        : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value),
+    number: (value, digits = 2) => (value === null ? '-' : numbers[digits].format(value)),
     date: (isoDate) => day.format(new Date(`${isoDate}T00:00:00Z`)),
+    issued: (now) => issued.format(now),
   };
-}
-
-function issuedOn(card: ReportCardView, now: Date): string {
-  const locale = localeOf(card.school.locale);
-  try {
-    return new Intl.DateTimeFormat(locale, {
-      dateStyle: 'long',
-      timeZone: card.school.timezone,
-    }).format(now);
-  } catch {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(now);
-  }
 }
 
 interface Column {
@@ -99,7 +112,7 @@ interface Column {
 
 function drawCard(doc: PDFKit.PDFDocument, card: ReportCardView, now: Date): void {
   const colour = colourOf(card.school.primaryColor);
-  const write = writersFor(card);
+  const write = writersFor(card.school);
   doc.addPage();
 
   doc.font('Helvetica-Bold').fontSize(20).fillColor(colour).text(card.school.displayName);
@@ -204,7 +217,7 @@ function drawCard(doc: PDFKit.PDFDocument, card: ReportCardView, now: Date): voi
     .font('Helvetica')
     .fontSize(8)
     .fillColor(TEXT_COLOUR)
-    .text(`Issued on ${issuedOn(card, now)} by ${card.school.displayName}.`, MARGIN);
+    .text(`Issued on ${write.issued(now)} by ${card.school.displayName}.`, MARGIN);
 }
 
 function rule(doc: PDFKit.PDFDocument, colour: string, width: number): void {

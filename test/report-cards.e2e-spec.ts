@@ -6,6 +6,7 @@ import { bodyOf, caller } from './support/caller';
 import { type Campus, campus } from './support/campus';
 import { dailyRegister, examWithResults, gradedAssignment } from './support/exam-records';
 import { inSchema } from './support/school-year';
+import { statementsSent } from './support/statements';
 import {
   createTestApp,
   registerSchool,
@@ -574,6 +575,47 @@ describe('section batches', () => {
         .statusCode,
     ).toBe(403);
     expect((await request('ines', 'GET', `${batchUrl}/${row.id}`)).statusCode).toBe(403);
+  });
+
+  const queuedBatch = async (sectionId: string): Promise<string> => {
+    const [row] = await inSchema<{ id: string }>(
+      c.school,
+      `INSERT INTO report_card_batches (section_id, term_id) VALUES ($1, $2) RETURNING id`,
+      [sectionId, autumn],
+    );
+    return row.id;
+  };
+
+  it('builds a batch once when its job is delivered twice at once', async () => {
+    const id = await queuedBatch(c.sectionA.id);
+    const builder = t.app.get(ReportCardBatchBuilder);
+    const outcomes = await Promise.all([
+      builder.build(c.school.id, id),
+      builder.build(c.school.id, id),
+    ]);
+    expect(outcomes.sort()).toEqual(['built', 'skipped']);
+    expect(
+      bodyOf<Record<string, unknown>>(await request('owner', 'GET', `${batchUrl}/${id}`), 200),
+    ).toMatchObject({ status: 'ready', studentCount: 2 });
+  });
+
+  it('costs as many statements for a card of two subjects as for none, for one student or a section', async () => {
+    const card = (term: string) => async () =>
+      bodyOf(
+        await request('owner', 'GET', `/api/students/${c.ids.ana}/report-card?termId=${term}`),
+        200,
+      );
+    await card(autumn)(); // caches warm
+    const full = await statementsSent(card(autumn), t.urls.apiRole);
+    expect(await statementsSent(card(spring), t.urls.apiRole)).toBe(full);
+
+    const builder = t.app.get(ReportCardBatchBuilder);
+    const batchOf = (sectionId: string) => async () => {
+      const id = await queuedBatch(sectionId);
+      expect(await builder.build(c.school.id, id)).toBe('built');
+    };
+    const oneStudent = await statementsSent(batchOf(c.sectionB.id), t.urls.apiRole);
+    expect(await statementsSent(batchOf(c.sectionA.id), t.urls.apiRole)).toBe(oneStudent);
   });
 
   it('marks a batch whose build fails as failed, with the reason', async () => {

@@ -388,6 +388,7 @@ describe('report card', () => {
     ]) {
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toBe('application/pdf');
+      expect(response.headers.vary).toMatch(/\bAccept\b/);
       expect(response.headers['content-disposition']).toBe(
         'inline; filename="report-card-C-1-Autumn.pdf"',
       );
@@ -647,7 +648,9 @@ describe('another school', () => {
     const owner = await signIn(t.app, other.host, other.ownerUsername);
     const [batch] = await inSchema<{ id: string }>(
       c.school,
-      `SELECT id FROM report_card_batches ORDER BY created_at LIMIT 1`,
+      `INSERT INTO report_card_batches (section_id, term_id, status, file, student_count)
+       VALUES ($1, $2, 'ready', '%PDF-', 0) RETURNING id`,
+      [c.sectionA.id, autumn],
     );
     for (const url of [
       `/api/students/${c.ids.ana}/report-card?termId=${autumn}`,

@@ -45,6 +45,9 @@ async function answer(
   pdf: boolean,
   reply: FastifyReply,
 ): Promise<ReportCardView | Buffer> {
+  // The same address answers two media types: a shared cache must keep them apart.
+  const vary = reply.getHeader('vary');
+  void reply.header('vary', vary ? `${String(vary)}, Accept` : 'Accept');
   if (!pdf) return card;
   const file = await renderReportCards([card]);
   const name = `report-card-${safe(card.student.admissionNumber)}-${safe(card.term.name)}.pdf`;

@@ -12,7 +12,7 @@ export class WeightingsService {
   async replace(termId: string, body: ReplaceWeightingsDto): Promise<WeightingsView> {
     const ids = body.subjects.map((subject) => subject.subjectId);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (twice) invalidFieldThrow('subjects', `subject ${twice} is listed more than once`);
+    if (twice) throw invalidField('subjects', `subject ${twice} is listed more than once`);
     const term = await this.weightings.lockTerm(termId, ids);
     if (!term) throw notFound('term')();
     if (term.missingSubjectIds.length > 0) throw subjectsNotFound(term.missingSubjectIds);
@@ -25,8 +25,4 @@ export class WeightingsService {
     if (!subjects) throw notFound('term')();
     return { termId, subjects };
   }
-}
-
-function invalidFieldThrow(field: string, problem: string): never {
-  throw invalidField(field, problem);
 }

@@ -178,6 +178,8 @@ describe('worker processes', () => {
         'attendance.alerts',
         'attendance.alerts.dead',
         'attendance.alerts-sweep',
+        'exams.report-card-batches',
+        'exams.report-card-batches.dead',
       ]),
     );
     worker.kill('SIGTERM');

@@ -3,6 +3,7 @@ import { AbsenceAlertsModule } from '@schoolyard/attendance';
 import { PaymentRechecksModule } from '@schoolyard/billing';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
+import { ReportCardBatchesModule } from '@schoolyard/exams';
 import { FleetJobsModule, FleetModule } from '@schoolyard/fleet';
 import { JobsModule } from '@schoolyard/jobs';
 import { MailModule } from '@schoolyard/mail';
@@ -12,7 +13,8 @@ import { ClsModule } from 'nestjs-cls';
 
 /**
  * What works jobs, without HTTP: the job runner and every library that registers a queue
- * (mail, the account cascade, payment rechecks, fleet sweeps, absence alerts) on the kernel
+ * (mail, the account cascade, payment rechecks, fleet sweeps, absence alerts, report card
+ * batches) on the kernel
  * they run on.
  */
 @Module({})
@@ -32,6 +34,7 @@ export class WorkerModule {
         PaymentRechecksModule,
         AccountCascadeModule,
         AbsenceAlertsModule,
+        ReportCardBatchesModule,
       ],
     };
   }

@@ -14,4 +14,5 @@ export * from './dto/reports.dto';
 export * from './dto/sessions.dto';
 export * from './registers.service';
 export * from './reports.service';
+/** Who an instructor reaches, as SQL over the caller's account: for exams' results and cards. */
 export { callerProfile, callerStaff, taughtSections } from './attendance-scope';

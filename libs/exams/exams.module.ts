@@ -13,19 +13,39 @@ import { GradingScalesService } from './grading-scales.service';
 import { PapersController } from './papers.controller';
 import { PapersRepository } from './papers.repository';
 import { PapersService } from './papers.service';
+import { ReportCardBatchesController } from './report-card-batches.controller';
+import { ReportCardBatchesModule } from './report-card-batches.jobs';
+import { ReportCardBatchesService } from './report-card-batches.service';
+import { CallerOfCards } from './report-cards.caller';
+import {
+  ChildReportCardController,
+  MyReportCardController,
+  StudentReportCardController,
+} from './report-cards.controller';
 import { ChildExamResultsController, ResultsController } from './results.controller';
 import { CallerOfResults } from './results-caller';
 import { ResultsRepository } from './results.repository';
 import { ResultsService } from './results.service';
+import { WeightingsController } from './weightings.controller';
+import { WeightingsRepository } from './weightings.repository';
+import { WeightingsService } from './weightings.service';
 
-const services = [GradingScalesService, ExamsService, PapersService, MarksService, ResultsService];
+const services = [
+  GradingScalesService,
+  ExamsService,
+  PapersService,
+  MarksService,
+  ResultsService,
+  WeightingsService,
+];
 
 /**
  * Grading scales, exams and papers, marks, results, term grades and report cards. The services
- * take the caller as an argument, so a command can use them in a transaction of its own.
+ * take the caller as an argument, so a command can use them in a transaction of its own. The
+ * report cards' own module brings their reads and the batch job (the worker imports it alone).
  */
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, ReportCardBatchesModule],
   // The scales' routes come first: `grading-scales` is a word, not an exam's id.
   controllers: [
     GradingScalesController,
@@ -34,6 +54,11 @@ const services = [GradingScalesService, ExamsService, PapersService, MarksServic
     ReopeningController,
     ResultsController,
     ChildExamResultsController,
+    WeightingsController,
+    StudentReportCardController,
+    MyReportCardController,
+    ChildReportCardController,
+    ReportCardBatchesController,
     ExamsController,
   ],
   providers: [
@@ -45,6 +70,9 @@ const services = [GradingScalesService, ExamsService, PapersService, MarksServic
     CallerOfMarks,
     ResultsRepository,
     CallerOfResults,
+    WeightingsRepository,
+    CallerOfCards,
+    ReportCardBatchesService,
   ],
   exports: services,
 })

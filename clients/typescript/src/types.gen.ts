@@ -193,6 +193,27 @@ export type AttendanceSummaryView = {
     sessions: number;
 };
 
+export type BatchView = {
+    createdAt: string;
+    /**
+     * Why the build failed
+     */
+    error: string | null;
+    /**
+     * Size of the PDF, once built
+     */
+    fileBytes: number | null;
+    finishedAt: string | null;
+    id: string;
+    sectionId: string;
+    status: 'queued' | 'building' | 'ready' | 'failed';
+    /**
+     * Cards in the file, once built
+     */
+    studentCount: number | null;
+    termId: string;
+};
+
 export type CalendarDayView = {
     academicYearId?: string | null;
     date: string;
@@ -219,6 +240,108 @@ export type CalendarView = {
     terms: Array<TermView>;
     timezone: string;
     to: string;
+};
+
+export type CardAttendanceView = {
+    absent: number;
+    excused: number;
+    late: number;
+    present: number;
+    /**
+     * (present + late) / (registers - excused); null when that is 0
+     */
+    rate: number | null;
+    /**
+     * Daily registers of the term's days that marked the student
+     */
+    registers: number;
+};
+
+export type CardExamView = {
+    examId: string;
+    letter: string | null;
+    maxTotal: number;
+    name: string;
+    percentage: number;
+    /**
+     * In the section; ties share a rank
+     */
+    sectionRank: number;
+    total: number;
+};
+
+export type CardOverallView = {
+    /**
+     * Mean of the subjects' grade points
+     */
+    gpa: number | null;
+    letter: string | null;
+    /**
+     * Mean of the subjects' percentages
+     */
+    percentage: number | null;
+};
+
+export type CardRefView = {
+    id: string;
+    name: string;
+};
+
+export type CardSchoolView = {
+    displayName: string;
+    /**
+     * Dates and numbers of the PDF are written in it
+     */
+    locale: string;
+    primaryColor: string | null;
+    secondaryColor: string | null;
+    timezone: string;
+};
+
+export type CardStudentView = {
+    admissionNumber: string;
+    firstName: string;
+    id: string;
+    lastName: string;
+    level: CardRefView | null;
+    middleName: string | null;
+    /**
+     * The section they were last in during the term
+     */
+    section: CardRefView | null;
+};
+
+export type CardSubjectView = {
+    code: string;
+    /**
+     * Points over maximum of graded assignments due in the term; null: none
+     */
+    courseworkPercentage: number | null;
+    /**
+     * The term's coursework share of this subject (0: exams only)
+     */
+    courseworkWeight: number;
+    /**
+     * Marks over maximum in published exams of the term (absent counts 0); null: none
+     */
+    examPercentage: number | null;
+    gradePoint: number | null;
+    letter: string | null;
+    name: string;
+    /**
+     * The weighted blend, or the one part there is
+     */
+    percentage: number;
+    remark: string | null;
+    subjectId: string;
+};
+
+export type CardTermView = {
+    academicYear: CardRefView;
+    endsOn: string;
+    id: string;
+    name: string;
+    startsOn: string;
 };
 
 export type ChangeEmailDto = {
@@ -323,6 +446,11 @@ export type CreateAcademicYearDto = {
      * First day of the year (local date)
      */
     startsOn: string;
+};
+
+export type CreateBatchDto = {
+    sectionId: string;
+    termId: string;
 };
 
 export type CreateContentDto = {
@@ -1279,6 +1407,30 @@ export type ReopenedExamView = {
     status: 'marking';
 };
 
+export type ReplaceWeightingsDto = {
+    /**
+     * Every weighting of the term: subjects left out go back to exams only
+     */
+    subjects: Array<SubjectWeightingDto>;
+};
+
+export type ReportCardView = {
+    attendance: CardAttendanceView;
+    /**
+     * Published (or locked) exams of the term
+     */
+    exams: Array<CardExamView>;
+    overall: CardOverallView;
+    /**
+     * At least one exam of the term is published or locked
+     */
+    published: boolean;
+    school: CardSchoolView;
+    student: CardStudentView;
+    subjects: Array<CardSubjectView>;
+    term: CardTermView;
+};
+
 export type ResetPasswordDto = {
     /**
      * At least 10 characters, not your username or email, not a well-known password
@@ -1766,6 +1918,25 @@ export type SubjectView = {
     updatedAt: string;
 };
 
+export type SubjectWeightingDto = {
+    /**
+     * Share of the term grade from coursework, in whole percent; exams are the rest
+     */
+    courseworkPercent: number;
+    subjectId: string;
+};
+
+export type SubjectWeightingView = {
+    code: string;
+    courseworkPercent: number;
+    /**
+     * 100 - courseworkPercent
+     */
+    examPercent: number;
+    name: string;
+    subjectId: string;
+};
+
 export type SubmissionPage = {
     data: Array<SubmissionView>;
     meta: PageMeta;
@@ -2094,6 +2265,14 @@ export type VerifyEmailDto = {
      * The token from the verification message
      */
     token: string;
+};
+
+export type WeightingsView = {
+    /**
+     * Subjects with a weighting; any other subject counts exams only
+     */
+    subjects: Array<SubjectWeightingView>;
+    termId: string;
 };
 
 export type AcademicLevelsControllerListData = {
@@ -7759,6 +7938,77 @@ export type GradingScalesControllerMakeDefaultResponses = {
 
 export type GradingScalesControllerMakeDefaultResponse = GradingScalesControllerMakeDefaultResponses[keyof GradingScalesControllerMakeDefaultResponses];
 
+export type MyReportCardControllerMineData = {
+    body?: never;
+    path?: never;
+    query: {
+        termId: string;
+        /**
+         * pdf: the printable card (as `Accept: application/pdf`); default json
+         */
+        format?: 'json' | 'pdf';
+    };
+    url: '/api/exams/my-report-card';
+};
+
+export type MyReportCardControllerMineErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     *
+     * `TERM_NOT_FOUND`: There is no such term here
+     */
+    404: ErrorView;
+    /**
+     * `REPORT_CARD_NOT_READY`: No exam of this term has been published yet: the report card is not ready
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MyReportCardControllerMineError = MyReportCardControllerMineErrors[keyof MyReportCardControllerMineErrors];
+
+export type MyReportCardControllerMineResponses = {
+    /**
+     * The report card (JSON), or the printable card (PDF)
+     */
+    200: ReportCardView;
+};
+
+export type MyReportCardControllerMineResponse = MyReportCardControllerMineResponses[keyof MyReportCardControllerMineResponses];
+
 export type ResultsControllerMineData = {
     body?: never;
     path?: never;
@@ -8266,6 +8516,329 @@ export type MarksControllerHistoryResponses = {
 };
 
 export type MarksControllerHistoryResponse = MarksControllerHistoryResponses[keyof MarksControllerHistoryResponses];
+
+export type ReportCardBatchesControllerCreateData = {
+    body: CreateBatchDto;
+    path?: never;
+    query?: never;
+    url: '/api/exams/report-cards/batches';
+};
+
+export type ReportCardBatchesControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section here
+     *
+     * `TERM_NOT_FOUND`: There is no such term here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ReportCardBatchesControllerCreateError = ReportCardBatchesControllerCreateErrors[keyof ReportCardBatchesControllerCreateErrors];
+
+export type ReportCardBatchesControllerCreateResponses = {
+    201: BatchView;
+};
+
+export type ReportCardBatchesControllerCreateResponse = ReportCardBatchesControllerCreateResponses[keyof ReportCardBatchesControllerCreateResponses];
+
+export type ReportCardBatchesControllerViewData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/report-cards/batches/{id}';
+};
+
+export type ReportCardBatchesControllerViewErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `REPORT_CARD_BATCH_NOT_FOUND`: There is no such report card batch here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ReportCardBatchesControllerViewError = ReportCardBatchesControllerViewErrors[keyof ReportCardBatchesControllerViewErrors];
+
+export type ReportCardBatchesControllerViewResponses = {
+    200: BatchView;
+};
+
+export type ReportCardBatchesControllerViewResponse = ReportCardBatchesControllerViewResponses[keyof ReportCardBatchesControllerViewResponses];
+
+export type ReportCardBatchesControllerFileData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/exams/report-cards/batches/{id}/file';
+};
+
+export type ReportCardBatchesControllerFileErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `REPORT_CARD_BATCH_NOT_FOUND`: There is no such report card batch here
+     */
+    404: ErrorView;
+    /**
+     * `REPORT_CARD_BATCH_NOT_READY`: This batch of report cards has not been built (yet)
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ReportCardBatchesControllerFileError = ReportCardBatchesControllerFileErrors[keyof ReportCardBatchesControllerFileErrors];
+
+export type ReportCardBatchesControllerFileResponses = {
+    /**
+     * One PDF, each card starting a page
+     */
+    200: Blob | File;
+};
+
+export type ReportCardBatchesControllerFileResponse = ReportCardBatchesControllerFileResponses[keyof ReportCardBatchesControllerFileResponses];
+
+export type WeightingsControllerReadData = {
+    body?: never;
+    path: {
+        termId: string;
+    };
+    query?: never;
+    url: '/api/exams/weightings/{termId}';
+};
+
+export type WeightingsControllerReadErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `TERM_NOT_FOUND`: There is no such term here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type WeightingsControllerReadError = WeightingsControllerReadErrors[keyof WeightingsControllerReadErrors];
+
+export type WeightingsControllerReadResponses = {
+    200: WeightingsView;
+};
+
+export type WeightingsControllerReadResponse = WeightingsControllerReadResponses[keyof WeightingsControllerReadResponses];
+
+export type WeightingsControllerReplaceData = {
+    body: ReplaceWeightingsDto;
+    path: {
+        termId: string;
+    };
+    query?: never;
+    url: '/api/exams/weightings/{termId}';
+};
+
+export type WeightingsControllerReplaceErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `TERM_NOT_FOUND`: There is no such term here
+     *
+     * `SUBJECT_NOT_FOUND`: Some of these subjects are not in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type WeightingsControllerReplaceError = WeightingsControllerReplaceErrors[keyof WeightingsControllerReplaceErrors];
+
+export type WeightingsControllerReplaceResponses = {
+    200: WeightingsView;
+};
+
+export type WeightingsControllerReplaceResponse = WeightingsControllerReplaceResponses[keyof WeightingsControllerReplaceResponses];
 
 export type ExamsControllerRemoveData = {
     body?: never;
@@ -9562,6 +10135,82 @@ export type ChildExamResultsControllerChildResponses = {
 };
 
 export type ChildExamResultsControllerChildResponse = ChildExamResultsControllerChildResponses[keyof ChildExamResultsControllerChildResponses];
+
+export type ChildReportCardControllerChildData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query: {
+        termId: string;
+        /**
+         * pdf: the printable card (as `Accept: application/pdf`); default json
+         */
+        format?: 'json' | 'pdf';
+    };
+    url: '/api/guardians/my-children/{id}/report-card';
+};
+
+export type ChildReportCardControllerChildErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     *
+     * `TERM_NOT_FOUND`: There is no such term here
+     */
+    404: ErrorView;
+    /**
+     * `REPORT_CARD_NOT_READY`: No exam of this term has been published yet: the report card is not ready
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ChildReportCardControllerChildError = ChildReportCardControllerChildErrors[keyof ChildReportCardControllerChildErrors];
+
+export type ChildReportCardControllerChildResponses = {
+    /**
+     * The report card (JSON), or the printable card (PDF)
+     */
+    200: ReportCardView;
+};
+
+export type ChildReportCardControllerChildResponse = ChildReportCardControllerChildResponses[keyof ChildReportCardControllerChildResponses];
 
 export type GuardiansControllerActivateData = {
     body: GuardianActivationDto;
@@ -12329,6 +12978,80 @@ export type StudentAttendanceControllerStudentResponses = {
 };
 
 export type StudentAttendanceControllerStudentResponse = StudentAttendanceControllerStudentResponses[keyof StudentAttendanceControllerStudentResponses];
+
+export type StudentReportCardControllerCardData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query: {
+        termId: string;
+        /**
+         * pdf: the printable card (as `Accept: application/pdf`); default json
+         */
+        format?: 'json' | 'pdf';
+    };
+    url: '/api/students/{id}/report-card';
+};
+
+export type StudentReportCardControllerCardErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     *
+     * `TERM_NOT_FOUND`: There is no such term here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentReportCardControllerCardError = StudentReportCardControllerCardErrors[keyof StudentReportCardControllerCardErrors];
+
+export type StudentReportCardControllerCardResponses = {
+    /**
+     * The report card (JSON), or the printable card (PDF)
+     */
+    200: ReportCardView;
+};
+
+export type StudentReportCardControllerCardResponse = StudentReportCardControllerCardResponses[keyof StudentReportCardControllerCardResponses];
 
 export type StudentsControllerResetPasswordData = {
     body?: never;

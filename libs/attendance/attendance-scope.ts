@@ -1,7 +1,12 @@
+import { type PermissionCode } from '@schoolyard/rbac';
+
 /*
  * Row-level scope of attendance, as SQL over the caller's account id. An instructor reaches
  * the sections they are homeroom of or teach a subject in; attendance.manage reaches all.
  */
+
+/** attendance.manage, the office's, lifts every row-level rule of attendance. */
+export const ATTENDANCE_OFFICE: PermissionCode[] = ['attendance.manage'];
 
 /** The active staff profiles of the account in parameter `user`. */
 export const callerStaff = (user: string) => `

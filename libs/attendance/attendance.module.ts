@@ -8,7 +8,6 @@ import {
 } from './absence-notes.controller';
 import { AbsenceNotesRepository } from './absence-notes.repository';
 import { AbsenceNotesService } from './absence-notes.service';
-import { CallerOfAttendance } from './attendance-caller';
 import { RecordsRepository } from './records.repository';
 import { RegistersService } from './registers.service';
 import {
@@ -25,7 +24,7 @@ const services = [RegistersService, ReportsService];
 
 /**
  * Attendance registers, reports, absence notes and the alerts to guardians. The services take
- * the caller as an argument (AttendanceCaller), so a command can use them in a transaction
+ * the caller as an argument (ScopedCaller), so a command can use them in a transaction
  * of its own acting as any person. The alerts' module brings AbsenceAlertsRepository (the
  * register's save calls it) and the alert job.
  */
@@ -44,7 +43,6 @@ const services = [RegistersService, ReportsService];
     SessionsRepository,
     RecordsRepository,
     ReportsRepository,
-    CallerOfAttendance,
     AbsenceNotesService,
     AbsenceNotesRepository,
   ],

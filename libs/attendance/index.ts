@@ -1,4 +1,3 @@
-export * from './attendance-caller';
 export * from './attendance.errors';
 export * from './attendance.module';
 export {

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParams, Route } from '@schoolyard/common';
 import { type FastifyReply } from 'fastify';
-import { CallerOfAttendance } from './attendance-caller';
 import {
   futureDate,
   notASchoolDay,
@@ -23,6 +22,8 @@ import {
   SessionView,
 } from './dto/sessions.dto';
 import { RegistersService } from './registers.service';
+import { CallerScope } from '@schoolyard/rbac';
+import { ATTENDANCE_OFFICE } from './attendance-scope';
 
 const dayRefusals = [futureDate, notASchoolDay('holiday')];
 
@@ -31,7 +32,7 @@ const dayRefusals = [futureDate, notASchoolDay('holiday')];
 export class RegistersController {
   constructor(
     private readonly registers: RegistersService,
-    private readonly caller: CallerOfAttendance,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({
@@ -59,7 +60,7 @@ export class RegistersController {
     @Body() session: CreateSessionDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegisterView> {
-    const opened = await this.registers.open(this.caller.current(), session);
+    const opened = await this.registers.open(this.caller.current(...ATTENDANCE_OFFICE), session);
     reply.status(opened.created ? 201 : 200);
     return opened.register;
   }
@@ -76,7 +77,7 @@ export class RegistersController {
   })
   @ApiOkResponse({ type: [SessionView] })
   list(@Query() query: SessionListQuery): Promise<SessionView[]> {
-    return this.registers.list(this.caller.current(), query);
+    return this.registers.list(this.caller.current(...ATTENDANCE_OFFICE), query);
   }
 
   @Route({
@@ -90,7 +91,7 @@ export class RegistersController {
   })
   @ApiOkResponse({ type: RegisterView })
   get(@Param() params: IdParams): Promise<RegisterView> {
-    return this.registers.get(this.caller.current(), params.id);
+    return this.registers.get(this.caller.current(...ATTENDANCE_OFFICE), params.id);
   }
 
   @Route({
@@ -113,7 +114,7 @@ export class RegistersController {
   })
   @ApiOkResponse({ type: RegisterView })
   save(@Param() params: IdParams, @Body() body: SaveRecordsDto): Promise<RegisterView> {
-    return this.registers.save(this.caller.current(), params.id, body.records);
+    return this.registers.save(this.caller.current(...ATTENDANCE_OFFICE), params.id, body.records);
   }
 
   @Route({
@@ -129,6 +130,6 @@ export class RegistersController {
   })
   @ApiOkResponse({ type: RegisterView })
   unlock(@Param() params: IdParams): Promise<RegisterView> {
-    return this.registers.unlock(this.caller.current(), params.id);
+    return this.registers.unlock(this.caller.current(...ATTENDANCE_OFFICE), params.id);
   }
 }

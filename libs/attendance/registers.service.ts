@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type DayRefusal } from '@schoolyard/calendar';
 import { AbsenceAlertsRepository } from './absence-alerts.repository';
-import { type AttendanceCaller } from './attendance-caller';
+import { type ScopedCaller } from '@schoolyard/rbac';
 import {
   futureDate,
   invalidField,
@@ -45,7 +45,7 @@ export class RegistersService {
    * there (`created` false): two teachers opening it at once get the same register.
    */
   async open(
-    caller: AttendanceCaller,
+    caller: ScopedCaller,
     session: CreateSessionDto,
   ): Promise<{ created: boolean; register: RegisterView }> {
     const period = periodOf(session);
@@ -55,7 +55,7 @@ export class RegistersService {
       if (plan.subjectFits === null) throw notFound('subject')();
       if (!plan.subjectFits) throw subjectOfAnotherLevel();
     }
-    if (!caller.managesAll) mayTake(session.kind, plan);
+    if (!caller.reachesAll) mayTake(session.kind, plan);
     refuseDay(plan.refusal);
 
     const made = await this.sessions.insert(session, period, caller);
@@ -65,7 +65,7 @@ export class RegistersService {
       if (existing.subjectId !== (session.subjectId ?? null)) throw sessionOfAnotherSubject();
       id = existing.id;
     }
-    if (!caller.managesAll) {
+    if (!caller.reachesAll) {
       // A teacher may not open a register they could not then fill in.
       const window = await this.sessions.window(id);
       if (!window.open) throw registerLocked(window.date, window.editableUntil);
@@ -78,11 +78,11 @@ export class RegistersService {
    * run one after the other and the later one's mark stands for each student it names.
    * Students not named keep their marks.
    */
-  async save(caller: AttendanceCaller, id: string, records: RecordDto[]): Promise<RegisterView> {
+  async save(caller: ScopedCaller, id: string, records: RecordDto[]): Promise<RegisterView> {
     checkMarks(records);
     const session = await this.sessions.lockForChange(id, caller);
     if (!session) throw notFound('attendance session')();
-    if (!caller.managesAll) {
+    if (!caller.reachesAll) {
       mayTake(session.kind, session);
       if (!session.open) throw registerLocked(session.date, session.editableUntil);
     }
@@ -100,19 +100,19 @@ export class RegistersService {
   }
 
   /** Reopens a register for its teachers until today + the school's edit days (the office). */
-  async unlock(caller: AttendanceCaller, id: string): Promise<RegisterView> {
+  async unlock(caller: ScopedCaller, id: string): Promise<RegisterView> {
     if (!(await this.sessions.lockForChange(id, caller))) throw notFound('attendance session')();
     await this.sessions.unlock(id, caller);
     return (await this.sessions.register(id, caller))!;
   }
 
-  async get(caller: AttendanceCaller, id: string): Promise<RegisterView> {
+  async get(caller: ScopedCaller, id: string): Promise<RegisterView> {
     const register = await this.sessions.register(id, caller);
     if (!register) throw notFound('attendance session')();
     return register;
   }
 
-  async list(caller: AttendanceCaller, query: SessionListQuery): Promise<SessionView[]> {
+  async list(caller: ScopedCaller, query: SessionListQuery): Promise<SessionView[]> {
     checkRange(query.from, query.to);
     if (!(await this.sessions.sectionVisible(query.sectionId, caller))) {
       throw notFound('section')();

@@ -1,17 +1,18 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParams, Route } from '@schoolyard/common';
-import { CallerOfAttendance } from './attendance-caller';
 import { notFound } from './attendance.errors';
 import { KindRangeQuery, SectionReportView, StudentAttendanceView } from './dto/reports.dto';
 import { ReportsService } from './reports.service';
+import { CallerScope } from '@schoolyard/rbac';
+import { ATTENDANCE_OFFICE } from './attendance-scope';
 
 @ApiTags('Attendance')
 @Controller('api/attendance')
 export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
-    private readonly caller: CallerOfAttendance,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({
@@ -26,7 +27,7 @@ export class ReportsController {
   })
   @ApiOkResponse({ type: SectionReportView })
   section(@Param() params: IdParams, @Query() query: KindRangeQuery): Promise<SectionReportView> {
-    return this.reports.section(this.caller.current(), params.id, query);
+    return this.reports.section(this.caller.current(...ATTENDANCE_OFFICE), params.id, query);
   }
 
   @Route({
@@ -47,7 +48,7 @@ export class ReportsController {
 export class StudentAttendanceController {
   constructor(
     private readonly reports: ReportsService,
-    private readonly caller: CallerOfAttendance,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({
@@ -65,7 +66,12 @@ export class StudentAttendanceController {
     @Param() params: IdParams,
     @Query() query: KindRangeQuery,
   ): Promise<StudentAttendanceView> {
-    return this.reports.student('staff', this.caller.current(), params.id, query);
+    return this.reports.student(
+      'staff',
+      this.caller.current(...ATTENDANCE_OFFICE),
+      params.id,
+      query,
+    );
   }
 }
 
@@ -74,7 +80,7 @@ export class StudentAttendanceController {
 export class ChildAttendanceController {
   constructor(
     private readonly reports: ReportsService,
-    private readonly caller: CallerOfAttendance,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({

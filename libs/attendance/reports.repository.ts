@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SCHOOL_DAYS_SQL } from '@schoolyard/calendar';
 import { selectRow, selectRows } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
-import { type AttendanceCaller } from './attendance-caller';
+import { type ScopedCaller } from '@schoolyard/rbac';
 import { memberOn, taughtSections } from './attendance-scope';
 import { type SectionReportRowView } from './dto/reports.dto';
 import { type Mark, type SessionKind } from './dto/sessions.dto';
@@ -52,7 +52,7 @@ export class ReportsRepository {
   visibleStudent(
     viewpoint: Viewpoint,
     studentId: string | null,
-    caller: AttendanceCaller,
+    caller: ScopedCaller,
     from: string,
     to: string,
   ): Promise<{ studentId: string; schoolDays: number } | undefined> {
@@ -65,7 +65,7 @@ export class ReportsRepository {
          FROM students stu CROSS JOIN asked
         WHERE ${STUDENT_IN_REACH[viewpoint]}
         ORDER BY stu.profile_id LIMIT 1`,
-      [from, to, studentId, caller.managesAll, caller.userId],
+      [from, to, studentId, caller.reachesAll, caller.userId],
     );
   }
 
@@ -99,7 +99,7 @@ export class ReportsRepository {
    */
   visibleSection(
     id: string,
-    caller: AttendanceCaller,
+    caller: ScopedCaller,
     from: string,
     to: string,
     kind: SessionKind,
@@ -112,7 +112,7 @@ export class ReportsRepository {
                 AS sessions
          FROM sections sec
         WHERE sec.id = $1 AND ($2::boolean OR sec.id IN (${taughtSections('$3')}))`,
-      [id, caller.managesAll, caller.userId, from, to, kind],
+      [id, caller.reachesAll, caller.userId, from, to, kind],
     );
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AttendanceCaller } from './attendance-caller';
+import { type ScopedCaller } from '@schoolyard/rbac';
 import { notFound } from './attendance.errors';
 import { checkRange } from './date-range';
 import {
@@ -21,7 +21,7 @@ export class ReportsService {
    */
   async student(
     viewpoint: Viewpoint,
-    caller: AttendanceCaller,
+    caller: ScopedCaller,
     studentId: string | null,
     query: KindRangeQuery,
   ): Promise<StudentAttendanceView> {
@@ -45,7 +45,7 @@ export class ReportsService {
   }
 
   async section(
-    caller: AttendanceCaller,
+    caller: ScopedCaller,
     sectionId: string,
     query: KindRangeQuery,
   ): Promise<SectionReportView> {

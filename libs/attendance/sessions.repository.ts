@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { execute, selectRow, selectRows } from '@schoolyard/common';
 import { SCHOOL_DAYS_SQL, type DayRefusal } from '@schoolyard/calendar';
 import { TenantContext } from '@schoolyard/tenancy';
-import { type AttendanceCaller } from './attendance-caller';
+import { type ScopedCaller } from '@schoolyard/rbac';
 import { callerProfile, callerStaff, memberOn, sectionInScope } from './attendance-scope';
 import {
   type CreateSessionDto,
@@ -108,7 +108,7 @@ export class SessionsRepository {
   constructor(private readonly tenant: TenantContext) {}
 
   /** The day's standing, the section, the subject and the caller's part in one statement. */
-  async plan(session: CreateSessionDto, caller: AttendanceCaller): Promise<SessionPlan> {
+  async plan(session: CreateSessionDto, caller: ScopedCaller): Promise<SessionPlan> {
     const row = await selectRow<SessionPlan>(
       this.tenant.manager,
       `WITH day AS (${SCHOOL_DAYS_SQL}),
@@ -134,7 +134,7 @@ export class SessionsRepository {
   async insert(
     session: CreateSessionDto,
     period: number,
-    caller: AttendanceCaller,
+    caller: ScopedCaller,
   ): Promise<string | undefined> {
     const row = await selectRow<{ id: string }>(
       this.tenant.manager,
@@ -172,7 +172,7 @@ export class SessionsRepository {
    * Locks session `id` FOR UPDATE, so saves of one register run one after the other, and
    * reads what the rules need. Undefined when there is no such session.
    */
-  lockForChange(id: string, caller: AttendanceCaller): Promise<LockedSession | undefined> {
+  lockForChange(id: string, caller: ScopedCaller): Promise<LockedSession | undefined> {
     return selectRow<LockedSession>(
       this.tenant.manager,
       `SELECT ses.id, ses.section_id AS "sectionId", ${ymd('ses.on_date')} AS date, ses.kind,
@@ -208,7 +208,7 @@ export class SessionsRepository {
   }
 
   /** Reopens the session for its teachers until today + the school's edit days. */
-  async unlock(id: string, caller: AttendanceCaller): Promise<void> {
+  async unlock(id: string, caller: ScopedCaller): Promise<void> {
     await execute(
       this.tenant.manager,
       `UPDATE attendance_sessions ses
@@ -221,23 +221,23 @@ export class SessionsRepository {
   }
 
   /** Session `id` with its register, or undefined when it is not there or not the caller's to see. */
-  async register(id: string, caller: AttendanceCaller): Promise<RegisterView | undefined> {
+  async register(id: string, caller: ScopedCaller): Promise<RegisterView | undefined> {
     const row = await selectRow<RegisterRow>(
       this.tenant.manager,
       `SELECT ${SESSION_COLUMNS}, (${REGISTER}) AS register
          FROM ${SESSION_FROM}
         WHERE ses.id = $1 AND ${sectionInScope('ses.section_id', '$2', '$3')}`,
-      [id, caller.managesAll, caller.userId],
+      [id, caller.reachesAll, caller.userId],
     );
     return row && { ...toSessionView(row), register: row.register };
   }
 
   /** Whether section `id` exists and is within the caller's reach. */
-  async sectionVisible(id: string, caller: AttendanceCaller): Promise<boolean> {
+  async sectionVisible(id: string, caller: ScopedCaller): Promise<boolean> {
     const row = await selectRow<{ visible: boolean }>(
       this.tenant.manager,
       `SELECT ${sectionInScope('sec.id', '$2', '$3')} AS visible FROM sections sec WHERE sec.id = $1`,
-      [id, caller.managesAll, caller.userId],
+      [id, caller.reachesAll, caller.userId],
     );
     return row?.visible ?? false;
   }

@@ -3,7 +3,6 @@ import { IdentityModule } from '@schoolyard/identity';
 import { ExamsController } from './exams.controller';
 import { ExamsRepository } from './exams.repository';
 import { ExamsService } from './exams.service';
-import { CallerOfMarks } from './marks-caller';
 import { MarksController, ReopeningController } from './marks.controller';
 import { MarksRepository } from './marks.repository';
 import { MarksService } from './marks.service';
@@ -16,14 +15,12 @@ import { PapersService } from './papers.service';
 import { ReportCardBatchesController } from './report-card-batches.controller';
 import { ReportCardBatchesModule } from './report-card-batches.jobs';
 import { ReportCardBatchesService } from './report-card-batches.service';
-import { CallerOfCards } from './report-cards.caller';
 import {
   ChildReportCardController,
   MyReportCardController,
   StudentReportCardController,
 } from './report-cards.controller';
 import { ChildExamResultsController, ResultsController } from './results.controller';
-import { CallerOfResults } from './results-caller';
 import { ResultsRepository } from './results.repository';
 import { ResultsService } from './results.service';
 import { WeightingsController } from './weightings.controller';
@@ -67,11 +64,8 @@ const services = [
     ExamsRepository,
     PapersRepository,
     MarksRepository,
-    CallerOfMarks,
     ResultsRepository,
-    CallerOfResults,
     WeightingsRepository,
-    CallerOfCards,
     ReportCardBatchesService,
   ],
   exports: services,

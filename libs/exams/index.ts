@@ -8,7 +8,6 @@ export * from './exams.errors';
 export * from './exams.module';
 export * from './exams.service';
 export * from './grading-scales.service';
-export * from './marks-caller';
 export * from './marks.service';
 export * from './papers.service';
 export * from './results.service';

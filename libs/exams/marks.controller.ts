@@ -10,7 +10,6 @@ import {
   SaveMarksDto,
   SectionMarksView,
 } from './dto/marks.dto';
-import { CallerOfMarks } from './marks-caller';
 import {
   examLocked,
   examNotOpenForMarks,
@@ -23,13 +22,15 @@ import {
   studentsNotInSection,
 } from './marks.errors';
 import { MarksService } from './marks.service';
+import { CallerScope } from '@schoolyard/rbac';
+import { MARKS_OFFICE } from './exams-office';
 
 @ApiTags('Exams')
 @Controller('api/exams/papers')
 export class MarksController {
   constructor(
     private readonly marks: MarksService,
-    private readonly caller: CallerOfMarks,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({
@@ -54,7 +55,7 @@ export class MarksController {
   })
   @ApiOkResponse({ type: SectionMarksView })
   save(@Param() params: IdParams, @Body() body: SaveMarksDto): Promise<SectionMarksView> {
-    return this.marks.save(this.caller.current(), params.id, body);
+    return this.marks.save(this.caller.current(...MARKS_OFFICE), params.id, body);
   }
 
   @Route({
@@ -69,7 +70,7 @@ export class MarksController {
   })
   @ApiOkResponse({ type: SectionMarksView })
   read(@Param() params: IdParams, @Query() query: MarksQuery): Promise<SectionMarksView> {
-    return this.marks.read(this.caller.current(), params.id, query.sectionId);
+    return this.marks.read(this.caller.current(...MARKS_OFFICE), params.id, query.sectionId);
   }
 
   @Route({
@@ -84,7 +85,7 @@ export class MarksController {
   })
   @ApiOkResponse({ type: [MarkChangeView] })
   history(@Param() params: IdParams, @Query() query: MarkHistoryQuery): Promise<MarkChangeView[]> {
-    return this.marks.history(this.caller.current(), params.id, query.studentId);
+    return this.marks.history(this.caller.current(...MARKS_OFFICE), params.id, query.studentId);
   }
 }
 
@@ -93,7 +94,7 @@ export class MarksController {
 export class ReopeningController {
   constructor(
     private readonly marks: MarksService,
-    private readonly caller: CallerOfMarks,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({
@@ -109,6 +110,6 @@ export class ReopeningController {
   })
   @ApiOkResponse({ type: ReopenedExamView })
   reopen(@Param() params: IdParams, @Body() body: ReopenExamDto): Promise<ReopenedExamView> {
-    return this.marks.reopen(this.caller.current(), params.id, body.reason);
+    return this.marks.reopen(this.caller.current(...MARKS_OFFICE), params.id, body.reason);
   }
 }

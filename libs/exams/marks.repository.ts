@@ -9,7 +9,7 @@ import {
   type ReopenedExamView,
   type SectionMarksView,
 } from './dto/marks.dto';
-import { type MarksCaller } from './marks-caller';
+import { type ScopedCaller } from '@schoolyard/rbac';
 
 /** A paper as the marks rules see it, for one section and one caller. */
 export interface PaperForMarks {
@@ -111,7 +111,7 @@ export class MarksRepository {
   paper(
     id: string,
     sectionId: string,
-    caller: MarksCaller,
+    caller: ScopedCaller,
     options: { lock: boolean; studentIds: string[] },
   ): Promise<PaperForMarks | undefined> {
     return selectRow<PaperForMarks>(this.tenant.manager, PAPER(options.lock), [
@@ -186,7 +186,7 @@ export class MarksRepository {
    */
   async history(
     id: string,
-    caller: MarksCaller,
+    caller: ScopedCaller,
     studentId: string | null,
   ): Promise<MarkChangeView[] | null> {
     const row = await selectRow<{ changes: MarkChangeView[] | null }>(
@@ -216,7 +216,7 @@ export class MarksRepository {
                              AND ${membershipHeldOn('ss', 'p.sits_on')})))
               END AS changes
          FROM paper p`,
-      [id, caller.managesAll, caller.userId, studentId],
+      [id, caller.reachesAll, caller.userId, studentId],
     );
     return row?.changes ?? null;
   }
@@ -231,7 +231,7 @@ export class MarksRepository {
   }
 
   /** Published → marking, signed by the caller with the reason; answers the exam. */
-  async reopen(id: string, caller: MarksCaller, reason: string): Promise<ReopenedExamView> {
+  async reopen(id: string, caller: ScopedCaller, reason: string): Promise<ReopenedExamView> {
     // A SELECT over the UPDATE: the driver answers a plain UPDATE with [rows, count].
     const [row] = await this.tenant.finalQuery<ReopenedExamView[]>(
       `WITH reopened AS (

@@ -7,7 +7,7 @@ import {
   type SaveMarksDto,
   type SectionMarksView,
 } from './dto/marks.dto';
-import { type MarksCaller } from './marks-caller';
+import { type ScopedCaller } from '@schoolyard/rbac';
 import {
   examLocked,
   examNotOpenForMarks,
@@ -39,7 +39,7 @@ export class MarksService {
    * of one paper run one after the other and each reads the values the other left (which the
    * history records as the old values). Students not named keep their entries.
    */
-  async save(caller: MarksCaller, paperId: string, body: SaveMarksDto): Promise<SectionMarksView> {
+  async save(caller: ScopedCaller, paperId: string, body: SaveMarksDto): Promise<SectionMarksView> {
     checkEntries(body.marks);
     const paper = await this.marks.paper(paperId, body.sectionId, caller, {
       lock: true,
@@ -72,7 +72,7 @@ export class MarksService {
   }
 
   /** The section's marks sheet: an instructor's for sections they teach the subject in. */
-  async read(caller: MarksCaller, paperId: string, sectionId: string): Promise<SectionMarksView> {
+  async read(caller: ScopedCaller, paperId: string, sectionId: string): Promise<SectionMarksView> {
     const paper = await this.marks.paper(paperId, sectionId, caller, {
       lock: false,
       studentIds: [],
@@ -84,7 +84,7 @@ export class MarksService {
 
   /** The paper's mark changes, newest first: the office's, or its instructors' for their students. */
   async history(
-    caller: MarksCaller,
+    caller: ScopedCaller,
     paperId: string,
     studentId: string | undefined,
   ): Promise<MarkChangeView[]> {
@@ -97,7 +97,7 @@ export class MarksService {
    * Published → marking, so marks can be corrected; the exam stays "published before", so
    * every change from now on needs a reason and is kept. A locked exam is final.
    */
-  async reopen(caller: MarksCaller, examId: string, reason: string): Promise<ReopenedExamView> {
+  async reopen(caller: ScopedCaller, examId: string, reason: string): Promise<ReopenedExamView> {
     const exam = await this.marks.lockExam(examId);
     if (!exam) throw notFound('exam')();
     if (exam.status === 'locked') throw examLocked();
@@ -112,13 +112,13 @@ export class MarksService {
  * of reach.
  */
 function mayReach(
-  caller: MarksCaller,
+  caller: ScopedCaller,
   paper: PaperForMarks | undefined,
   purpose: 'enter' | 'read',
 ): asserts paper is PaperForMarks {
   if (!paper) throw notFound('paper')();
   if (!paper.sectionFound) throw notFound('section')();
-  if (caller.managesAll || paper.teaches) return;
+  if (caller.reachesAll || paper.teaches) return;
   throw purpose === 'enter' ? notTeachingSubject() : notFound('section')();
 }
 

@@ -10,9 +10,10 @@ import { IdParams, Route } from '@schoolyard/common';
 import { type FastifyReply } from 'fastify';
 import { ReportCardQuery, ReportCardView } from './dto/report-cards.dto';
 import { renderReportCards } from './report-card-pdf';
-import { CallerOfCards } from './report-cards.caller';
 import { notFound, reportCardNotReady } from './report-cards.errors';
 import { ReportCardsService } from './report-cards.service';
+import { CallerScope } from '@schoolyard/rbac';
+import { RESULTS_OFFICE } from './exams-office';
 
 export const PDF_MEDIA_TYPE = 'application/pdf';
 
@@ -61,7 +62,7 @@ async function answer(
 export class StudentReportCardController {
   constructor(
     private readonly cards: ReportCardsService,
-    private readonly caller: CallerOfCards,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({
@@ -81,7 +82,12 @@ export class StudentReportCardController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReportCardView | Buffer> {
-    const card = await this.cards.card('staff', this.caller.current(), params.id, query.termId);
+    const card = await this.cards.card(
+      'staff',
+      this.caller.current(...RESULTS_OFFICE),
+      params.id,
+      query.termId,
+    );
     return answer(card, wantsPdf(query, accept), reply);
   }
 }
@@ -92,7 +98,7 @@ export class StudentReportCardController {
 export class MyReportCardController {
   constructor(
     private readonly cards: ReportCardsService,
-    private readonly caller: CallerOfCards,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({
@@ -122,7 +128,7 @@ export class MyReportCardController {
 export class ChildReportCardController {
   constructor(
     private readonly cards: ReportCardsService,
-    private readonly caller: CallerOfCards,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({

@@ -1,3 +1,4 @@
+import { type ScopedCaller } from '@schoolyard/rbac';
 import { Injectable } from '@nestjs/common';
 import { taughtSections } from '@schoolyard/attendance';
 import { selectRow, selectRows } from '@schoolyard/common';
@@ -13,12 +14,6 @@ import {
 
 /** Whose card a request reads: any student in reach of staff, a guardian's child, one's own. */
 export type CardViewpoint = 'staff' | 'guardian' | 'self';
-
-/** Who asks: the account, and whether exams.manage or exams.publish lifts the section rule. */
-export interface CardCaller {
-  userId: string;
-  seesEveryone: boolean;
-}
 
 /**
  * Which student the viewpoint reaches, as a condition on `stu` with $1 the id asked for, $2
@@ -137,14 +132,14 @@ export class ReportCardsRepository {
   async reachable(
     viewpoint: CardViewpoint,
     studentId: string | null,
-    caller: CardCaller,
+    caller: ScopedCaller,
   ): Promise<string | undefined> {
     const row = await selectRow<{ id: string }>(
       this.tenant.manager,
       `SELECT stu.profile_id AS id FROM students stu
         WHERE ${STUDENT_IN_REACH[viewpoint]}
         ORDER BY stu.profile_id LIMIT 1`,
-      [studentId, caller.seesEveryone, caller.userId],
+      [studentId, caller.reachesAll, caller.userId],
     );
     return row?.id;
   }

@@ -1,11 +1,8 @@
+import { type ScopedCaller } from '@schoolyard/rbac';
 import { Injectable } from '@nestjs/common';
 import { type ReportCardView } from './dto/report-cards.dto';
 import { notFound, reportCardNotReady } from './report-cards.errors';
-import {
-  type CardCaller,
-  type CardViewpoint,
-  ReportCardsRepository,
-} from './report-cards.repository';
+import { type CardViewpoint, ReportCardsRepository } from './report-cards.repository';
 
 const NO_ATTENDANCE = { registers: 0, present: 0, absent: 0, late: 0, excused: 0, rate: null };
 
@@ -21,7 +18,7 @@ export class ReportCardsService {
    */
   async card(
     viewpoint: CardViewpoint,
-    caller: CardCaller,
+    caller: ScopedCaller,
     studentId: string | null,
     termId: string,
   ): Promise<ReportCardView> {

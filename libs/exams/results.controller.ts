@@ -8,16 +8,17 @@ import {
   SectionResultsView,
   TermFilterQuery,
 } from './dto/results.dto';
-import { CallerOfResults } from './results-caller';
 import { notFound, notInMarking, resultsNotPublished } from './results.errors';
 import { ResultsService } from './results.service';
+import { CallerScope } from '@schoolyard/rbac';
+import { RESULTS_OFFICE } from './exams-office';
 
 @ApiTags('Exam results')
 @Controller('api/exams')
 export class ResultsController {
   constructor(
     private readonly results: ResultsService,
-    private readonly caller: CallerOfResults,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({
@@ -33,7 +34,7 @@ export class ResultsController {
   })
   @ApiOkResponse({ type: PublishSummaryView })
   publish(@Param() params: IdParams): Promise<PublishSummaryView> {
-    return this.results.publish(this.caller.current(), params.id);
+    return this.results.publish(this.caller.current(...RESULTS_OFFICE), params.id);
   }
 
   @Route({
@@ -66,7 +67,7 @@ export class ResultsController {
     @Param() params: IdParams,
     @Query() query: SectionResultsQuery,
   ): Promise<SectionResultsView> {
-    return this.results.section(this.caller.current(), params.id, query.sectionId);
+    return this.results.section(this.caller.current(...RESULTS_OFFICE), params.id, query.sectionId);
   }
 }
 
@@ -75,7 +76,7 @@ export class ResultsController {
 export class ChildExamResultsController {
   constructor(
     private readonly results: ResultsService,
-    private readonly caller: CallerOfResults,
+    private readonly caller: CallerScope,
   ) {}
 
   @Route({

@@ -7,7 +7,7 @@ import {
   type OwnExamResultView,
   type StudentResultView,
 } from './dto/results.dto';
-import { type ResultsCaller } from './results-caller';
+import { type ScopedCaller } from '@schoolyard/rbac';
 
 /** A timestamp as the API writes it everywhere (ISO 8601 in UTC), from inside JSON built in SQL. */
 const iso = (expression: string) =>
@@ -199,7 +199,7 @@ export class ResultsRepository {
   resultsHeader(
     examId: string,
     sectionId: string,
-    caller: ResultsCaller,
+    caller: ScopedCaller,
   ): Promise<ResultsHeader | undefined> {
     return selectRow<ResultsHeader>(
       this.tenant.manager,
@@ -218,7 +218,7 @@ export class ResultsRepository {
                         (SELECT id FROM grading_scales WHERE is_default))) AS bands
          FROM exams e LEFT JOIN sections sec ON sec.id = $2
         WHERE e.id = $1`,
-      [examId, sectionId, caller.seesAll, caller.userId],
+      [examId, sectionId, caller.reachesAll, caller.userId],
     );
   }
 

@@ -9,7 +9,7 @@ import {
   type StudentResultView,
   type TopOfSubjectView,
 } from './dto/results.dto';
-import { type ResultsCaller } from './results-caller';
+import { type ScopedCaller } from '@schoolyard/rbac';
 import { notFound, notInMarking, resultsNotPublished } from './results.errors';
 import { type OwnViewpoint, ResultsRepository } from './results.repository';
 
@@ -26,7 +26,7 @@ export class ResultsService {
    * previous results go and every student's are computed again in one statement, so the
    * cost in statements is the same for 5 students as for 500.
    */
-  async publish(caller: ResultsCaller, examId: string): Promise<PublishSummaryView> {
+  async publish(caller: ScopedCaller, examId: string): Promise<PublishSummaryView> {
     const exam = await this.results.lockExam(examId);
     if (!exam) throw notFound('exam')();
     if (exam.status !== 'marking') throw notInMarking(exam.status);
@@ -47,7 +47,7 @@ export class ResultsService {
 
   /** A section's ranked results and its class summary; 409 before publication. */
   async section(
-    caller: ResultsCaller,
+    caller: ScopedCaller,
     examId: string,
     sectionId: string,
   ): Promise<SectionResultsView> {
@@ -70,7 +70,7 @@ export class ResultsService {
   /** The caller's own results (`self`) or their linked child's (`guardian`); 404 otherwise. */
   async own(
     viewpoint: OwnViewpoint,
-    caller: ResultsCaller,
+    caller: ScopedCaller,
     studentId: string | null,
     termId: string | undefined,
   ): Promise<OwnResultsView> {

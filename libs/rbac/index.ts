@@ -6,3 +6,4 @@ export * from './rbac.module';
 export * from './roles.service';
 export * from './school-access.service';
 export * from './route-permissions';
+export * from './scoped-caller';

@@ -1,5 +1,6 @@
 import { EnrolmentService } from '@schoolyard/academics';
-import { type AttendanceCaller, RegistersService, ReportsService } from '@schoolyard/attendance';
+import { RegistersService, ReportsService } from '@schoolyard/attendance';
+import { type ScopedCaller } from '@schoolyard/rbac';
 import { randomUUID } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import { factories } from '../support/factories';
@@ -16,12 +17,12 @@ let make: ReturnType<typeof factories>;
 interface Classroom {
   sectionId: string;
   studentIds: string[];
-  teacher: AttendanceCaller;
-  colleague: AttendanceCaller;
+  teacher: ScopedCaller;
+  colleague: ScopedCaller;
   today: string;
 }
 let room: Classroom;
-const office: AttendanceCaller = { userId: randomUUID(), managesAll: true };
+const office: ScopedCaller = { userId: randomUUID(), reachesAll: true };
 
 const one = async <T>(manager: EntityManager, sql: string, parameters: unknown[] = []) =>
   ((await manager.query(sql, parameters)) as T[])[0];
@@ -33,8 +34,8 @@ async function classroom(at: TestSchool, editDays: number): Promise<Classroom> {
     const students = [(await make.makeStudent()).id, (await make.makeStudent()).id];
     await tier.get(EnrolmentService).enrol(section.id, students);
     const [homeroom, other] = [await make.makeStaff(), await make.makeStaff()];
-    const teacher = { userId: randomUUID(), managesAll: false };
-    const colleague = { userId: randomUUID(), managesAll: false };
+    const teacher = { userId: randomUUID(), reachesAll: false };
+    const colleague = { userId: randomUUID(), reachesAll: false };
     // The soft links an activation would make: the rules find staff by their account.
     await manager.query('UPDATE profiles SET user_id = $2 WHERE id = $1', [
       homeroom.id,
@@ -116,7 +117,7 @@ describe('who takes a register', () => {
     ['another instructor', () => room.colleague, 'NOT_HOMEROOM_INSTRUCTOR'],
     [
       'an account with no staff profile here',
-      () => ({ userId: randomUUID(), managesAll: false }),
+      () => ({ userId: randomUUID(), reachesAll: false }),
       'NOT_HOMEROOM_INSTRUCTOR',
     ],
   ])('refuses the daily register to %s', async (_who, caller, code) => {

@@ -113,6 +113,7 @@ describe('role-based access control', () => {
       'Calendar',
       'Attendance',
       'Exams',
+      'Fees',
       'Billing',
     ]);
     expect(modules.flatMap((group) => group.permissions.map((p) => p.code)).sort()).toEqual(

@@ -6,6 +6,7 @@ import { AcademicsModule } from '@schoolyard/academics';
 import { AttendanceModule } from '@schoolyard/attendance';
 import { CalendarModule } from '@schoolyard/calendar';
 import { ExamsModule } from '@schoolyard/exams';
+import { FeesModule } from '@schoolyard/fees';
 import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
@@ -66,6 +67,7 @@ export class AppModule {
         CalendarModule,
         AttendanceModule,
         ExamsModule,
+        FeesModule,
         RateLimitsModule,
         MetricsModule,
       ],

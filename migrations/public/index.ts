@@ -12,6 +12,7 @@ import { SchoolAccountControls1763900001200 } from './1763900001200-SchoolAccoun
 import { SchoolByHost1763900001300 } from './1763900001300-SchoolByHost';
 import { SchoolOrigins1763900001400 } from './1763900001400-SchoolOrigins';
 import { MailOnce1763900001500 } from './1763900001500-MailOnce';
+import { FeePaymentJournal1763900001600 } from './1763900001600-FeePaymentJournal';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -29,4 +30,5 @@ export const publicMigrations = [
   SchoolByHost1763900001300,
   SchoolOrigins1763900001400,
   MailOnce1763900001500,
+  FeePaymentJournal1763900001600,
 ];

@@ -6,6 +6,7 @@ import { Academics1763900000610 } from './1763900000610-Academics';
 import { Coursework1763900000620 } from './1763900000620-Coursework';
 import { SchoolYearAndAttendance1763900000700 } from './1763900000700-SchoolYearAndAttendance';
 import { Exams1763900000800 } from './1763900000800-Exams';
+import { Fees1763900000900 } from './1763900000900-Fees';
 
 export { syncPermissionCatalog } from './permission-catalog.sync';
 export * from './permission-catalog';
@@ -21,4 +22,5 @@ export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   Coursework1763900000620,
   SchoolYearAndAttendance1763900000700,
   Exams1763900000800,
+  Fees1763900000900,
 ];

@@ -21,6 +21,7 @@ describe('permission catalog', () => {
       'Calendar',
       'Attendance',
       'Exams',
+      'Fees',
       'Billing',
     ]);
     expect(PERMISSIONS.find((entry) => entry.code === 'students.view')?.module).toBe('Students');

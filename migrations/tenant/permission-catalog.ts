@@ -75,6 +75,13 @@ export const PERMISSION_CATALOG = {
     'exams.mark': "Enter marks for the papers of the subjects one teaches in one's sections",
     'exams.publish': 'Publish results and build report cards',
   },
+  Fees: {
+    'fees.view': "See fee structures, invoices, receipts, students' accounts and the fee reports",
+    'fees.manage':
+      'Set fee heads, structures, concessions, late fines and the eSewa merchant; generate and void invoices',
+    'fees.collect': 'Take payments at the counter and issue receipts',
+    'fees.refund': 'Issue credit notes against invoices and refund credit',
+  },
   Billing: {
     'billing.view': "See the school's plan, subscription and payments",
     'billing.manage': "Pay for the school's plan (eSewa) and check payments with the provider",

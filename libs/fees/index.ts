@@ -1,0 +1,3 @@
+export * from './fees.errors';
+export * from './fees-ledger';
+export * from './fees.module';

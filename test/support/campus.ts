@@ -108,7 +108,7 @@ export type Campus = Awaited<ReturnType<typeof campus>>;
  * Activates people through the API and signs them in. The first-sign-in password change is
  * lifted in the database instead of made: it would only cost two more argon2 hashes each.
  */
-async function portalSessions(
+export async function portalSessions(
   t: TestApp,
   school: RegisteredSchool,
   owner: SignedIn,

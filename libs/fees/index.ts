@@ -1,3 +1,4 @@
 export * from './fees.errors';
 export * from './fees-ledger';
 export * from './fees.module';
+export * from './payments-ledger';

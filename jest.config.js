@@ -13,7 +13,7 @@
  */
 
 /** Suites (file names without `.e2e-spec.ts`) that need other servers: PgBouncer, Redis. */
-const INTEGRATION = ['pgbouncer', 'shared-limits'];
+const INTEGRATION = ['pgbouncer', 'shared-limits', 'shared-counters'];
 
 /** What every tier shares: how TypeScript and the workspace's modules load. */
 const project = {

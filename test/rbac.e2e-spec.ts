@@ -114,6 +114,7 @@ describe('role-based access control', () => {
       'Attendance',
       'Exams',
       'Fees',
+      'Communication',
       'Billing',
     ]);
     expect(modules.flatMap((group) => group.permissions.map((p) => p.code)).sort()).toEqual(

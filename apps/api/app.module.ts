@@ -7,6 +7,7 @@ import { AttendanceModule } from '@schoolyard/attendance';
 import { CalendarModule } from '@schoolyard/calendar';
 import { ExamsModule } from '@schoolyard/exams';
 import { FeesModule } from '@schoolyard/fees';
+import { CommunicationModule } from '@schoolyard/communication';
 import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
@@ -68,6 +69,7 @@ export class AppModule {
         AttendanceModule,
         ExamsModule,
         FeesModule,
+        CommunicationModule,
         RateLimitsModule,
         MetricsModule,
       ],

@@ -13,6 +13,7 @@ import { SchoolByHost1763900001300 } from './1763900001300-SchoolByHost';
 import { SchoolOrigins1763900001400 } from './1763900001400-SchoolOrigins';
 import { MailOnce1763900001500 } from './1763900001500-MailOnce';
 import { FeePaymentJournal1763900001600 } from './1763900001600-FeePaymentJournal';
+import { SmsQuota1763900001700 } from './1763900001700-SmsQuota';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -31,4 +32,5 @@ export const publicMigrations = [
   SchoolOrigins1763900001400,
   MailOnce1763900001500,
   FeePaymentJournal1763900001600,
+  SmsQuota1763900001700,
 ];

@@ -7,6 +7,7 @@ import { Coursework1763900000620 } from './1763900000620-Coursework';
 import { SchoolYearAndAttendance1763900000700 } from './1763900000700-SchoolYearAndAttendance';
 import { Exams1763900000800 } from './1763900000800-Exams';
 import { Fees1763900000900 } from './1763900000900-Fees';
+import { Communication1763900001000 } from './1763900001000-Communication';
 
 export { syncPermissionCatalog } from './permission-catalog.sync';
 export * from './permission-catalog';
@@ -23,4 +24,5 @@ export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   SchoolYearAndAttendance1763900000700,
   Exams1763900000800,
   Fees1763900000900,
+  Communication1763900001000,
 ];

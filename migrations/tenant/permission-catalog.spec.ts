@@ -22,6 +22,7 @@ describe('permission catalog', () => {
       'Attendance',
       'Exams',
       'Fees',
+      'Communication',
       'Billing',
     ]);
     expect(PERMISSIONS.find((entry) => entry.code === 'students.view')?.module).toBe('Students');

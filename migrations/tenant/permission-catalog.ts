@@ -82,6 +82,12 @@ export const PERMISSION_CATALOG = {
     'fees.collect': 'Take payments at the counter and issue receipts',
     'fees.refund': 'Issue credit notes against invoices and refund credit',
   },
+  Communication: {
+    'announcements.manage': 'Publish announcements to the whole school or part of it',
+    'messages.send':
+      'Open message threads: an instructor with the guardians of the students they teach, the office with anyone',
+    'messages.oversee': 'See message threads between staff and students (safeguarding)',
+  },
   Billing: {
     'billing.view': "See the school's plan, subscription and payments",
     'billing.manage': "Pay for the school's plan (eSewa) and check payments with the provider",
@@ -144,7 +150,11 @@ export const SYSTEM_ROLES: readonly SystemRoleDefinition[] = [
     // Paying the platform stays with the Owner unless the Owner grants it.
     defaults: everything.filter(
       (code) =>
-        code !== 'students.purge' && code !== 'coursework.submit' && code !== 'billing.manage',
+        code !== 'students.purge' &&
+        code !== 'coursework.submit' &&
+        code !== 'billing.manage' &&
+        // Safeguarding oversight is given to a named person, not to the whole office.
+        code !== 'messages.oversee',
     ),
   },
   {
@@ -164,6 +174,7 @@ export const SYSTEM_ROLES: readonly SystemRoleDefinition[] = [
       'attendance.take',
       'exams.view',
       'exams.mark',
+      'messages.send',
     ],
   },
   {

@@ -1,0 +1,3 @@
+export * from './communication.module';
+export * from './delivery-queue';
+export * from './notifications-writer';

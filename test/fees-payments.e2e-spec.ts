@@ -1,6 +1,7 @@
 import { bodyOf, caller, type Method, type Page } from './support/caller';
 import { feesCampus, type FeesCampus } from './support/fees';
 import { inSchema, shiftDate } from './support/school-year';
+import { statementsSent } from './support/statements';
 import { addMember, createTestApp, type SignedIn, signIn, type TestApp } from './support/test-app';
 
 /*
@@ -254,6 +255,33 @@ describe('payments at the counter', () => {
     expect((await list('pageSize=1')).data).toHaveLength(1);
     expect((await as(c.owner, 'GET', '/api/fees/receipts?method=card')).statusCode).toBe(400);
     expect((await as(c.owner, 'GET', '/api/fees/receipts?from=yesterday')).statusCode).toBe(400);
+  });
+});
+
+describe('cost', () => {
+  it('sends as many statements for a big account, list or overpayment as for a small one', async () => {
+    const sent = (work: () => Promise<unknown>) => statementsSent(work, t.urls.apiRole);
+    const payment = (amountMinor: number) => async () => {
+      const invoice = await writeInvoice(c, c.ids.ana, 1000);
+      bodyOf(await pay(invoice, { method: 'cash', amountMinor }), 201);
+    };
+    const exact = await sent(payment(1000));
+    // The cashier, the invoice's lock, the receipt's write, the receipt's view (and the opening).
+    expect(exact).toBeGreaterThanOrEqual(4);
+    expect(await sent(payment(9000))).toBe(exact);
+    const small = await writeInvoice(c, c.ids.dev, 1000);
+    bodyOf(await pay(small, { method: 'cash', amountMinor: 1001 }), 201);
+    for (let i = 0; i < 8; i++) {
+      const invoice = await writeInvoice(c, c.ids.ana, 1000);
+      bodyOf(await pay(invoice, { method: 'cash', amountMinor: 1500 }), 201);
+    }
+    const read = (url: string) => async () => bodyOf(await as(c.owner, 'GET', url), 200);
+    expect(await sent(read(`/api/fees/students/${c.ids.ana}/account`))).toBe(
+      await sent(read(`/api/fees/students/${c.ids.dev}/account`)),
+    );
+    expect(await sent(read(`/api/fees/receipts?studentId=${c.ids.ana}`))).toBe(
+      await sent(read(`/api/fees/receipts?studentId=${c.ids.dev}`)),
+    );
   });
 });
 

@@ -1,5 +1,43 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@schoolyard/identity';
+import { FeeCounterPaymentsController } from './counter-payments.controller';
+import { CounterPaymentsRepository } from './counter-payments.repository';
+import { CounterPaymentsService } from './counter-payments.service';
+import { FeeCreditNotesController } from './credit-notes.controller';
+import { CreditNotesRepository } from './credit-notes.repository';
+import { CreditNotesService } from './credit-notes.service';
+import { FeeReceiptsController } from './receipts.controller';
+import { ReceiptsRepository } from './receipts.repository';
+import { ReceiptsService } from './receipts.service';
+import { FeeRefundsController } from './refunds.controller';
+import { RefundsRepository } from './refunds.repository';
+import { RefundsService } from './refunds.service';
+import { FeeStudentAccountsController } from './student-accounts.controller';
+import { StudentAccountsRepository } from './student-accounts.repository';
+import { StudentAccountsService } from './student-accounts.service';
+
+/** Payments at the counter, receipts, credit notes, refunds and students' accounts. */
+const paymentsPart = {
+  controllers: [
+    FeeCounterPaymentsController,
+    FeeReceiptsController,
+    FeeCreditNotesController,
+    FeeRefundsController,
+    FeeStudentAccountsController,
+  ],
+  providers: [
+    CounterPaymentsService,
+    CounterPaymentsRepository,
+    ReceiptsService,
+    ReceiptsRepository,
+    CreditNotesService,
+    CreditNotesRepository,
+    RefundsService,
+    RefundsRepository,
+    StudentAccountsService,
+    StudentAccountsRepository,
+  ],
+};
 
 /**
  * School fees (docs/FEES.md): setup (heads, structures, concessions, late fines, the school's
@@ -9,8 +47,8 @@ import { IdentityModule } from '@schoolyard/identity';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [...paymentsPart.controllers],
+  providers: [...paymentsPart.providers],
+  exports: [ReceiptsService],
 })
 export class FeesModule {}

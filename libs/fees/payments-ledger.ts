@@ -1,7 +1,7 @@
-import { selectRow } from '@schoolyard/common';
+import { selectRow, validationFailed } from '@schoolyard/common';
 import { type EntityManager } from 'typeorm';
 import { feeThingNotFound, invoiceStatusRefused } from './fees.errors';
-import { SCHOOL_TODAY_SQL, type StoredInvoiceStatus } from './fees-ledger';
+import { SCHOOL_TODAY_SQL, statusAfterMoney, type StoredInvoiceStatus } from './fees-ledger';
 
 export type PaymentMethod = 'cash' | 'bank' | 'cheque' | 'esewa';
 
@@ -14,6 +14,8 @@ export interface PaymentToApply {
   receivedBy: string | null;
   /** The settled eSewa payment the receipt is for. */
   onlinePaymentId?: string | null;
+  /** The school's day the money came in (YYYY-MM-DD), when not today: a cheque banked late. */
+  receivedOn?: string | null;
   /**
    * Statuses in which the invoice takes no payment. The counter refuses draft and void
    * invoices; money eSewa already took is never refused (a void invoice's becomes credit).
@@ -51,6 +53,12 @@ export async function applyPayment(
   manager: EntityManager,
   payment: PaymentToApply,
 ): Promise<AppliedPayment> {
+  // The receipt's CHECK would refuse it too, but as a 500: say what is wrong instead.
+  if (payment.amountMinor <= 0n) {
+    throw validationFailed([
+      { field: 'amountMinor', problems: ['amountMinor must be at least 1'] },
+    ]);
+  }
   const invoice = await selectRow<LockedInvoice>(
     manager,
     `SELECT student_id, status, balance_minor, currency FROM fee_invoices WHERE id = $1 FOR UPDATE`,
@@ -74,15 +82,18 @@ export async function applyPayment(
      ), receipt AS (
        INSERT INTO fee_receipts (number, student_id, invoice_id, method, amount_minor, applied_minor,
                                  currency, reference, online_payment_id, received_by, received_on)
-       SELECT next.last_value, $1, $2, $3, $4, $5, $6, $7, $8, $9, ${SCHOOL_TODAY_SQL} FROM next
+       SELECT next.last_value, $1, $2, $3, $4, $5, $6, $7, $8, $9,
+              coalesce($11::date, ${SCHOOL_TODAY_SQL}) FROM next
        RETURNING id, number
      ), invoice AS (
-       UPDATE fee_invoices
-          SET paid_minor = paid_minor + $5,
-              status = CASE WHEN total_minor - credited_minor - paid_minor - $5 = 0 THEN 'paid'
-                            ELSE 'partly_paid' END,
+       -- The status is the shared rule read over the money as it will be, so a
+       -- draft paid through eSewa stays a draft like everywhere else.
+       UPDATE fee_invoices i
+          SET paid_minor = money.paid_minor, status = ${statusAfterMoney('money')},
               updated_at = now()
-        WHERE id = $2 AND $5::bigint > 0
+         FROM (SELECT id, status, total_minor, credited_minor, paid_minor + $5 AS paid_minor
+                 FROM fee_invoices WHERE id = $2) money
+        WHERE i.id = money.id AND $5::bigint > 0
      ), credit AS (
        INSERT INTO fee_credit_entries (student_id, amount_minor, kind, receipt_id)
        SELECT $1, $10, 'excess_payment', receipt.id FROM receipt WHERE $10::bigint > 0
@@ -99,6 +110,7 @@ export async function applyPayment(
       payment.onlinePaymentId ?? null,
       payment.receivedBy,
       excess.toString(),
+      payment.receivedOn ?? null,
     ],
   );
   if (!receipt) throw new Error('the receipt counter is missing');

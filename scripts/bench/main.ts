@@ -5,6 +5,7 @@ import { measureAttendance } from './attendance';
 import { measureBuilds } from './builds';
 import { measureCeiling } from './ceiling';
 import { measureExams } from './exams';
+import { measureFees } from './fees';
 import { measureFleet } from './fleet';
 import { measureInstances } from './instances';
 import { measureIsolation } from './isolation';
@@ -53,6 +54,8 @@ async function runOne(
     Object.assign(results, {
       exams: await measureExams({ ...common, publishRounds: 20, samples: 200 }),
     });
+  else if (benchmark === 'fees')
+    Object.assign(results, { fees: await measureFees({ ...common, samples: 50 }) });
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else

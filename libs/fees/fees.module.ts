@@ -1,5 +1,19 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@schoolyard/identity';
+import { FeeConcessionsController } from './concessions.controller';
+import { ConcessionsRepository } from './concessions.repository';
+import { ConcessionsService } from './concessions.service';
+import { FeeHeadsController } from './fee-heads.controller';
+import { FeeHeadsRepository } from './fee-heads.repository';
+import { LateFineRulesController } from './late-fine-rules.controller';
+import { LateFineRulesRepository } from './late-fine-rules.repository';
+import { LateFineRulesService } from './late-fine-rules.service';
+import { FeeReportsController } from './reports.controller';
+import { ReportsRepository } from './reports.repository';
+import { ReportsService } from './reports.service';
+import { FeeStructuresController } from './structures.controller';
+import { StructuresRepository } from './structures.repository';
+import { StructuresService } from './structures.service';
 
 /**
  * School fees (docs/FEES.md): setup (heads, structures, concessions, late fines, the school's
@@ -9,8 +23,26 @@ import { IdentityModule } from '@schoolyard/identity';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [],
-  providers: [],
+  controllers: [
+    // Setup (part A).
+    FeeHeadsController,
+    FeeStructuresController,
+    FeeConcessionsController,
+    LateFineRulesController,
+    // Reports (part A): their .csv routes come before their :id routes.
+    FeeReportsController,
+  ],
+  providers: [
+    FeeHeadsRepository,
+    StructuresService,
+    StructuresRepository,
+    ConcessionsService,
+    ConcessionsRepository,
+    LateFineRulesService,
+    LateFineRulesRepository,
+    ReportsService,
+    ReportsRepository,
+  ],
   exports: [],
 })
 export class FeesModule {}

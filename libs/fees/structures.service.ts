@@ -6,6 +6,7 @@ import {
   type FeeStructureView,
   type ReplaceFeeStructureDto,
 } from './dto/setup-structures.dto';
+import { isForeignKeyViolation } from '@schoolyard/database';
 import { feeThingNotFound } from './fees.errors';
 import { badFeeInput } from './setup.errors';
 import { StructuresRepository } from './structures.repository';
@@ -36,7 +37,7 @@ export class StructuresService {
     const programId = structure.programId ?? null;
     await this.checkReferences(structure.academicYearId, levelId, programId, structure.lines);
     const id = await this.structures.insert({ ...structure, levelId, programId });
-    await this.structures.replaceLines(id, structure.lines);
+    await headsStillThere(() => this.structures.replaceLines(id, structure.lines));
     return this.structures.find(id);
   }
 
@@ -46,7 +47,7 @@ export class StructuresService {
     await this.structures.lock(id);
     await this.checkReferences(null, null, null, structure.lines);
     await this.structures.rename(id, structure.name);
-    await this.structures.replaceLines(id, structure.lines);
+    await headsStillThere(() => this.structures.replaceLines(id, structure.lines));
     return this.structures.find(id);
   }
 
@@ -73,6 +74,16 @@ export class StructuresService {
       const { status, code, message } = feeThingNotFound('fee head')();
       throw new AppError(status, code, message, { ids: found.missingHeads });
     }
+  }
+}
+
+/** A head deleted between the check and the write (its delete committed first): a 404 too. */
+async function headsStillThere(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw feeThingNotFound('fee head')();
+    throw error;
   }
 }
 

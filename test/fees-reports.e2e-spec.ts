@@ -2,6 +2,7 @@ import { bodyOf, caller } from './support/caller';
 import { type FeesCampus, feesCampus } from './support/fees';
 import { inSchema, shiftDate } from './support/school-year';
 import {
+  addMember,
   createTestApp,
   registerSchool,
   type RegisteredSchool,
@@ -397,6 +398,24 @@ describe('Fees: reports', () => {
         for (const who of [c.as.ines, c.as.ana, c.as.gwen]) {
           expect([url, (await get(url, who)).statusCode]).toEqual([url, 403]);
         }
+      }
+    });
+
+    it('serves them to a member whose role holds fees.view alone', async () => {
+      const person = await addMember(t, c.school, { firstName: 'Rita', lastName: 'Reader' });
+      const role = bodyOf<{ id: string }>(
+        await call(c.school, c.owner, 'POST', '/api/roles', {
+          name: 'Fee reader',
+          permissions: ['fees.view'],
+        }),
+        201,
+      );
+      await call(c.school, c.owner, 'POST', `/api/roles/${role.id}/assignments`, {
+        userId: person.userId,
+      });
+      const reader = await signIn(t.app, c.school.host, person.username, person.password);
+      for (const url of urls()) {
+        expect([url, (await get(url, reader)).statusCode]).toEqual([url, 200]);
       }
     });
 

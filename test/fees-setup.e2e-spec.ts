@@ -2,6 +2,7 @@ import { bodyOf, caller, type Method } from './support/caller';
 import { type FeesCampus, feesCampus } from './support/fees';
 import { inSchema } from './support/school-year';
 import {
+  addMember,
   createTestApp,
   registerSchool,
   type RegisteredSchool,
@@ -522,6 +523,46 @@ describe('Fees: setup', () => {
       expect((await ok<Structure>('GET', `/api/fees/structures/${c.structure.id}`)).name).toBe(
         'Grade 5 fees, revised',
       );
+    });
+
+    it('lets fees.view read the setup but not change it; a fees.manage holder signs concessions', async () => {
+      const member = async (firstName: string, permissions: string[]) => {
+        const person = await addMember(t, c.school, { firstName, lastName: 'Office' });
+        const role = bodyOf<{ id: string }>(
+          await send(c.owner, 'POST', '/api/roles', { name: `${firstName}'s role`, permissions }),
+          201,
+        );
+        const assigned = await send(c.owner, 'POST', `/api/roles/${role.id}/assignments`, {
+          userId: person.userId,
+        });
+        expect(assigned.statusCode).toBe(201);
+        return signIn(t.app, c.school.host, person.username, person.password);
+      };
+      const reader = await member('Rita', ['fees.view']);
+      for (const [method, url, payload] of routes()) {
+        const response = await send(reader, method, url, payload);
+        if (method === 'GET') {
+          expect([url, response.statusCode]).toEqual([url, 200]);
+        } else {
+          expect([method, url, response.statusCode, response.json().error.details]).toEqual([
+            method,
+            url,
+            403,
+            { missingPermissions: ['fees.manage'] },
+          ]);
+        }
+      }
+      const bursar = await member('Bea', ['fees.view', 'fees.manage']);
+      const granted = bodyOf<Concession>(
+        await send(bursar, 'POST', '/api/fees/concessions', {
+          studentId: c.ids.dev,
+          academicYearId: c.academicYear.id,
+          percent: 5,
+          reason: 'Early payment',
+        }),
+        201,
+      );
+      expect(granted.approvedBy?.name).toBe('Bea Office');
     });
 
     it("shows another school none of it, and lets it touch none of this school's ids", async () => {

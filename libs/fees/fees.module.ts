@@ -15,6 +15,43 @@ import { RefundsService } from './refunds.service';
 import { FeeStudentAccountsController } from './student-accounts.controller';
 import { StudentAccountsRepository } from './student-accounts.repository';
 import { StudentAccountsService } from './student-accounts.service';
+import { FeeConcessionsController } from './concessions.controller';
+import { ConcessionsRepository } from './concessions.repository';
+import { ConcessionsService } from './concessions.service';
+import { FeeHeadsController } from './fee-heads.controller';
+import { FeeHeadsRepository } from './fee-heads.repository';
+import { LateFineRulesController } from './late-fine-rules.controller';
+import { LateFineRulesRepository } from './late-fine-rules.repository';
+import { LateFineRulesService } from './late-fine-rules.service';
+import { FeeReportsController } from './reports.controller';
+import { ReportsRepository } from './reports.repository';
+import { ReportsService } from './reports.service';
+import { FeeStructuresController } from './structures.controller';
+import { StructuresRepository } from './structures.repository';
+import { StructuresService } from './structures.service';
+
+/** Fee heads, structures, concessions and late fine rules; the reports. */
+const setupPart = {
+  controllers: [
+    FeeHeadsController,
+    FeeStructuresController,
+    FeeConcessionsController,
+    LateFineRulesController,
+    // Their .csv routes come before their :id routes.
+    FeeReportsController,
+  ],
+  providers: [
+    FeeHeadsRepository,
+    StructuresService,
+    StructuresRepository,
+    ConcessionsService,
+    ConcessionsRepository,
+    LateFineRulesService,
+    LateFineRulesRepository,
+    ReportsService,
+    ReportsRepository,
+  ],
+};
 
 /** Payments at the counter, receipts, credit notes, refunds and students' accounts. */
 const paymentsPart = {
@@ -47,8 +84,8 @@ const paymentsPart = {
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [...paymentsPart.controllers],
-  providers: [...paymentsPart.providers],
-  exports: [ReceiptsService],
+  controllers: [...setupPart.controllers, ...paymentsPart.controllers],
+  providers: [...setupPart.providers, ...paymentsPart.providers],
+  exports: [ReceiptsService, ReportsService],
 })
 export class FeesModule {}

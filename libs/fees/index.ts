@@ -4,3 +4,5 @@ export * from './fees.module';
 export * from './payments-ledger';
 export { ReceiptsService } from './receipts.service';
 export type { ReceiptView } from './dto/payments.dto';
+export * from './csv';
+export * from './reports.service';

@@ -13,13 +13,14 @@ export interface SchoolSettingsRow {
   secondary_color: string | null;
   rest_days: number[];
   attendance_edit_days: number;
+  currency: string;
   updated_at: Date;
 }
 
 /** Fixed SQL: the school's sign-in page reads this on every visit. */
 const READ_SETTINGS = `SELECT display_name, timezone, locale, primary_color, secondary_color,
     ARRAY(SELECT unnest(rest_days)::int ORDER BY 1) AS rest_days,
-    attendance_edit_days::int AS attendance_edit_days, updated_at
+    attendance_edit_days::int AS attendance_edit_days, currency, updated_at
   FROM school_settings WHERE id = ${SETTINGS_ROW}`;
 
 /** The school's settings row, and its CORS origins in the platform's registry. */
@@ -39,6 +40,21 @@ export class SchoolSettingsRepository {
       `UPDATE school_settings SET ${plan.set(1)}, updated_at = now() WHERE id = ${SETTINGS_ROW}`,
       plan.values,
     );
+  }
+
+  /**
+   * Whether changing the currency to `currency` is refused: the school has invoices, which
+   * carry the currency they were written in. The settings row is held so the answer stands
+   * until the change commits.
+   */
+  async currencyFixed(currency: string): Promise<boolean> {
+    const [row] = await selectRows<{ fixed: boolean }>(
+      this.tenant.manager,
+      `SELECT currency <> $1 AND EXISTS (SELECT 1 FROM fee_invoices) AS fixed
+         FROM school_settings WHERE id = ${SETTINGS_ROW} FOR UPDATE`,
+      [currency],
+    );
+    return row?.fixed ?? false;
   }
 
   /** The registry row is the platform's: the school writes it through a function naming itself. */

@@ -14,7 +14,17 @@ const FIELDS = {
   secondaryColor: 'secondary_color',
   restDays: 'rest_days',
   attendanceEditDays: 'attendance_edit_days',
+  currency: 'currency',
 } as const;
+
+/** Invoices keep the currency they were written in: a school's money has one unit. */
+export const currencyInUse = () =>
+  new AppError(
+    HttpStatus.CONFLICT,
+    'CURRENCY_IN_USE',
+    'The school has invoices in its currency: the currency can no longer change',
+    { field: 'currency' },
+  );
 
 function view(settings: SchoolSettingsRow, corsOrigins: readonly string[]): SchoolSettingsView {
   return {
@@ -26,6 +36,7 @@ function view(settings: SchoolSettingsRow, corsOrigins: readonly string[]): Scho
     secondaryColor: settings.secondary_color,
     restDays: settings.rest_days,
     attendanceEditDays: settings.attendance_edit_days,
+    currency: settings.currency,
     updatedAt: settings.updated_at,
   };
 }
@@ -51,6 +62,12 @@ export class SchoolSettingsService {
     const { corsOrigins, ...settings } = changes;
     if (Object.keys(changes).length === 0) {
       throw nothingToChange();
+    }
+    if (
+      settings.currency !== undefined &&
+      (await this.repository.currencyFixed(settings.currency))
+    ) {
+      throw currencyInUse();
     }
     const plan = columnAssignments(settings, FIELDS);
     if (plan.columns.length) {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { nothingToChange, Route } from '@schoolyard/common';
 import { SchoolSettingsView, UpdateSchoolSettingsDto } from './dto/school-settings.dto';
-import { SchoolSettingsService } from './school-settings.service';
+import { currencyInUse, SchoolSettingsService } from './school-settings.service';
 
 @ApiTags('School')
 @Controller('api/school')
@@ -20,7 +20,11 @@ export class SchoolController {
     return this.settings.get();
   }
 
-  @Route({ at: 'school', access: { permissions: ['school.update'] }, errors: [nothingToChange] })
+  @Route({
+    at: 'school',
+    access: { permissions: ['school.update'] },
+    errors: [nothingToChange, currencyInUse],
+  })
   @Patch()
   @ApiOperation({ summary: "Change this school's settings (school.update)" })
   @ApiOkResponse({ type: SchoolSettingsView })

@@ -38,6 +38,15 @@ const IsLocale = () =>
 
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+const IsCurrency = () =>
+  Satisfies(
+    'isCurrency',
+    (value) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && CURRENCIES.has(value),
+    'currency must be an ISO 4217 code such as NPR',
+  );
+
 export class SchoolSettingsView {
   @ApiProperty({ example: 'Oxford High School' }) displayName!: string;
   @ApiProperty({ example: 'Europe/London' }) timezone!: string;
@@ -64,6 +73,8 @@ export class SchoolSettingsView {
     description: "Days after a register's date its teacher may still change it (0: that day only)",
   })
   attendanceEditDays!: number;
+  @ApiProperty({ example: 'NPR', description: 'ISO 4217: the currency of every fee' })
+  currency!: string;
   @ApiProperty() updatedAt!: Date;
 }
 
@@ -135,4 +146,12 @@ export class UpdateSchoolSettingsDto {
   @Min(0)
   @Max(60)
   attendanceEditDays?: number;
+
+  @ApiPropertyOptional({
+    example: 'NPR',
+    description: 'ISO 4217 code of every fee; fixed once the school has written an invoice',
+  })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsCurrency()
+  currency?: string;
 }

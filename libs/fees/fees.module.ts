@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@schoolyard/identity';
+import { InvoiceGenerationRepository } from './invoice-generation.repository';
+import { InvoiceGenerationService } from './invoice-generation.service';
+import { InvoicesController } from './invoices.controller';
+import { InvoicesRepository } from './invoices.repository';
+import { InvoicesService } from './invoices.service';
+import { LateFinesController } from './late-fines.controller';
+import { LateFinesRepository } from './late-fines.repository';
 
 /**
  * School fees (docs/FEES.md): setup (heads, structures, concessions, late fines, the school's
@@ -9,8 +16,14 @@ import { IdentityModule } from '@schoolyard/identity';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [InvoicesController, LateFinesController],
+  providers: [
+    InvoicesRepository,
+    InvoicesService,
+    InvoiceGenerationRepository,
+    InvoiceGenerationService,
+    LateFinesRepository,
+  ],
+  exports: [InvoicesService],
 })
 export class FeesModule {}

@@ -7,6 +7,7 @@ import { InvoicesRepository } from './invoices.repository';
 import { InvoicesService } from './invoices.service';
 import { LateFinesController } from './late-fines.controller';
 import { LateFinesRepository } from './late-fines.repository';
+import { LateFinesService } from './late-fines.service';
 
 /**
  * School fees (docs/FEES.md): setup (heads, structures, concessions, late fines, the school's
@@ -23,6 +24,7 @@ import { LateFinesRepository } from './late-fines.repository';
     InvoiceGenerationRepository,
     InvoiceGenerationService,
     LateFinesRepository,
+    LateFinesService,
   ],
   exports: [InvoicesService],
 })

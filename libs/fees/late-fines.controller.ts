@@ -2,12 +2,12 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Route } from '@schoolyard/common';
 import { ApplyLateFinesDto, LateFinesView } from './dto/invoices.dto';
-import { LateFinesRepository } from './late-fines.repository';
+import { LateFinesService } from './late-fines.service';
 
 @ApiTags('Fees')
 @Controller('api/fees/late-fines')
 export class LateFinesController {
-  constructor(private readonly fines: LateFinesRepository) {}
+  constructor(private readonly fines: LateFinesService) {}
 
   @Route({ at: 'school', access: { permissions: ['fees.manage'] } })
   @Post('apply')
@@ -17,6 +17,6 @@ export class LateFinesController {
   })
   @ApiOkResponse({ type: LateFinesView })
   apply(@Body() body: ApplyLateFinesDto): Promise<LateFinesView> {
-    return this.fines.apply(body.on ?? null);
+    return this.fines.apply(body.on);
   }
 }

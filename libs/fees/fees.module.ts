@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@schoolyard/identity';
+import { InvoiceGenerationRepository } from './invoice-generation.repository';
+import { InvoiceGenerationService } from './invoice-generation.service';
+import { InvoicesController } from './invoices.controller';
+import { InvoicesRepository } from './invoices.repository';
+import { InvoicesService } from './invoices.service';
+import { LateFinesController } from './late-fines.controller';
+import { LateFinesRepository } from './late-fines.repository';
+import { LateFinesService } from './late-fines.service';
 import { FeeCounterPaymentsController } from './counter-payments.controller';
 import { CounterPaymentsRepository } from './counter-payments.repository';
 import { CounterPaymentsService } from './counter-payments.service';
@@ -53,6 +61,19 @@ const setupPart = {
   ],
 };
 
+/** Invoices: generated, listed, issued and voided; late fines added to them. */
+const invoicesPart = {
+  controllers: [InvoicesController, LateFinesController],
+  providers: [
+    InvoicesRepository,
+    InvoicesService,
+    InvoiceGenerationRepository,
+    InvoiceGenerationService,
+    LateFinesRepository,
+    LateFinesService,
+  ],
+};
+
 /** Payments at the counter, receipts, credit notes, refunds and students' accounts. */
 const paymentsPart = {
   controllers: [
@@ -84,8 +105,8 @@ const paymentsPart = {
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [...setupPart.controllers, ...paymentsPart.controllers],
-  providers: [...setupPart.providers, ...paymentsPart.providers],
-  exports: [ReceiptsService, ReportsService],
+  controllers: [...setupPart.controllers, ...invoicesPart.controllers, ...paymentsPart.controllers],
+  providers: [...setupPart.providers, ...invoicesPart.providers, ...paymentsPart.providers],
+  exports: [InvoicesService, ReceiptsService, ReportsService],
 })
 export class FeesModule {}

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { noSubscription, planLimitReached } from '@schoolyard/billing';
-import { Route } from '@schoolyard/common';
+import { inUse, Route } from '@schoolyard/common';
 import { IdParams, StudentActivationDto } from './dto/person.dto';
 import {
   EnrollStudentDto,
@@ -96,7 +96,7 @@ export class StudentsController extends PortalAccountRoutes({
   @Route({
     at: 'school',
     access: { permissions: ['students.delete'] },
-    errors: [personNotFound('student'), lastOwnerAccount],
+    errors: [personNotFound('student'), lastOwnerAccount, inUse({ invoices: 2, receipts: 1 })],
   })
   @Delete(':id')
   @HttpCode(204)

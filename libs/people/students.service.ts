@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PlanLimits } from '@schoolyard/billing';
+import { inUse } from '@schoolyard/common';
 import { CallerAccess, forbidden } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
 import {
@@ -66,6 +67,10 @@ export class StudentsService {
     }
     if (!this.caller.has('students.purge')) throw forbidden(['students.purge']);
     const student = await this.students.find(id, true);
+    // A student the school billed or took money from stays on the books: withdraw them instead.
+    const fees = await this.students.feeRecords(id);
+    const kept = Object.fromEntries(Object.entries(fees).filter(([, n]) => n > 0));
+    if (Object.keys(kept).length) throw inUse(kept);
     // Their access here ends as portal deactivation ends it (what the same account needs as
     // someone else here stays; the last Owner is refused), then the record goes.
     await this.accounts.close(this.tenant.manager, 'student', [student]);

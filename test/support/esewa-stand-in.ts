@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
@@ -53,4 +54,28 @@ export class EsewaStandIn {
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
   }
+}
+
+const CALLBACK_SIGNED =
+  'transaction_code,status,total_amount,transaction_uuid,product_code,signed_field_names';
+
+/**
+ * eSewa's success callback (base64 of its JSON) as its documentation shows it: the total a JSON
+ * number (7500.0) signed as written, with `secret` under `productCode`. `signedAmount` signs
+ * another amount than the one sent (a tampered callback).
+ */
+export function esewaCallback(
+  uuid: string,
+  totalAmount: string,
+  merchant: { productCode: string; secret: string; signedAmount?: string },
+): string {
+  const message =
+    `transaction_code=000TEST,status=COMPLETE,total_amount=${merchant.signedAmount ?? totalAmount},` +
+    `transaction_uuid=${uuid},product_code=${merchant.productCode},signed_field_names=${CALLBACK_SIGNED}`;
+  const signature = createHmac('sha256', merchant.secret).update(message).digest('base64');
+  const json =
+    `{"transaction_code":"000TEST","status":"COMPLETE","total_amount":${totalAmount},` +
+    `"transaction_uuid":"${uuid}","product_code":"${merchant.productCode}",` +
+    `"signed_field_names":"${CALLBACK_SIGNED}","signature":"${signature}"}`;
+  return Buffer.from(json).toString('base64');
 }

@@ -1,8 +1,6 @@
 import { PaymentRechecks, PaymentSettlement, recheckQueue } from '@schoolyard/billing';
 import { prepareDatabase } from '@schoolyard/database';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import {
   addMember,
   createTestApp,
@@ -16,6 +14,7 @@ import {
   withOwnerClient,
 } from './support/test-app';
 import { caller } from './support/caller';
+import { EsewaStandIn } from './support/esewa-stand-in';
 
 /** eSewa's published test merchant and secret (the configuration's defaults). */
 const PRODUCT_CODE = 'EPAYTEST';
@@ -37,59 +36,6 @@ interface CheckoutBody {
   formUrl: string;
   method: string;
   fields: Record<string, string>;
-}
-
-/** What the stand-in answers for one transaction. */
-type StandInAnswer = { status: string; refId?: string; totalAmount?: string } | 'hang' | 'error';
-
-/**
- * A local stand-in for eSewa's transaction-status API (eSewa itself is out of reach here),
- * answering as eSewa's documentation shows: JSON with product_code, transaction_uuid,
- * total_amount (a number such as 7500.0), status and ref_id.
- */
-class EsewaStandIn {
-  readonly answers = new Map<string, StandInAnswer>();
-  readonly asked: URLSearchParams[] = [];
-  private readonly hanging: ServerResponse[] = [];
-  private server!: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const query = new URL(request.url ?? '/', 'http://stand-in').searchParams;
-      this.asked.push(query);
-      const uuid = query.get('transaction_uuid') ?? '';
-      const answer = this.answers.get(uuid) ?? { status: 'NOT_FOUND' };
-      if (answer === 'hang') {
-        this.hanging.push(response);
-        return;
-      }
-      if (answer === 'error') {
-        response.writeHead(500, { 'content-type': 'application/json' });
-        response.end('{"code":0,"error_message":"Service is currently unavailable"}');
-        return;
-      }
-      const total = answer.totalAmount ?? `${query.get('total_amount')}.0`;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        `{"product_code":"${query.get('product_code')}","transaction_uuid":"${uuid}",` +
-          `"total_amount":${total},"status":"${answer.status}",` +
-          `"ref_id":${answer.refId ? `"${answer.refId}"` : 'null'}}`,
-      );
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}/api/epay/transaction/status/`;
-  }
-
-  askedAbout(uuid: string): number {
-    return this.asked.filter((query) => query.get('transaction_uuid') === uuid).length;
-  }
-
-  async stop(): Promise<void> {
-    for (const response of this.hanging) response.destroy();
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
 }
 
 const sign = (message: string, secret = TEST_SECRET) =>

@@ -7,3 +7,5 @@ export * from './payments.service';
 export * from './plan-limits';
 export * from './subscriptions.service';
 export * from './payment-rechecks';
+export * from './esewa/esewa-epay';
+export * from './payment-events';

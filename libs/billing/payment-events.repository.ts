@@ -6,6 +6,8 @@ import { type EntityManager } from 'typeorm';
 export interface PaymentEventRow {
   organization_id: string | null;
   payment_id: string | null;
+  /** Soft link to a school's fee_online_payments row. */
+  fee_payment_id: string | null;
   transaction_uuid: string | null;
   kind: string;
   reason: string | null;
@@ -13,8 +15,8 @@ export interface PaymentEventRow {
 }
 
 const INSERT_EVENT = `INSERT INTO public.payment_events
-           (organization_id, payment_id, transaction_uuid, kind, reason, detail)
-       VALUES ($1, $2, $3, $4, $5, $6)`;
+           (organization_id, payment_id, transaction_uuid, kind, reason, detail, fee_payment_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`;
 
 /** The journal public.payment_events. */
 @Injectable()
@@ -30,6 +32,7 @@ export class PaymentEventsRepository {
       event.kind,
       event.reason,
       JSON.stringify(event.detail),
+      event.fee_payment_id,
     ];
     if (manager) await execute(manager, INSERT_EVENT, parameters);
     else await this.platform.query(INSERT_EVENT, parameters);

@@ -10,6 +10,8 @@ export interface PaymentEvent {
   /** The school whose address the event came through; null from the CLI. */
   schoolId: string | null;
   paymentId: string | null;
+  /** A school's own fee payment (fee_online_payments, in the school's schema), instead. */
+  feePaymentId?: string | null;
   transactionUuid: string | null;
   reason: string | null;
   detail?: Record<string, unknown>;
@@ -35,6 +37,7 @@ export class PaymentEvents {
       {
         organization_id: event.schoolId,
         payment_id: event.paymentId,
+        fee_payment_id: event.feePaymentId ?? null,
         transaction_uuid: event.transactionUuid?.slice(0, 200) ?? null,
         kind: event.kind,
         reason: event.reason,

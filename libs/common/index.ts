@@ -10,3 +10,4 @@ export * from './request-store';
 export { ErrorDetailView, ErrorView, SECURITY_SCHEMES } from './route-docs';
 export * from './route-policy';
 export * from './route-refusals';
+export * from './sealed-text';

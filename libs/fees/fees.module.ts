@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
+import { BillingCoreModule } from '@schoolyard/billing';
 import { IdentityModule } from '@schoolyard/identity';
+import { ChildFeesController, MyFeesController } from './family-fees.controller';
+import { FamilyFeesRepository } from './family-fees.repository';
+import { FeeMerchantSettingsController } from './merchant-settings.controller';
+import { MerchantSettingsRepository } from './merchant-settings.repository';
+import { MerchantSettingsService } from './merchant-settings.service';
+import { FeeOnlinePaymentsController } from './online-payments.controller';
+import { OnlinePaymentsRepository } from './online-payments.repository';
+import { OnlinePaymentsService } from './online-payments.service';
 import { InvoiceGenerationRepository } from './invoice-generation.repository';
 import { InvoiceGenerationService } from './invoice-generation.service';
 import { InvoicesController } from './invoices.controller';
@@ -37,6 +46,24 @@ import { ReportsService } from './reports.service';
 import { FeeStructuresController } from './structures.controller';
 import { StructuresRepository } from './structures.repository';
 import { StructuresService } from './structures.service';
+
+/** Families paying online through the school's own eSewa merchant, and their views. */
+const onlinePart = {
+  // Fixed words before parameterised routes under api/fees.
+  controllers: [
+    MyFeesController,
+    FeeMerchantSettingsController,
+    FeeOnlinePaymentsController,
+    ChildFeesController,
+  ],
+  providers: [
+    MerchantSettingsRepository,
+    MerchantSettingsService,
+    OnlinePaymentsRepository,
+    OnlinePaymentsService,
+    FamilyFeesRepository,
+  ],
+};
 
 /** Fee heads, structures, concessions and late fine rules; the reports. */
 const setupPart = {
@@ -104,9 +131,21 @@ const paymentsPart = {
  * job can use them in a transaction of its own.
  */
 @Module({
-  imports: [IdentityModule],
+  // BillingCoreModule: eSewa and the payment journal (public.payment_events).
+  imports: [IdentityModule, BillingCoreModule],
   controllers: [...setupPart.controllers, ...invoicesPart.controllers, ...paymentsPart.controllers],
-  providers: [...setupPart.providers, ...invoicesPart.providers, ...paymentsPart.providers],
-  exports: [InvoicesService, ReceiptsService, ReportsService],
+  providers: [
+    ...onlinePart.providers,
+    ...setupPart.providers,
+    ...invoicesPart.providers,
+    ...paymentsPart.providers,
+  ],
+  exports: [
+    InvoicesService,
+    ReceiptsService,
+    ReportsService,
+    MerchantSettingsService,
+    OnlinePaymentsService,
+  ],
 })
 export class FeesModule {}

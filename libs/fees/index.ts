@@ -6,3 +6,6 @@ export { ReceiptsService } from './receipts.service';
 export type { ReceiptView } from './dto/payments.dto';
 export * from './csv';
 export * from './reports.service';
+export * from './merchant-settings.service';
+export * from './online-payments.service';
+export * from './online.errors';

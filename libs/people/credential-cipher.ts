@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@schoolyard/config';
 import { DATABASE_URLS, type DatabaseUrls } from '@schoolyard/database';
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomInt } from 'node:crypto';
+import { SealedText } from '@schoolyard/common';
+import { createHmac, randomInt } from 'node:crypto';
 
 /** No 0/O, 1/l/I: the office prints these and people type them. */
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
@@ -19,49 +20,36 @@ export function temporaryPassword(): string {
   return groups.join('-');
 }
 
-const VERSION = 'v1';
-
 /**
  * Temporary passwords are kept only so the office can print credential slips, and only
- * encrypted: AES-256-GCM, a fresh nonce each, the account id as associated data so a
- * ciphertext copied onto another account does not decrypt. They are erased at the first
- * password change.
+ * sealed (SealedText: AES-256-GCM, the account id as associated data so a ciphertext copied
+ * onto another account does not decrypt). They are erased at the first password change.
  */
 @Injectable()
 export class CredentialCipher {
-  private readonly key: Buffer;
+  private readonly sealer: SealedText;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DATABASE_URLS) urls: DatabaseUrls) {
-    // Outside production an unset key is derived from the owner's URL, so slips survive restarts.
-    this.key =
-      config.credentialsKey ??
-      createHmac('sha256', urls.ownerUrl).update('schoolyard credential slips').digest();
+    this.sealer = new SealedText(deploymentKey(config, urls));
   }
 
   encrypt(userId: string, password: string): string {
-    const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
-    cipher.setAAD(Buffer.from(userId));
-    const sealed = Buffer.concat([cipher.update(password, 'utf8'), cipher.final()]);
-    return [VERSION, nonce, cipher.getAuthTag(), sealed]
-      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-      .join('.');
+    return this.sealer.seal(userId, password);
   }
 
   /** Undefined when the text was not sealed by this key for this account. */
   decrypt(userId: string, sealedText: string): string | undefined {
-    const [version, nonce, tag, sealed] = sealedText.split('.');
-    if (version !== VERSION || !nonce || !tag || sealed === undefined) return undefined;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(nonce, 'base64url'));
-      decipher.setAAD(Buffer.from(userId));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([
-        decipher.update(Buffer.from(sealed, 'base64url')),
-        decipher.final(),
-      ]).toString('utf8');
-    } catch {
-      return undefined;
-    }
+    return this.sealer.open(userId, sealedText);
   }
+}
+
+/**
+ * The deployment's master key (CREDENTIALS_KEY). Outside production an unset key is derived
+ * from the owner's URL, so what was sealed survives restarts.
+ */
+export function deploymentKey(config: AppConfig, urls: DatabaseUrls): Buffer {
+  return (
+    config.credentialsKey ??
+    createHmac('sha256', urls.ownerUrl).update('schoolyard credential slips').digest()
+  );
 }

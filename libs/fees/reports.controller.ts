@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParams, Route } from '@schoolyard/common';
 import { type FastifyReply } from 'fastify';
 import { attachment, CSV_MEDIA_TYPE } from './csv';
@@ -34,7 +34,6 @@ export class FeeReportsController {
   @Route({ at: 'school', access: { permissions: ['fees.view'] } })
   @Get('reports/collections.csv')
   @ApiOperation({ summary: 'The collections report as CSV' })
-  @ApiProduces('text/csv')
   @ApiOkResponse(CSV_ANSWER)
   async collectionsCsv(
     @Query() query: CollectionsQuery,
@@ -63,7 +62,6 @@ export class FeeReportsController {
   })
   @Get('reports/dues.csv')
   @ApiOperation({ summary: 'The dues report as CSV' })
-  @ApiProduces('text/csv')
   @ApiOkResponse(CSV_ANSWER)
   async duesCsv(
     @Query() query: DuesQuery,
@@ -95,7 +93,6 @@ export class FeeReportsController {
   })
   @Get('students/:id/statement.csv')
   @ApiOperation({ summary: "A student's fee statement as CSV" })
-  @ApiProduces('text/csv')
   @ApiOkResponse(CSV_ANSWER)
   async statementCsv(
     @Param() params: IdParams,

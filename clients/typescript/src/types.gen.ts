@@ -121,6 +121,30 @@ export type ActivationView = {
     skipped: Array<SkippedPersonView>;
 };
 
+export type AgedMinorView = {
+    /**
+     * 0 to 30 days past due
+     */
+    d0_30: number;
+    d31_60: number;
+    d61_90: number;
+    /**
+     * More than 90 days past due
+     */
+    d90Plus: number;
+    /**
+     * Not yet due on the day
+     */
+    notDue: number;
+};
+
+export type ApplyLateFinesDto = {
+    /**
+     * The day the fines are for (default: the school's today)
+     */
+    on?: string;
+};
+
 export type AssignRoleDto = {
     /**
      * The person's account id
@@ -406,6 +430,81 @@ export type CodedRefView = {
     name: string;
 };
 
+export type CollectionRowView = {
+    amountMinor: number;
+    count: number;
+    date: string;
+    method: 'cash' | 'bank' | 'cheque' | 'esewa';
+};
+
+export type CollectionTotalsView = {
+    byMethod: Array<MethodTotalView>;
+    /**
+     * Received less refunded
+     */
+    netMinor: number;
+    receiptCount: number;
+    receivedMinor: number;
+    refundCount: number;
+    refundedMinor: number;
+};
+
+export type CollectionsView = {
+    currency: string;
+    from: string;
+    /**
+     * Per day and method, by day
+     */
+    receipts: Array<CollectionRowView>;
+    /**
+     * Per day, by day
+     */
+    refunds: Array<RefundDayView>;
+    to: string;
+    totals: CollectionTotalsView;
+};
+
+export type ConcessionDto = {
+    academicYearId: string;
+    /**
+     * An amount off one head (headId)
+     */
+    amountMinor?: number;
+    /**
+     * One head; without it, every head
+     */
+    headId?: string;
+    /**
+     * A share off; or amountMinor, not both
+     */
+    percent?: number;
+    reason: string;
+    studentId: string;
+};
+
+export type ConcessionList = {
+    data: Array<ConcessionView>;
+};
+
+export type ConcessionView = {
+    academicYearId: string;
+    amountMinor: number | null;
+    /**
+     * Who approved it
+     */
+    approvedBy: NamedRef | null;
+    createdAt: string;
+    /**
+     * null: every head
+     */
+    head: NamedRef | null;
+    id: string;
+    percent: number | null;
+    reason: string;
+    studentId: string;
+    studentName: string;
+};
+
 export type ContentPage = {
     data: Array<ContentView>;
     meta: PageMeta;
@@ -522,6 +621,23 @@ export type CreateExamDto = {
      * The term the exam belongs to
      */
     termId: string;
+};
+
+export type CreateFeeStructureDto = {
+    academicYearId: string;
+    /**
+     * The level it charges; or programId
+     */
+    levelId?: string;
+    /**
+     * Every line of the structure; a head appears once per schedule
+     */
+    lines: Array<FeeStructureLineDto>;
+    name: string;
+    /**
+     * The program it charges (levels without their own); or levelId
+     */
+    programId?: string;
 };
 
 export type CreateGuardianDto = {
@@ -641,6 +757,44 @@ export type CredentialSlipView = {
     username: string;
 };
 
+export type CreditEntryView = {
+    /**
+     * Positive: money the school now holds; negative: paid back
+     */
+    amountMinor: number;
+    createdAt: string;
+    id: string;
+    kind: 'excess_payment' | 'credit_note' | 'refund';
+    /**
+     * The receipt, credit note or refund, e.g. R-000042
+     */
+    source: string;
+    sourceId: string;
+};
+
+export type CreditNotePage = {
+    data: Array<CreditNoteView>;
+    meta: PageMeta;
+};
+
+export type CreditNoteView = {
+    amountMinor: number;
+    currency: string;
+    id: string;
+    invoice: InvoiceRef;
+    issuedAt: string;
+    issuedBy: string | null;
+    issuedOn: string;
+    /**
+     * Paid money the note freed, moved to the student's credit
+     */
+    movedToCreditMinor: number;
+    number: string;
+    reason: string;
+    studentId: string;
+    studentName: string;
+};
+
 export type DeactivatedPersonView = {
     profileId: string;
     /**
@@ -670,6 +824,39 @@ export type DomainAvailabilityView = {
     available: boolean;
     reason?: 'INVALID' | 'RESERVED' | 'TAKEN';
     subdomain: string;
+};
+
+export type DuesRowView = {
+    admissionNumber: string;
+    agedMinor: AgedMinorView;
+    firstName: string;
+    /**
+     * Invoices with something owed
+     */
+    invoices: number;
+    lastName: string;
+    /**
+     * Their current section
+     */
+    sectionName: string | null;
+    studentId: string;
+    totalMinor: number;
+};
+
+export type DuesTotalsView = {
+    agedMinor: AgedMinorView;
+    students: number;
+    totalMinor: number;
+};
+
+export type DuesView = {
+    currency: string;
+    on: string;
+    /**
+     * By last name, then first name
+     */
+    students: Array<DuesRowView>;
+    totals: DuesTotalsView;
 };
 
 export type EnrolInSectionDto = {
@@ -811,11 +998,124 @@ export type ExamView = {
     updatedAt: string;
 };
 
+export type FeeHeadDto = {
+    description?: string | null;
+    name: string;
+};
+
+export type FeeHeadList = {
+    data: Array<FeeHeadView>;
+};
+
+export type FeeHeadView = {
+    createdAt: string;
+    description: string | null;
+    id: string;
+    name: string;
+    updatedAt: string;
+};
+
+export type FeeStructureLineDto = {
+    /**
+     * Minor units per period of the schedule
+     */
+    amountMinor: number;
+    /**
+     * Day of the period it is due
+     */
+    dueDay: number;
+    headId: string;
+    schedule: 'once' | 'monthly' | 'per_term';
+};
+
+export type FeeStructureLineView = {
+    amountMinor: number;
+    dueDay: number;
+    headId: string;
+    headName: string;
+    id: string;
+    schedule: 'once' | 'monthly' | 'per_term';
+};
+
+export type FeeStructureList = {
+    data: Array<FeeStructureView>;
+};
+
+export type FeeStructureView = {
+    academicYearId: string;
+    createdAt: string;
+    currency: string;
+    id: string;
+    level: NamedRef | null;
+    lines: Array<FeeStructureLineView>;
+    name: string;
+    program: NamedRef | null;
+    updatedAt: string;
+};
+
 export type ForgotPasswordDto = {
     /**
      * The account's verified email
      */
     email: string;
+};
+
+export type GenerateInvoicesDto = {
+    academicYearId: string;
+    /**
+     * Write drafts, issued later one by one
+     */
+    asDraft?: boolean;
+    /**
+     * Answer what would be issued, write nothing
+     */
+    dryRun?: boolean;
+    /**
+     * Every section of this level (or sectionId)
+     */
+    levelId?: string;
+    /**
+     * `annual` (once lines), `YYYY-MM` (monthly lines) or `term:<termId>` (per-term lines)
+     */
+    period: string;
+    /**
+     * One section (or levelId)
+     */
+    sectionId?: string;
+};
+
+export type GeneratedInvoiceView = {
+    admissionNumber: string;
+    billedDays: number;
+    dueOn: string;
+    lines: Array<InvoiceLineView>;
+    periodDays: number;
+    studentId: string;
+    studentName: string;
+    totalMinor: number;
+};
+
+export type GenerationPeriodView = {
+    endsOn: string;
+    key: string;
+    startsOn: string;
+};
+
+export type GenerationView = {
+    currency: string;
+    dryRun: boolean;
+    /**
+     * Students already invoiced for the period
+     */
+    existing: Array<string>;
+    invoices: Array<GeneratedInvoiceView>;
+    /**
+     * Invoices written (or that would be)
+     */
+    issued: number;
+    period: GenerationPeriodView;
+    skipped: Array<SkippedStudentView>;
+    totalMinor: number;
 };
 
 export type GradeCountView = {
@@ -924,6 +1224,142 @@ export type InitPaymentDto = {
      */
     periods: number;
     planCode: string;
+};
+
+export type InvoiceDetailView = {
+    academicYearId: string;
+    admissionNumber: string;
+    balanceMinor: number;
+    /**
+     * Days of the period billed (mid-year admission)
+     */
+    billedDays: number;
+    creditNotes: Array<InvoiceMoneyRefView>;
+    creditedMinor: number;
+    currency: string;
+    dueOn: string;
+    id: string;
+    issuedOn: string;
+    lines: Array<InvoiceLineView>;
+    number: string;
+    paidMinor: number;
+    periodDays: number;
+    periodEndsOn: string;
+    periodKey: string;
+    periodStartsOn: string;
+    receipts: Array<InvoiceMoneyRefView>;
+    status: 'draft' | 'issued' | 'partly_paid' | 'paid' | 'void' | 'overdue';
+    studentId: string;
+    studentName: string;
+    totalMinor: number;
+    voidReason: string | null;
+};
+
+export type InvoiceLineView = {
+    amountMinor: number;
+    concessionMinor: number;
+    description: string;
+    headId: string | null;
+    id?: string;
+    kind: 'fee' | 'late_fine';
+    netMinor: number;
+};
+
+export type InvoiceMoneyRefView = {
+    amountMinor: number;
+    id: string;
+    number: string;
+    on: string;
+};
+
+export type InvoicePage = {
+    data: Array<InvoiceView>;
+    meta: PageMeta;
+};
+
+export type InvoiceRef = {
+    id: string;
+    number: string;
+};
+
+export type InvoiceView = {
+    academicYearId: string;
+    admissionNumber: string;
+    balanceMinor: number;
+    /**
+     * Days of the period billed (mid-year admission)
+     */
+    billedDays: number;
+    creditedMinor: number;
+    currency: string;
+    dueOn: string;
+    id: string;
+    issuedOn: string;
+    number: string;
+    paidMinor: number;
+    periodDays: number;
+    periodEndsOn: string;
+    periodKey: string;
+    periodStartsOn: string;
+    status: 'draft' | 'issued' | 'partly_paid' | 'paid' | 'void' | 'overdue';
+    studentId: string;
+    studentName: string;
+    totalMinor: number;
+    voidReason: string | null;
+};
+
+export type IssueCreditNoteDto = {
+    /**
+     * What the note takes off the invoice, in minor units
+     */
+    amountMinor: number;
+    reason: string;
+};
+
+export type LateFineRuleDto = {
+    active?: boolean;
+    /**
+     * A fixed fine; or percent, not both
+     */
+    amountMinor?: number;
+    /**
+     * Days after the due day
+     */
+    graceDays: number;
+    name: string;
+    /**
+     * A share of what is owed; or amountMinor
+     */
+    percent?: number;
+};
+
+export type LateFineRuleList = {
+    data: Array<LateFineRuleView>;
+};
+
+export type LateFineRuleView = {
+    active: boolean;
+    amountMinor: number | null;
+    createdAt: string;
+    currency: string;
+    graceDays: number;
+    id: string;
+    name: string;
+    percent: number | null;
+};
+
+export type LateFinesView = {
+    currency: string;
+    /**
+     * Fine lines added
+     */
+    fines: number;
+    /**
+     * Invoices fined
+     */
+    invoices: number;
+    on: string;
+    totalMinor: number;
 };
 
 export type LevelRefView = {
@@ -1067,6 +1503,12 @@ export type MembershipView = {
     section: RefView;
 };
 
+export type MethodTotalView = {
+    amountMinor: number;
+    count: number;
+    method: 'cash' | 'bank' | 'cheque' | 'esewa';
+};
+
 export type MyChildView = {
     admissionNumber: string;
     firstName: string;
@@ -1074,6 +1516,11 @@ export type MyChildView = {
     relationship: 'mother' | 'father' | 'guardian' | 'grandparent' | 'sibling' | 'other';
     status: string;
     studentId: string;
+};
+
+export type NamedRef = {
+    id: string;
+    name: string;
 };
 
 export type OnboardInstructorDto = {
@@ -1311,6 +1758,40 @@ export type PublishSummaryView = {
     subjectResults: number;
 };
 
+export type ReceiptPage = {
+    data: Array<ReceiptView>;
+    meta: PageMeta;
+};
+
+export type ReceiptView = {
+    /**
+     * Money received
+     */
+    amountMinor: number;
+    /**
+     * What went to the invoice's balance
+     */
+    appliedMinor: number;
+    /**
+     * What went to the student's credit
+     */
+    creditedMinor: number;
+    currency: string;
+    id: string;
+    invoice: InvoiceRef;
+    method: 'cash' | 'bank' | 'cheque' | 'esewa';
+    number: string;
+    receivedAt: string;
+    /**
+     * Who took it (null for eSewa)
+     */
+    receivedBy: string | null;
+    receivedOn: string;
+    reference: string | null;
+    studentId: string;
+    studentName: string;
+};
+
 export type RecordDto = {
     /**
      * Required when late, refused otherwise
@@ -1336,6 +1817,45 @@ export type RefreshDto = {
 export type RefreshedView = {
     accessToken: string;
     refreshToken: string;
+};
+
+export type RefundCreditDto = {
+    /**
+     * What is paid back out of the student's credit, in minor units
+     */
+    amountMinor: number;
+    method: 'cash' | 'bank' | 'cheque';
+    reason: string;
+    /**
+     * Required for bank and cheque: the transfer or cheque number
+     */
+    reference?: string;
+};
+
+export type RefundDayView = {
+    amountMinor: number;
+    count: number;
+    date: string;
+};
+
+export type RefundPage = {
+    data: Array<RefundView>;
+    meta: PageMeta;
+};
+
+export type RefundView = {
+    amountMinor: number;
+    currency: string;
+    id: string;
+    method: 'cash' | 'bank' | 'cheque';
+    number: string;
+    reason: string;
+    reference: string | null;
+    refundedAt: string;
+    refundedBy: string | null;
+    refundedOn: string;
+    studentId: string;
+    studentName: string;
 };
 
 export type RegisterEntryView = {
@@ -1407,6 +1927,14 @@ export type ReopenedExamView = {
     status: 'marking';
 };
 
+export type ReplaceFeeStructureDto = {
+    /**
+     * Every line of the structure; a head appears once per schedule
+     */
+    lines: Array<FeeStructureLineDto>;
+    name: string;
+};
+
 export type ReplaceWeightingsDto = {
     /**
      * Every weighting of the term: subjects left out go back to exams only
@@ -1453,7 +1981,7 @@ export type ReturnSubmissionDto = {
 export type RoleDto = {
     description?: string | null;
     name: string;
-    permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'calendar.view' | 'calendar.manage' | 'attendance.view' | 'attendance.take' | 'attendance.manage' | 'exams.view' | 'exams.manage' | 'exams.mark' | 'exams.publish' | 'billing.view' | 'billing.manage'>;
+    permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'calendar.view' | 'calendar.manage' | 'attendance.view' | 'attendance.take' | 'attendance.manage' | 'exams.view' | 'exams.manage' | 'exams.mark' | 'exams.publish' | 'fees.view' | 'fees.manage' | 'fees.collect' | 'fees.refund' | 'announcements.manage' | 'messages.send' | 'messages.oversee' | 'billing.view' | 'billing.manage'>;
 };
 
 export type RoleView = {
@@ -1553,6 +2081,10 @@ export type SchoolSettingsView = {
      * Browser origins allowed to call this school with credentials, besides its own address
      */
     corsOrigins: Array<string>;
+    /**
+     * ISO 4217: the currency of every fee
+     */
+    currency: string;
     displayName: string;
     locale: string;
     primaryColor?: string | null;
@@ -1745,6 +2277,11 @@ export type SkippedPersonView = {
     reason: 'NOT_FOUND' | 'ALREADY_ACTIVE';
 };
 
+export type SkippedStudentView = {
+    reason: string;
+    studentId: string;
+};
+
 export type StaffActivationDto = {
     staffIds: Array<string>;
 };
@@ -1770,6 +2307,65 @@ export type StaffView = {
     middleName?: string | null;
     status: 'active' | 'left';
     updatedAt: string;
+};
+
+export type StatementEntryView = {
+    /**
+     * In their favour (receipts, credit notes)
+     */
+    creditMinor: number;
+    date: string;
+    /**
+     * Charged to the student (invoices, refunds paid out)
+     */
+    debitMinor: number;
+    description: string;
+    id: string;
+    kind: 'invoice' | 'credit_note' | 'receipt' | 'refund';
+    number: string;
+    /**
+     * Debits less credits so far; below zero the school holds money
+     */
+    runningBalanceMinor: number;
+};
+
+export type StatementStudentView = {
+    admissionNumber: string;
+    firstName: string;
+    id: string;
+    lastName: string;
+};
+
+export type StatementView = {
+    academicYearId: string | null;
+    /**
+     * Still owed on their issued invoices
+     */
+    balanceMinor: number;
+    /**
+     * The student's credit account: money the school holds for them
+     */
+    creditMinor: number;
+    currency: string;
+    /**
+     * In date order
+     */
+    entries: Array<StatementEntryView>;
+    student: StatementStudentView;
+};
+
+export type StudentAccountView = {
+    /**
+     * Money the school holds for the student (sum of the entries)
+     */
+    balanceMinor: number;
+    currency: string;
+    /**
+     * Newest first
+     */
+    entries: Array<CreditEntryView>;
+    studentId: string;
+    studentName: string;
 };
 
 export type StudentActivationDto = {
@@ -2010,6 +2606,22 @@ export type SubscriptionView = {
     usage: SchoolUsageView;
 };
 
+export type TakePaymentDto = {
+    /**
+     * Money received, in minor units; beyond the balance it becomes credit
+     */
+    amountMinor: number;
+    method: 'cash' | 'bank' | 'cheque';
+    /**
+     * The school's day the money came in (default today; not later)
+     */
+    receivedOn?: string;
+    /**
+     * Required for bank and cheque: the transfer or cheque number
+     */
+    reference?: string;
+};
+
 export type TeachingAssignmentView = {
     createdAt: string;
     id: string;
@@ -2114,12 +2726,37 @@ export type UpdateExamDto = {
     startsOn?: string;
 };
 
+export type UpdateFeeHeadDto = {
+    /**
+     * null or "" clears it
+     */
+    description?: string | null;
+    name?: string;
+};
+
 export type UpdateGuardianDto = {
     email?: string;
     firstName?: string;
     lastName?: string;
     middleName?: string;
     phone?: string;
+};
+
+export type UpdateLateFineRuleDto = {
+    /**
+     * false: no longer applied to invoices
+     */
+    active?: boolean;
+    /**
+     * Makes the fine a fixed amount
+     */
+    amountMinor?: number;
+    graceDays?: number;
+    name?: string;
+    /**
+     * Makes the fine a share of what is owed
+     */
+    percent?: number;
 };
 
 export type UpdatePaperDto = {
@@ -2165,6 +2802,10 @@ export type UpdateSchoolSettingsDto = {
      * Browser origins (scheme, host, port) allowed to call this school with credentials, besides its own address; at most 10. Not the platform's or another school's address.
      */
     corsOrigins?: Array<string>;
+    /**
+     * ISO 4217 code of every fee; fixed once the school has written an invoice
+     */
+    currency?: string;
     displayName?: string;
     locale?: string;
     primaryColor?: string;
@@ -2265,6 +2906,10 @@ export type VerifyEmailDto = {
      * The token from the verification message
      */
     token: string;
+};
+
+export type VoidInvoiceDto = {
+    reason: string;
 };
 
 export type WeightingsView = {
@@ -9643,6 +10288,2426 @@ export type ExamsControllerStartMarkingResponses = {
 
 export type ExamsControllerStartMarkingResponse = ExamsControllerStartMarkingResponses[keyof ExamsControllerStartMarkingResponses];
 
+export type FeeConcessionsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        studentId?: string;
+        academicYearId?: string;
+    };
+    url: '/api/fees/concessions';
+};
+
+export type FeeConcessionsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeConcessionsControllerListError = FeeConcessionsControllerListErrors[keyof FeeConcessionsControllerListErrors];
+
+export type FeeConcessionsControllerListResponses = {
+    200: ConcessionList;
+};
+
+export type FeeConcessionsControllerListResponse = FeeConcessionsControllerListResponses[keyof FeeConcessionsControllerListResponses];
+
+export type FeeConcessionsControllerCreateData = {
+    body: ConcessionDto;
+    path?: never;
+    query?: never;
+    url: '/api/fees/concessions';
+};
+
+export type FeeConcessionsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     *
+     * `FEE_HEAD_NOT_FOUND`: There is no such fee head in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeConcessionsControllerCreateError = FeeConcessionsControllerCreateErrors[keyof FeeConcessionsControllerCreateErrors];
+
+export type FeeConcessionsControllerCreateResponses = {
+    201: ConcessionView;
+};
+
+export type FeeConcessionsControllerCreateResponse = FeeConcessionsControllerCreateResponses[keyof FeeConcessionsControllerCreateResponses];
+
+export type FeeConcessionsControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/concessions/{id}';
+};
+
+export type FeeConcessionsControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `CONCESSION_NOT_FOUND`: There is no such concession in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeConcessionsControllerRemoveError = FeeConcessionsControllerRemoveErrors[keyof FeeConcessionsControllerRemoveErrors];
+
+export type FeeConcessionsControllerRemoveResponses = {
+    204: void;
+};
+
+export type FeeConcessionsControllerRemoveResponse = FeeConcessionsControllerRemoveResponses[keyof FeeConcessionsControllerRemoveResponses];
+
+export type FeeCreditNotesControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        /**
+         * Only those of this student
+         */
+        studentId?: string;
+    };
+    url: '/api/fees/credit-notes';
+};
+
+export type FeeCreditNotesControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeCreditNotesControllerListError = FeeCreditNotesControllerListErrors[keyof FeeCreditNotesControllerListErrors];
+
+export type FeeCreditNotesControllerListResponses = {
+    200: CreditNotePage;
+};
+
+export type FeeCreditNotesControllerListResponse = FeeCreditNotesControllerListResponses[keyof FeeCreditNotesControllerListResponses];
+
+export type FeeHeadsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/fees/heads';
+};
+
+export type FeeHeadsControllerListErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeHeadsControllerListError = FeeHeadsControllerListErrors[keyof FeeHeadsControllerListErrors];
+
+export type FeeHeadsControllerListResponses = {
+    200: FeeHeadList;
+};
+
+export type FeeHeadsControllerListResponse = FeeHeadsControllerListResponses[keyof FeeHeadsControllerListResponses];
+
+export type FeeHeadsControllerCreateData = {
+    body: FeeHeadDto;
+    path?: never;
+    query?: never;
+    url: '/api/fees/heads';
+};
+
+export type FeeHeadsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `FEE_HEAD_NAME_TAKEN`: This school already has a fee head of that name
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeHeadsControllerCreateError = FeeHeadsControllerCreateErrors[keyof FeeHeadsControllerCreateErrors];
+
+export type FeeHeadsControllerCreateResponses = {
+    201: FeeHeadView;
+};
+
+export type FeeHeadsControllerCreateResponse = FeeHeadsControllerCreateResponses[keyof FeeHeadsControllerCreateResponses];
+
+export type FeeHeadsControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/heads/{id}';
+};
+
+export type FeeHeadsControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `FEE_HEAD_NOT_FOUND`: There is no such fee head in this school
+     */
+    404: ErrorView;
+    /**
+     * `IN_USE`: Still in use by 2 structureLines, 1 concessions, 40 invoiceLines: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeHeadsControllerRemoveError = FeeHeadsControllerRemoveErrors[keyof FeeHeadsControllerRemoveErrors];
+
+export type FeeHeadsControllerRemoveResponses = {
+    204: void;
+};
+
+export type FeeHeadsControllerRemoveResponse = FeeHeadsControllerRemoveResponses[keyof FeeHeadsControllerRemoveResponses];
+
+export type FeeHeadsControllerUpdateData = {
+    body: UpdateFeeHeadDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/heads/{id}';
+};
+
+export type FeeHeadsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `FEE_HEAD_NOT_FOUND`: There is no such fee head in this school
+     */
+    404: ErrorView;
+    /**
+     * `FEE_HEAD_NAME_TAKEN`: This school already has a fee head of that name
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeHeadsControllerUpdateError = FeeHeadsControllerUpdateErrors[keyof FeeHeadsControllerUpdateErrors];
+
+export type FeeHeadsControllerUpdateResponses = {
+    200: FeeHeadView;
+};
+
+export type FeeHeadsControllerUpdateResponse = FeeHeadsControllerUpdateResponses[keyof FeeHeadsControllerUpdateResponses];
+
+export type InvoicesControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        studentId?: string;
+        academicYearId?: string;
+        /**
+         * overdue: issued or partly paid, past due
+         */
+        status?: 'draft' | 'issued' | 'partly_paid' | 'paid' | 'void' | 'overdue';
+        periodKey?: string;
+    };
+    url: '/api/fees/invoices';
+};
+
+export type InvoicesControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type InvoicesControllerListError = InvoicesControllerListErrors[keyof InvoicesControllerListErrors];
+
+export type InvoicesControllerListResponses = {
+    200: InvoicePage;
+};
+
+export type InvoicesControllerListResponse = InvoicesControllerListResponses[keyof InvoicesControllerListResponses];
+
+export type InvoicesControllerGenerateData = {
+    body: GenerateInvoicesDto;
+    path?: never;
+    query?: never;
+    url: '/api/fees/invoices/generate';
+};
+
+export type InvoicesControllerGenerateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     *
+     * `TERM_NOT_FOUND`: There is no such term in this school
+     */
+    404: ErrorView;
+    /**
+     * `INVOICES_CHANGED`: Invoices for this period were generated at the same time: nothing was written, try again
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type InvoicesControllerGenerateError = InvoicesControllerGenerateErrors[keyof InvoicesControllerGenerateErrors];
+
+export type InvoicesControllerGenerateResponses = {
+    200: GenerationView;
+};
+
+export type InvoicesControllerGenerateResponse = InvoicesControllerGenerateResponses[keyof InvoicesControllerGenerateResponses];
+
+export type InvoicesControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/invoices/{id}';
+};
+
+export type InvoicesControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `INVOICE_NOT_FOUND`: There is no such invoice in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type InvoicesControllerGetError = InvoicesControllerGetErrors[keyof InvoicesControllerGetErrors];
+
+export type InvoicesControllerGetResponses = {
+    200: InvoiceDetailView;
+};
+
+export type InvoicesControllerGetResponse = InvoicesControllerGetResponses[keyof InvoicesControllerGetResponses];
+
+export type FeeCreditNotesControllerIssueData = {
+    body: IssueCreditNoteDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/invoices/{id}/credit-notes';
+};
+
+export type FeeCreditNotesControllerIssueErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `INVOICE_NOT_FOUND`: There is no such invoice in this school
+     */
+    404: ErrorView;
+    /**
+     * `INVOICE_STATUS`: The invoice is void: this needs it issued or partly_paid or paid
+     *
+     * `CREDIT_NOTE_EXCEEDS_INVOICE`: A credit note may take off at most the invoice total less what earlier notes took off
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeCreditNotesControllerIssueError = FeeCreditNotesControllerIssueErrors[keyof FeeCreditNotesControllerIssueErrors];
+
+export type FeeCreditNotesControllerIssueResponses = {
+    201: CreditNoteView;
+};
+
+export type FeeCreditNotesControllerIssueResponse = FeeCreditNotesControllerIssueResponses[keyof FeeCreditNotesControllerIssueResponses];
+
+export type InvoicesControllerIssueData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/invoices/{id}/issue';
+};
+
+export type InvoicesControllerIssueErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `INVOICE_NOT_FOUND`: There is no such invoice in this school
+     */
+    404: ErrorView;
+    /**
+     * `INVOICE_STATUS`: The invoice is issued: this needs it draft
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type InvoicesControllerIssueError = InvoicesControllerIssueErrors[keyof InvoicesControllerIssueErrors];
+
+export type InvoicesControllerIssueResponses = {
+    200: InvoiceDetailView;
+};
+
+export type InvoicesControllerIssueResponse = InvoicesControllerIssueResponses[keyof InvoicesControllerIssueResponses];
+
+export type FeeCounterPaymentsControllerTakeData = {
+    body: TakePaymentDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/invoices/{id}/payments';
+};
+
+export type FeeCounterPaymentsControllerTakeErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `INVOICE_NOT_FOUND`: There is no such invoice in this school
+     */
+    404: ErrorView;
+    /**
+     * `INVOICE_STATUS`: The invoice is void: this needs it issued or partly_paid or paid
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeCounterPaymentsControllerTakeError = FeeCounterPaymentsControllerTakeErrors[keyof FeeCounterPaymentsControllerTakeErrors];
+
+export type FeeCounterPaymentsControllerTakeResponses = {
+    201: ReceiptView;
+};
+
+export type FeeCounterPaymentsControllerTakeResponse = FeeCounterPaymentsControllerTakeResponses[keyof FeeCounterPaymentsControllerTakeResponses];
+
+export type InvoicesControllerVoidData = {
+    body: VoidInvoiceDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/invoices/{id}/void';
+};
+
+export type InvoicesControllerVoidErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `INVOICE_NOT_FOUND`: There is no such invoice in this school
+     */
+    404: ErrorView;
+    /**
+     * `INVOICE_STATUS`: The invoice is void: this needs it draft or issued or partly_paid or paid
+     *
+     * `INVOICE_HAS_MONEY`: The invoice has payments or credit notes against it: issue a credit note instead
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type InvoicesControllerVoidError = InvoicesControllerVoidErrors[keyof InvoicesControllerVoidErrors];
+
+export type InvoicesControllerVoidResponses = {
+    200: InvoiceDetailView;
+};
+
+export type InvoicesControllerVoidResponse = InvoicesControllerVoidResponses[keyof InvoicesControllerVoidResponses];
+
+export type LateFineRulesControllerListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/fees/late-fine-rules';
+};
+
+export type LateFineRulesControllerListErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type LateFineRulesControllerListError = LateFineRulesControllerListErrors[keyof LateFineRulesControllerListErrors];
+
+export type LateFineRulesControllerListResponses = {
+    200: LateFineRuleList;
+};
+
+export type LateFineRulesControllerListResponse = LateFineRulesControllerListResponses[keyof LateFineRulesControllerListResponses];
+
+export type LateFineRulesControllerCreateData = {
+    body: LateFineRuleDto;
+    path?: never;
+    query?: never;
+    url: '/api/fees/late-fine-rules';
+};
+
+export type LateFineRulesControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type LateFineRulesControllerCreateError = LateFineRulesControllerCreateErrors[keyof LateFineRulesControllerCreateErrors];
+
+export type LateFineRulesControllerCreateResponses = {
+    201: LateFineRuleView;
+};
+
+export type LateFineRulesControllerCreateResponse = LateFineRulesControllerCreateResponses[keyof LateFineRulesControllerCreateResponses];
+
+export type LateFineRulesControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/late-fine-rules/{id}';
+};
+
+export type LateFineRulesControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `LATE_FINE_RULE_NOT_FOUND`: There is no such late fine rule in this school
+     */
+    404: ErrorView;
+    /**
+     * `IN_USE`: Still in use by 3 invoiceLines: remove or move those first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type LateFineRulesControllerRemoveError = LateFineRulesControllerRemoveErrors[keyof LateFineRulesControllerRemoveErrors];
+
+export type LateFineRulesControllerRemoveResponses = {
+    204: void;
+};
+
+export type LateFineRulesControllerRemoveResponse = LateFineRulesControllerRemoveResponses[keyof LateFineRulesControllerRemoveResponses];
+
+export type LateFineRulesControllerUpdateData = {
+    body: UpdateLateFineRuleDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/late-fine-rules/{id}';
+};
+
+export type LateFineRulesControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `LATE_FINE_RULE_NOT_FOUND`: There is no such late fine rule in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type LateFineRulesControllerUpdateError = LateFineRulesControllerUpdateErrors[keyof LateFineRulesControllerUpdateErrors];
+
+export type LateFineRulesControllerUpdateResponses = {
+    200: LateFineRuleView;
+};
+
+export type LateFineRulesControllerUpdateResponse = LateFineRulesControllerUpdateResponses[keyof LateFineRulesControllerUpdateResponses];
+
+export type LateFinesControllerApplyData = {
+    body: ApplyLateFinesDto;
+    path?: never;
+    query?: never;
+    url: '/api/fees/late-fines/apply';
+};
+
+export type LateFinesControllerApplyErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type LateFinesControllerApplyError = LateFinesControllerApplyErrors[keyof LateFinesControllerApplyErrors];
+
+export type LateFinesControllerApplyResponses = {
+    200: LateFinesView;
+};
+
+export type LateFinesControllerApplyResponse = LateFinesControllerApplyResponses[keyof LateFinesControllerApplyResponses];
+
+export type FeeReceiptsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        /**
+         * Only those of this student
+         */
+        studentId?: string;
+        /**
+         * Received on or after this day
+         */
+        from?: string;
+        /**
+         * Received on or before this day
+         */
+        to?: string;
+        method?: 'cash' | 'bank' | 'cheque' | 'esewa';
+    };
+    url: '/api/fees/receipts';
+};
+
+export type FeeReceiptsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeReceiptsControllerListError = FeeReceiptsControllerListErrors[keyof FeeReceiptsControllerListErrors];
+
+export type FeeReceiptsControllerListResponses = {
+    200: ReceiptPage;
+};
+
+export type FeeReceiptsControllerListResponse = FeeReceiptsControllerListResponses[keyof FeeReceiptsControllerListResponses];
+
+export type FeeReceiptsControllerOneData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/receipts/{id}';
+};
+
+export type FeeReceiptsControllerOneErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `RECEIPT_NOT_FOUND`: There is no such receipt in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeReceiptsControllerOneError = FeeReceiptsControllerOneErrors[keyof FeeReceiptsControllerOneErrors];
+
+export type FeeReceiptsControllerOneResponses = {
+    200: ReceiptView;
+};
+
+export type FeeReceiptsControllerOneResponse = FeeReceiptsControllerOneResponses[keyof FeeReceiptsControllerOneResponses];
+
+export type FeeRefundsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        /**
+         * Only those of this student
+         */
+        studentId?: string;
+    };
+    url: '/api/fees/refunds';
+};
+
+export type FeeRefundsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeRefundsControllerListError = FeeRefundsControllerListErrors[keyof FeeRefundsControllerListErrors];
+
+export type FeeRefundsControllerListResponses = {
+    200: RefundPage;
+};
+
+export type FeeRefundsControllerListResponse = FeeRefundsControllerListResponses[keyof FeeRefundsControllerListResponses];
+
+export type FeeReportsControllerCollectionsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * First day (school's date)
+         */
+        from: string;
+        /**
+         * Last day, included; at most 366 days in all
+         */
+        to: string;
+    };
+    url: '/api/fees/reports/collections';
+};
+
+export type FeeReportsControllerCollectionsErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeReportsControllerCollectionsError = FeeReportsControllerCollectionsErrors[keyof FeeReportsControllerCollectionsErrors];
+
+export type FeeReportsControllerCollectionsResponses = {
+    200: CollectionsView;
+};
+
+export type FeeReportsControllerCollectionsResponse = FeeReportsControllerCollectionsResponses[keyof FeeReportsControllerCollectionsResponses];
+
+export type FeeReportsControllerCollectionsCsvData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * First day (school's date)
+         */
+        from: string;
+        /**
+         * Last day, included; at most 366 days in all
+         */
+        to: string;
+    };
+    url: '/api/fees/reports/collections.csv';
+};
+
+export type FeeReportsControllerCollectionsCsvErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeReportsControllerCollectionsCsvError = FeeReportsControllerCollectionsCsvErrors[keyof FeeReportsControllerCollectionsCsvErrors];
+
+export type FeeReportsControllerCollectionsCsvResponses = {
+    /**
+     * A CSV file (header row first) for spreadsheets
+     */
+    200: string;
+};
+
+export type FeeReportsControllerCollectionsCsvResponse = FeeReportsControllerCollectionsCsvResponses[keyof FeeReportsControllerCollectionsCsvResponses];
+
+export type FeeReportsControllerDuesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only this year's invoices
+         */
+        academicYearId?: string;
+        /**
+         * Students now in a section of this level
+         */
+        levelId?: string;
+        /**
+         * Students now in this section
+         */
+        sectionId?: string;
+        /**
+         * The day the ages are counted on (default: the school's today)
+         */
+        on?: string;
+    };
+    url: '/api/fees/reports/dues';
+};
+
+export type FeeReportsControllerDuesErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeReportsControllerDuesError = FeeReportsControllerDuesErrors[keyof FeeReportsControllerDuesErrors];
+
+export type FeeReportsControllerDuesResponses = {
+    200: DuesView;
+};
+
+export type FeeReportsControllerDuesResponse = FeeReportsControllerDuesResponses[keyof FeeReportsControllerDuesResponses];
+
+export type FeeReportsControllerDuesCsvData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only this year's invoices
+         */
+        academicYearId?: string;
+        /**
+         * Students now in a section of this level
+         */
+        levelId?: string;
+        /**
+         * Students now in this section
+         */
+        sectionId?: string;
+        /**
+         * The day the ages are counted on (default: the school's today)
+         */
+        on?: string;
+    };
+    url: '/api/fees/reports/dues.csv';
+};
+
+export type FeeReportsControllerDuesCsvErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     *
+     * `SECTION_NOT_FOUND`: There is no such section in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeReportsControllerDuesCsvError = FeeReportsControllerDuesCsvErrors[keyof FeeReportsControllerDuesCsvErrors];
+
+export type FeeReportsControllerDuesCsvResponses = {
+    /**
+     * A CSV file (header row first) for spreadsheets
+     */
+    200: string;
+};
+
+export type FeeReportsControllerDuesCsvResponse = FeeReportsControllerDuesCsvResponses[keyof FeeReportsControllerDuesCsvResponses];
+
+export type FeeStructuresControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        academicYearId?: string;
+    };
+    url: '/api/fees/structures';
+};
+
+export type FeeStructuresControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeStructuresControllerListError = FeeStructuresControllerListErrors[keyof FeeStructuresControllerListErrors];
+
+export type FeeStructuresControllerListResponses = {
+    200: FeeStructureList;
+};
+
+export type FeeStructuresControllerListResponse = FeeStructuresControllerListResponses[keyof FeeStructuresControllerListResponses];
+
+export type FeeStructuresControllerCreateData = {
+    body: CreateFeeStructureDto;
+    path?: never;
+    query?: never;
+    url: '/api/fees/structures';
+};
+
+export type FeeStructuresControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     *
+     * `ACADEMIC_LEVEL_NOT_FOUND`: There is no such academic level in this school
+     *
+     * `PROGRAM_NOT_FOUND`: There is no such program in this school
+     *
+     * `FEE_HEAD_NOT_FOUND`: There is no such fee head in this school
+     */
+    404: ErrorView;
+    /**
+     * `FEE_STRUCTURE_EXISTS`: That level (or program) already has a fee structure for this academic year
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeStructuresControllerCreateError = FeeStructuresControllerCreateErrors[keyof FeeStructuresControllerCreateErrors];
+
+export type FeeStructuresControllerCreateResponses = {
+    201: FeeStructureView;
+};
+
+export type FeeStructuresControllerCreateResponse = FeeStructuresControllerCreateResponses[keyof FeeStructuresControllerCreateResponses];
+
+export type FeeStructuresControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/structures/{id}';
+};
+
+export type FeeStructuresControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `FEE_STRUCTURE_NOT_FOUND`: There is no such fee structure in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeStructuresControllerRemoveError = FeeStructuresControllerRemoveErrors[keyof FeeStructuresControllerRemoveErrors];
+
+export type FeeStructuresControllerRemoveResponses = {
+    204: void;
+};
+
+export type FeeStructuresControllerRemoveResponse = FeeStructuresControllerRemoveResponses[keyof FeeStructuresControllerRemoveResponses];
+
+export type FeeStructuresControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/structures/{id}';
+};
+
+export type FeeStructuresControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `FEE_STRUCTURE_NOT_FOUND`: There is no such fee structure in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeStructuresControllerGetError = FeeStructuresControllerGetErrors[keyof FeeStructuresControllerGetErrors];
+
+export type FeeStructuresControllerGetResponses = {
+    200: FeeStructureView;
+};
+
+export type FeeStructuresControllerGetResponse = FeeStructuresControllerGetResponses[keyof FeeStructuresControllerGetResponses];
+
+export type FeeStructuresControllerReplaceData = {
+    body: ReplaceFeeStructureDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/structures/{id}';
+};
+
+export type FeeStructuresControllerReplaceErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `FEE_STRUCTURE_NOT_FOUND`: There is no such fee structure in this school
+     *
+     * `FEE_HEAD_NOT_FOUND`: There is no such fee head in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeStructuresControllerReplaceError = FeeStructuresControllerReplaceErrors[keyof FeeStructuresControllerReplaceErrors];
+
+export type FeeStructuresControllerReplaceResponses = {
+    200: FeeStructureView;
+};
+
+export type FeeStructuresControllerReplaceResponse = FeeStructuresControllerReplaceResponses[keyof FeeStructuresControllerReplaceResponses];
+
+export type FeeStudentAccountsControllerAccountData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/students/{id}/account';
+};
+
+export type FeeStudentAccountsControllerAccountErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeStudentAccountsControllerAccountError = FeeStudentAccountsControllerAccountErrors[keyof FeeStudentAccountsControllerAccountErrors];
+
+export type FeeStudentAccountsControllerAccountResponses = {
+    200: StudentAccountView;
+};
+
+export type FeeStudentAccountsControllerAccountResponse = FeeStudentAccountsControllerAccountResponses[keyof FeeStudentAccountsControllerAccountResponses];
+
+export type FeeRefundsControllerRefundData = {
+    body: RefundCreditDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/students/{id}/refunds';
+};
+
+export type FeeRefundsControllerRefundErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `INSUFFICIENT_CREDIT`: The student's credit does not cover this refund
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeRefundsControllerRefundError = FeeRefundsControllerRefundErrors[keyof FeeRefundsControllerRefundErrors];
+
+export type FeeRefundsControllerRefundResponses = {
+    201: RefundView;
+};
+
+export type FeeRefundsControllerRefundResponse = FeeRefundsControllerRefundResponses[keyof FeeRefundsControllerRefundResponses];
+
+export type FeeReportsControllerStatementData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Only this year's invoices and payments
+         */
+        academicYearId?: string;
+    };
+    url: '/api/fees/students/{id}/statement';
+};
+
+export type FeeReportsControllerStatementErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeReportsControllerStatementError = FeeReportsControllerStatementErrors[keyof FeeReportsControllerStatementErrors];
+
+export type FeeReportsControllerStatementResponses = {
+    200: StatementView;
+};
+
+export type FeeReportsControllerStatementResponse = FeeReportsControllerStatementResponses[keyof FeeReportsControllerStatementResponses];
+
+export type FeeReportsControllerStatementCsvData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Only this year's invoices and payments
+         */
+        academicYearId?: string;
+    };
+    url: '/api/fees/students/{id}/statement.csv';
+};
+
+export type FeeReportsControllerStatementCsvErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     *
+     * `ACADEMIC_YEAR_NOT_FOUND`: There is no such academic year in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeReportsControllerStatementCsvError = FeeReportsControllerStatementCsvErrors[keyof FeeReportsControllerStatementCsvErrors];
+
+export type FeeReportsControllerStatementCsvResponses = {
+    /**
+     * A CSV file (header row first) for spreadsheets
+     */
+    200: string;
+};
+
+export type FeeReportsControllerStatementCsvResponse = FeeReportsControllerStatementCsvResponses[keyof FeeReportsControllerStatementCsvResponses];
+
 export type GuardiansControllerListData = {
     body?: never;
     path?: never;
@@ -11750,6 +14815,10 @@ export type SchoolControllerUpdateErrors = {
      */
     404: ErrorView;
     /**
+     * `CURRENCY_IN_USE`: The school has invoices in its currency: the currency can no longer change
+     */
+    409: ErrorView;
+    /**
      * `RATE_LIMITED`: Too many requests from this client: try again shortly
      */
     429: ErrorView;
@@ -12741,6 +15810,8 @@ export type StudentsControllerRemoveErrors = {
     404: ErrorView;
     /**
      * `LAST_OWNER`: This would close the account of the school's last active Owner: make someone else Owner first
+     *
+     * `IN_USE`: Still in use by 2 invoices, 1 receipts: remove or move those first
      */
     409: ErrorView;
     /**

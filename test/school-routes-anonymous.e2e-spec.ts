@@ -6,26 +6,29 @@ import { createTestApp, registerSchool, type TestApp } from './support/test-app'
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * Every route of the calendar, attendance and exams (and their own views under students and
- * guardians), read from the published OpenAPI document so a route added later is covered too:
- * an anonymous caller at a school's address is refused before anything is read or written.
+ * Every route of the calendar, attendance, exams and fees (and their own views under students
+ * and guardians), read from the published OpenAPI document so a route added later is covered
+ * too: an anonymous caller at a school's address is refused before anything is read or
+ * written. eSewa's return address is public by design (its callback is checked instead).
  */
 const document = JSON.parse(readFileSync(join(process.cwd(), 'docs', 'openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, unknown>>;
 };
 
 const OURS =
-  /^\/api\/(calendar|attendance|exams)|^\/api\/students\/\{id\}\/(attendance|sections|report-card)|^\/api\/guardians\/my-children\/\{id\}\/(attendance|absence-notes|exam-results|report-card)|^\/api\/academics\/sections\/\{id\}\/students$/;
+  /^\/api\/(calendar|attendance|exams|fees)|^\/api\/students\/\{id\}\/(attendance|sections|report-card)|^\/api\/guardians\/my-children\/\{id\}\/(attendance|absence-notes|exam-results|report-card|fees)|^\/api\/academics\/sections\/\{id\}\/students$/;
+
+const PUBLIC = new Set(['/api/fees/esewa/verify']);
 
 const routes: Array<[Method, string]> = Object.entries(document.paths)
-  .filter(([path]) => OURS.test(path))
+  .filter(([path]) => OURS.test(path) && !PUBLIC.has(path))
   .flatMap(([path, operations]) =>
     Object.keys(operations).map(
       (method) => [method.toUpperCase() as Method, path] as [Method, string],
     ),
   );
 
-describe('calendar, attendance and exams refuse anonymous callers', () => {
+describe('calendar, attendance, exams and fees refuse anonymous callers', () => {
   let t: TestApp;
   let host: string;
 
@@ -35,8 +38,9 @@ describe('calendar, attendance and exams refuse anonymous callers', () => {
   });
   afterAll(() => t.close());
 
-  it('covers the routes of the school year and exams', () => {
-    expect(routes.length).toBeGreaterThan(40);
+  it('covers the routes of the school year, exams and fees', () => {
+    expect(routes.length).toBeGreaterThan(90);
+    expect(routes.some(([, path]) => path.startsWith('/api/fees/invoices'))).toBe(true);
   });
 
   it.each(routes)('%s %s answers 401', async (method, path) => {

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@schoolyard/identity';
 import { DeliveryQueue } from './delivery-queue';
+import { MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
+import { MessageThreadsController } from './threads.controller';
+import { ThreadsRepository } from './threads.repository';
+import { ThreadsService } from './threads.service';
 
 /**
  * Announcements, messages, the notification inbox with its preferences and live stream, and
@@ -9,8 +14,14 @@ import { DeliveryQueue } from './delivery-queue';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [],
-  providers: [DeliveryQueue],
+  controllers: [MessageThreadsController],
+  providers: [
+    DeliveryQueue,
+    ThreadsService,
+    ThreadsRepository,
+    MessagesService,
+    MessagesRepository,
+  ],
   exports: [DeliveryQueue],
 })
 export class CommunicationModule {}

@@ -1,3 +1,6 @@
 export * from './communication.module';
 export * from './delivery-queue';
 export * from './notifications-writer';
+export * from './dto/messages.dto';
+export { MessagesService } from './messages.service';
+export { ThreadsService } from './threads.service';

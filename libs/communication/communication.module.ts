@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@schoolyard/identity';
 import { DeliveryQueue } from './delivery-queue';
+import { NotificationStreamController } from './notification-stream.controller';
+import { NotificationStreamRepository } from './notification-stream.repository';
+import { NotificationStreams } from './notification-stream.service';
+import { StreamHub } from './stream-hub';
 
 /**
  * Announcements, messages, the notification inbox with its preferences and live stream, and
@@ -9,8 +13,9 @@ import { DeliveryQueue } from './delivery-queue';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [],
-  providers: [DeliveryQueue],
+  // `notifications/stream` is a word: before any `notifications/:id`.
+  controllers: [NotificationStreamController],
+  providers: [DeliveryQueue, StreamHub, NotificationStreams, NotificationStreamRepository],
   exports: [DeliveryQueue],
 })
 export class CommunicationModule {}

@@ -3,9 +3,26 @@ import { IdentityModule } from '@schoolyard/identity';
 import { DeliveryQueue } from './delivery-queue';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { NotificationStreamController } from './notification-stream.controller';
+import { NotificationStreamRepository } from './notification-stream.repository';
+import { NotificationStreams } from './notification-stream.service';
+import { StreamHub } from './stream-hub';
 import { MessageThreadsController } from './threads.controller';
 import { ThreadsRepository } from './threads.repository';
 import { ThreadsService } from './threads.service';
+
+/** Threads between staff, guardians and students; their unread counts. */
+const messagesPart = {
+  controllers: [MessageThreadsController],
+  providers: [ThreadsService, ThreadsRepository, MessagesService, MessagesRepository],
+};
+
+/** Each person's live stream of new notifications, fed from the one LISTEN connection. */
+const streamPart = {
+  // `notifications/stream` is a word: before any `notifications/:id`.
+  controllers: [NotificationStreamController],
+  providers: [StreamHub, NotificationStreams, NotificationStreamRepository],
+};
 
 /**
  * Announcements, messages, the notification inbox with its preferences and live stream, and
@@ -14,14 +31,8 @@ import { ThreadsService } from './threads.service';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [MessageThreadsController],
-  providers: [
-    DeliveryQueue,
-    ThreadsService,
-    ThreadsRepository,
-    MessagesService,
-    MessagesRepository,
-  ],
+  controllers: [...streamPart.controllers, ...messagesPart.controllers],
+  providers: [DeliveryQueue, ...streamPart.providers, ...messagesPart.providers],
   exports: [DeliveryQueue],
 })
 export class CommunicationModule {}

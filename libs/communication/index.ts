@@ -4,3 +4,4 @@ export * from './notifications-writer';
 export * from './dto/messages.dto';
 export { MessagesService } from './messages.service';
 export { ThreadsService } from './threads.service';
+export { StreamHub, type StreamedNotification } from './stream-hub';

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@schoolyard/identity';
+import { AnnouncementsController, AnnouncementsFeedController } from './announcements.controller';
+import { AnnouncementsRepository } from './announcements.repository';
+import { AnnouncementsService } from './announcements.service';
+import { AnnouncementsPublishingModule } from './announcements-publishing.jobs';
 import { DeliveryQueue } from './delivery-queue';
 
 /**
@@ -8,9 +12,9 @@ import { DeliveryQueue } from './delivery-queue';
  * argument, so a command or a job can use them in a transaction of its own.
  */
 @Module({
-  imports: [IdentityModule],
-  controllers: [],
-  providers: [DeliveryQueue],
+  imports: [IdentityModule, AnnouncementsPublishingModule],
+  controllers: [AnnouncementsFeedController, AnnouncementsController],
+  providers: [DeliveryQueue, AnnouncementsService, AnnouncementsRepository],
   exports: [DeliveryQueue],
 })
 export class CommunicationModule {}

@@ -73,7 +73,7 @@ export class AnnouncementsPublishingRepository {
                      AND p.channel = 'sms' AND NOT p.enabled)),
        -- The month is the school's calendar month, read in its own time zone.
        quota AS (
-         SELECT school_sms_quota() AS sms_limit,
+         SELECT public.school_sms_quota() AS sms_limit,
                 (SELECT count(*)::int FROM notification_deliveries d, settings s
                   WHERE d.channel = 'sms' AND d.status = 'sent'
                     AND d.sent_at >= date_trunc('month', now() AT TIME ZONE s.timezone)

@@ -10,6 +10,7 @@ export const BENCHMARKS = [
   'instances',
   'attendance',
   'exams',
+  'announcements',
 ] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 /**

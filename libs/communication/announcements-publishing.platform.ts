@@ -51,7 +51,8 @@ export class AnnouncementsPublishingPlatform {
         (school, i) =>
           `SELECT $${i + 1}::uuid AS id WHERE EXISTS (
              SELECT 1 FROM ${quoteIdentifier(school.schema_name)}.announcements
-              WHERE published_at IS NULL AND publish_at <= now())`,
+              WHERE published_at IS NULL AND publish_at <= now()
+                AND (expires_at IS NULL OR expires_at > now()))`,
       );
       const rows = await selectRows<{ id: string }>(
         this.owner.manager,

@@ -33,9 +33,10 @@ export interface FanOutOptions {
 
 /**
  * The publication of one announcement: its row locked (`SKIP LOCKED`: a second job moves on
- * to another), its audience resolved, the SMS allowance checked, its recipients written and it
- * marked published, all in one statement whatever the audience's size. A published one is
- * never picked again (`published_at IS NULL`), so it fans out once.
+ * to another), its audience resolved, the SMS allowance checked, its recipients written and
+ * it marked published, all in one statement whatever the audience's size. A published one is
+ * never picked again (`published_at IS NULL`), so it fans out once; one that expired before
+ * its time is never picked at all, its news being stale.
  */
 @Injectable()
 export class AnnouncementsPublishingRepository {
@@ -57,7 +58,7 @@ export class AnnouncementsPublishingRepository {
       this.tenant.manager,
       `WITH a AS (
          SELECT id, title, body, audience_kind, audience_ids, channels FROM announcements
-          WHERE published_at IS NULL
+          WHERE published_at IS NULL AND (expires_at IS NULL OR expires_at > now())
             AND (id = $1 OR ($1::uuid IS NULL AND publish_at <= now()))
           ORDER BY publish_at LIMIT 1
             FOR UPDATE SKIP LOCKED),

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@schoolyard/identity';
+import { AnnouncementsController, AnnouncementsFeedController } from './announcements.controller';
+import { AnnouncementsRepository } from './announcements.repository';
+import { AnnouncementsService } from './announcements.service';
+import { AnnouncementsPublishingModule } from './announcements-publishing.jobs';
 import { DeliveryQueue } from './delivery-queue';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
@@ -10,6 +14,13 @@ import { StreamHub } from './stream-hub';
 import { MessageThreadsController } from './threads.controller';
 import { ThreadsRepository } from './threads.repository';
 import { ThreadsService } from './threads.service';
+
+/** Announcements and their feed; publication (and its jobs) in its own module. */
+const announcementsPart = {
+  // `announcements/feed` is a word: before `announcements/:id`.
+  controllers: [AnnouncementsFeedController, AnnouncementsController],
+  providers: [AnnouncementsService, AnnouncementsRepository],
+};
 
 /** Threads between staff, guardians and students; their unread counts. */
 const messagesPart = {
@@ -30,9 +41,18 @@ const streamPart = {
  * argument, so a command or a job can use them in a transaction of its own.
  */
 @Module({
-  imports: [IdentityModule],
-  controllers: [...streamPart.controllers, ...messagesPart.controllers],
-  providers: [DeliveryQueue, ...streamPart.providers, ...messagesPart.providers],
+  imports: [IdentityModule, AnnouncementsPublishingModule],
+  controllers: [
+    ...streamPart.controllers,
+    ...announcementsPart.controllers,
+    ...messagesPart.controllers,
+  ],
+  providers: [
+    DeliveryQueue,
+    ...streamPart.providers,
+    ...announcementsPart.providers,
+    ...messagesPart.providers,
+  ],
   exports: [DeliveryQueue],
 })
 export class CommunicationModule {}

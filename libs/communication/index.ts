@@ -5,3 +5,10 @@ export * from './dto/messages.dto';
 export { MessagesService } from './messages.service';
 export { ThreadsService } from './threads.service';
 export { StreamHub, type StreamedNotification } from './stream-hub';
+export {
+  AnnouncementsPublishingModule,
+  AnnouncementsPublishing,
+  announcementsSweepQueue,
+  publishAnnouncementsQueue,
+} from './announcements-publishing.jobs';
+export { AnnouncementPublisher } from './announcements-publishing.service';

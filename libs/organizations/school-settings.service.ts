@@ -14,6 +14,8 @@ const FIELDS = {
   secondaryColor: 'secondary_color',
   restDays: 'rest_days',
   attendanceEditDays: 'attendance_edit_days',
+  emailEnabled: 'email_enabled',
+  smsEnabled: 'sms_enabled',
 } as const;
 
 function view(settings: SchoolSettingsRow, corsOrigins: readonly string[]): SchoolSettingsView {
@@ -26,6 +28,8 @@ function view(settings: SchoolSettingsRow, corsOrigins: readonly string[]): Scho
     secondaryColor: settings.secondary_color,
     restDays: settings.rest_days,
     attendanceEditDays: settings.attendance_edit_days,
+    emailEnabled: settings.email_enabled,
+    smsEnabled: settings.sms_enabled,
     updatedAt: settings.updated_at,
   };
 }

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -64,6 +65,10 @@ export class SchoolSettingsView {
     description: "Days after a register's date its teacher may still change it (0: that day only)",
   })
   attendanceEditDays!: number;
+  @ApiProperty({ description: 'Notifications may also go out by email (each person may opt out)' })
+  emailEnabled!: boolean;
+  @ApiProperty({ description: 'Notifications may also go out by SMS, within the plan allowance' })
+  smsEnabled!: boolean;
   @ApiProperty() updatedAt!: Date;
 }
 
@@ -135,4 +140,15 @@ export class UpdateSchoolSettingsDto {
   @Min(0)
   @Max(60)
   attendanceEditDays?: number;
+
+  @ApiPropertyOptional({ description: 'Send notifications by email as well as in the app' })
+  // Present means a boolean: null would clear a NOT NULL column (400, not 500).
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  emailEnabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Send notifications by SMS as well as in the app' })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  smsEnabled?: boolean;
 }

@@ -1,3 +1,6 @@
 export * from './communication.module';
 export * from './delivery-queue';
 export * from './notifications-writer';
+export * from './deliveries.jobs';
+export * from './deliveries.service';
+export * from './sms';

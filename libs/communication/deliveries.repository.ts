@@ -71,7 +71,7 @@ export class DeliveriesRepository {
     return selectRow<SchoolFacts>(
       this.tenant.manager,
       `SELECT s.display_name AS "schoolName", s.locale, s.primary_color AS color,
-              school_sms_quota() AS "smsQuota",
+              public.school_sms_quota() AS "smsQuota",
               (SELECT count(*)::int FROM notification_deliveries d
                 WHERE d.channel = 'sms'
                   AND ((d.status = 'sent' AND d.sent_at >= m.starts)

@@ -53,9 +53,12 @@ export class InboxRepository {
   /** The notification, marked read (kept as first read); undefined when it is not the caller's. */
   async markRead(userId: string, id: string): Promise<NotificationView | undefined> {
     const [row] = await this.tenant.finalQuery<NotificationView[]>(
-      `UPDATE notifications n SET read_at = coalesce(n.read_at, now())
-        WHERE n.id = $2 AND n.profile_id IN (${MINE})
-       RETURNING ${VIEW}`,
+      // Wrapped in a SELECT: a bare UPDATE's answer through the driver is not its rows.
+      `WITH read AS (
+         UPDATE notifications n SET read_at = coalesce(n.read_at, now())
+          WHERE n.id = $2 AND n.profile_id IN (${MINE})
+         RETURNING ${VIEW})
+       SELECT * FROM read`,
       [userId, id],
     );
     return row;

@@ -4,3 +4,5 @@ export * from './notifications-writer';
 export * from './deliveries.jobs';
 export * from './deliveries.service';
 export * from './sms';
+export * from './deliveries.platform';
+export * from './deliveries.repository';

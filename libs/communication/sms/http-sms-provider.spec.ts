@@ -18,6 +18,8 @@ async function gateway(
     request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     request.on('end', () => {
       seen.push({ headers: request.headers, body: JSON.parse(raw) });
+      // One request per connection: no kept-alive socket outlives a test.
+      response.shouldKeepAlive = false;
       const answer = answers.shift() ?? ((r: ServerResponse) => r.writeHead(500).end());
       answer(response);
     });
@@ -34,9 +36,12 @@ const status = (code: number) => (r: ServerResponse) => r.writeHead(code).end('{
 
 describe('HttpSmsProvider', () => {
   let server: Server | undefined;
-  afterEach(
-    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
-  );
+  afterEach(async () => {
+    // fetch keeps connections alive: closed here, or the server would wait for them.
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
 
   it('posts {to, text} with the idempotency key and the bearer token, and keeps the reference', async () => {
     const local = await gateway([ok({ id: 'gw-42' })]);

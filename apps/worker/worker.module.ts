@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AbsenceAlertsModule } from '@schoolyard/attendance';
 import { PaymentRechecksModule } from '@schoolyard/billing';
-import { AnnouncementsPublishingModule } from '@schoolyard/communication';
+import { AnnouncementsPublishingModule, DeliveriesModule } from '@schoolyard/communication';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { ReportCardBatchesModule } from '@schoolyard/exams';
@@ -15,7 +15,7 @@ import { ClsModule } from 'nestjs-cls';
 /**
  * What works jobs, without HTTP: the job runner and every library that registers a queue
  * (mail, the account cascade, payment rechecks, fleet sweeps, absence alerts, report card
- * batches, announcements) on the kernel
+ * batches, announcements, notification deliveries) on the kernel
  * they run on.
  */
 @Module({})
@@ -37,6 +37,7 @@ export class WorkerModule {
         AbsenceAlertsModule,
         ReportCardBatchesModule,
         AnnouncementsPublishingModule,
+        DeliveriesModule,
       ],
     };
   }

@@ -4,7 +4,14 @@ import { AnnouncementsController, AnnouncementsFeedController } from './announce
 import { AnnouncementsRepository } from './announcements.repository';
 import { AnnouncementsService } from './announcements.service';
 import { AnnouncementsPublishingModule } from './announcements-publishing.jobs';
+import { DeliveriesModule } from './deliveries.jobs';
 import { DeliveryQueue } from './delivery-queue';
+import { NotificationInboxController } from './inbox.controller';
+import { InboxRepository } from './inbox.repository';
+import { InboxService } from './inbox.service';
+import { NotificationPreferencesController } from './preferences.controller';
+import { PreferencesRepository } from './preferences.repository';
+import { PreferencesService } from './preferences.service';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 import { NotificationStreamController } from './notification-stream.controller';
@@ -20,6 +27,13 @@ const announcementsPart = {
   // `announcements/feed` is a word: before `announcements/:id`.
   controllers: [AnnouncementsFeedController, AnnouncementsController],
   providers: [AnnouncementsService, AnnouncementsRepository],
+};
+
+/** Each person's inbox and preferences; the deliveries (and their jobs) in their own module. */
+const inboxPart = {
+  // Preferences first: its fixed path must win over the inbox's `:id`.
+  controllers: [NotificationPreferencesController, NotificationInboxController],
+  providers: [InboxRepository, InboxService, PreferencesRepository, PreferencesService],
 };
 
 /** Threads between staff, guardians and students; their unread counts. */
@@ -41,15 +55,17 @@ const streamPart = {
  * argument, so a command or a job can use them in a transaction of its own.
  */
 @Module({
-  imports: [IdentityModule, AnnouncementsPublishingModule],
+  imports: [IdentityModule, AnnouncementsPublishingModule, DeliveriesModule],
   controllers: [
     ...streamPart.controllers,
+    ...inboxPart.controllers,
     ...announcementsPart.controllers,
     ...messagesPart.controllers,
   ],
   providers: [
     DeliveryQueue,
     ...streamPart.providers,
+    ...inboxPart.providers,
     ...announcementsPart.providers,
     ...messagesPart.providers,
   ],

@@ -12,3 +12,8 @@ export {
   publishAnnouncementsQueue,
 } from './announcements-publishing.jobs';
 export { AnnouncementPublisher } from './announcements-publishing.service';
+export * from './deliveries.jobs';
+export * from './deliveries.service';
+export * from './sms';
+export * from './deliveries.platform';
+export * from './deliveries.repository';

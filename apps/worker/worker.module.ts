@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AbsenceAlertsModule } from '@schoolyard/attendance';
 import { PaymentRechecksModule } from '@schoolyard/billing';
+import { AnnouncementsPublishingModule, DeliveriesModule } from '@schoolyard/communication';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { ReportCardBatchesModule } from '@schoolyard/exams';
@@ -14,7 +15,7 @@ import { ClsModule } from 'nestjs-cls';
 /**
  * What works jobs, without HTTP: the job runner and every library that registers a queue
  * (mail, the account cascade, payment rechecks, fleet sweeps, absence alerts, report card
- * batches) on the kernel
+ * batches, announcements, notification deliveries) on the kernel
  * they run on.
  */
 @Module({})
@@ -35,6 +36,8 @@ export class WorkerModule {
         AccountCascadeModule,
         AbsenceAlertsModule,
         ReportCardBatchesModule,
+        AnnouncementsPublishingModule,
+        DeliveriesModule,
       ],
     };
   }

@@ -30,6 +30,19 @@ export interface NotificationBatch {
   channels: readonly DeliveryChannel[];
 }
 
+/**
+ * Notices that differ by person in one statement (each student's result, to the student and
+ * their guardians): `recipientsSql` answers, per row, `profile_id`, `source_key`, `title`,
+ * `body` and `data` (jsonb). A person gets one notification per key.
+ */
+export interface PersonalNotificationBatch {
+  perRecipient: true;
+  recipientsSql: string;
+  parameters?: readonly unknown[];
+  category: NotificationCategory;
+  channels: readonly DeliveryChannel[];
+}
+
 export interface NotificationsWritten {
   notified: number;
   deliveries: number;
@@ -45,27 +58,33 @@ export interface NotificationsWritten {
  */
 export async function writeNotifications(
   manager: EntityManager,
-  batch: NotificationBatch,
+  batch: NotificationBatch | PersonalNotificationBatch,
+  /**
+   * When the write is the transaction's last statement (a publication), its COMMIT travels in
+   * the same write (TenantContext.finalQuery): one round trip fewer.
+   */
+  last?: { finalQuery<T>(sql: string, parameters?: unknown[]): Promise<T> },
 ): Promise<NotificationsWritten> {
   const parameters = [...(batch.parameters ?? [])];
   const at = (value: unknown) => {
     parameters.push(value);
     return `$${parameters.length}`;
   };
-  const [category, title, body, data, sourceKey, channels] = [
-    at(batch.category),
-    at(batch.title),
-    at(batch.body),
-    at(JSON.stringify(batch.data ?? {})),
-    at(batch.sourceKey),
-    at(batch.channels),
-  ];
-  const row = await selectRow<{ notified: string; deliveries: string }>(
-    manager,
-    `WITH recipients AS (SELECT DISTINCT profile_id FROM (${batch.recipientsSql}) chosen),
+  const category = at(batch.category);
+  const channels = at(batch.channels);
+  const recipients =
+    'perRecipient' in batch
+      ? `SELECT DISTINCT ON (profile_id, source_key) profile_id, source_key, title, body,
+                data::jsonb AS data
+           FROM (${batch.recipientsSql}) chosen`
+      : `SELECT DISTINCT profile_id, ${at(batch.sourceKey)}::text AS source_key,
+                ${at(batch.title)}::text AS title, ${at(batch.body)}::text AS body,
+                ${at(JSON.stringify(batch.data ?? {}))}::jsonb AS data
+           FROM (${batch.recipientsSql}) chosen`;
+  const sql = `WITH recipients AS (${recipients}),
      written AS (
        INSERT INTO notifications (profile_id, category, title, body, data, source_key)
-       SELECT profile_id, ${category}, ${title}, ${body}, ${data}::jsonb, ${sourceKey}
+       SELECT profile_id, ${category}, title, body, data, source_key
          FROM recipients
        ON CONFLICT (profile_id, source_key) DO NOTHING
        RETURNING id, profile_id
@@ -84,8 +103,10 @@ export async function writeNotifications(
                    AND p.channel = c.channel AND NOT p.enabled)
        RETURNING 1
      )
-     SELECT (SELECT count(*) FROM written) AS notified, (SELECT count(*) FROM queued) AS deliveries`,
-    parameters,
-  );
+     SELECT (SELECT count(*) FROM written) AS notified, (SELECT count(*) FROM queued) AS deliveries`;
+  type Counts = { notified: string; deliveries: string };
+  const row = last
+    ? (await last.finalQuery<Counts[]>(sql, parameters))[0]
+    : await selectRow<Counts>(manager, sql, parameters);
   return { notified: Number(row?.notified ?? 0), deliveries: Number(row?.deliveries ?? 0) };
 }

@@ -53,6 +53,10 @@ describe('loadConfig', () => {
     ['REDIS_URL', '127.0.0.1:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     ['REDIS_URL', 'http://127.0.0.1:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     ['MAIL_FROM', 'Schoolyard', /MAIL_FROM must be an address or "Name <address>"/],
+    ['SMS_PROVIDER', 'pigeon', /SMS_PROVIDER must be one of log, http/],
+    ['SMS_PROVIDER', 'http', /SMS_HTTP_URL is required when SMS_PROVIDER is http/],
+    ['SMS_HTTP_URL', 'ftp://sms.example.com', /SMS_HTTP_URL must be an http\(s\) URL/],
+    ['SMS_HTTP_TIMEOUT_MS', '5', /SMS_HTTP_TIMEOUT_MS must be between 100 and 120000/],
     ['MAIL_FROM', 'A <b@c> <d@e>', /MAIL_FROM must be an address/],
     ['PUBLIC_URL_SCHEME', 'ftp', /PUBLIC_URL_SCHEME must be one of http, https/],
     ['MAIL_RETRY_DELAY_SECONDS', '0', /MAIL_RETRY_DELAY_SECONDS must be between 1 and 3600/],
@@ -120,6 +124,35 @@ describe('loadConfig', () => {
     expect(loadConfig({ CREDENTIALS_KEY: '07'.repeat(32) }).credentialsKey).toEqual(
       Buffer.alloc(32, 7),
     );
+  });
+
+  it('logs text messages unless an http gateway is named, https only in production', () => {
+    expect(loadConfig({}).sms).toEqual({
+      provider: 'log',
+      httpUrl: undefined,
+      httpToken: undefined,
+      timeoutMs: 10_000,
+    });
+    expect(
+      loadConfig({
+        SMS_PROVIDER: 'http',
+        SMS_HTTP_URL: 'https://sms.example.com/send',
+        SMS_HTTP_TOKEN: 't0k',
+      }).sms,
+    ).toMatchObject({
+      provider: 'http',
+      httpUrl: 'https://sms.example.com/send',
+      httpToken: 't0k',
+    });
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(40),
+        CREDENTIALS_KEY: '07'.repeat(32),
+        ESEWA_ALLOW_TEST_SECRET: 'true',
+        SMS_HTTP_URL: 'http://sms.example.com',
+      }),
+    ).toThrow(/SMS_HTTP_URL must be an https URL in production/);
   });
 
   it('limits registrations and keeps verification links for two days by default', () => {

@@ -127,6 +127,7 @@ export interface AppConfig {
   accounts: AccountSettings;
   jobs: JobSettings;
   mail: MailSettings;
+  sms: SmsSettings;
   /** Browser origins allowed to call the API besides the platform's own hosts (see cors.ts). */
   corsOrigins: string[];
   /**
@@ -208,6 +209,18 @@ export interface MailSettings {
   publicUrlScheme: 'http' | 'https';
   /** First retry delay of a failed delivery; each retry waits about twice the one before. */
   retryDelaySeconds: number;
+}
+
+/** Text messages of notifications (see libs/communication/sms and docs/COMMUNICATION.md). */
+export interface SmsSettings {
+  /** `log` writes each message to the log (development, tests); `http` posts to a gateway. */
+  provider: 'log' | 'http';
+  /** The gateway's address (required for `http`): it receives `{to, text}` as JSON. */
+  httpUrl: string | undefined;
+  /** Bearer token for the gateway, if it wants one. */
+  httpToken: string | undefined;
+  /** Longest wait for the gateway's answer; a timeout is retried (with the same key). */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -484,6 +497,20 @@ function mail(env: Env, environment: AppConfig['environment'], baseDomain: strin
   };
 }
 
+function sms(env: Env, environment: AppConfig['environment']): SmsSettings {
+  const provider = oneOf(env, 'SMS_PROVIDER', ['log', 'http'], 'log');
+  const url = text(env, 'SMS_HTTP_URL');
+  if (provider === 'http' && url === undefined) {
+    throw new ConfigError('SMS_HTTP_URL', 'is required when SMS_PROVIDER is http');
+  }
+  return {
+    provider,
+    httpUrl: url === undefined ? undefined : httpUrl(env, 'SMS_HTTP_URL', url, environment),
+    httpToken: text(env, 'SMS_HTTP_TOKEN'),
+    timeoutMs: integer(env, 'SMS_HTTP_TIMEOUT_MS', 10_000, 100, 120_000),
+  };
+}
+
 function redisUrl(env: Env): string | undefined {
   const raw = text(env, 'REDIS_URL');
   if (raw === undefined) return undefined;
@@ -647,6 +674,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     jobs: jobs(env),
     mail: mail(env, environment, baseDomain),
+    sms: sms(env, environment),
     corsOrigins: corsOrigins(env),
     metrics: metrics(env, environment, port, text(env, 'LISTEN_HOST') ?? '0.0.0.0'),
     redisUrl: redisUrl(env),

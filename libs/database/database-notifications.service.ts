@@ -13,6 +13,13 @@ import { NotificationChannels } from './database-notifications.store';
 type Handler = (payload: string) => void;
 
 /**
+ * Where every school's `notifications` trigger announces a new row (migration
+ * Communication): `{ schema, profileId, id, category, title, createdAt }` as JSON, heard by the
+ * live notification streams of every instance.
+ */
+export const NOTIFICATIONS_CHANNEL = 'schoolyard_notifications';
+
+/**
  * One LISTEN connection per process, shared by every in-process cache that the database
  * invalidates (school hosts, auth sessions). It connects with the owner URL because LISTEN
  * needs a session, which PgBouncer's transaction pooling does not keep. When the connection

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommunicationModule } from '@schoolyard/communication';
 import { IdentityModule } from '@schoolyard/identity';
 import { ExamsController } from './exams.controller';
 import { ExamsRepository } from './exams.repository';
@@ -42,7 +43,7 @@ const services = [
  * report cards' own module brings their reads and the batch job (the worker imports it alone).
  */
 @Module({
-  imports: [IdentityModule, ReportCardBatchesModule],
+  imports: [IdentityModule, CommunicationModule, ReportCardBatchesModule],
   // The scales' routes come first: `grading-scales` is a word, not an exam's id.
   controllers: [
     GradingScalesController,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { callerProfile, taughtSections } from '@schoolyard/attendance';
 import { execute, selectRow, selectRows } from '@schoolyard/common';
+import { type NotificationsWritten, writeNotifications } from '@schoolyard/communication';
 import { TenantContext } from '@schoolyard/tenancy';
 import {
   type GradeCountView,
@@ -190,6 +191,39 @@ export class ResultsRepository {
       scaleId,
       userId,
     ]) as Promise<PublishCounts>;
+  }
+
+  /**
+   * Each student with a result, and each of their guardians, hears of it once: the key names
+   * the exam and the student, so a republication after a reopening notifies only students
+   * who had no result before, and a guardian of two children hears of each. The publication's
+   * last statement: its COMMIT goes with it.
+   */
+  notifyPublished(examId: string): Promise<NotificationsWritten> {
+    return writeNotifications(
+      this.tenant.manager,
+      {
+        perRecipient: true,
+        category: 'results',
+        channels: ['email'],
+        recipientsSql: `
+        SELECT who.profile_id, 'results:' || r.exam_id || ':' || r.student_id AS source_key,
+               'Results published: ' || e.name AS title,
+               'The results of ' || e.name || ' for ' || sp.first_name || ' ' || sp.last_name
+                 || ' are published.' AS body,
+               jsonb_build_object('examId', r.exam_id, 'studentId', r.student_id) AS data
+          FROM exam_results r
+          JOIN exams e ON e.id = r.exam_id
+          JOIN profiles sp ON sp.id = r.student_id
+         CROSS JOIN LATERAL (SELECT r.student_id AS profile_id
+                             UNION
+                             SELECT sg.guardian_id FROM student_guardians sg
+                              WHERE sg.student_id = r.student_id) who
+         WHERE r.exam_id = $1`,
+        parameters: [examId],
+      },
+      this.tenant,
+    );
   }
 
   /**

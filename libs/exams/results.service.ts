@@ -10,6 +10,7 @@ import {
   type TopOfSubjectView,
 } from './dto/results.dto';
 import { type ScopedCaller } from '@schoolyard/rbac';
+import { DeliveryQueue } from '@schoolyard/communication';
 import { notFound, notInMarking, resultsNotPublished } from './results.errors';
 import { type OwnViewpoint, ResultsRepository } from './results.repository';
 
@@ -19,12 +20,16 @@ const SHOWN = new Set(['published', 'locked']);
 /** Publishing an exam's results, and reading them: by section, one's own, one's child's. */
 @Injectable()
 export class ResultsService {
-  constructor(private readonly results: ResultsRepository) {}
+  constructor(
+    private readonly results: ResultsRepository,
+    private readonly deliveries: DeliveryQueue,
+  ) {}
 
   /**
    * Marking → published. The exam row stays locked to the end of the transaction; the
    * previous results go and every student's are computed again in one statement, so the
-   * cost in statements is the same for 5 students as for 500.
+   * cost in statements is the same for 5 students as for 500, and so is telling the students
+   * and their guardians (in the same transaction: a failed publication notifies nobody).
    */
   async publish(caller: ScopedCaller, examId: string): Promise<PublishSummaryView> {
     const exam = await this.results.lockExam(examId);
@@ -33,6 +38,8 @@ export class ResultsService {
     const started = performance.now();
     await this.results.clearResults(examId);
     const counts = await this.results.publish(examId, exam.scaleId, caller.userId);
+    const notified = await this.results.notifyPublished(examId);
+    if (notified.deliveries > 0) this.deliveries.wakeAfterCommit();
     return {
       examId,
       status: 'published',

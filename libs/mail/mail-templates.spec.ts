@@ -149,4 +149,32 @@ describe('mail templates', () => {
   ])('reads the host name of %j as %j', (host, name) => {
     expect(linkHostName(host)).toBe(name);
   });
+
+  it('renders a notification with its title as the subject, in Nepali for a ne school', () => {
+    const params = {
+      host: 'oxford.schoolyard.test',
+      schoolName: 'Oxford\nPrimary',
+      title: 'Results are out',
+      body: 'Term results are published.',
+    };
+    const english = renderMail(checked('notification', params), {
+      scheme: 'https',
+      expiresAt: null,
+      now,
+    });
+    expect(english.subject).toBe('Results are out');
+    expect(english.text).toContain('Term results are published.');
+    expect(english.text).toContain('From Oxford Primary.');
+    expect(english.text).toContain('https://oxford.schoolyard.test/');
+    const nepali = renderMail(checked('notification', { ...params, locale: 'ne-NP' }), {
+      scheme: 'https',
+      expiresAt: null,
+      now,
+    });
+    expect(nepali.text.startsWith('नमस्ते,')).toBe(true);
+    expect(nepali.text).not.toContain('Sign in');
+    expect(checkMail('notification', { host: 'a.test', schoolName: 'S', title: 'T' })).toEqual({
+      problem: 'parameters missing: body',
+    });
+  });
 });

@@ -25,6 +25,7 @@ const PATHS: Record<MailTemplate, string> = {
   'link-invitation': '/accept-link',
   'password-reset': '/reset-password',
   'absence-alert': '/',
+  notification: '/',
 };
 
 /** The text parameters each template needs besides `host`. */
@@ -33,6 +34,7 @@ const TEXT_PARAMS: Record<MailTemplate, readonly string[]> = {
   'link-invitation': ['token', 'schoolName'],
   'password-reset': ['token'],
   'absence-alert': ['schoolName', 'studentName', 'date'],
+  notification: ['schoolName', 'title', 'body'],
 };
 
 /**
@@ -77,6 +79,7 @@ export function renderMail(mail: CheckedMail, context: RenderContext): RenderedM
       : `${host.toLowerCase()}:${context.port}`;
   const address = `${context.scheme}://${withPort}${PATHS[mail.template]}`;
   if (mail.template === 'absence-alert') return renderAbsenceAlert(mail.params, address);
+  if (mail.template === 'notification') return renderNotification(mail.params, address);
   const { token } = mail.params;
   const link = `${address}?token=${encodeURIComponent(token)}`;
   const expiry = context.expiresAt
@@ -164,6 +167,29 @@ function renderAbsenceAlert(params: MailTemplates['absence-alert'], address: str
       address,
       '',
       'and choose your child. The school sends one message per child and day, however often the register is saved.',
+    ),
+  };
+}
+
+/**
+ * The inbox's words as they are, between a greeting and where to read the rest, in English or,
+ * for a school whose language is Nepali, in Nepali. The subject is the title on one line.
+ */
+function renderNotification(params: MailTemplates['notification'], address: string): RenderedMail {
+  const school = oneLine(params.schoolName);
+  const nepali = (params.locale ?? '').toLowerCase().split('-')[0] === 'ne';
+  return {
+    subject: oneLine(params.title),
+    text: lines(
+      nepali ? 'नमस्ते,' : 'Hello,',
+      '',
+      params.body.slice(0, 20_000),
+      '',
+      nepali
+        ? `${school} बाट। तपाईंको Schoolyard खातामा साइन इन गरी सबै सूचनाहरू हेर्नुहोस्:`
+        : `From ${school}. Sign in to your Schoolyard account to see all your notifications:`,
+      '',
+      address,
     ),
   };
 }

@@ -14,6 +14,19 @@ export interface MailTemplates {
    * local date (YYYY-MM-DD), `host` the school's address, where the guardian sends a note.
    */
   'absence-alert': { host: string; schoolName: string; studentName: string; date: string };
+  /**
+   * A notification of the inbox also sent by email: its title (the subject) and body, in the
+   * school's language (`locale` 'ne': Nepali words around them, English otherwise). `color` is
+   * the school's brand colour, kept for a transport that renders more than plain text.
+   */
+  notification: {
+    host: string;
+    schoolName: string;
+    title: string;
+    body: string;
+    locale?: string;
+    color?: string | null;
+  };
 }
 
 export type MailTemplate = keyof MailTemplates;

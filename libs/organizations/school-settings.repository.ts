@@ -14,13 +14,16 @@ export interface SchoolSettingsRow {
   rest_days: number[];
   attendance_edit_days: number;
   currency: string;
+  email_enabled: boolean;
+  sms_enabled: boolean;
   updated_at: Date;
 }
 
 /** Fixed SQL: the school's sign-in page reads this on every visit. */
 const READ_SETTINGS = `SELECT display_name, timezone, locale, primary_color, secondary_color,
     ARRAY(SELECT unnest(rest_days)::int ORDER BY 1) AS rest_days,
-    attendance_edit_days::int AS attendance_edit_days, currency, updated_at
+    attendance_edit_days::int AS attendance_edit_days, currency, email_enabled, sms_enabled,
+    updated_at
   FROM school_settings WHERE id = ${SETTINGS_ROW}`;
 
 /** The school's settings row, and its CORS origins in the platform's registry. */

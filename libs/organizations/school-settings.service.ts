@@ -15,6 +15,8 @@ const FIELDS = {
   restDays: 'rest_days',
   attendanceEditDays: 'attendance_edit_days',
   currency: 'currency',
+  emailEnabled: 'email_enabled',
+  smsEnabled: 'sms_enabled',
 } as const;
 
 /** Invoices keep the currency they were written in: a school's money has one unit. */
@@ -37,6 +39,8 @@ function view(settings: SchoolSettingsRow, corsOrigins: readonly string[]): Scho
     restDays: settings.rest_days,
     attendanceEditDays: settings.attendance_edit_days,
     currency: settings.currency,
+    emailEnabled: settings.email_enabled,
+    smsEnabled: settings.sms_enabled,
     updatedAt: settings.updated_at,
   };
 }

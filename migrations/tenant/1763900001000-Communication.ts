@@ -175,9 +175,22 @@ export class Communication1763900001000 implements MigrationInterface {
       CREATE TRIGGER notifications_announce AFTER INSERT ON notifications
         FOR EACH ROW EXECUTE FUNCTION notifications_announce();
     `);
+
+    // --- Part G (deliveries): an SMS is marked 'sending' in a committed step before the
+    // provider is called, so a job retried after a crash never sends it again; `not_before`
+    // then holds when it was claimed.
+    await db.query(`
+      ALTER TABLE notification_deliveries DROP CONSTRAINT notification_deliveries_status_check,
+        ADD CONSTRAINT notification_deliveries_status_check
+          CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped'));
+      CREATE INDEX notification_deliveries_sending_idx ON notification_deliveries (not_before)
+        WHERE status = 'sending';
+    `);
+    // --- end of part G
   }
 
   async down(db: QueryRunner): Promise<void> {
+    // Part G's block goes with the table below.
     await db.query(`
       DROP TRIGGER notifications_announce ON notifications;
       DROP FUNCTION notifications_announce();

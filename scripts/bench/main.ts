@@ -1,6 +1,7 @@
 import { createThrowawayDatabase } from '@schoolyard/database';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { measureAnnouncements } from './announcements';
 import { measureAttendance } from './attendance';
 import { measureBuilds } from './builds';
 import { measureCeiling } from './ceiling';
@@ -56,6 +57,10 @@ async function runOne(
     });
   else if (benchmark === 'fees')
     Object.assign(results, { fees: await measureFees({ ...common, samples: 50 }) });
+  else if (benchmark === 'announcements')
+    Object.assign(results, {
+      announcements: await measureAnnouncements({ ...common, samples: 20 }),
+    });
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else

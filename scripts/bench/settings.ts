@@ -11,6 +11,7 @@ export const BENCHMARKS = [
   'attendance',
   'exams',
   'fees',
+  'announcements',
 ] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 /**

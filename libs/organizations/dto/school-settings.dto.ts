@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -75,6 +76,10 @@ export class SchoolSettingsView {
   attendanceEditDays!: number;
   @ApiProperty({ example: 'NPR', description: 'ISO 4217: the currency of every fee' })
   currency!: string;
+  @ApiProperty({ description: 'Notifications may also go out by email (each person may opt out)' })
+  emailEnabled!: boolean;
+  @ApiProperty({ description: 'Notifications may also go out by SMS, within the plan allowance' })
+  smsEnabled!: boolean;
   @ApiProperty() updatedAt!: Date;
 }
 
@@ -154,4 +159,15 @@ export class UpdateSchoolSettingsDto {
   @ValidateIf((_, value) => value !== undefined)
   @IsCurrency()
   currency?: string;
+
+  @ApiPropertyOptional({ description: 'Send notifications by email as well as in the app' })
+  // Present means a boolean: null would clear a NOT NULL column (400, not 500).
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  emailEnabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Send notifications by SMS as well as in the app' })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  smsEnabled?: boolean;
 }

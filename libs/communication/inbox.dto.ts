@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageMeta } from '@schoolyard/common';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { NOTIFICATION_CATEGORIES, type NotificationCategory } from './notifications-writer';
+
+/** `?unread=true` from a query string; anything else but `false` stays as it is and is refused. */
+const queryBoolean = Transform(({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value,
+);
+
+export class InboxQuery {
+  @ApiPropertyOptional({ description: 'Only the notifications not yet read' })
+  @IsOptional()
+  @queryBoolean
+  @IsBoolean({ message: 'unread must be true or false' })
+  unread?: boolean;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_CATEGORIES })
+  @IsOptional()
+  @IsIn(NOTIFICATION_CATEGORIES, {
+    message: `category must be one of ${NOTIFICATION_CATEGORIES.join(', ')}`,
+  })
+  category?: NotificationCategory;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize: number = 20;
+}
+
+export class NotificationView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: NOTIFICATION_CATEGORIES }) category!: string;
+  @ApiProperty({ example: 'Ana was absent on Monday 30 November 2026' }) title!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty({ type: Object, description: 'What it is about (ids, dates), by category' })
+  data!: Record<string, unknown>;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ type: Date, nullable: true }) readAt!: Date | null;
+}
+
+export class InboxPage {
+  @ApiProperty({ type: [NotificationView] }) items!: NotificationView[];
+  @ApiProperty({ type: PageMeta }) meta!: PageMeta;
+  @ApiProperty({ description: 'Unread notifications in all of the inbox, whatever the filter' })
+  unreadCount!: number;
+}
+
+export class ReadAllView {
+  @ApiProperty({ description: 'Notifications marked read now' }) marked!: number;
+  @ApiProperty({ example: 0 }) unreadCount!: number;
+}

@@ -6,8 +6,8 @@ import { createTestApp, registerSchool, type TestApp } from './support/test-app'
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * Every route of the calendar, attendance, exams and fees (and their own views under students
- * and guardians), read from the published OpenAPI document so a route added later is covered
+ * Every route of the calendar, attendance, exams, fees and communication (and their own views
+ * under students and guardians), read from the published OpenAPI document so a route added later is covered
  * too: an anonymous caller at a school's address is refused before anything is read or
  * written. eSewa's return address is public by design (its callback is checked instead).
  */
@@ -16,7 +16,7 @@ const document = JSON.parse(readFileSync(join(process.cwd(), 'docs', 'openapi.js
 };
 
 const OURS =
-  /^\/api\/(calendar|attendance|exams|fees)|^\/api\/students\/\{id\}\/(attendance|sections|report-card)|^\/api\/guardians\/my-children\/\{id\}\/(attendance|absence-notes|exam-results|report-card|fees)|^\/api\/academics\/sections\/\{id\}\/students$/;
+  /^\/api\/(calendar|attendance|exams|fees|announcements|messages|notifications)|^\/api\/students\/\{id\}\/(attendance|sections|report-card)|^\/api\/guardians\/my-children\/\{id\}\/(attendance|absence-notes|exam-results|report-card|fees)|^\/api\/academics\/sections\/\{id\}\/students$/;
 
 const PUBLIC = new Set(['/api/fees/esewa/verify']);
 
@@ -28,7 +28,7 @@ const routes: Array<[Method, string]> = Object.entries(document.paths)
     ),
   );
 
-describe('calendar, attendance, exams and fees refuse anonymous callers', () => {
+describe('calendar, attendance, exams, fees and communication refuse anonymous callers', () => {
   let t: TestApp;
   let host: string;
 
@@ -38,8 +38,9 @@ describe('calendar, attendance, exams and fees refuse anonymous callers', () => 
   });
   afterAll(() => t.close());
 
-  it('covers the routes of the school year, exams and fees', () => {
-    expect(routes.length).toBeGreaterThan(90);
+  it('covers the routes of the school year, exams, fees and communication', () => {
+    expect(routes.length).toBeGreaterThan(110);
+    expect(routes.some(([, path]) => path.startsWith('/api/notifications'))).toBe(true);
     expect(routes.some(([, path]) => path.startsWith('/api/fees/invoices'))).toBe(true);
   });
 

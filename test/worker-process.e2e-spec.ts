@@ -180,6 +180,10 @@ describe('worker processes', () => {
         'attendance.alerts-sweep',
         'exams.report-card-batches',
         'exams.report-card-batches.dead',
+        'communication.announcements',
+        'communication.announcements-sweep',
+        'communication.deliveries',
+        'communication.deliveries-sweep',
       ]),
     );
     worker.kill('SIGTERM');

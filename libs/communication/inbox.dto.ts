@@ -45,7 +45,12 @@ export class NotificationView {
   @ApiProperty({ enum: NOTIFICATION_CATEGORIES }) category!: string;
   @ApiProperty({ example: 'Ana was absent on Monday 30 November 2026' }) title!: string;
   @ApiProperty() body!: string;
-  @ApiProperty({ type: Object, description: 'What it is about (ids, dates), by category' })
+  @ApiProperty({
+    type: 'object',
+    // Ids, dates and names, by category: flat values only.
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    description: 'What it is about (ids, dates), by category',
+  })
   data!: Record<string, unknown>;
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ type: Date, nullable: true }) readAt!: Date | null;

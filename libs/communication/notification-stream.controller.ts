@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Route } from '@schoolyard/common';
 import { PrincipalContext } from '@schoolyard/identity';
 import { type FastifyReply } from 'fastify';
@@ -39,7 +39,6 @@ export class NotificationStreamController {
       'reconnects (EventSource does by itself, with the session cookie). At most 5 streams ' +
       'per account are open on one server.',
   })
-  @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description: 'An event stream that stays open',
     content: { 'text/event-stream': { schema: { type: 'string' } } },

@@ -67,14 +67,19 @@ export class ChannelPreferenceView {
   @ApiProperty({ description: 'On unless switched off' }) enabled!: boolean;
 }
 
+export class SchoolChannelsView {
+  @ApiProperty() email!: boolean;
+  @ApiProperty() sms!: boolean;
+}
+
 export class PreferencesView {
   @ApiProperty({ type: [ChannelPreferenceView], description: 'Every category and channel' })
   channels!: ChannelPreferenceView[];
   @ApiProperty({ type: QuietHoursDto, nullable: true }) quietHours!: QuietHoursDto | null;
   @ApiProperty({
+    type: SchoolChannelsView,
     description:
       'Channels the school sends by at all: a switch of a channel it has off does nothing',
-    example: { email: true, sms: false },
   })
-  schoolChannels!: { email: boolean; sms: boolean };
+  schoolChannels!: SchoolChannelsView;
 }

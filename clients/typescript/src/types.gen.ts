@@ -138,6 +138,32 @@ export type AgedMinorView = {
     notDue: number;
 };
 
+export type AnnouncementPage = {
+    data: Array<AnnouncementView>;
+    meta: PageMeta;
+};
+
+export type AnnouncementView = {
+    audience: AudienceView;
+    body: string;
+    channels: Array<'email' | 'sms'>;
+    createdAt: string;
+    expiresAt: string | null;
+    id: string;
+    pinned: boolean;
+    publishAt: string;
+    publishedAt: string | null;
+    /**
+     * Recipients who marked it read
+     */
+    readCount: number;
+    /**
+     * Null until published
+     */
+    recipients: number | null;
+    title: string;
+};
+
 export type ApplyLateFinesDto = {
     /**
      * The day the fines are for (default: the school's today)
@@ -215,6 +241,22 @@ export type AttendanceSummaryView = {
      * Registers of that kind taken while the student was in the section
      */
     sessions: number;
+};
+
+export type AudienceDto = {
+    /**
+     * Empty for school; otherwise 1 to 100 ids of roles, levels or sections
+     */
+    ids: Array<string>;
+    /**
+     * school: every active person; roles: holders of the roles; levels and sections: their current students and their instructors; section_guardians: the sections' students' guardians
+     */
+    kind: 'school' | 'roles' | 'levels' | 'sections' | 'section_guardians';
+};
+
+export type AudienceView = {
+    ids: Array<string>;
+    kind: 'school' | 'roles' | 'levels' | 'sections' | 'section_guardians';
 };
 
 export type BatchView = {
@@ -384,6 +426,21 @@ export type ChangePasswordDto = {
     newPassword: string;
 };
 
+export type ChannelPreferenceDto = {
+    category: 'announcement' | 'message' | 'attendance' | 'results' | 'fees';
+    channel: 'email' | 'sms';
+    enabled: boolean;
+};
+
+export type ChannelPreferenceView = {
+    category: 'announcement' | 'message' | 'attendance' | 'results' | 'fees';
+    channel: 'email' | 'sms';
+    /**
+     * On unless switched off
+     */
+    enabled: boolean;
+};
+
 export type CheckoutView = {
     /**
      * Post these as form fields to formUrl: amount, tax_amount, total_amount, transaction_uuid, product_code, product_service_charge, product_delivery_charge, success_url, failure_url, signed_field_names, signature
@@ -545,6 +602,28 @@ export type CreateAcademicYearDto = {
      * First day of the year (local date)
      */
     startsOn: string;
+};
+
+export type CreateAnnouncementDto = {
+    audience: AudienceDto;
+    body: string;
+    /**
+     * In-app always
+     */
+    channels?: Array<'email' | 'sms'>;
+    /**
+     * After this it leaves the feed
+     */
+    expiresAt?: string;
+    /**
+     * Pinned ones lead the feed
+     */
+    pinned?: boolean;
+    /**
+     * When to publish; now if absent or past
+     */
+    publishAt?: string;
+    title: string;
 };
 
 export type CreateBatchDto = {
@@ -1053,6 +1132,21 @@ export type FeeStructureView = {
     updatedAt: string;
 };
 
+export type FeedItemView = {
+    body: string;
+    expiresAt: string | null;
+    id: string;
+    pinned: boolean;
+    publishedAt: string;
+    readAt: string | null;
+    title: string;
+};
+
+export type FeedPage = {
+    data: Array<FeedItemView>;
+    meta: PageMeta;
+};
+
 export type ForgotPasswordDto = {
     /**
      * The account's verified email
@@ -1216,6 +1310,15 @@ export type GuardianView = {
     middleName?: string | null;
     phone?: string | null;
     updatedAt: string;
+};
+
+export type InboxPage = {
+    items: Array<NotificationView>;
+    meta: PageMeta;
+    /**
+     * Unread notifications in all of the inbox, whatever the filter
+     */
+    unreadCount: number;
 };
 
 export type InitPaymentDto = {
@@ -1503,6 +1606,21 @@ export type MembershipView = {
     section: RefView;
 };
 
+export type MessagePage = {
+    data: Array<MessageView>;
+    meta: PageMeta;
+};
+
+export type MessageView = {
+    /**
+     * null: the author is gone
+     */
+    author: ParticipantView | null;
+    body: string;
+    createdAt: string;
+    id: string;
+};
+
 export type MethodTotalView = {
     amountMinor: number;
     count: number;
@@ -1523,6 +1641,21 @@ export type NamedRef = {
     name: string;
 };
 
+export type NotificationView = {
+    body: string;
+    category: 'announcement' | 'message' | 'attendance' | 'results' | 'fees';
+    createdAt: string;
+    /**
+     * What it is about (ids, dates), by category
+     */
+    data: {
+        [key: string]: string | number | boolean;
+    };
+    id: string;
+    readAt: string | null;
+    title: string;
+};
+
 export type OnboardInstructorDto = {
     department?: string;
     email?: string;
@@ -1534,6 +1667,34 @@ export type OnboardInstructorDto = {
     jobTitle?: string;
     lastName: string;
     middleName?: string;
+};
+
+export type OpenThreadDto = {
+    body: string;
+    /**
+     * Profile ids of the people to write to, besides you: staff with guardians, staff only, or staff with students
+     */
+    participantIds: Array<string>;
+    /**
+     * The student the thread is about; guardians named must be this student's
+     */
+    studentId?: string;
+    subject: string;
+};
+
+export type OpenedThreadView = {
+    createdAt: string;
+    id: string;
+    kind: 'staff_guardian' | 'staff_staff' | 'staff_student';
+    lastMessageAt: string;
+    message: MessageView;
+    participants: Array<ParticipantView>;
+    /**
+     * Whether you take part (an overseer may only read)
+     */
+    participating: boolean;
+    student: StudentRefView | null;
+    subject: string;
 };
 
 export type OrganizationView = {
@@ -1621,6 +1782,12 @@ export type PaperView = {
     startsAt: string;
     subject: PaperSubjectView;
     updatedAt: string;
+};
+
+export type ParticipantView = {
+    kind: 'staff' | 'guardian' | 'student';
+    name: string;
+    profileId: string;
 };
 
 export type PasswordChangedView = {
@@ -1714,6 +1881,22 @@ export type PlanView = {
     purchasable: boolean;
 };
 
+export type PostMessageDto = {
+    body: string;
+};
+
+export type PreferencesView = {
+    /**
+     * Every category and channel
+     */
+    channels: Array<ChannelPreferenceView>;
+    quietHours: QuietHoursDto | null;
+    /**
+     * Channels the school sends by at all: a switch of a channel it has off does nothing
+     */
+    schoolChannels: SchoolChannelsView;
+};
+
 export type ProgramPage = {
     data: Array<ProgramView>;
     meta: PageMeta;
@@ -1756,6 +1939,30 @@ export type PublishSummaryView = {
      * Per-paper results written (one per student and paper row)
      */
     subjectResults: number;
+};
+
+export type QuietHoursDto = {
+    /**
+     * HH:MM; before startsAt runs past midnight
+     */
+    endsAt: string;
+    /**
+     * HH:MM in the school's time zone
+     */
+    startsAt: string;
+};
+
+export type ReadAllView = {
+    /**
+     * Notifications marked read now
+     */
+    marked: number;
+    unreadCount: number;
+};
+
+export type ReadReceiptView = {
+    id: string;
+    readAt: string;
 };
 
 export type ReceiptPage = {
@@ -2050,6 +2257,11 @@ export type SaveRecordsDto = {
     records: Array<RecordDto>;
 };
 
+export type SchoolChannelsView = {
+    email: boolean;
+    sms: boolean;
+};
+
 export type SchoolOwnerDto = {
     email: string;
     firstName: string;
@@ -2086,6 +2298,10 @@ export type SchoolSettingsView = {
      */
     currency: string;
     displayName: string;
+    /**
+     * Notifications may also go out by email (each person may opt out)
+     */
+    emailEnabled: boolean;
     locale: string;
     primaryColor?: string | null;
     /**
@@ -2093,6 +2309,10 @@ export type SchoolSettingsView = {
      */
     restDays: Array<number>;
     secondaryColor?: string | null;
+    /**
+     * Notifications may also go out by SMS, within the plan allowance
+     */
+    smsEnabled: boolean;
     timezone: string;
     updatedAt: string;
 };
@@ -2640,6 +2860,51 @@ export type TermView = {
     updatedAt: string;
 };
 
+export type ThreadPage = {
+    data: Array<ThreadSummaryView>;
+    meta: PageMeta;
+    /**
+     * Unread messages in all your threads, not only this page
+     */
+    unread: number;
+};
+
+export type ThreadSummaryView = {
+    createdAt: string;
+    id: string;
+    kind: 'staff_guardian' | 'staff_staff' | 'staff_student';
+    lastMessageAt: string;
+    participants: Array<ParticipantView>;
+    /**
+     * Whether you take part (an overseer may only read)
+     */
+    participating: boolean;
+    student: StudentRefView | null;
+    subject: string;
+    /**
+     * Messages by others since you last read the thread
+     */
+    unreadCount: number;
+};
+
+export type ThreadView = {
+    createdAt: string;
+    id: string;
+    kind: 'staff_guardian' | 'staff_staff' | 'staff_student';
+    lastMessageAt: string;
+    /**
+     * Oldest first
+     */
+    messages: MessagePage;
+    participants: Array<ParticipantView>;
+    /**
+     * Whether you take part (an overseer may only read)
+     */
+    participating: boolean;
+    student: StudentRefView | null;
+    subject: string;
+};
+
 export type TopOfSubjectView = {
     marks: number;
     percentage: number;
@@ -2648,6 +2913,13 @@ export type TopOfSubjectView = {
      */
     students: Array<StudentRefView>;
     subject: SubjectOfResultView;
+};
+
+export type UnreadView = {
+    /**
+     * Unread messages in all your threads
+     */
+    unread: number;
 };
 
 export type UpdateAcademicLevelDto = {
@@ -2668,6 +2940,25 @@ export type UpdateAcademicYearDto = {
      * First day of the year (local date)
      */
     startsOn?: string;
+};
+
+export type UpdateAnnouncementDto = {
+    /**
+     * Before publication only
+     */
+    audience?: AudienceDto;
+    body?: string;
+    /**
+     * Before publication only
+     */
+    channels?: Array<'email' | 'sms'>;
+    expiresAt?: string;
+    pinned?: boolean;
+    /**
+     * Before publication only
+     */
+    publishAt?: string;
+    title?: string;
 };
 
 export type UpdateContentDto = {
@@ -2787,6 +3078,17 @@ export type UpdatePaperDto = {
     subjectId?: string | null;
 };
 
+export type UpdatePreferencesDto = {
+    /**
+     * The switches to change; each category and channel at most once
+     */
+    channels?: Array<ChannelPreferenceDto>;
+    /**
+     * Null: no quiet hours; left out: unchanged
+     */
+    quietHours?: QuietHoursDto | null;
+};
+
 export type UpdateProgramDto = {
     code?: string;
     description?: string | null;
@@ -2807,6 +3109,10 @@ export type UpdateSchoolSettingsDto = {
      */
     currency?: string;
     displayName?: string;
+    /**
+     * Send notifications by email as well as in the app
+     */
+    emailEnabled?: boolean;
     locale?: string;
     primaryColor?: string;
     /**
@@ -2814,6 +3120,10 @@ export type UpdateSchoolSettingsDto = {
      */
     restDays?: Array<number>;
     secondaryColor?: string;
+    /**
+     * Send notifications by SMS as well as in the app
+     */
+    smsEnabled?: boolean;
     timezone?: string;
 };
 
@@ -4679,6 +4989,472 @@ export type SubjectsControllerUpdateResponses = {
 };
 
 export type SubjectsControllerUpdateResponse = SubjectsControllerUpdateResponses[keyof SubjectsControllerUpdateResponses];
+
+export type AnnouncementsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+    };
+    url: '/api/announcements';
+};
+
+export type AnnouncementsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AnnouncementsControllerListError = AnnouncementsControllerListErrors[keyof AnnouncementsControllerListErrors];
+
+export type AnnouncementsControllerListResponses = {
+    200: AnnouncementPage;
+};
+
+export type AnnouncementsControllerListResponse = AnnouncementsControllerListResponses[keyof AnnouncementsControllerListResponses];
+
+export type AnnouncementsControllerCreateData = {
+    body: CreateAnnouncementDto;
+    path?: never;
+    query?: never;
+    url: '/api/announcements';
+};
+
+export type AnnouncementsControllerCreateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `PLAN_LIMIT_REACHED`: The plan allows 0 text messages a month; 0 were sent and this announcement needs 0: choose a larger plan or send it without SMS
+     */
+    402: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `AUDIENCE_NOT_FOUND`: Some sections of the audience do not exist in this school
+     */
+    404: ErrorView;
+    /**
+     * `SMS_NOT_ENABLED`: This school does not send text messages: switch SMS on in the school settings first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AnnouncementsControllerCreateError = AnnouncementsControllerCreateErrors[keyof AnnouncementsControllerCreateErrors];
+
+export type AnnouncementsControllerCreateResponses = {
+    201: AnnouncementView;
+};
+
+export type AnnouncementsControllerCreateResponse = AnnouncementsControllerCreateResponses[keyof AnnouncementsControllerCreateResponses];
+
+export type AnnouncementsFeedControllerFeedData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+    };
+    url: '/api/announcements/feed';
+};
+
+export type AnnouncementsFeedControllerFeedErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AnnouncementsFeedControllerFeedError = AnnouncementsFeedControllerFeedErrors[keyof AnnouncementsFeedControllerFeedErrors];
+
+export type AnnouncementsFeedControllerFeedResponses = {
+    200: FeedPage;
+};
+
+export type AnnouncementsFeedControllerFeedResponse = AnnouncementsFeedControllerFeedResponses[keyof AnnouncementsFeedControllerFeedResponses];
+
+export type AnnouncementsControllerRemoveData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/announcements/{id}';
+};
+
+export type AnnouncementsControllerRemoveErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ANNOUNCEMENT_NOT_FOUND`: There is no such announcement in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AnnouncementsControllerRemoveError = AnnouncementsControllerRemoveErrors[keyof AnnouncementsControllerRemoveErrors];
+
+export type AnnouncementsControllerRemoveResponses = {
+    204: void;
+};
+
+export type AnnouncementsControllerRemoveResponse = AnnouncementsControllerRemoveResponses[keyof AnnouncementsControllerRemoveResponses];
+
+export type AnnouncementsControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/announcements/{id}';
+};
+
+export type AnnouncementsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ANNOUNCEMENT_NOT_FOUND`: There is no such announcement in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AnnouncementsControllerGetError = AnnouncementsControllerGetErrors[keyof AnnouncementsControllerGetErrors];
+
+export type AnnouncementsControllerGetResponses = {
+    200: AnnouncementView;
+};
+
+export type AnnouncementsControllerGetResponse = AnnouncementsControllerGetResponses[keyof AnnouncementsControllerGetResponses];
+
+export type AnnouncementsControllerUpdateData = {
+    body: UpdateAnnouncementDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/announcements/{id}';
+};
+
+export type AnnouncementsControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     *
+     * `NOTHING_TO_CHANGE`: Send at least one field to change
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `PLAN_LIMIT_REACHED`: The plan allows 0 text messages a month; 0 were sent and this announcement needs 0: choose a larger plan or send it without SMS
+     */
+    402: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ANNOUNCEMENT_NOT_FOUND`: There is no such announcement in this school
+     *
+     * `AUDIENCE_NOT_FOUND`: Some sections of the audience do not exist in this school
+     */
+    404: ErrorView;
+    /**
+     * `ANNOUNCEMENT_PUBLISHED`: This announcement is published: its audience, channels and time can no longer change
+     *
+     * `SMS_NOT_ENABLED`: This school does not send text messages: switch SMS on in the school settings first
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AnnouncementsControllerUpdateError = AnnouncementsControllerUpdateErrors[keyof AnnouncementsControllerUpdateErrors];
+
+export type AnnouncementsControllerUpdateResponses = {
+    200: AnnouncementView;
+};
+
+export type AnnouncementsControllerUpdateResponse = AnnouncementsControllerUpdateResponses[keyof AnnouncementsControllerUpdateResponses];
+
+export type AnnouncementsFeedControllerReadData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/announcements/{id}/read';
+};
+
+export type AnnouncementsFeedControllerReadErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ANNOUNCEMENT_NOT_FOUND`: There is no such announcement in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AnnouncementsFeedControllerReadError = AnnouncementsFeedControllerReadErrors[keyof AnnouncementsFeedControllerReadErrors];
+
+export type AnnouncementsFeedControllerReadResponses = {
+    200: ReadReceiptView;
+};
+
+export type AnnouncementsFeedControllerReadResponse = AnnouncementsFeedControllerReadResponses[keyof AnnouncementsFeedControllerReadResponses];
 
 export type AbsenceNotesControllerListData = {
     body?: never;
@@ -13822,6 +14598,723 @@ export type GuardiansControllerUnlinkResponses = {
 };
 
 export type GuardiansControllerUnlinkResponse = GuardiansControllerUnlinkResponses[keyof GuardiansControllerUnlinkResponses];
+
+export type MessageThreadsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        /**
+         * oversee (messages.oversee): every staff–student thread as well as your own
+         */
+        scope?: 'mine' | 'oversee';
+    };
+    url: '/api/messages/threads';
+};
+
+export type MessageThreadsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `MESSAGE_OVERSIGHT_REQUIRED`: Seeing every staff–student thread needs messages.oversee
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MessageThreadsControllerListError = MessageThreadsControllerListErrors[keyof MessageThreadsControllerListErrors];
+
+export type MessageThreadsControllerListResponses = {
+    200: ThreadPage;
+};
+
+export type MessageThreadsControllerListResponse = MessageThreadsControllerListResponses[keyof MessageThreadsControllerListResponses];
+
+export type MessageThreadsControllerOpenData = {
+    body: OpenThreadDto;
+    path?: never;
+    query?: never;
+    url: '/api/messages/threads';
+};
+
+export type MessageThreadsControllerOpenErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     *
+     * `MESSAGE_SENDER_NOT_STAFF`: Only staff open message threads; reply in your own threads instead
+     *
+     * `MESSAGE_RECIPIENT_NOT_ALLOWED`: You may write only to staff, to the students you teach and to their guardians
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `MESSAGE_PARTICIPANT_NOT_FOUND`: Some of the people named are not in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MessageThreadsControllerOpenError = MessageThreadsControllerOpenErrors[keyof MessageThreadsControllerOpenErrors];
+
+export type MessageThreadsControllerOpenResponses = {
+    201: OpenedThreadView;
+};
+
+export type MessageThreadsControllerOpenResponse = MessageThreadsControllerOpenResponses[keyof MessageThreadsControllerOpenResponses];
+
+export type MessageThreadsControllerReadData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: {
+        page?: number;
+        pageSize?: number;
+    };
+    url: '/api/messages/threads/{id}';
+};
+
+export type MessageThreadsControllerReadErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `MESSAGE_THREAD_NOT_FOUND`: There is no such message thread of yours in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MessageThreadsControllerReadError = MessageThreadsControllerReadErrors[keyof MessageThreadsControllerReadErrors];
+
+export type MessageThreadsControllerReadResponses = {
+    200: ThreadView;
+};
+
+export type MessageThreadsControllerReadResponse = MessageThreadsControllerReadResponses[keyof MessageThreadsControllerReadResponses];
+
+export type MessageThreadsControllerPostData = {
+    body: PostMessageDto;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/messages/threads/{id}/messages';
+};
+
+export type MessageThreadsControllerPostErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `MESSAGE_THREAD_NOT_FOUND`: There is no such message thread of yours in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MessageThreadsControllerPostError = MessageThreadsControllerPostErrors[keyof MessageThreadsControllerPostErrors];
+
+export type MessageThreadsControllerPostResponses = {
+    201: MessageView;
+};
+
+export type MessageThreadsControllerPostResponse = MessageThreadsControllerPostResponses[keyof MessageThreadsControllerPostResponses];
+
+export type MessageThreadsControllerMarkReadData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/messages/threads/{id}/read';
+};
+
+export type MessageThreadsControllerMarkReadErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `MESSAGE_THREAD_NOT_FOUND`: There is no such message thread of yours in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MessageThreadsControllerMarkReadError = MessageThreadsControllerMarkReadErrors[keyof MessageThreadsControllerMarkReadErrors];
+
+export type MessageThreadsControllerMarkReadResponses = {
+    200: UnreadView;
+};
+
+export type MessageThreadsControllerMarkReadResponse = MessageThreadsControllerMarkReadResponses[keyof MessageThreadsControllerMarkReadResponses];
+
+export type MessageThreadsControllerUnreadData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/messages/unread';
+};
+
+export type MessageThreadsControllerUnreadErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MessageThreadsControllerUnreadError = MessageThreadsControllerUnreadErrors[keyof MessageThreadsControllerUnreadErrors];
+
+export type MessageThreadsControllerUnreadResponses = {
+    200: UnreadView;
+};
+
+export type MessageThreadsControllerUnreadResponse = MessageThreadsControllerUnreadResponses[keyof MessageThreadsControllerUnreadResponses];
+
+export type NotificationInboxControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only the notifications not yet read
+         */
+        unread?: boolean;
+        category?: 'announcement' | 'message' | 'attendance' | 'results' | 'fees';
+        page?: number;
+        pageSize?: number;
+    };
+    url: '/api/notifications';
+};
+
+export type NotificationInboxControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type NotificationInboxControllerListError = NotificationInboxControllerListErrors[keyof NotificationInboxControllerListErrors];
+
+export type NotificationInboxControllerListResponses = {
+    200: InboxPage;
+};
+
+export type NotificationInboxControllerListResponse = NotificationInboxControllerListResponses[keyof NotificationInboxControllerListResponses];
+
+export type NotificationPreferencesControllerGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/notifications/preferences';
+};
+
+export type NotificationPreferencesControllerGetErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type NotificationPreferencesControllerGetError = NotificationPreferencesControllerGetErrors[keyof NotificationPreferencesControllerGetErrors];
+
+export type NotificationPreferencesControllerGetResponses = {
+    200: PreferencesView;
+};
+
+export type NotificationPreferencesControllerGetResponse = NotificationPreferencesControllerGetResponses[keyof NotificationPreferencesControllerGetResponses];
+
+export type NotificationPreferencesControllerUpdateData = {
+    body: UpdatePreferencesDto;
+    path?: never;
+    query?: never;
+    url: '/api/notifications/preferences';
+};
+
+export type NotificationPreferencesControllerUpdateErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `PROFILE_NOT_FOUND`: Your account has no profile in this school, so it receives no notifications here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type NotificationPreferencesControllerUpdateError = NotificationPreferencesControllerUpdateErrors[keyof NotificationPreferencesControllerUpdateErrors];
+
+export type NotificationPreferencesControllerUpdateResponses = {
+    200: PreferencesView;
+};
+
+export type NotificationPreferencesControllerUpdateResponse = NotificationPreferencesControllerUpdateResponses[keyof NotificationPreferencesControllerUpdateResponses];
+
+export type NotificationInboxControllerReadAllData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/notifications/read-all';
+};
+
+export type NotificationInboxControllerReadAllErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type NotificationInboxControllerReadAllError = NotificationInboxControllerReadAllErrors[keyof NotificationInboxControllerReadAllErrors];
+
+export type NotificationInboxControllerReadAllResponses = {
+    200: ReadAllView;
+};
+
+export type NotificationInboxControllerReadAllResponse = NotificationInboxControllerReadAllResponses[keyof NotificationInboxControllerReadAllResponses];
+
+export type NotificationStreamControllerStreamData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/notifications/stream';
+};
+
+export type NotificationStreamControllerStreamErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     *
+     * `TOO_MANY_STREAMS`: This account has too many notification streams open: close one first
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type NotificationStreamControllerStreamError = NotificationStreamControllerStreamErrors[keyof NotificationStreamControllerStreamErrors];
+
+export type NotificationStreamControllerStreamResponses = {
+    /**
+     * An event stream that stays open
+     */
+    200: string;
+};
+
+export type NotificationStreamControllerStreamResponse = NotificationStreamControllerStreamResponses[keyof NotificationStreamControllerStreamResponses];
+
+export type NotificationInboxControllerReadData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/notifications/{id}/read';
+};
+
+export type NotificationInboxControllerReadErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `NOTIFICATION_NOT_FOUND`: There is no such notification in your inbox
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type NotificationInboxControllerReadError = NotificationInboxControllerReadErrors[keyof NotificationInboxControllerReadErrors];
+
+export type NotificationInboxControllerReadResponses = {
+    200: NotificationView;
+};
+
+export type NotificationInboxControllerReadResponse = NotificationInboxControllerReadResponses[keyof NotificationInboxControllerReadResponses];
 
 export type OrganizationsControllerCreateData = {
     body: CreateSchoolDto;

@@ -1077,6 +1077,58 @@ export type ExamView = {
     updatedAt: string;
 };
 
+export type FamilyFeesView = {
+    /**
+     * Money the school holds for the student
+     */
+    creditMinor: number;
+    currency: string;
+    /**
+     * Every invoice but drafts, newest first
+     */
+    invoices: Array<FamilyInvoiceView>;
+    /**
+     * Whether the school takes eSewa payments (has its own merchant)
+     */
+    onlinePayment: boolean;
+    /**
+     * Newest first
+     */
+    receipts: Array<FamilyReceiptView>;
+    student: FamilyStudentView;
+};
+
+export type FamilyInvoiceView = {
+    balanceMinor: number;
+    creditedMinor: number;
+    dueOn: string;
+    id: string;
+    number: string;
+    paidMinor: number;
+    periodEndsOn: string;
+    periodKey: string;
+    periodStartsOn: string;
+    status: 'issued' | 'partly_paid' | 'paid' | 'void' | 'overdue';
+    totalMinor: number;
+};
+
+export type FamilyReceiptView = {
+    amountMinor: number;
+    appliedMinor: number;
+    id: string;
+    invoiceId: string;
+    method: 'cash' | 'bank' | 'cheque' | 'esewa';
+    number: string;
+    receivedOn: string;
+};
+
+export type FamilyStudentView = {
+    admissionNumber: string;
+    firstName: string;
+    id: string;
+    lastName: string;
+};
+
 export type FeeHeadDto = {
     description?: string | null;
     name: string;
@@ -1606,6 +1658,26 @@ export type MembershipView = {
     section: RefView;
 };
 
+export type MerchantSettingsDto = {
+    /**
+     * The school's eSewa merchant (product) code
+     */
+    merchantCode: string;
+    /**
+     * The secret key eSewa gave the school; never shown again
+     */
+    secretKey: string;
+};
+
+export type MerchantSettingsView = {
+    merchantCode: string | null;
+    /**
+     * Whether a secret is kept (it is never answered)
+     */
+    secretSet: boolean;
+    updatedAt: string | null;
+};
+
 export type MessagePage = {
     data: Array<MessageView>;
     meta: PageMeta;
@@ -1667,6 +1739,50 @@ export type OnboardInstructorDto = {
     jobTitle?: string;
     lastName: string;
     middleName?: string;
+};
+
+export type OnlineCheckoutView = {
+    /**
+     * The form's fields, signed with the school's merchant
+     */
+    fields: {
+        [key: string]: string;
+    };
+    formUrl: string;
+    method: 'POST';
+    payment: OnlinePaymentView;
+};
+
+export type OnlineInvoiceView = {
+    balanceMinor: number;
+    id: string;
+    number: string;
+    /**
+     * As shown: overdue when past due
+     */
+    status: string;
+};
+
+export type OnlinePaymentView = {
+    amountMinor: number;
+    checkedAt: string | null;
+    completedAt: string | null;
+    createdAt: string;
+    currency: string;
+    id: string;
+    invoice: OnlineInvoiceView;
+    providerReference: string | null;
+    providerStatus: string | null;
+    receipt?: OnlineReceiptView | null;
+    status: 'pending' | 'complete' | 'failed' | 'refunded';
+    studentId: string;
+    transactionUuid: string;
+};
+
+export type OnlineReceiptView = {
+    amountMinor: number;
+    id: string;
+    number: string;
 };
 
 export type OpenThreadDto = {
@@ -11321,6 +11437,69 @@ export type FeeCreditNotesControllerListResponses = {
 
 export type FeeCreditNotesControllerListResponse = FeeCreditNotesControllerListResponses[keyof FeeCreditNotesControllerListResponses];
 
+export type FeeOnlinePaymentsControllerVerifyData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * eSewa's callback: base64 of its signed JSON answer
+         */
+        data: string;
+    };
+    url: '/api/fees/esewa/verify';
+};
+
+export type FeeOnlinePaymentsControllerVerifyErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `PAYMENT_CALLBACK_MALFORMED`: eSewa's callback was refused and recorded
+     *
+     * `PAYMENT_CALLBACK_SIGNATURE_INVALID`: eSewa's callback was refused and recorded
+     *
+     * `PAYMENT_CALLBACK_WRONG_MERCHANT`: eSewa's callback was refused and recorded
+     *
+     * `PAYMENT_CALLBACK_UNKNOWN_TRANSACTION`: eSewa's callback was refused and recorded
+     *
+     * `PAYMENT_CALLBACK_AMOUNT_MISMATCH`: eSewa's callback was refused and recorded
+     */
+    400: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `PAYMENT_PROVIDER_UNAVAILABLE`: eSewa answered with what cannot be trusted. The payment stays pending: check it again later.
+     */
+    502: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     *
+     * `PAYMENT_PROVIDER_UNAVAILABLE`: eSewa did not answer. The payment stays pending: check it again later.
+     */
+    503: ErrorView;
+};
+
+export type FeeOnlinePaymentsControllerVerifyError = FeeOnlinePaymentsControllerVerifyErrors[keyof FeeOnlinePaymentsControllerVerifyErrors];
+
+export type FeeOnlinePaymentsControllerVerifyResponses = {
+    200: OnlinePaymentView;
+};
+
+export type FeeOnlinePaymentsControllerVerifyResponse = FeeOnlinePaymentsControllerVerifyResponses[keyof FeeOnlinePaymentsControllerVerifyResponses];
+
 export type FeeHeadsControllerListData = {
     body?: never;
     path?: never;
@@ -12380,6 +12559,194 @@ export type LateFinesControllerApplyResponses = {
 
 export type LateFinesControllerApplyResponse = LateFinesControllerApplyResponses[keyof LateFinesControllerApplyResponses];
 
+export type MyFeesControllerOwnData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/fees/my-account';
+};
+
+export type MyFeesControllerOwnErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type MyFeesControllerOwnError = MyFeesControllerOwnErrors[keyof MyFeesControllerOwnErrors];
+
+export type MyFeesControllerOwnResponses = {
+    200: FamilyFeesView;
+};
+
+export type MyFeesControllerOwnResponse = MyFeesControllerOwnResponses[keyof MyFeesControllerOwnResponses];
+
+export type FeeOnlinePaymentsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Only this student's payments
+         */
+        studentId?: string;
+    };
+    url: '/api/fees/online-payments';
+};
+
+export type FeeOnlinePaymentsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeOnlinePaymentsControllerListError = FeeOnlinePaymentsControllerListErrors[keyof FeeOnlinePaymentsControllerListErrors];
+
+export type FeeOnlinePaymentsControllerListResponses = {
+    200: Array<OnlinePaymentView>;
+};
+
+export type FeeOnlinePaymentsControllerListResponse = FeeOnlinePaymentsControllerListResponses[keyof FeeOnlinePaymentsControllerListResponses];
+
+export type FeeOnlinePaymentsControllerRecheckData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/fees/online-payments/{id}/recheck';
+};
+
+export type FeeOnlinePaymentsControllerRecheckErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `ONLINE_PAYMENT_NOT_FOUND`: There is no such online payment in this school
+     */
+    404: ErrorView;
+    /**
+     * `ONLINE_PAYMENT_NOT_SET_UP`: This school does not take online payments: it has not set up its own eSewa merchant
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `PAYMENT_PROVIDER_UNAVAILABLE`: eSewa answered with what cannot be trusted. The payment stays pending: check it again later.
+     */
+    502: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     *
+     * `PAYMENT_PROVIDER_UNAVAILABLE`: eSewa did not answer. The payment stays pending: check it again later.
+     */
+    503: ErrorView;
+};
+
+export type FeeOnlinePaymentsControllerRecheckError = FeeOnlinePaymentsControllerRecheckErrors[keyof FeeOnlinePaymentsControllerRecheckErrors];
+
+export type FeeOnlinePaymentsControllerRecheckResponses = {
+    200: OnlinePaymentView;
+};
+
+export type FeeOnlinePaymentsControllerRecheckResponse = FeeOnlinePaymentsControllerRecheckResponses[keyof FeeOnlinePaymentsControllerRecheckResponses];
+
 export type FeeReceiptsControllerListData = {
     body?: never;
     path?: never;
@@ -12879,6 +13246,172 @@ export type FeeReportsControllerDuesCsvResponses = {
 };
 
 export type FeeReportsControllerDuesCsvResponse = FeeReportsControllerDuesCsvResponses[keyof FeeReportsControllerDuesCsvResponses];
+
+export type FeeMerchantSettingsControllerRemoveData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/fees/settings/esewa';
+};
+
+export type FeeMerchantSettingsControllerRemoveErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeMerchantSettingsControllerRemoveError = FeeMerchantSettingsControllerRemoveErrors[keyof FeeMerchantSettingsControllerRemoveErrors];
+
+export type FeeMerchantSettingsControllerRemoveResponses = {
+    204: void;
+};
+
+export type FeeMerchantSettingsControllerRemoveResponse = FeeMerchantSettingsControllerRemoveResponses[keyof FeeMerchantSettingsControllerRemoveResponses];
+
+export type FeeMerchantSettingsControllerGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/fees/settings/esewa';
+};
+
+export type FeeMerchantSettingsControllerGetErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeMerchantSettingsControllerGetError = FeeMerchantSettingsControllerGetErrors[keyof FeeMerchantSettingsControllerGetErrors];
+
+export type FeeMerchantSettingsControllerGetResponses = {
+    200: MerchantSettingsView;
+};
+
+export type FeeMerchantSettingsControllerGetResponse = FeeMerchantSettingsControllerGetResponses[keyof FeeMerchantSettingsControllerGetResponses];
+
+export type FeeMerchantSettingsControllerPutData = {
+    body: MerchantSettingsDto;
+    path?: never;
+    query?: never;
+    url: '/api/fees/settings/esewa';
+};
+
+export type FeeMerchantSettingsControllerPutErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     *
+     * `MALFORMED_JSON`: The request body is not valid JSON
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeMerchantSettingsControllerPutError = FeeMerchantSettingsControllerPutErrors[keyof FeeMerchantSettingsControllerPutErrors];
+
+export type FeeMerchantSettingsControllerPutResponses = {
+    200: MerchantSettingsView;
+};
+
+export type FeeMerchantSettingsControllerPutResponse = FeeMerchantSettingsControllerPutResponses[keyof FeeMerchantSettingsControllerPutResponses];
 
 export type FeeStructuresControllerListData = {
     body?: never;
@@ -13976,6 +14509,144 @@ export type ChildExamResultsControllerChildResponses = {
 };
 
 export type ChildExamResultsControllerChildResponse = ChildExamResultsControllerChildResponses[keyof ChildExamResultsControllerChildResponses];
+
+export type ChildFeesControllerChildData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/guardians/my-children/{id}/fees';
+};
+
+export type ChildFeesControllerChildErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ChildFeesControllerChildError = ChildFeesControllerChildErrors[keyof ChildFeesControllerChildErrors];
+
+export type ChildFeesControllerChildResponses = {
+    200: FamilyFeesView;
+};
+
+export type ChildFeesControllerChildResponse = ChildFeesControllerChildResponses[keyof ChildFeesControllerChildResponses];
+
+export type ChildFeesControllerPayData = {
+    body?: never;
+    path: {
+        /**
+         * The child (a student linked to the caller)
+         */
+        id: string;
+        /**
+         * One of the child's invoices
+         */
+        invoiceId: string;
+    };
+    query?: never;
+    url: '/api/guardians/my-children/{id}/fees/invoices/{invoiceId}/esewa';
+};
+
+export type ChildFeesControllerPayErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     *
+     * `INVOICE_NOT_FOUND`: There is no such invoice in this school
+     */
+    404: ErrorView;
+    /**
+     * `ONLINE_PAYMENT_NOT_SET_UP`: This school does not take online payments: it has not set up its own eSewa merchant
+     *
+     * `INVOICE_STATUS`: The invoice is paid: this needs it issued or partly_paid
+     *
+     * `NOTHING_TO_PAY`: The invoice has no balance left to pay
+     */
+    409: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ChildFeesControllerPayError = ChildFeesControllerPayErrors[keyof ChildFeesControllerPayErrors];
+
+export type ChildFeesControllerPayResponses = {
+    201: OnlineCheckoutView;
+};
+
+export type ChildFeesControllerPayResponse = ChildFeesControllerPayResponses[keyof ChildFeesControllerPayResponses];
 
 export type ChildReportCardControllerChildData = {
     body?: never;

@@ -27,7 +27,7 @@ let otherOwner: SignedIn;
 const call = caller(() => t);
 
 interface Inbox {
-  items: Array<{ id: string; category: string; title: string; readAt: string | null }>;
+  data: Array<{ id: string; category: string; title: string; readAt: string | null }>;
   meta: { page: number; pageSize: number; total: number };
   unreadCount: number;
 }
@@ -91,18 +91,18 @@ it('shows each person only their own notifications, newest first, and marks them
   await notify(c.school, [c.ids.ana], { title: 'Only for Ana' });
 
   const gwen = await inboxOf(c.as.gwen);
-  expect(gwen.items.map((n) => n.title)).toEqual(['Results are out', 'Ana was absent']);
+  expect(gwen.data.map((n) => n.title)).toEqual(['Results are out', 'Ana was absent']);
   expect(gwen.unreadCount).toBe(2);
   expect(gwen.meta).toEqual({ page: 1, pageSize: 20, total: 2 });
   const ana = await inboxOf(c.as.ana);
-  expect(ana.items.map((n) => n.title)).toEqual(['Only for Ana']);
-  expect((await inboxOf(c.as.ines)).items).toEqual([]);
+  expect(ana.data.map((n) => n.title)).toEqual(['Only for Ana']);
+  expect((await inboxOf(c.as.ines)).data).toEqual([]);
 
-  expect((await inboxOf(c.as.gwen, '?category=attendance')).items.map((n) => n.title)).toEqual([
+  expect((await inboxOf(c.as.gwen, '?category=attendance')).data.map((n) => n.title)).toEqual([
     'Ana was absent',
   ]);
   const paged = await inboxOf(c.as.gwen, '?pageSize=1&page=2');
-  expect(paged.items.map((n) => n.title)).toEqual(['Ana was absent']);
+  expect(paged.data.map((n) => n.title)).toEqual(['Ana was absent']);
   expect(paged.meta.total).toBe(2);
   bodyOf(await call(c.school, c.as.gwen, 'GET', '/api/notifications?unread=maybe'), 400);
 
@@ -111,7 +111,7 @@ it('shows each person only their own notifications, newest first, and marks them
     c.school,
     c.as.gwen,
     'PATCH',
-    `/api/notifications/${ana.items[0].id}/read`,
+    `/api/notifications/${ana.data[0].id}/read`,
   );
   expect(bodyOf<{ error: { code: string } }>(notFound, 404).error.code).toBe(
     'NOTIFICATION_NOT_FOUND',
@@ -119,12 +119,12 @@ it('shows each person only their own notifications, newest first, and marks them
   expect((await inboxOf(c.as.ana)).unreadCount).toBe(1);
 
   const read = bodyOf<{ readAt: string }>(
-    await call(c.school, c.as.gwen, 'PATCH', `/api/notifications/${gwen.items[1].id}/read`),
+    await call(c.school, c.as.gwen, 'PATCH', `/api/notifications/${gwen.data[1].id}/read`),
     200,
   );
   expect(read.readAt).not.toBeNull();
   const after = await inboxOf(c.as.gwen, '?unread=true');
-  expect(after.items.map((n) => n.title)).toEqual(['Results are out']);
+  expect(after.data.map((n) => n.title)).toEqual(['Results are out']);
   expect(after.unreadCount).toBe(1);
 
   const all = bodyOf<{ marked: number }>(
@@ -144,16 +144,16 @@ it("answers 404 for another school's notification ids, and touches nothing there
   ).rows;
   await notify(other, [owner.id], { title: 'Elsewhere' });
   const theirs = bodyOf<Inbox>(await call(other, otherOwner, 'GET', '/api/notifications'), 200);
-  expect(theirs.items.map((n) => n.title)).toEqual(['Elsewhere']);
+  expect(theirs.data.map((n) => n.title)).toEqual(['Elsewhere']);
 
   const attempt = await call(
     c.school,
     c.owner,
     'PATCH',
-    `/api/notifications/${theirs.items[0].id}/read`,
+    `/api/notifications/${theirs.data[0].id}/read`,
   );
   expect(attempt.statusCode).toBe(404);
-  expect((await inboxOf(c.owner)).items).toEqual([]);
+  expect((await inboxOf(c.owner)).data).toEqual([]);
   // Their token is not a sign-in here.
   expect((await call(c.school, otherOwner, 'GET', '/api/notifications')).statusCode).toBe(401);
   const still = bodyOf<Inbox>(await call(other, otherOwner, 'GET', '/api/notifications'), 200);

@@ -125,6 +125,7 @@ describe('operations basics', () => {
       '/api/fees/receipts',
       '/api/fees/receipts/{id}',
       '/api/fees/refunds',
+      '/api/fees/reminders',
       '/api/fees/reports/collections',
       '/api/fees/reports/collections.csv',
       '/api/fees/reports/dues',

@@ -57,7 +57,7 @@ export class NotificationView {
 }
 
 export class InboxPage {
-  @ApiProperty({ type: [NotificationView] }) items!: NotificationView[];
+  @ApiProperty({ type: [NotificationView] }) data!: NotificationView[];
   @ApiProperty({ type: PageMeta }) meta!: PageMeta;
   @ApiProperty({ description: 'Unread notifications in all of the inbox, whatever the filter' })
   unreadCount!: number;

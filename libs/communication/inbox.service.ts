@@ -18,7 +18,11 @@ export class InboxService {
 
   async list(userId: string, query: InboxQuery): Promise<InboxPage> {
     const { items, total, unreadCount } = await this.inbox.page(userId, query);
-    return { items, meta: { page: query.page, pageSize: query.pageSize, total }, unreadCount };
+    return {
+      data: items,
+      meta: { page: query.page, pageSize: query.pageSize, total },
+      unreadCount,
+    };
   }
 
   async markRead(userId: string, id: string): Promise<NotificationView> {

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { BillingCoreModule } from '@schoolyard/billing';
+import { CommunicationModule } from '@schoolyard/communication';
 import { IdentityModule } from '@schoolyard/identity';
+import { FeeRemindersController } from './fee-reminders.controller';
+import { FeeRemindersRepository } from './fee-reminders.repository';
+import { FeeRemindersService } from './fee-reminders.service';
 import { ChildFeesController, MyFeesController } from './family-fees.controller';
 import { FamilyFeesRepository } from './family-fees.repository';
 import { FeeMerchantSettingsController } from './merchant-settings.controller';
@@ -90,7 +94,7 @@ const setupPart = {
 
 /** Invoices: generated, listed, issued and voided; late fines added to them. */
 const invoicesPart = {
-  controllers: [InvoicesController, LateFinesController],
+  controllers: [InvoicesController, LateFinesController, FeeRemindersController],
   providers: [
     InvoicesRepository,
     InvoicesService,
@@ -98,6 +102,8 @@ const invoicesPart = {
     InvoiceGenerationService,
     LateFinesRepository,
     LateFinesService,
+    FeeRemindersRepository,
+    FeeRemindersService,
   ],
 };
 
@@ -132,7 +138,7 @@ const paymentsPart = {
  */
 @Module({
   // BillingCoreModule: eSewa and the payment journal (public.payment_events).
-  imports: [IdentityModule, BillingCoreModule],
+  imports: [IdentityModule, BillingCoreModule, CommunicationModule],
   controllers: [
     ...onlinePart.controllers,
     ...setupPart.controllers,

@@ -1146,6 +1146,21 @@ export type FeeHeadView = {
     updatedAt: string;
 };
 
+export type FeeRemindersView = {
+    /**
+     * Mails queued for those notices
+     */
+    deliveries: number;
+    /**
+     * Invoices overdue today
+     */
+    invoices: number;
+    /**
+     * Notices written now (none twice for an invoice on one day)
+     */
+    notified: number;
+};
+
 export type FeeStructureLineDto = {
     /**
      * Minor units per period of the schedule
@@ -1365,7 +1380,7 @@ export type GuardianView = {
 };
 
 export type InboxPage = {
-    items: Array<NotificationView>;
+    data: Array<NotificationView>;
     meta: PageMeta;
     /**
      * Unread notifications in all of the inbox, whatever the filter
@@ -12952,6 +12967,60 @@ export type FeeRefundsControllerListResponses = {
 };
 
 export type FeeRefundsControllerListResponse = FeeRefundsControllerListResponses[keyof FeeRefundsControllerListResponses];
+
+export type FeeRemindersControllerSendData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/fees/reminders';
+};
+
+export type FeeRemindersControllerSendErrors = {
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type FeeRemindersControllerSendError = FeeRemindersControllerSendErrors[keyof FeeRemindersControllerSendErrors];
+
+export type FeeRemindersControllerSendResponses = {
+    200: FeeRemindersView;
+};
+
+export type FeeRemindersControllerSendResponse = FeeRemindersControllerSendResponses[keyof FeeRemindersControllerSendResponses];
 
 export type FeeReportsControllerCollectionsData = {
     body?: never;

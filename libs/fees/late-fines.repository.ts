@@ -56,6 +56,15 @@ SELECT to_char((SELECT on_day FROM day), 'YYYY-MM-DD') AS "on",
 export class LateFinesRepository {
   constructor(private readonly tenant: TenantContext) {}
 
+  /** The school's today, `YYYY-MM-DD`, read by PostgreSQL in the school's time zone. */
+  async today(): Promise<string> {
+    const row = await selectRow<{ today: string }>(
+      this.tenant.manager,
+      `SELECT to_char(${SCHOOL_TODAY_SQL}, 'YYYY-MM-DD') AS today`,
+    );
+    return row!.today;
+  }
+
   async apply(on: string | null): Promise<FinesApplied> {
     const row = await selectRow<Omit<FinesApplied, 'totalMinor'> & { totalMinor: string }>(
       this.tenant.manager,

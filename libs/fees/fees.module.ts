@@ -133,7 +133,12 @@ const paymentsPart = {
 @Module({
   // BillingCoreModule: eSewa and the payment journal (public.payment_events).
   imports: [IdentityModule, BillingCoreModule],
-  controllers: [...setupPart.controllers, ...invoicesPart.controllers, ...paymentsPart.controllers],
+  controllers: [
+    ...onlinePart.controllers,
+    ...setupPart.controllers,
+    ...invoicesPart.controllers,
+    ...paymentsPart.controllers,
+  ],
   providers: [
     ...onlinePart.providers,
     ...setupPart.providers,

@@ -277,6 +277,12 @@ export class Fees1763900000900 implements MigrationInterface {
 
     // ---- Review fixes (issue 24), added before release ----
     await db.query(`
+      -- The merchant a payment was started with: eSewa is asked about it under that code, even
+      -- once the school has set another merchant.
+      ALTER TABLE fee_online_payments ADD COLUMN merchant_code text;
+      CREATE INDEX fee_online_payments_pending_idx ON fee_online_payments (created_at)
+        WHERE status = 'pending';
+
       -- An invoice asking nothing (a 100% concession) is stored paid: withdrawing still voids
       -- it for a later period, as it would an untouched issued one.
       CREATE OR REPLACE FUNCTION fee_void_future_invoices() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -23,4 +23,15 @@ describe('SealedText', () => {
     expect(sealer.open('school-a', `v2.${nonce}.${tag}.${body}`)).toBeUndefined();
     expect(sealer.open('school-a', 'not sealed')).toBeUndefined();
   });
+
+  it('does not open with a shortened authentication tag, however much of the real one it keeps', () => {
+    const sealed = sealer.seal('school-a', 'the merchant secret');
+    const [version, nonce, tag, body] = sealed.split('.');
+    const full = Buffer.from(tag, 'base64url');
+    expect(full).toHaveLength(16);
+    for (const bytes of [4, 8, 12, 15]) {
+      const short = full.subarray(0, bytes).toString('base64url');
+      expect(sealer.open('school-a', [version, nonce, short, body].join('.'))).toBeUndefined();
+    }
+  });
 });

@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
+/** GCM's full tag. Node accepts shorter ones, which would let a forger guess 4 bytes, not 16. */
+const TAG_BYTES = 16;
 
 /**
  * A separate 32-byte key for one purpose, from the deployment's master key: a leak or misuse
@@ -37,10 +39,14 @@ export class SealedText {
     if (version !== VERSION || !nonce || !tag || sealed === undefined || extra !== undefined) {
       return undefined;
     }
+    const authTag = Buffer.from(tag, 'base64url');
+    if (authTag.length !== TAG_BYTES) return undefined;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(nonce, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(nonce, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(owner));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      decipher.setAuthTag(authTag);
       return Buffer.concat([
         decipher.update(Buffer.from(sealed, 'base64url')),
         decipher.final(),

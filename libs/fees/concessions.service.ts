@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isForeignKeyViolation, pgErrorOf } from '@schoolyard/database';
 import { type ScopedCaller } from '@schoolyard/rbac';
 import {
   type ConcessionDto,
@@ -8,6 +9,13 @@ import {
 import { feeThingNotFound } from './fees.errors';
 import { ConcessionsRepository } from './concessions.repository';
 import { badFeeInput } from './setup.errors';
+
+/** What each of the concession's references is called when it vanished meanwhile. */
+const VANISHED: Record<string, Parameters<typeof feeThingNotFound>[0]> = {
+  fee_concessions_student_id_fkey: 'student',
+  fee_concessions_academic_year_id_fkey: 'academic year',
+  fee_concessions_head_id_fkey: 'fee head',
+};
 
 /**
  * A concession takes a share (of every head, or of one) or an amount (of one head) off a
@@ -35,7 +43,15 @@ export class ConcessionsService {
     if (!found.student) throw feeThingNotFound('student')();
     if (!found.year) throw feeThingNotFound('academic year')();
     if (!found.head) throw feeThingNotFound('fee head')();
-    const id = await this.concessions.insert(concession, caller.userId);
+    let id: string;
+    try {
+      id = await this.concessions.insert(concession, caller.userId);
+    } catch (error) {
+      // Deleted by another request after the check above: the same 404 as if never there.
+      const gone = isForeignKeyViolation(error) && VANISHED[pgErrorOf(error)?.constraint ?? ''];
+      if (gone) throw feeThingNotFound(gone)();
+      throw error;
+    }
     return this.concessions.find(id);
   }
 

@@ -6,7 +6,7 @@ import { TenantContext } from '@schoolyard/tenancy';
 import { ChildInvoiceParams, FamilyFeesView, OnlineCheckoutView } from './dto/online.dto';
 import { FamilyFeesRepository } from './family-fees.repository';
 import { feeThingNotFound, invoiceStatusRefused } from './fees.errors';
-import { nothingToPay, onlinePaymentNotSetUp } from './online.errors';
+import { nothingToPay, onlinePaymentCurrency, onlinePaymentNotSetUp } from './online.errors';
 import { OnlinePaymentsService } from './online-payments.service';
 
 @ApiTags('Fees: families')
@@ -48,6 +48,7 @@ export class ChildFeesController {
       onlinePaymentNotSetUp,
       () => invoiceStatusRefused('paid', ['issued', 'partly_paid']),
       nothingToPay,
+      onlinePaymentCurrency,
     ],
   })
   @Post(':id/fees/invoices/:invoiceId/esewa')

@@ -47,6 +47,13 @@ export const statusAfterMoney = (i: string) => `CASE
     ELSE 'issued' END`;
 
 /**
+ * The status an invoice is written with when it goes out (`wanted`: 'issued' or 'draft'): one
+ * asking nothing (a 100% concession) is paid from the start, or it would read overdue later.
+ */
+export const statusWhenIssued = (wanted: string, owed: string) =>
+  `CASE WHEN ${wanted} = 'issued' AND ${owed} = 0 THEN 'paid' ELSE ${wanted} END`;
+
+/**
  * The status an invoice is shown with: an issued or partly paid invoice whose due day has
  * passed (in the school's time zone) is overdue.
  */

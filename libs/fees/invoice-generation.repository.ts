@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { selectRow, selectRows } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
-import { SCHOOL_CURRENCY_SQL, SCHOOL_TODAY_SQL, takeNumbers } from './fees-ledger';
+import {
+  SCHOOL_CURRENCY_SQL,
+  SCHOOL_TODAY_SQL,
+  statusWhenIssued,
+  takeNumbers,
+} from './fees-ledger';
 
 export type Schedule = 'once' | 'monthly' | 'per_term';
 
@@ -130,7 +135,8 @@ WITH planned AS (
                             period_starts_on, period_ends_on, issued_on, due_on, status, currency,
                             total_minor, billed_days, period_days, created_by)
   SELECT $5::bigint + n.ord - 1, n.student_id, $6, $7, $8, $9, $10, ${SCHOOL_TODAY_SQL}, n.due_on,
-         $11, ${SCHOOL_CURRENCY_SQL}, n.total, n.billed, $12, ${callerProfile('$13')}
+         ${statusWhenIssued('$11::text', 'n.total')}, ${SCHOOL_CURRENCY_SQL}, n.total, n.billed, $12,
+         ${callerProfile('$13')}
     FROM planned n
   RETURNING id, student_id
 )

@@ -24,3 +24,9 @@ export const invoicesChangedMeanwhile = () =>
     'INVOICES_CHANGED',
     'Invoices for this period were generated at the same time: nothing was written, try again',
   );
+
+/** Fines are for a day that has come: a later one would fine invoices not late yet. */
+export const fineDayInTheFuture = (today = '') =>
+  validationFailed([
+    { field: 'on', problems: [`on must not be after the school's today (${today})`] },
+  ]);

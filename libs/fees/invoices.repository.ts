@@ -12,6 +12,7 @@ import {
   invoiceStatusSql,
   printedNumber,
   SCHOOL_TODAY_SQL,
+  statusWhenIssued,
   type StoredInvoiceStatus,
 } from './fees-ledger';
 import { callerProfile } from './invoice-generation.repository';
@@ -115,11 +116,13 @@ export class InvoicesRepository {
     );
   }
 
-  /** A draft goes out dated today. */
+  /** A draft goes out dated today (paid at once when it asks nothing). */
   async issue(id: string): Promise<void> {
     await execute(
       this.tenant.manager,
-      `UPDATE fee_invoices SET status = 'issued', issued_on = ${SCHOOL_TODAY_SQL}, updated_at = now()
+      `UPDATE fee_invoices
+          SET status = ${statusWhenIssued("'issued'", 'balance_minor')},
+              issued_on = ${SCHOOL_TODAY_SQL}, updated_at = now()
         WHERE id = $1`,
       [id],
     );

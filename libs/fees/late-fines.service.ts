@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type LateFinesView } from './dto/invoices.dto';
+import { fineDayInTheFuture } from './invoices.errors';
 import { LateFinesRepository } from './late-fines.repository';
 
 /**
@@ -11,8 +12,15 @@ import { LateFinesRepository } from './late-fines.repository';
 export class LateFinesService {
   constructor(private readonly fines: LateFinesRepository) {}
 
-  /** `on` defaults to the school's today, read by PostgreSQL in the school's time zone. */
-  apply(on: string | undefined): Promise<LateFinesView> {
+  /**
+   * `on` defaults to the school's today, read by PostgreSQL in the school's time zone. A later
+   * day would fine invoices that are not late yet (ISO dates compare as text).
+   */
+  async apply(on: string | undefined): Promise<LateFinesView> {
+    if (on !== undefined) {
+      const today = await this.fines.today();
+      if (on > today) throw fineDayInTheFuture(today);
+    }
     return this.fines.apply(on ?? null);
   }
 }

@@ -5,6 +5,7 @@ import { PrincipalContext } from '@schoolyard/identity';
 import { TenantContext } from '@schoolyard/tenancy';
 import { MerchantSettingsDto, MerchantSettingsView } from './dto/online.dto';
 import { MerchantSettingsService } from './merchant-settings.service';
+import { onlinePaymentsPending } from './online.errors';
 
 @ApiTags('Fees: online payment')
 @Controller('api/fees/settings/esewa')
@@ -26,7 +27,11 @@ export class FeeMerchantSettingsController {
     return this.settings.get(this.tenant.manager);
   }
 
-  @Route({ at: 'school', access: { permissions: ['fees.manage'] } })
+  @Route({
+    at: 'school',
+    access: { permissions: ['fees.manage'] },
+    errors: [onlinePaymentsPending],
+  })
   @Put()
   @ApiOperation({
     summary:
@@ -42,7 +47,11 @@ export class FeeMerchantSettingsController {
     );
   }
 
-  @Route({ at: 'school', access: { permissions: ['fees.manage'] } })
+  @Route({
+    at: 'school',
+    access: { permissions: ['fees.manage'] },
+    errors: [onlinePaymentsPending],
+  })
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Forget the school's eSewa merchant: online payment stops" })

@@ -41,6 +41,22 @@ export class MerchantSettingsRepository {
     return row!;
   }
 
+  /**
+   * Online payments started within the hour and still pending under another code than
+   * `nextCode` (any code, when null). Older pending ones are taken as abandoned; they keep
+   * their own code, so the office can still have eSewa rechecked about them.
+   */
+  async pendingElsewhere(manager: EntityManager, nextCode: string | null): Promise<number> {
+    const row = await selectRow<{ pending: number }>(
+      manager,
+      `SELECT count(*)::int AS pending FROM fee_online_payments
+        WHERE status = 'pending' AND created_at > now() - interval '1 hour'
+          AND ($1::text IS NULL OR merchant_code IS DISTINCT FROM $1)`,
+      [nextCode],
+    );
+    return row!.pending;
+  }
+
   async remove(manager: EntityManager): Promise<void> {
     await execute(manager, `DELETE FROM fee_merchant_accounts WHERE provider = 'esewa'`);
   }

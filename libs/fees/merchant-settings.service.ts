@@ -7,7 +7,7 @@ import { deploymentKey } from '@schoolyard/people';
 import { type EntityManager } from 'typeorm';
 import { type MerchantSettingsDto, type MerchantSettingsView } from './dto/online.dto';
 import { type MerchantRow, MerchantSettingsRepository } from './merchant-settings.repository';
-import { onlinePaymentNotSetUp } from './online.errors';
+import { onlinePaymentNotSetUp, onlinePaymentsPending } from './online.errors';
 
 const NOT_SET: MerchantSettingsView = { merchantCode: null, secretSet: false, updatedAt: null };
 
@@ -39,27 +39,50 @@ export class MerchantSettingsService {
     userId: string,
     settings: MerchantSettingsDto,
   ): Promise<MerchantSettingsView> {
+    await this.refuseWhilePaying(manager, settings.merchantCode);
     const sealed = this.secrets.seal(schoolId, settings.secretKey);
     return view(await this.merchants.save(manager, settings.merchantCode, sealed, userId));
   }
 
-  remove(manager: EntityManager): Promise<void> {
+  async remove(manager: EntityManager): Promise<void> {
+    await this.refuseWhilePaying(manager, null);
     return this.merchants.remove(manager);
+  }
+
+  /**
+   * A family paying now was sent to eSewa under the current code: the merchant may not move
+   * to another code (or go) until such payments end. A new secret under the same code is
+   * fine (a wrong secret is what a school most needs to fix while families are paying).
+   */
+  private async refuseWhilePaying(manager: EntityManager, nextCode: string | null) {
+    const pending = await this.merchants.pendingElsewhere(manager, nextCode);
+    if (pending > 0) throw onlinePaymentsPending(pending);
   }
 
   /**
    * eSewa as this school's merchant; undefined when the school has none, or its secret does
    * not open here (sealed for another school, or under another deployment's key).
+   * `startedWith` is the code a payment was started under: eSewa's status API knows the
+   * payment by that code, whatever the school's merchant is now.
    */
-  epayOf(schoolId: string, row: MerchantRow | undefined): EsewaEpay | undefined {
+  epayOf(
+    schoolId: string,
+    row: MerchantRow | undefined,
+    startedWith?: string | null,
+  ): EsewaEpay | undefined {
     const secretKey = row && this.secrets.open(schoolId, row.secret_sealed);
     if (!row || secretKey === undefined) return undefined;
-    return new Epay({ productCode: row.merchant_code, secretKey }, this.config.billing.esewa);
+    const productCode = startedWith ?? row.merchant_code;
+    return new Epay({ productCode, secretKey }, this.config.billing.esewa);
   }
 
   /** As `epayOf`, refusing with 409 when the school cannot take online payments. */
-  requireEpay(schoolId: string, row: MerchantRow | undefined): EsewaEpay {
-    const epay = this.epayOf(schoolId, row);
+  requireEpay(
+    schoolId: string,
+    row: MerchantRow | undefined,
+    startedWith?: string | null,
+  ): EsewaEpay {
+    const epay = this.epayOf(schoolId, row, startedWith);
     if (!epay) throw onlinePaymentNotSetUp();
     return epay;
   }

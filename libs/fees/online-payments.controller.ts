@@ -5,7 +5,11 @@ import { IdParams, Route } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import { EsewaVerifyQuery, OnlinePaymentsQuery, OnlinePaymentView } from './dto/online.dto';
 import { feeThingNotFound } from './fees.errors';
-import { feeProviderUnavailable, onlinePaymentNotSetUp } from './online.errors';
+import {
+  feeProviderUnavailable,
+  onlinePaymentCurrency,
+  onlinePaymentNotSetUp,
+} from './online.errors';
 import { OnlinePaymentsService } from './online-payments.service';
 
 const EXAMPLE_PAYMENT = '00000000-0000-4000-8000-000000000000';
@@ -45,7 +49,7 @@ export class FeeOnlinePaymentsController {
     at: 'school',
     access: 'public',
     transaction: 'manual',
-    errors: [...CALLBACK_REFUSALS, ...PROVIDER_DOWN],
+    errors: [...CALLBACK_REFUSALS, ...PROVIDER_DOWN, onlinePaymentCurrency],
   })
   @Get('esewa/verify')
   @ApiOperation({
@@ -69,7 +73,12 @@ export class FeeOnlinePaymentsController {
     at: 'school',
     access: { permissions: ['fees.collect'] },
     transaction: 'manual',
-    errors: [feeThingNotFound('online payment'), onlinePaymentNotSetUp, ...PROVIDER_DOWN],
+    errors: [
+      feeThingNotFound('online payment'),
+      onlinePaymentNotSetUp,
+      onlinePaymentCurrency,
+      ...PROVIDER_DOWN,
+    ],
   })
   @Post('online-payments/:id/recheck')
   @HttpCode(HttpStatus.OK)

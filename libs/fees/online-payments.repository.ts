@@ -13,6 +13,10 @@ export interface OnlinePaymentRow {
   transaction_uuid: string;
   amount_minor: string;
   status: 'pending' | 'complete' | 'failed' | 'refunded';
+  /** The merchant it was started with (null only for payments from before it was kept). */
+  merchant_code: string | null;
+  /** The invoice's currency. */
+  currency: string;
 }
 
 /** A guardian's child's invoice, with what paying it online needs, read in one statement. */
@@ -21,6 +25,7 @@ export interface PayableInvoice {
   invoice_id: string | null;
   status: StoredInvoiceStatus | null;
   balance_minor: string | null;
+  currency: string | null;
   merchant_code: string | null;
   secret_sealed: string | null;
   updated_at: Date | null;
@@ -81,7 +86,7 @@ export class OnlinePaymentsRepository {
     return selectRow<PayableInvoice>(
       manager,
       `SELECT g.guardian_id, i.id AS invoice_id, i.status, i.balance_minor::text AS balance_minor,
-              m.merchant_code, m.secret_sealed, m.updated_at
+              i.currency, m.merchant_code, m.secret_sealed, m.updated_at
          FROM students stu
          CROSS JOIN LATERAL (
            SELECT sg.guardian_id FROM student_guardians sg JOIN profiles gp ON gp.id = sg.guardian_id
@@ -101,18 +106,21 @@ export class OnlinePaymentsRepository {
       transactionUuid: string;
       amountMinor: string;
       initiatedBy: string;
+      merchantCode: string;
     },
   ): Promise<string> {
     const row = await selectRow<{ id: string }>(
       manager,
-      `INSERT INTO fee_online_payments (invoice_id, student_id, transaction_uuid, amount_minor, initiated_by)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      `INSERT INTO fee_online_payments
+         (invoice_id, student_id, transaction_uuid, amount_minor, initiated_by, merchant_code)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [
         payment.invoiceId,
         payment.studentId,
         payment.transactionUuid,
         payment.amountMinor,
         payment.initiatedBy,
+        payment.merchantCode,
       ],
     );
     return row!.id;
@@ -129,9 +137,10 @@ export class OnlinePaymentsRepository {
       manager,
       `SELECT (SELECT row_to_json(m) FROM (SELECT merchant_code, secret_sealed, updated_at
                  FROM fee_merchant_accounts WHERE provider = 'esewa') m) AS merchant,
-              (SELECT row_to_json(p) FROM (SELECT id, invoice_id, transaction_uuid,
-                      amount_minor::text AS amount_minor, status
-                 FROM fee_online_payments WHERE ${where}) p) AS payment`,
+              (SELECT row_to_json(p) FROM (SELECT op.id, op.invoice_id, op.transaction_uuid,
+                      op.amount_minor::text AS amount_minor, op.status, op.merchant_code, i.currency
+                 FROM fee_online_payments op JOIN fee_invoices i ON i.id = op.invoice_id
+                WHERE op.${where}) p) AS payment`,
       [value],
     );
     return { merchant: row?.merchant ?? undefined, payment: row?.payment ?? undefined };
@@ -141,8 +150,10 @@ export class OnlinePaymentsRepository {
   async lock(manager: EntityManager, id: string): Promise<OnlinePaymentRow> {
     const row = await selectRow<OnlinePaymentRow>(
       manager,
-      `SELECT id, invoice_id, transaction_uuid, amount_minor::text AS amount_minor, status
-         FROM fee_online_payments WHERE id = $1 FOR UPDATE`,
+      `SELECT op.id, op.invoice_id, op.transaction_uuid, op.amount_minor::text AS amount_minor,
+              op.status, op.merchant_code, i.currency
+         FROM fee_online_payments op JOIN fee_invoices i ON i.id = op.invoice_id
+        WHERE op.id = $1 FOR UPDATE OF op`,
       [id],
     );
     return row!;

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { type OnlineCheckoutView, type OnlinePaymentView } from './dto/online.dto';
 import { feeThingNotFound, invoiceStatusRefused } from './fees.errors';
 import { MerchantSettingsService } from './merchant-settings.service';
-import { feeProviderUnavailable, nothingToPay } from './online.errors';
+import { feeProviderUnavailable, nothingToPay, onlinePaymentCurrency } from './online.errors';
 import {
   type OnlinePaymentRecord,
   type OnlinePaymentRow,
@@ -28,6 +28,9 @@ import { applyPayment } from './payments-ledger';
 
 /** Statuses an invoice is paid online from (overdue is a shown status of these two). */
 const PAYABLE = ['issued', 'partly_paid'] as const;
+
+/** eSewa charges rupees: an amount in another currency would be charged as that many rupees. */
+const ESEWA_CURRENCY = 'NPR';
 
 /**
  * A family pays an invoice through the school's own eSewa merchant. The callback is only a
@@ -76,6 +79,7 @@ export class OnlinePaymentsService {
       if (!(PAYABLE as readonly string[]).includes(found.status)) {
         throw invoiceStatusRefused(found.status, PAYABLE);
       }
+      if (found.currency !== ESEWA_CURRENCY) throw onlinePaymentCurrency(found.currency!);
       const amount = minorUnitsOf(found.balance_minor!);
       if (amount <= 0n) throw nothingToPay();
       const transactionUuid = randomUUID();
@@ -85,6 +89,7 @@ export class OnlinePaymentsService {
         transactionUuid,
         amountMinor: amount.toString(),
         initiatedBy: found.guardian_id,
+        merchantCode: found.merchant_code!,
       });
       const checkout = epay.checkout(toSettle(transactionUuid, amount), {
         // eSewa appends its signed answer as ?data=...
@@ -141,7 +146,11 @@ export class OnlinePaymentsService {
       );
       throw await this.refuse(school, payment.id, refusal, data);
     }
-    return this.settle(school, epay, payment);
+    return this.settle(
+      school,
+      this.merchants.epayOf(school.id, merchant, payment.merchant_code)!,
+      payment,
+    );
   }
 
   /** Asks eSewa again: after a timeout, or when the browser never came back. */
@@ -150,7 +159,8 @@ export class OnlinePaymentsService {
       this.payments.merchantAndPayment(manager, { id }),
     );
     if (!payment) throw feeThingNotFound('online payment')();
-    return this.settle(school, this.merchants.requireEpay(school.id, merchant), payment);
+    const epay = this.merchants.requireEpay(school.id, merchant, payment.merchant_code);
+    return this.settle(school, epay, payment);
   }
 
   async list(school: School, studentId: string | null): Promise<OnlinePaymentView[]> {
@@ -160,6 +170,7 @@ export class OnlinePaymentsService {
     return records.map(view);
   }
 
+  /** `epay` speaks as the merchant the payment was started with: eSewa knows it under that code. */
   private async settle(
     school: School,
     epay: EsewaEpay,
@@ -173,6 +184,7 @@ export class OnlinePaymentsService {
     };
     // A replayed callback of a completed payment is answered from the record: credited once.
     if (payment.status !== 'complete') {
+      if (payment.currency !== ESEWA_CURRENCY) throw onlinePaymentCurrency(payment.currency);
       let status: ProviderStatus;
       try {
         status = await epay.statusOf(

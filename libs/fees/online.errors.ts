@@ -26,3 +26,24 @@ export const feeProviderUnavailable = (
     `${message}. The payment stays pending: check it again later.`,
     { onlinePaymentId, recheck: `/api/fees/online-payments/${onlinePaymentId}/recheck` },
   );
+
+/** eSewa takes Nepalese rupees only: an invoice in another currency is paid at the counter. */
+export const onlinePaymentCurrency = (currency = 'USD') =>
+  new AppError(
+    HttpStatus.CONFLICT,
+    'ONLINE_PAYMENT_CURRENCY',
+    `eSewa takes payments in NPR only; this invoice is in ${currency}`,
+    { currency },
+  );
+
+/**
+ * The merchant may not change (or go) while families are still paying it: their payments
+ * would be checked against another merchant. A payment left pending an hour is abandoned.
+ */
+export const onlinePaymentsPending = (pending = 1) =>
+  new AppError(
+    HttpStatus.CONFLICT,
+    'ONLINE_PAYMENTS_PENDING',
+    'Families are paying through this merchant right now: change it once their payments end (at most an hour)',
+    { pending },
+  );

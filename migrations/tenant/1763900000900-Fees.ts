@@ -274,6 +274,30 @@ export class Fees1763900000900 implements MigrationInterface {
         FOR EACH ROW WHEN (NEW.status = 'withdrawn' AND OLD.status <> 'withdrawn')
         EXECUTE FUNCTION fee_void_future_invoices();
     `);
+
+    // ---- Review fixes (issue 24), added before release ----
+    await db.query(`
+      -- The merchant a payment was started with: eSewa is asked about it under that code, even
+      -- once the school has set another merchant.
+      ALTER TABLE fee_online_payments ADD COLUMN merchant_code text;
+      CREATE INDEX fee_online_payments_pending_idx ON fee_online_payments (created_at)
+        WHERE status = 'pending';
+
+      -- An invoice asking nothing (a 100% concession) is stored paid: withdrawing still voids
+      -- it for a later period, as it would an untouched issued one.
+      CREATE OR REPLACE FUNCTION fee_void_future_invoices() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE fee_invoices
+           SET status = 'void', voided_at = now(), updated_at = now(),
+               void_reason = 'The student was withdrawn'
+         WHERE student_id = NEW.profile_id
+           AND (status IN ('draft', 'issued') OR (status = 'paid' AND total_minor = 0))
+           AND paid_minor = 0 AND credited_minor = 0
+           AND period_starts_on > (now() AT TIME ZONE (SELECT timezone FROM school_settings))::date;
+        RETURN NULL;
+      END $$;
+    `);
+    // ---- end of review fixes ----
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -11490,6 +11490,10 @@ export type FeeOnlinePaymentsControllerVerifyErrors = {
      */
     404: ErrorView;
     /**
+     * `ONLINE_PAYMENT_CURRENCY`: eSewa takes payments in NPR only; this invoice is in USD
+     */
+    409: ErrorView;
+    /**
      * `RATE_LIMITED`: Too many requests from this client: try again shortly
      */
     429: ErrorView;
@@ -12734,6 +12738,8 @@ export type FeeOnlinePaymentsControllerRecheckErrors = {
     404: ErrorView;
     /**
      * `ONLINE_PAYMENT_NOT_SET_UP`: This school does not take online payments: it has not set up its own eSewa merchant
+     *
+     * `ONLINE_PAYMENT_CURRENCY`: eSewa takes payments in NPR only; this invoice is in USD
      */
     409: ErrorView;
     /**
@@ -13351,6 +13357,10 @@ export type FeeMerchantSettingsControllerRemoveErrors = {
      */
     404: ErrorView;
     /**
+     * `ONLINE_PAYMENTS_PENDING`: Families are paying through this merchant right now: change it once their payments end (at most an hour)
+     */
+    409: ErrorView;
+    /**
      * `RATE_LIMITED`: Too many requests from this client: try again shortly
      */
     429: ErrorView;
@@ -13462,6 +13472,10 @@ export type FeeMerchantSettingsControllerPutErrors = {
      * `SCHOOL_NOT_FOUND`: No school is served at this address
      */
     404: ErrorView;
+    /**
+     * `ONLINE_PAYMENTS_PENDING`: Families are paying through this merchant right now: change it once their payments end (at most an hour)
+     */
+    409: ErrorView;
     /**
      * `RATE_LIMITED`: Too many requests from this client: try again shortly
      */
@@ -14695,6 +14709,8 @@ export type ChildFeesControllerPayErrors = {
      * `INVOICE_STATUS`: The invoice is paid: this needs it issued or partly_paid
      *
      * `NOTHING_TO_PAY`: The invoice has no balance left to pay
+     *
+     * `ONLINE_PAYMENT_CURRENCY`: eSewa takes payments in NPR only; this invoice is in USD
      */
     409: ErrorView;
     /**

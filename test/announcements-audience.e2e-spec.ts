@@ -67,7 +67,8 @@ describe('announcements: who each audience reaches, and what fanning out costs',
     Number((await inSchema<{ n: string }>(c.school, sql, parameters))[0].n);
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // No in-process worker: a delivery job woken by one fan-out would send statements during the next.
+    t = await createTestApp({ JOBS_WORKER: 'false' });
     call = caller(t);
     c = await campus(t);
     [{ id: ownerProfile }] = await inSchema<{ id: string }>(

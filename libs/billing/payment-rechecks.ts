@@ -53,7 +53,7 @@ const TICK_MS = 60_000;
 @Injectable()
 export class PaymentRechecks implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PaymentRechecks.name);
-  private timer: NodeJS.Timeout | undefined;
+  private stopSweep: (() => void) | undefined;
 
   constructor(
     private readonly jobs: Jobs,
@@ -64,16 +64,17 @@ export class PaymentRechecks implements OnApplicationBootstrap, OnModuleDestroy 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.jobs.isWorker) return;
     await this.jobs.work<RecheckJob>(recheckQueue, ({ paymentId }) => this.recheck(paymentId));
-    await this.jobs.work(recheckSweepQueue, async () => {
-      await this.queuePending();
-    });
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.stopSweep = await this.jobs.sweepEvery(
+      recheckSweepQueue,
+      SWEEP_PERIOD_SECONDS,
+      TICK_MS,
+      () => this.queuePending(),
+    );
   }
 
   /** Before the job runner stops: no offer may reach a stopped runner. */
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.stopSweep?.();
   }
 
   /** Queues a recheck of every payment pending long enough; answers how many were new. */
@@ -101,14 +102,6 @@ export class PaymentRechecks implements OnApplicationBootstrap, OnModuleDestroy 
       }
       throw error;
     }
-  }
-
-  private tick(): void {
-    this.jobs
-      .sendOncePer(recheckSweepQueue, {}, SWEEP_PERIOD_SECONDS, 'sweep')
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'payment recheck sweep not queued; the next tick tries'),
-      );
   }
 }
 

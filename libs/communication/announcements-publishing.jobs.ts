@@ -50,7 +50,7 @@ const TICK_MS = 30_000;
 @Injectable()
 export class AnnouncementsPublishing implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Announcements');
-  private timer: NodeJS.Timeout | undefined;
+  private stopSweep: (() => void) | undefined;
 
   constructor(
     private readonly jobs: Jobs,
@@ -67,16 +67,17 @@ export class AnnouncementsPublishing implements OnApplicationBootstrap, OnModule
         await this.publishDue(schoolId);
       },
     );
-    await this.jobs.work(announcementsSweepQueue, async () => {
-      await this.queueDue();
-    });
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.stopSweep = await this.jobs.sweepEvery(
+      announcementsSweepQueue,
+      SWEEP_PERIOD_SECONDS,
+      TICK_MS,
+      () => this.queueDue(),
+    );
   }
 
   /** Before the job runner stops: no offer may reach a stopped runner. */
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.stopSweep?.();
   }
 
   /**
@@ -115,14 +116,6 @@ export class AnnouncementsPublishing implements OnApplicationBootstrap, OnModule
       }
     }
     return queued;
-  }
-
-  private tick(): void {
-    this.jobs
-      .sendOncePer(announcementsSweepQueue, {}, SWEEP_PERIOD_SECONDS, 'sweep')
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'announcement sweep not queued; the next tick tries'),
-      );
   }
 }
 

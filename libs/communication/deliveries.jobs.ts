@@ -1,6 +1,5 @@
 import {
   Injectable,
-  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
@@ -34,8 +33,7 @@ const TICK_MS = 30_000;
  */
 @Injectable()
 export class DeliveriesJobs implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('Deliveries');
-  private timer: NodeJS.Timeout | undefined;
+  private stopSweep: (() => void) | undefined;
 
   constructor(
     private readonly jobs: Jobs,
@@ -49,16 +47,17 @@ export class DeliveriesJobs implements OnApplicationBootstrap, OnModuleDestroy {
     await this.jobs.work<DeliveriesJob>(deliveriesQueue, async ({ schoolId }) => {
       await this.deliveries.deliver(schoolId);
     });
-    await this.jobs.work(deliveriesSweepQueue, async () => {
-      await this.queueDue();
-    });
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.stopSweep = await this.jobs.sweepEvery(
+      deliveriesSweepQueue,
+      SWEEP_PERIOD_SECONDS,
+      TICK_MS,
+      () => this.queueDue(),
+    );
   }
 
   /** Before the job runner stops: no offer may reach a stopped runner. */
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.stopSweep?.();
   }
 
   /** Queues the job of every school with deliveries due; answers how many were new. */
@@ -68,14 +67,6 @@ export class DeliveriesJobs implements OnApplicationBootstrap, OnModuleDestroy {
       if (await this.queue.send(schoolId)) queued += 1;
     }
     return queued;
-  }
-
-  private tick(): void {
-    this.jobs
-      .sendOncePer(deliveriesSweepQueue, {}, SWEEP_PERIOD_SECONDS, 'sweep')
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'delivery sweep not queued; the next tick tries'),
-      );
   }
 }
 

@@ -178,6 +178,33 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   }
 
   /**
+   * A fleet sweep: works `queue` with `sweep` and offers its job from this process's timer
+   * every `tickMs`, sent at most once per `periodSeconds` in the whole fleet (whichever
+   * process's timer is first). Answers the function that stops the timer, to call before the
+   * job runner stops (no offer may reach a stopped runner). In workers only.
+   */
+  async sweepEvery(
+    queue: JobQueue,
+    periodSeconds: number,
+    tickMs: number,
+    sweep: () => Promise<unknown>,
+  ): Promise<() => void> {
+    await this.work(queue, async () => {
+      await sweep();
+    });
+    const timer = setInterval(() => {
+      this.sendOncePer(queue, {}, periodSeconds, 'sweep').catch((error: unknown) =>
+        this.logger.warn(
+          { err: error, queue: queue.name },
+          'sweep not queued; the next tick tries',
+        ),
+      );
+    }, tickMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /**
    * Works the queue's jobs one at a time, in workers only; a handler that throws is retried
    * with the queue's back-off, and once its retries are spent the job goes to the dead letter.
    * Each job runs in a context of its own carrying the id of the request that sent it.

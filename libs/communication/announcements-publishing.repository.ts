@@ -29,6 +29,8 @@ export interface FanOutOptions {
   dryRun?: boolean;
   /** Over the allowance, publish without SMS (a job) rather than write nothing (a request). */
   dropSmsOverQuota?: boolean;
+  /** The month's SMS allowance (`smsQuota()`; null: none), when SMS may be asked for. */
+  smsQuota?: number | null;
 }
 
 /**
@@ -41,6 +43,18 @@ export interface FanOutOptions {
 @Injectable()
 export class AnnouncementsPublishingRepository {
   constructor(private readonly tenant: TenantContext) {}
+
+  /**
+   * The plan's monthly SMS allowance (null: none). A statement of its own: the platform's
+   * definer function may not share a statement with school tables (docs/SCALE-OUT.md).
+   */
+  async smsQuota(): Promise<number | null> {
+    const row = await selectRow<{ quota: number | null }>(
+      this.tenant.manager,
+      `SELECT public.school_sms_quota() AS quota`,
+    );
+    return row?.quota ?? null;
+  }
 
   async fanOut(options: FanOutOptions): Promise<FanOut | undefined> {
     const row = await selectRow<{
@@ -74,7 +88,7 @@ export class AnnouncementsPublishingRepository {
                      AND p.channel = 'sms' AND NOT p.enabled)),
        -- The month is the school's calendar month, read in its own time zone.
        quota AS (
-         SELECT public.school_sms_quota() AS sms_limit,
+         SELECT $4::int AS sms_limit,
                 (SELECT count(*)::int FROM notification_deliveries d, settings s
                   WHERE d.channel = 'sms' AND d.status = 'sent'
                     AND d.sent_at >= date_trunc('month', now() AT TIME ZONE s.timezone)
@@ -103,7 +117,12 @@ export class AnnouncementsPublishingRepository {
        SELECT a.id, a.title, a.body, v.sms_needed, v.sms_limit, v.sms_used, v.over_quota,
               p.published_at, p.recipients, coalesce(p.channels, a.channels) AS channels
          FROM a CROSS JOIN verdict v LEFT JOIN published p ON p.id = a.id`,
-      [options.id ?? null, options.dryRun ?? false, options.dropSmsOverQuota ?? false],
+      [
+        options.id ?? null,
+        options.dryRun ?? false,
+        options.dropSmsOverQuota ?? false,
+        options.smsQuota ?? null,
+      ],
     );
     if (!row) return undefined;
     return {

@@ -25,16 +25,20 @@ export class AnnouncementPublisher {
    * Publishes this unpublished announcement now. Its SMS must fit the month's allowance, or
    * 402 and nothing is written (the request's transaction rolls back).
    */
-  async publish(id: string): Promise<FanOut | undefined> {
-    const fanOut = await this.publishing.fanOut({ id });
+  async publish(id: string, sms: boolean): Promise<FanOut | undefined> {
+    const fanOut = await this.publishing.fanOut({ id, smsQuota: await this.quota(sms) });
     if (fanOut?.overQuota) throw refusal(fanOut);
     if (fanOut) await this.notify(fanOut);
     return fanOut;
   }
 
   /** A scheduled announcement's SMS must fit the allowance now, when it is written. */
-  async checkAllowance(id: string): Promise<void> {
-    const fanOut = await this.publishing.fanOut({ id, dryRun: true });
+  async checkAllowance(id: string, sms: boolean): Promise<void> {
+    const fanOut = await this.publishing.fanOut({
+      id,
+      dryRun: true,
+      smsQuota: await this.quota(sms),
+    });
     if (fanOut?.overQuota) throw refusal(fanOut);
   }
 
@@ -44,9 +48,17 @@ export class AnnouncementPublisher {
    * fit is published in the app and by email, and its channels say so.
    */
   async publishNextDue(): Promise<FanOut | undefined> {
-    const fanOut = await this.publishing.fanOut({ dropSmsOverQuota: true });
+    const fanOut = await this.publishing.fanOut({
+      dropSmsOverQuota: true,
+      smsQuota: await this.quota(true),
+    });
     if (fanOut) await this.notify(fanOut);
     return fanOut;
+  }
+
+  /** Read only when SMS may be sent: an announcement without SMS costs no statement for it. */
+  private async quota(sms: boolean): Promise<number | null> {
+    return sms ? this.publishing.smsQuota() : null;
   }
 
   private async notify(fanOut: FanOut): Promise<void> {

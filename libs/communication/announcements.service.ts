@@ -108,10 +108,10 @@ export class AnnouncementsService {
     const { view, due } = written;
     if (view.publishedAt) return view;
     if (!due) {
-      await this.publisher.checkAllowance(view.id);
+      await this.publisher.checkAllowance(view.id, view.channels.includes('sms'));
       return view;
     }
-    const fanOut = await this.publisher.publish(view.id);
+    const fanOut = await this.publisher.publish(view.id, view.channels.includes('sms'));
     if (!fanOut) return view;
     return {
       ...view,

@@ -68,10 +68,14 @@ export class DeliveriesRepository {
   }
 
   async facts(): Promise<SchoolFacts | undefined> {
-    return selectRow<SchoolFacts>(
+    // The platform's definer function alone in its statement (docs/SCALE-OUT.md).
+    const quota = await selectRow<{ quota: number | null }>(
+      this.tenant.manager,
+      `SELECT public.school_sms_quota() AS quota`,
+    );
+    const facts = await selectRow<Omit<SchoolFacts, 'smsQuota'>>(
       this.tenant.manager,
       `SELECT s.display_name AS "schoolName", s.locale, s.primary_color AS color,
-              public.school_sms_quota() AS "smsQuota",
               (SELECT count(*)::int FROM notification_deliveries d
                 WHERE d.channel = 'sms'
                   AND ((d.status = 'sent' AND d.sent_at >= m.starts)
@@ -81,6 +85,7 @@ export class DeliveriesRepository {
            SELECT date_trunc('month', now() AT TIME ZONE s.timezone) AT TIME ZONE s.timezone
                   AS starts) m`,
     );
+    return facts && { ...facts, smsQuota: quota?.quota ?? null };
   }
 
   /**

@@ -108,7 +108,11 @@ export const ALLOWANCES: readonly Allowance[] = [
     setting: 'citus.enable_unsafe_triggers',
     caveat:
       'Citus refuses triggers on distributed tables unless this setting is on; the trigger is copied to the shard and fires on the node that holds the school',
-    files: ['1763900000300-RolesAndPermissions.ts'],
+    files: [
+      '1763900000300-RolesAndPermissions.ts',
+      '1763900000900-Fees.ts',
+      '1763900001000-Communication.ts',
+    ],
   },
   {
     feature: 'NOTIFY from a school table',
@@ -117,7 +121,7 @@ export const ALLOWANCES: readonly Allowance[] = [
     setting: null,
     caveat:
       'the trigger runs on the worker that holds the school, so the notice is heard by listeners on that worker, not on the coordinator the API listens to',
-    files: ['1763900000300-RolesAndPermissions.ts'],
+    files: ['1763900000300-RolesAndPermissions.ts', '1763900001000-Communication.ts'],
   },
   {
     feature: 'dynamic SQL over school schemas in a public migration',
@@ -139,6 +143,8 @@ export const SCHOOL_TRIGGERS: Readonly<Record<string, string>> = {
   roles_access_changed: 'trigger on a school table',
   role_permissions_access_changed: 'trigger on a school table',
   user_roles_access_changed: 'trigger on a school table',
+  students_withdrawn_void_invoices: 'trigger on a school table',
+  notifications_announce: 'trigger on a school table',
 };
 
 /**
@@ -156,6 +162,7 @@ export const PUBLIC_SECURITY_DEFINER = [
   'retire_school_account',
   'school_accounts',
   'school_by_host',
+  'school_sms_quota',
   'school_subscription',
   'set_school_cors_origins',
   'unlink_school_accounts',

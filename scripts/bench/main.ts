@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { measureAnnouncements } from './announcements';
 import { measureAttendance } from './attendance';
+import { measureDeliveries } from './deliveries';
 import { measureBuilds } from './builds';
 import { measureCeiling } from './ceiling';
 import { measureExams } from './exams';
@@ -60,6 +61,10 @@ async function runOne(
   else if (benchmark === 'announcements')
     Object.assign(results, {
       announcements: await measureAnnouncements({ ...common, samples: 20 }),
+    });
+  else if (benchmark === 'deliveries')
+    Object.assign(results, {
+      deliveries: await measureDeliveries({ ...common, deliveryRounds: 3 }),
     });
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });

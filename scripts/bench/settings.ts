@@ -12,6 +12,7 @@ export const BENCHMARKS = [
   'exams',
   'fees',
   'announcements',
+  'deliveries',
 ] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 /**

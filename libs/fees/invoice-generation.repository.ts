@@ -71,23 +71,25 @@ WITH structure AS (
     (SELECT fs.id FROM fee_structures fs WHERE fs.academic_year_id = $1 AND fs.level_id = $2),
     (SELECT fs.id FROM fee_structures fs JOIN academic_levels l ON l.program_id = fs.program_id
       WHERE fs.academic_year_id = $1 AND l.id = $2)) AS id
-), lines AS (
+), lines AS MATERIALIZED (
   SELECT fl.head_id, h.name, fl.amount_minor, fl.due_day
     FROM fee_structure_lines fl JOIN fee_heads h ON h.id = fl.head_id
    WHERE fl.structure_id = (SELECT id FROM structure) AND fl.schedule = $6
-), pupils AS (
+), pupils AS MATERIALIZED (
+  -- One pass over the level's memberships of the year: when each student first joined the
+  -- level, and whether a membership (in the section, when one is named) covers the period.
   SELECT st.profile_id AS student_id, st.admission_number,
-         concat_ws(' ', p.first_name, p.last_name) AS name,
-         (SELECT min(m.joined_on) FROM section_students m JOIN sections ms ON ms.id = m.section_id
-           WHERE m.student_id = st.profile_id AND ms.level_id = $2 AND ms.academic_year_id = $1)
-           AS first_joined
-    FROM students st JOIN profiles p ON p.id = st.profile_id
-   WHERE st.status = 'active' AND EXISTS (
-     SELECT 1 FROM section_students ss JOIN sections sec ON sec.id = ss.section_id
-      WHERE ss.student_id = st.profile_id AND sec.academic_year_id = $1 AND sec.level_id = $2
-        AND ($3::uuid IS NULL OR sec.id = $3)
-        AND ss.joined_on <= $5::date AND (ss.left_on IS NULL OR ss.left_on > $4::date))
-), shares AS (
+         concat_ws(' ', p.first_name, p.last_name) AS name, m.first_joined
+    FROM (SELECT ss.student_id, min(ss.joined_on) AS first_joined,
+                 bool_or(($3::uuid IS NULL OR sec.id = $3) AND ss.joined_on <= $5::date
+                         AND (ss.left_on IS NULL OR ss.left_on > $4::date)) AS covered
+            FROM section_students ss JOIN sections sec ON sec.id = ss.section_id
+           WHERE sec.academic_year_id = $1 AND sec.level_id = $2
+           GROUP BY ss.student_id) m
+    JOIN students st ON st.profile_id = m.student_id
+    JOIN profiles p ON p.id = st.profile_id
+   WHERE m.covered AND st.status = 'active'
+), shares AS MATERIALIZED (
   SELECT pu.*, ($5::date - $4::date + 1) AS period_days,
          CASE WHEN $6 <> 'once' AND pu.first_joined > $4::date THEN $5::date - pu.first_joined + 1
               ELSE $5::date - $4::date + 1 END AS billed_days,
@@ -95,21 +97,6 @@ WITH structure AS (
                   WHERE i.student_id = pu.student_id AND i.academic_year_id = $1
                     AND i.period_key = $7 AND i.status <> 'void') AS invoiced
     FROM pupils pu
-), charged AS (
-  SELECT s.student_id, l.head_id, l.name, l.due_day,
-         (l.amount_minor * s.billed_days * 2 + s.period_days) / (2 * s.period_days) AS amount
-    FROM shares s CROSS JOIN lines l
-   WHERE NOT s.invoiced
-), discounted AS (
-  SELECT c.*, least(c.amount, coalesce((
-           SELECT sum(CASE WHEN fc.percent IS NOT NULL
-                           THEN round(c.amount * fc.percent / 100)::bigint
-                           ELSE least(fc.amount_minor, c.amount) END)
-             FROM fee_concessions fc
-            WHERE fc.student_id = c.student_id AND fc.academic_year_id = $1
-              AND (fc.head_id IS NULL OR fc.head_id = c.head_id)), 0)) AS concession
-    FROM charged c
-   WHERE c.amount > 0
 )
 SELECT s.student_id AS "studentId", s.name AS "studentName",
        s.admission_number AS "admissionNumber", s.invoiced,
@@ -121,7 +108,24 @@ SELECT s.student_id AS "studentId", s.name AS "studentName",
                   'description', d.name, 'amountMinor', d.amount,
                   'concessionMinor', d.concession, 'netMinor', d.amount - d.concession)
                 ORDER BY d.due_day, d.name) FILTER (WHERE d.head_id IS NOT NULL), '[]') AS lines
-  FROM shares s LEFT JOIN discounted d ON d.student_id = s.student_id
+  FROM shares s
+  -- Each student's lines beside their row: joining a CTE of all lines on the student would
+  -- make the planner, which cannot count a CTE's rows, loop over every line per student.
+  LEFT JOIN LATERAL (
+    SELECT l.head_id, l.name, l.due_day, c.amount,
+           least(c.amount, coalesce((
+             SELECT sum(CASE WHEN fc.percent IS NOT NULL
+                             THEN round(c.amount * fc.percent / 100)::bigint
+                             ELSE least(fc.amount_minor, c.amount) END)
+               FROM fee_concessions fc
+              WHERE fc.student_id = s.student_id AND fc.academic_year_id = $1
+                AND (fc.head_id IS NULL OR fc.head_id = l.head_id)), 0)) AS concession
+      FROM lines l
+     CROSS JOIN LATERAL (
+       SELECT (l.amount_minor * s.billed_days * 2 + s.period_days) / (2 * s.period_days) AS amount
+     ) c
+     WHERE NOT s.invoiced AND c.amount > 0
+  ) d ON true
  GROUP BY s.student_id, s.name, s.admission_number, s.invoiced, s.billed_days, s.period_days
  ORDER BY s.name, s.student_id`;
 

@@ -235,11 +235,13 @@ describe('identity: sign-in, sessions, passwords', () => {
       '/api/auth/forgot-password',
       '/api/auth/reset-password',
     ]);
-    // Public: the school's branding, and eSewa sending a payer's browser back (no sign-in there).
-    // And proving an email with the mailed token, which needs no sign-in either.
+    // Public: the school's branding, and eSewa sending a payer's browser back (no sign-in there:
+    // the platform's payments and families' fee payments alike). And proving an email with
+    // the mailed token, which needs no sign-in either.
     const open = new Set([
       'GET /api/school',
       'GET /api/payments/verify',
+      'GET /api/fees/esewa/verify',
       'GET /health',
       'POST /api/auth/verify-email',
     ]);

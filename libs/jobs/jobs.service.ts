@@ -212,7 +212,8 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   async work<T extends object>(queue: JobQueue, handler: JobHandler<T>): Promise<void> {
     if (!this.isWorker) return;
     await this.defineQueue(queue);
-    let workerId: string | undefined;
+    // Known once pg-boss has started the worker; its first job may come before that.
+    const worker: { id?: string } = {};
     const id = await this.boss.work<T & JobEnvelope>(queue.name, { batchSize: 1 }, async (jobs) => {
       for (const job of jobs) {
         const requestId = job.data.requestId ?? `job:${job.id}`;
@@ -229,9 +230,9 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
       // pg-boss pauses a polling interval after every fetch, found work or not, which held
       // each worker to one job per interval (a school's 2,000 mails took over an hour): after
       // a job done, fetch again at once. An empty queue or a failed job still waits.
-      if (workerId) this.boss.notifyWorker(workerId);
+      if (worker.id) this.boss.notifyWorker(worker.id);
     });
-    workerId = id;
+    worker.id = id;
     this.workerIds.set(queue.name, [...(this.workerIds.get(queue.name) ?? []), id]);
   }
 

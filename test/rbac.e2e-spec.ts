@@ -115,6 +115,7 @@ describe('role-based access control', () => {
       'Exams',
       'Fees',
       'Communication',
+      'Records',
       'Billing',
     ]);
     expect(modules.flatMap((group) => group.permissions.map((p) => p.code)).sort()).toEqual(

@@ -108,6 +108,7 @@ describe('school registration', () => {
         'attendance_alerts',
         'attendance_records',
         'attendance_sessions',
+        'audit_events',
         'calendar_events',
         'contact_opt_outs',
         'course_contents',

@@ -75,7 +75,10 @@ export async function createHttpApp(
   fastify.addHook('preHandler', (request, _reply, done) =>
     cls.run(() => {
       // Jobs sent from here carry it (libs/jobs), so their logs name the request behind them.
-      cls.get().requestId = String(request.id);
+      const store = cls.get();
+      store.requestId = String(request.id);
+      // Fastify's request.ip honours TRUST_PROXY: the audit trail records the real client.
+      store.clientAddress = request.ip;
       done();
     }),
   );

@@ -15,6 +15,14 @@ export interface SchoolyardStore extends ClsStore {
    * request that caused the job: background work logs under the id of the request behind it.
    */
   requestId?: string;
+  /**
+   * Who acts and from where, for the school's audit trail: the signed-in account's id (set by
+   * the authentication guard) and the client's address (set as the request's context is
+   * entered). Both ride in the tenant transaction's opening message as transaction settings
+   * that the audit trigger reads (libs/tenancy, migrations/tenant AuditTrail).
+   */
+  auditActor?: string;
+  clientAddress?: string;
 }
 
 /** The request's store, or undefined outside any request (a CLI command, a timer). */

@@ -149,6 +149,9 @@ export class PreparationStore {
          ON public.payments TO ${platform}`,
     );
     await this.client.query(`GRANT INSERT ON public.payment_events TO ${platform}`);
+    // Platform payments completed from a request are recorded in the platform's audit trail;
+    // only the owner reads it or changes it (retention).
+    await this.client.query(`GRANT INSERT ON public.platform_audit_events TO ${platform}`);
   }
 
   /** `roles` (quoted) to the login, in one statement. */

@@ -42,13 +42,40 @@ declare module '@schoolyard/common' {
  * `pg_temp` is named last: left out, PostgreSQL searches it FIRST, and a temporary table
  * left on a pooled connection would stand in for the school's own table of the same name.
  */
-export function openTenantTransactionSql(school: School, statementTimeoutMs: number): string {
+export function openTenantTransactionSql(
+  school: School,
+  statementTimeoutMs: number,
+  audit: AuditSettings = {},
+): string {
   // quoteIdentifier validates the name, so the quoted form holds no single quote.
   return (
     `BEGIN; SELECT set_config('search_path', '${quoteIdentifier(school.schemaName)}, pg_temp', true), ` +
     `set_config('role', ${identifierLiteral(school.dbRole)}, true), ` +
-    `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', true)`
+    `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', true), ` +
+    `set_config('schoolyard.actor', '${auditValue(audit.actor, UUID)}', true), ` +
+    `set_config('schoolyard.request_id', '${auditValue(audit.requestId, REQUEST_ID)}', true), ` +
+    `set_config('schoolyard.client', '${auditValue(audit.client, ADDRESS)}', true)`
   );
+}
+
+/** Who acts, for the audit trigger: read from the request's store. */
+export interface AuditSettings {
+  actor?: string;
+  requestId?: string;
+  client?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,160}$/;
+const ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
+
+/**
+ * The opening message has no parameters (it is one simple-protocol message), so a value goes
+ * in only when it matches a shape that cannot hold a quote; anything else is recorded as
+ * unknown (''), never spliced.
+ */
+function auditValue(value: string | undefined, shape: RegExp): string {
+  return value !== undefined && shape.test(value) ? value : '';
 }
 
 @Injectable()
@@ -127,6 +154,15 @@ export class TenantTransactions {
     }
   }
 
+  private auditSettings(): AuditSettings {
+    const store = requestStore(this.cls);
+    return {
+      actor: store?.auditActor,
+      requestId: store?.requestId,
+      client: store?.clientAddress,
+    };
+  }
+
   private async inTransaction<T>(
     school: School,
     work: (manager: EntityManager) => Promise<T>,
@@ -166,7 +202,7 @@ export class TenantTransactions {
     // work names it (see DeferredOpening).
     const opening = new DeferredOpening(
       client,
-      openTenantTransactionSql(school, this.statementTimeoutMs),
+      openTenantTransactionSql(school, this.statementTimeoutMs, this.auditSettings()),
       COMMIT_TENANT_TRANSACTION,
     );
     adoptOpenTransaction(runner);

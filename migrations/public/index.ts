@@ -14,6 +14,7 @@ import { SchoolOrigins1763900001400 } from './1763900001400-SchoolOrigins';
 import { MailOnce1763900001500 } from './1763900001500-MailOnce';
 import { FeePaymentJournal1763900001600 } from './1763900001600-FeePaymentJournal';
 import { SmsQuota1763900001700 } from './1763900001700-SmsQuota';
+import { PlatformAudit1763900001800 } from './1763900001800-PlatformAudit';
 
 /** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
 export const publicMigrations = [
@@ -33,4 +34,5 @@ export const publicMigrations = [
   MailOnce1763900001500,
   FeePaymentJournal1763900001600,
   SmsQuota1763900001700,
+  PlatformAudit1763900001800,
 ];

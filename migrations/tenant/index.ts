@@ -8,6 +8,7 @@ import { SchoolYearAndAttendance1763900000700 } from './1763900000700-SchoolYear
 import { Exams1763900000800 } from './1763900000800-Exams';
 import { Fees1763900000900 } from './1763900000900-Fees';
 import { Communication1763900001000 } from './1763900001000-Communication';
+import { AuditTrail1763900001100 } from './1763900001100-AuditTrail';
 
 export { syncPermissionCatalog } from './permission-catalog.sync';
 export * from './permission-catalog';
@@ -25,4 +26,5 @@ export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   Exams1763900000800,
   Fees1763900000900,
   Communication1763900001000,
+  AuditTrail1763900001100,
 ];

@@ -23,6 +23,7 @@ describe('permission catalog', () => {
       'Exams',
       'Fees',
       'Communication',
+      'Records',
       'Billing',
     ]);
     expect(PERMISSIONS.find((entry) => entry.code === 'students.view')?.module).toBe('Students');

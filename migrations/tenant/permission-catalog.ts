@@ -88,6 +88,12 @@ export const PERMISSION_CATALOG = {
       'Open message threads: an instructor with the guardians of the students they teach, the office with anyone',
     'messages.oversee': 'See message threads between staff and students (safeguarding)',
   },
+  Records: {
+    'audit.view': "See the school's audit trail: who changed what, when and from where",
+    'data.import': 'Import students, guardians, staff and enrolments from CSV files',
+    'data.export':
+      "Export lists as CSV and everything held about one student (with the list's own view permission)",
+  },
   Billing: {
     'billing.view': "See the school's plan, subscription and payments",
     'billing.manage': "Pay for the school's plan (eSewa) and check payments with the provider",

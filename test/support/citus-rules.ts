@@ -1,3 +1,4 @@
+import { AUDITED_TABLES } from '../../migrations/tenant/1763900001100-AuditTrail';
 /**
  * What Citus schema-based sharding (Citus 12.1+) accepts, as rules the Citus-readiness suite
  * checks our migrations and a provisioned school's catalog against. We cannot run Citus here,
@@ -112,6 +113,7 @@ export const ALLOWANCES: readonly Allowance[] = [
       '1763900000300-RolesAndPermissions.ts',
       '1763900000900-Fees.ts',
       '1763900001000-Communication.ts',
+      '1763900001100-AuditTrail.ts',
     ],
   },
   {
@@ -145,6 +147,15 @@ export const SCHOOL_TRIGGERS: Readonly<Record<string, string>> = {
   user_roles_access_changed: 'trigger on a school table',
   students_withdrawn_void_invoices: 'trigger on a school table',
   notifications_announce: 'trigger on a school table',
+  // The audit trail: three statement-level triggers per audited table.
+  ...Object.fromEntries(
+    AUDITED_TABLES.flatMap(([table]) =>
+      ['insert', 'update', 'delete'].map((op) => [
+        `${table}_audit_${op}`,
+        'trigger on a school table',
+      ]),
+    ),
+  ),
 };
 
 /**

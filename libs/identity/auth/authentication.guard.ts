@@ -68,7 +68,9 @@ export class AuthenticationGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       mustChangePassword: claims.mcp,
     };
     // The request's context was entered before the guards ran (http-app.ts).
-    (requestStore(this.cls) as SchoolyardStore).principal = principal;
+    const store = requestStore(this.cls) as SchoolyardStore;
+    store.principal = principal;
+    store.auditActor = principal.userId;
     return true;
   }
 

@@ -1,0 +1,217 @@
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
+
+/**
+ * The school's audit trail: `audit_events`, append-only for the school's role (it may insert
+ * and read; UPDATE and DELETE are revoked from every role granted them, so only the owner
+ * account, in the retention sweep and when a purge pseudonymises, ever changes a row).
+ *
+ * Row changes are written by ONE generic trigger function, `audit_changes()`, attached per
+ * table as three statement-level AFTER triggers (insert, update, delete) with transition
+ * tables: a statement that writes 800 rows adds one INSERT ... SELECT, not 800 calls. Its
+ * arguments name the entity type, the key columns (one or two, joined with '/' into
+ * `entity_id`) and the column naming the person the row is about (`person_id`, which
+ * `/students/:id/history` and a purge's pseudonymising read).
+ *
+ * Who and where come from transaction settings that ride in the request's opening message
+ * (`schoolyard.actor`: the account id; `schoolyard.request_id`; `schoolyard.client`: the
+ * client's address), so capturing them costs no round trip. The actor's profile in this school
+ * is looked up once per transaction, on the first audited write, and kept in
+ * `schoolyard.actor_profile` ('-' when the account has none here).
+ *
+ * The functions carry the school's schema as their search_path, so a write that reaches the
+ * tables by qualified name from another path (the owner account) is still recorded here.
+ *
+ * An UPDATE records only the fields it changed (before and after); a statement that changed
+ * nothing but `updated_at` records nothing. Columns whose names say password, token, secret
+ * or hash never enter a row.
+ *
+ * Application events (sign-in, activation, password reset, deactivation, credential-slip
+ * views) are inserted by the application with `entity_type` and `action` of their own.
+ */
+export class AuditTrail1763900001100 implements MigrationInterface {
+  name = 'AuditTrail1763900001100';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE audit_events (
+        id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        at               timestamptz NOT NULL DEFAULT clock_timestamp(),
+        -- Soft link to the platform's users (the account that acted); NULL for jobs and the CLI.
+        actor_account_id uuid,
+        -- The actor's profile here when the event was written (kept if the profile goes).
+        actor_profile_id uuid,
+        request_id       text,
+        client_address   text,
+        -- created, updated, deleted for row changes; signed_in, activated, ... for events.
+        action           text NOT NULL CHECK (length(action) BETWEEN 1 AND 64),
+        entity_type      text NOT NULL CHECK (length(entity_type) BETWEEN 1 AND 64),
+        entity_id        text,
+        -- The person the entry is about (a student's, guardian's or staff member's profile).
+        person_id        uuid,
+        before           jsonb,
+        after            jsonb,
+        details          jsonb
+      );
+      CREATE INDEX audit_events_at_idx ON audit_events (at);
+      CREATE INDEX audit_events_entity_idx ON audit_events (entity_type, entity_id, at);
+      CREATE INDEX audit_events_person_idx ON audit_events (person_id, at) WHERE person_id IS NOT NULL;
+      CREATE INDEX audit_events_actor_idx ON audit_events (actor_account_id, at)
+        WHERE actor_account_id IS NOT NULL;
+
+      -- Append-only: whoever the default privileges granted UPDATE or DELETE loses them.
+      DO $revoke$
+      DECLARE grantee text;
+      BEGIN
+        FOR grantee IN
+          SELECT DISTINCT g.grantee FROM information_schema.role_table_grants g
+           WHERE g.table_schema = current_schema() AND g.table_name = 'audit_events'
+             AND g.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
+             AND g.grantee <> current_user
+        LOOP
+          EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM %I', grantee);
+        END LOOP;
+      END
+      $revoke$;
+
+      -- The actor's profile in this school, looked up once per transaction.
+      CREATE FUNCTION audit_actor_profile(actor uuid) RETURNS uuid
+        LANGUAGE plpgsql AS $fn$
+      DECLARE
+        cached text := current_setting('schoolyard.actor_profile', true);
+        found  uuid;
+      BEGIN
+        IF actor IS NULL THEN RETURN NULL; END IF;
+        IF cached IS NOT NULL AND cached <> '' THEN
+          RETURN CASE WHEN cached = '-' THEN NULL ELSE cached::uuid END;
+        END IF;
+        SELECT p.id INTO found FROM profiles p WHERE p.user_id = actor
+         ORDER BY p.created_at LIMIT 1;
+        PERFORM set_config('schoolyard.actor_profile', coalesce(found::text, '-'), true);
+        RETURN found;
+      END
+      $fn$;
+
+      -- A row as jsonb without the fields that must never be kept.
+      CREATE FUNCTION audit_fields(row_data jsonb) RETURNS jsonb
+        LANGUAGE sql IMMUTABLE AS $fn$
+        SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+          FROM jsonb_each(row_data) e
+         WHERE e.key !~* '(password|token|secret|hash)'
+      $fn$;
+
+      -- TG_ARGV: entity type, key columns ('id' or 'a,b'), person column ('' for none).
+      CREATE FUNCTION audit_changes() RETURNS trigger
+        LANGUAGE plpgsql AS $fn$
+      DECLARE
+        actor      uuid := nullif(current_setting('schoolyard.actor', true), '')::uuid;
+        request    text := nullif(current_setting('schoolyard.request_id', true), '');
+        client     text := nullif(current_setting('schoolyard.client', true), '');
+        kind       text := TG_ARGV[0];
+        keys       text[] := string_to_array(TG_ARGV[1], ',');
+        person_col text := nullif(TG_ARGV[2], '');
+        profile    uuid := audit_actor_profile(actor);
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO audit_events
+            (actor_account_id, actor_profile_id, request_id, client_address, action,
+             entity_type, entity_id, person_id, after)
+          SELECT actor, profile, request, client, 'created', kind,
+                 concat_ws('/', j ->> keys[1], j ->> keys[2]),
+                 (j ->> person_col)::uuid, audit_fields(j)
+            FROM (SELECT to_jsonb(r) AS j FROM audit_new r) n;
+        ELSIF TG_OP = 'DELETE' THEN
+          INSERT INTO audit_events
+            (actor_account_id, actor_profile_id, request_id, client_address, action,
+             entity_type, entity_id, person_id, before)
+          SELECT actor, profile, request, client, 'deleted', kind,
+                 concat_ws('/', j ->> keys[1], j ->> keys[2]),
+                 (j ->> person_col)::uuid, audit_fields(j)
+            FROM (SELECT to_jsonb(r) AS j FROM audit_old r) o;
+        ELSE
+          INSERT INTO audit_events
+            (actor_account_id, actor_profile_id, request_id, client_address, action,
+             entity_type, entity_id, person_id, before, after)
+          SELECT actor, profile, request, client, 'updated', kind, k,
+                 (coalesce(n.j, o.j) ->> person_col)::uuid, d.before, d.after
+            FROM (SELECT concat_ws('/', j ->> keys[1], j ->> keys[2]) AS k, j
+                    FROM (SELECT to_jsonb(r) AS j FROM audit_old r) x) o
+            FULL JOIN
+                 (SELECT concat_ws('/', j ->> keys[1], j ->> keys[2]) AS k, j
+                    FROM (SELECT to_jsonb(r) AS j FROM audit_new r) x) n USING (k)
+           CROSS JOIN LATERAL (
+                 SELECT audit_fields(coalesce(jsonb_object_agg(e.key, e.value)
+                          FILTER (WHERE e.value IS DISTINCT FROM n.j -> e.key), '{}'::jsonb)) AS before,
+                        audit_fields(coalesce(jsonb_object_agg(e.key, n.j -> e.key)
+                          FILTER (WHERE e.value IS DISTINCT FROM n.j -> e.key), '{}'::jsonb)) AS after
+                   FROM jsonb_each(coalesce(o.j, '{}'::jsonb)) e
+                  WHERE e.key <> 'updated_at') d
+           WHERE o.j IS NULL OR n.j IS NULL OR d.before <> '{}'::jsonb;
+        END IF;
+        RETURN NULL;
+      END
+      $fn$;
+
+      -- Writes that name a school's tables by schema (the owner, maintenance) still find the
+      -- school's own audit table and profiles: the functions carry the school's path.
+      DO $path$
+      BEGIN
+        EXECUTE format('ALTER FUNCTION audit_changes() SET search_path = %I, pg_temp', current_schema());
+        EXECUTE format('ALTER FUNCTION audit_actor_profile(uuid) SET search_path = %I, pg_temp',
+                       current_schema());
+      END
+      $path$;
+    `);
+    for (const [table, entity, keys, person] of AUDITED_TABLES) {
+      const args = `'${entity}', '${keys}', '${person}'`;
+      await db.query(`
+        CREATE TRIGGER ${table}_audit_insert AFTER INSERT ON ${table}
+          REFERENCING NEW TABLE AS audit_new
+          FOR EACH STATEMENT EXECUTE FUNCTION audit_changes(${args});
+        CREATE TRIGGER ${table}_audit_update AFTER UPDATE ON ${table}
+          REFERENCING OLD TABLE AS audit_old NEW TABLE AS audit_new
+          FOR EACH STATEMENT EXECUTE FUNCTION audit_changes(${args});
+        CREATE TRIGGER ${table}_audit_delete AFTER DELETE ON ${table}
+          REFERENCING OLD TABLE AS audit_old
+          FOR EACH STATEMENT EXECUTE FUNCTION audit_changes(${args});
+      `);
+    }
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    for (const [table] of AUDITED_TABLES) {
+      await db.query(`
+        DROP TRIGGER ${table}_audit_insert ON ${table};
+        DROP TRIGGER ${table}_audit_update ON ${table};
+        DROP TRIGGER ${table}_audit_delete ON ${table};
+      `);
+    }
+    await db.query(`
+      DROP FUNCTION audit_changes();
+      DROP FUNCTION audit_fields(jsonb);
+      DROP FUNCTION audit_actor_profile(uuid);
+      DROP TABLE audit_events;
+    `);
+  }
+}
+
+/**
+ * The tables whose changes matter: [table, entity type, key columns, person column]. The
+ * entity types are what `GET /api/audit-events?entityType=` filters on.
+ */
+export const AUDITED_TABLES: ReadonlyArray<readonly [string, string, string, string]> = [
+  ['profiles', 'profile', 'id', 'id'],
+  ['students', 'student', 'profile_id', 'profile_id'],
+  ['staff', 'staff', 'profile_id', 'profile_id'],
+  ['guardians', 'guardian', 'profile_id', 'profile_id'],
+  ['student_guardians', 'guardian_link', 'student_id,guardian_id', 'student_id'],
+  ['section_students', 'enrolment', 'section_id,student_id', 'student_id'],
+  ['roles', 'role', 'id', ''],
+  ['role_permissions', 'role_permission', 'role_id,permission_code', ''],
+  ['user_roles', 'role_assignment', 'user_id,role_id', ''],
+  ['submissions', 'submission', 'id', 'student_id'],
+  ['exam_marks', 'exam_mark', 'paper_id,student_id', 'student_id'],
+  ['attendance_records', 'attendance_record', 'session_id,student_id', 'student_id'],
+  ['fee_receipts', 'fee_receipt', 'id', 'student_id'],
+  ['fee_credit_notes', 'fee_credit_note', 'id', 'student_id'],
+  ['fee_refunds', 'fee_refund', 'id', 'student_id'],
+];

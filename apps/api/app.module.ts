@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BillingModule, PaymentRechecksModule } from '@schoolyard/billing';
 import { AcademicsModule } from '@schoolyard/academics';
+import { AuditModule } from '@schoolyard/audit';
 import { AttendanceModule } from '@schoolyard/attendance';
 import { CalendarModule } from '@schoolyard/calendar';
 import { ExamsModule } from '@schoolyard/exams';
@@ -70,6 +71,7 @@ export class AppModule {
         ExamsModule,
         FeesModule,
         CommunicationModule,
+        AuditModule,
         RateLimitsModule,
         MetricsModule,
       ],

@@ -11,3 +11,4 @@ export { ErrorDetailView, ErrorView, SECURITY_SCHEMES } from './route-docs';
 export * from './route-policy';
 export * from './route-refusals';
 export * from './sealed-text';
+export * from './csv';

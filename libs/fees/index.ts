@@ -4,7 +4,6 @@ export * from './fees.module';
 export * from './payments-ledger';
 export { ReceiptsService } from './receipts.service';
 export type { ReceiptView } from './dto/payments.dto';
-export * from './csv';
 export * from './reports.service';
 export * from './merchant-settings.service';
 export * from './online-payments.service';

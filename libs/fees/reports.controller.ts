@@ -1,8 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IdParams, Route } from '@schoolyard/common';
+import { attachment, CSV_MEDIA_TYPE, IdParams, Route } from '@schoolyard/common';
 import { type FastifyReply } from 'fastify';
-import { attachment, CSV_MEDIA_TYPE } from './csv';
 import {
   CollectionsQuery,
   CollectionsView,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type CsvCell, toCsv } from './csv';
+import { type CsvCell, toCsv } from '@schoolyard/common';
 import {
   type CollectionsQuery,
   type CollectionsView,

@@ -1,0 +1,95 @@
+import { execute } from '@schoolyard/common';
+import { type EntityManager } from 'typeorm';
+
+/**
+ * Application events of a school's audit trail: what no row change shows (a sign-in, a
+ * portal activation, a password reset, a deactivation, a credential slip printed). Row changes
+ * are recorded by the database's own trigger (migrations/tenant AuditTrail); both land in the
+ * school's `audit_events`.
+ */
+export interface SchoolAuditEvent {
+  /** What happened, in the past tense: signed_in, activated, password_reset, ... */
+  action: string;
+  /** What it happened to: account, profile, student, credential_slip, ... */
+  entityType: string;
+  entityId?: string | null;
+  /** The person the entry is about (their profile here), for their history. */
+  personId?: string | null;
+  /**
+   * The account that acted, where the request's caller is not it (a sign-in is made by the
+   * account signing in, before any token exists). Otherwise the transaction's actor setting.
+   */
+  actorAccountId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Keys that never enter an audit row, whatever a caller passes in `details`. */
+export const SECRET_KEY = /(password|token|secret|hash)/i;
+
+/** Only in a school's transaction (its path and role): the row goes to that school's trail. */
+export async function recordSchoolEvent(
+  manager: EntityManager,
+  event: SchoolAuditEvent,
+): Promise<void> {
+  await execute(
+    manager,
+    `INSERT INTO audit_events (actor_account_id, actor_profile_id, request_id, client_address,
+                               action, entity_type, entity_id, person_id, details)
+     SELECT a.actor,
+            CASE WHEN $1::uuid IS NULL THEN audit_actor_profile(a.actor)
+                 ELSE (SELECT p.id FROM profiles p WHERE p.user_id = a.actor
+                        ORDER BY p.created_at LIMIT 1) END,
+            nullif(current_setting('schoolyard.request_id', true), ''),
+            nullif(current_setting('schoolyard.client', true), ''),
+            $2, $3, $4, $5, $6::jsonb
+       FROM (SELECT coalesce($1::uuid, nullif(current_setting('schoolyard.actor', true), '')::uuid)
+                    AS actor) a`,
+    [
+      event.actorAccountId ?? null,
+      event.action,
+      event.entityType,
+      event.entityId ?? null,
+      event.personId ?? null,
+      event.details ? JSON.stringify(withoutSecrets(event.details)) : null,
+    ],
+  );
+}
+
+/**
+ * What maintainers and the platform did: CLI lifecycle commands, fleet migrations, backups and
+ * restores, platform payments. In `public.platform_audit_events`, through the owner account
+ * (CLI, fleet jobs) or the platform role (requests), which may insert and nothing more.
+ */
+export interface PlatformAuditEvent {
+  /** 'cli:<operating-system user>', 'job:<queue>' or 'account:<uuid>'. */
+  actor: string;
+  action: string;
+  organizationId?: string | null;
+  schoolSlug?: string | null;
+  requestId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export async function recordPlatformEvent(
+  manager: EntityManager,
+  event: PlatformAuditEvent,
+): Promise<void> {
+  await execute(
+    manager,
+    `INSERT INTO public.platform_audit_events
+       (actor, action, organization_id, school_slug, request_id, details)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+    [
+      event.actor,
+      event.action,
+      event.organizationId ?? null,
+      event.schoolSlug ?? null,
+      event.requestId ?? null,
+      JSON.stringify(withoutSecrets(event.details ?? {})),
+    ],
+  );
+}
+
+function withoutSecrets(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).filter(([key]) => !SECRET_KEY.test(key)));
+}

@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageMeta } from '@schoolyard/common';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { PageMeta, PageQuery } from '@schoolyard/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { NOTIFICATION_CATEGORIES, type NotificationCategory } from './notifications-writer';
 
 /** `?unread=true` from a query string; anything else but `false` stays as it is and is refused. */
@@ -9,7 +9,8 @@ const queryBoolean = Transform(({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value,
 );
 
-export class InboxQuery {
+/** The inbox pages like every list; it has no free-text search. */
+export class InboxQuery extends OmitType(PageQuery, ['search'] as const) {
   @ApiPropertyOptional({ description: 'Only the notifications not yet read' })
   @IsOptional()
   @queryBoolean
@@ -22,22 +23,6 @@ export class InboxQuery {
     message: `category must be one of ${NOTIFICATION_CATEGORIES.join(', ')}`,
   })
   category?: NotificationCategory;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  page: number = 1;
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 20;
 }
 
 export class NotificationView {

@@ -2319,7 +2319,7 @@ export type ReturnSubmissionDto = {
 export type RoleDto = {
     description?: string | null;
     name: string;
-    permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'calendar.view' | 'calendar.manage' | 'attendance.view' | 'attendance.take' | 'attendance.manage' | 'exams.view' | 'exams.manage' | 'exams.mark' | 'exams.publish' | 'fees.view' | 'fees.manage' | 'fees.collect' | 'fees.refund' | 'announcements.manage' | 'messages.send' | 'messages.oversee' | 'billing.view' | 'billing.manage'>;
+    permissions: Array<'school.update' | 'students.view' | 'students.create' | 'students.update' | 'students.delete' | 'students.purge' | 'students.activate' | 'staff.view' | 'staff.create' | 'staff.update' | 'staff.delete' | 'staff.activate' | 'guardians.view' | 'guardians.create' | 'guardians.update' | 'guardians.delete' | 'guardians.activate' | 'roles.view' | 'roles.create' | 'roles.update' | 'roles.delete' | 'roles.assign' | 'academics.view' | 'academics.manage' | 'coursework.view' | 'coursework.manage' | 'coursework.submit' | 'coursework.grade' | 'coursework.oversee' | 'calendar.view' | 'calendar.manage' | 'attendance.view' | 'attendance.take' | 'attendance.manage' | 'exams.view' | 'exams.manage' | 'exams.mark' | 'exams.publish' | 'fees.view' | 'fees.manage' | 'fees.collect' | 'fees.refund' | 'announcements.manage' | 'messages.send' | 'messages.oversee' | 'audit.view' | 'data.import' | 'data.export' | 'billing.view' | 'billing.manage'>;
 };
 
 export type RoleView = {
@@ -15734,13 +15734,13 @@ export type NotificationInboxControllerListData = {
     body?: never;
     path?: never;
     query?: {
+        page?: number;
+        pageSize?: number;
         /**
          * Only the notifications not yet read
          */
         unread?: boolean;
         category?: 'announcement' | 'message' | 'attendance' | 'results' | 'fees';
-        page?: number;
-        pageSize?: number;
     };
     url: '/api/notifications';
 };

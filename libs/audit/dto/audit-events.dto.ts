@@ -1,11 +1,41 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { PageMeta, PageQuery } from '@schoolyard/common';
-import { IsISO8601, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageMeta, PageQuery, Satisfies } from '@schoolyard/common';
+import { IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
 
 /** Only paging: a history is already narrowed to one person. */
 export class AuditPageQuery extends PickType(PageQuery, ['page', 'pageSize'] as const) {}
 
 const WORD = /^[a-z][a-z0-9_.]{0,63}$/;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
+
+/**
+ * `2026-11-30` or `2026-11-30T08:00:00Z` (offset optional), a day that exists, in years
+ * 1000–9999: the forms both JavaScript and PostgreSQL read alike (ISO week dates, ordinal
+ * dates and year 0 pass class-validator's ISO check but not PostgreSQL).
+ */
+export function isAuditMoment(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const parts = DATE.exec(value) ?? TIMESTAMP.exec(value);
+  if (!parts) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    year >= 1000 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day
+  );
+}
+
+const Moment = (field: string) =>
+  Satisfies(
+    'isAuditMoment',
+    isAuditMoment,
+    `${field} must be a date such as 2026-11-30 or a timestamp such as 2026-11-30T08:00:00Z`,
+  );
 const WHEN =
   'An ISO date (2026-11-30: the whole day, in the school time zone) or timestamp (2026-11-30T08:00:00Z)';
 
@@ -44,12 +74,12 @@ export class AuditEventsQuery extends AuditPageQuery {
 
   @ApiPropertyOptional({ description: `From this moment on. ${WHEN}` })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO date or timestamp' })
+  @Moment('from')
   from?: string;
 
   @ApiPropertyOptional({ description: `Up to this moment, included. ${WHEN}` })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO date or timestamp' })
+  @Moment('to')
   to?: string;
 }
 

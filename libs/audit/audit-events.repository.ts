@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { queryPage, selectRow } from '@schoolyard/common';
+import { pageWindow, selectRow, selectRows } from '@schoolyard/common';
 import { TenantContext } from '@schoolyard/tenancy';
 import {
   type AuditEventPage,
@@ -71,18 +71,34 @@ export class AuditEventsRepository {
         filter.to.at,
       );
     }
-    const { rows, meta } = await queryPage<{ entry: AuditEventView }>(
+    const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const n = values.length;
+    // The page's ids first, counted over the whole match; the entries' JSON and their actors'
+    // names only for the page: a trail holds hundreds of thousands of rows.
+    const rows = await selectRows<{ entry: AuditEventView; total: string }>(
       this.tenant.manager,
-      {
-        select: `${ENTRY_JSON} AS entry`,
-        from: 'audit_events e LEFT JOIN profiles p ON p.id = e.actor_profile_id',
-        where: where.length ? `WHERE ${where.join(' AND ')}` : '',
-        orderBy: 'e.at DESC, e.id DESC',
-      },
-      values,
-      page,
+      `WITH page AS (
+         SELECT e.id, e.at, count(*) OVER () AS total FROM audit_events e ${filterSql}
+          ORDER BY e.at DESC, e.id DESC LIMIT $${n + 1} OFFSET $${n + 2})
+       SELECT ${ENTRY_JSON} AS entry, page.total
+         FROM page JOIN audit_events e ON e.id = page.id
+         LEFT JOIN profiles p ON p.id = e.actor_profile_id
+        ORDER BY page.at DESC, page.id DESC`,
+      [...values, ...pageWindow(page)],
     );
-    return { data: rows.map((row) => row.entry), meta };
+    let total = rows.length ? Number(rows[0].total) : 0;
+    if (!rows.length && page.page > 1) {
+      const counted = await selectRow<{ n: number }>(
+        this.tenant.manager,
+        `SELECT count(*)::int AS n FROM audit_events e ${filterSql}`,
+        values,
+      );
+      total = counted?.n ?? 0;
+    }
+    return {
+      data: rows.map((row) => row.entry),
+      meta: { page: page.page, pageSize: page.pageSize, total },
+    };
   }
 
   async studentExists(id: string): Promise<boolean> {

@@ -221,11 +221,31 @@ describe('SECURITY DEFINER functions of public', () => {
 
 describe("SECURITY DEFINER functions of a school's schema", () => {
   it('are exactly the listed ones, with the school as their path, executable by its role alone', async () => {
-    const found = await rows<{ name: string; config: string[] | null; acl: string[] }>(
-      `SELECT p.proname AS name, p.proconfig AS config, p.proacl::text[] AS acl FROM pg_proc p
-        WHERE p.pronamespace = $1::regnamespace AND p.prosecdef ORDER BY 1`,
-      [school.schemaName],
-    );
+    const query = `SELECT p.proname AS name, p.proconfig AS config, p.proacl::text[] AS acl
+                     FROM pg_proc p WHERE p.pronamespace = $1::regnamespace AND p.prosecdef
+                    ORDER BY 1`;
+    // First against a definer function added to break the rule (rolled back): it is seen.
+    await owner.query('BEGIN');
+    try {
+      await owner.query(
+        `CREATE FUNCTION "${school.schemaName}".zz_definer() RETURNS int
+           LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'`,
+      );
+      const broken = await rows<{ name: string; config: string[] | null; acl: string[] | null }>(
+        query,
+        [school.schemaName],
+      );
+      expect(broken.find((fn) => fn.name === 'zz_definer')).toEqual({
+        name: 'zz_definer',
+        config: null,
+        acl: null,
+      });
+    } finally {
+      await owner.query('ROLLBACK');
+    }
+    const found = await rows<{ name: string; config: string[] | null; acl: string[] }>(query, [
+      school.schemaName,
+    ]);
     expect(found.map((fn) => fn.name)).toEqual([...SCHOOL_SECURITY_DEFINER]);
     const [{ owner: schemaOwner }] = await rows<{ owner: string }>(
       `SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = $1`,

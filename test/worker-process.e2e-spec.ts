@@ -184,6 +184,7 @@ describe('worker processes', () => {
         'communication.announcements-sweep',
         'communication.deliveries',
         'communication.deliveries-sweep',
+        'audit.retention',
       ]),
     );
     worker.kill('SIGTERM');

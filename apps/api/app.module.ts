@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BillingModule, PaymentRechecksModule } from '@schoolyard/billing';
 import { AcademicsModule } from '@schoolyard/academics';
-import { AuditModule } from '@schoolyard/audit';
+import { AuditModule, AuditRetentionModule } from '@schoolyard/audit';
 import { AttendanceModule } from '@schoolyard/attendance';
 import { CalendarModule } from '@schoolyard/calendar';
 import { ExamsModule } from '@schoolyard/exams';
@@ -58,6 +58,7 @@ export class AppModule {
         // Background work; its workers run here unless JOBS_WORKER=false (see apps/worker).
         FleetJobsModule,
         PaymentRechecksModule,
+        AuditRetentionModule,
         TerminusModule,
         IdentityModule,
         RbacModule,

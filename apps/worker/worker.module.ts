@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AbsenceAlertsModule } from '@schoolyard/attendance';
+import { AuditRetentionModule } from '@schoolyard/audit';
 import { PaymentRechecksModule } from '@schoolyard/billing';
 import { AnnouncementsPublishingModule, DeliveriesModule } from '@schoolyard/communication';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
@@ -15,7 +16,7 @@ import { ClsModule } from 'nestjs-cls';
 /**
  * What works jobs, without HTTP: the job runner and every library that registers a queue
  * (mail, the account cascade, payment rechecks, fleet sweeps, absence alerts, report card
- * batches, announcements, notification deliveries) on the kernel
+ * batches, announcements, notification deliveries, audit retention) on the kernel
  * they run on.
  */
 @Module({})
@@ -38,6 +39,7 @@ export class WorkerModule {
         ReportCardBatchesModule,
         AnnouncementsPublishingModule,
         DeliveriesModule,
+        AuditRetentionModule,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { execute } from '@schoolyard/common';
+import { execute, selectRows } from '@schoolyard/common';
 import { type EntityManager } from 'typeorm';
 
 /**
@@ -92,4 +92,23 @@ export async function recordPlatformEvent(
 
 function withoutSecrets(details: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(details).filter(([key]) => !SECRET_KEY.test(key)));
+}
+
+/**
+ * After a student's purge, in the same transaction: their entries keep what happened but no
+ * longer say who it happened to (one fresh pseudonym for the student's id; personal fields
+ * '[removed]'). The school's role may not change audit rows, so a SECURITY DEFINER function
+ * of the school's schema does it, refusing a student who still exists. Called alone in its
+ * statement. Answers the entries it changed.
+ */
+export async function pseudonymiseStudentTrail(
+  manager: EntityManager,
+  studentId: string,
+): Promise<number> {
+  const [row] = await selectRows<{ changed: number }>(
+    manager,
+    `SELECT audit_pseudonymise_student($1) AS changed`,
+    [studentId],
+  );
+  return row.changed;
 }

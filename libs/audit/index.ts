@@ -1,2 +1,3 @@
 export * from './audit.module';
 export * from './audit-trail.writer';
+export * from './audit-retention.jobs';

@@ -167,6 +167,14 @@ describe('loadConfig', () => {
     ).toBe(0);
   });
 
+  it('keeps audit entries for two years by default, for ever with 0, and refuses other text', () => {
+    expect(loadConfig({}).audit).toEqual({ retentionDays: 730 });
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '0' }).audit.retentionDays).toBe(0);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '90' }).audit.retentionDays).toBe(90);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '-1' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: 'two years' })).toThrow(/AUDIT_RETENTION_DAYS/);
+  });
+
   it('accepts a list of trusted proxies, and refuses trusting every hop in production', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy).toEqual([
       '10.0.0.1',

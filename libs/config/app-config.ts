@@ -125,6 +125,7 @@ export interface AppConfig {
   billing: BillingSettings;
   rateLimits: RateLimitSettings;
   accounts: AccountSettings;
+  audit: AuditSettings;
   jobs: JobSettings;
   mail: MailSettings;
   sms: SmsSettings;
@@ -181,6 +182,15 @@ export interface AccountSettings {
   registrationsPerHour: number;
   /** Days a school may run while its owner has not verified their email; 0: never suspended. */
   unverifiedSchoolSuspendDays: number;
+}
+
+/** The audit trails (see libs/audit, docs/AUDIT.md). */
+export interface AuditSettings {
+  /**
+   * Days a school's audit entries and the platform's are kept; older ones are deleted by the
+   * daily `audit.retention` sweep. 0 keeps everything.
+   */
+  retentionDays: number;
 }
 
 /** Background jobs on pg-boss (see libs/jobs). */
@@ -672,6 +682,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       registrationsPerHour: integer(env, 'REGISTRATION_PER_HOUR', 1000, 1, 1_000_000),
       unverifiedSchoolSuspendDays: integer(env, 'UNVERIFIED_SCHOOL_SUSPEND_DAYS', 14, 0, 3650),
     },
+    audit: { retentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 730, 0, 36_500) },
     jobs: jobs(env),
     mail: mail(env, environment, baseDomain),
     sms: sms(env, environment),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { pseudonymiseStudentTrail } from '@schoolyard/audit';
 import { PlanLimits } from '@schoolyard/billing';
 import { inUse } from '@schoolyard/common';
 import { CallerAccess, forbidden } from '@schoolyard/rbac';
@@ -57,7 +58,8 @@ export class StudentsService {
 
   /**
    * Withdraws by default. `permanent` deletes the profile and its records for good and closes
-   * the account here, as portal deactivation does: that needs students.purge.
+   * the account here, as portal deactivation does: that needs students.purge. The audit
+   * entries about the student stay, pseudonymised.
    */
   async remove(id: string, permanent: boolean): Promise<void> {
     if (!permanent) {
@@ -75,5 +77,7 @@ export class StudentsService {
     // someone else here stays; the last Owner is refused), then the record goes.
     await this.accounts.close(this.tenant.manager, 'student', [student]);
     await this.students.deleteProfile(id);
+    // In the same transaction: the trail keeps what happened, no longer to whom.
+    await pseudonymiseStudentTrail(this.tenant.manager, id);
   }
 }

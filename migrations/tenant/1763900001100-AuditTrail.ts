@@ -151,13 +151,90 @@ export class AuditTrail1763900001100 implements MigrationInterface {
       END
       $fn$;
 
+      -- A purged person's entries: personal fields (by key, at any depth) become '[removed]'
+      -- and the person's id, wherever it is written, becomes the pseudonym.
+      CREATE FUNCTION audit_redacted(data jsonb, person text, pseudonym text) RETURNS jsonb
+        LANGUAGE plpgsql IMMUTABLE AS $fn$
+      BEGIN
+        IF data IS NULL THEN RETURN NULL; END IF;
+        CASE jsonb_typeof(data)
+          WHEN 'object' THEN
+            RETURN (SELECT coalesce(jsonb_object_agg(e.key,
+                      CASE WHEN e.key ~* '${PERSONAL_KEY}' AND e.value <> 'null'::jsonb
+                           THEN to_jsonb('[removed]'::text)
+                           ELSE audit_redacted(e.value, person, pseudonym) END), '{}'::jsonb)
+                      FROM jsonb_each(data) e);
+          WHEN 'array' THEN
+            RETURN (SELECT coalesce(jsonb_agg(audit_redacted(e.value, person, pseudonym)
+                                              ORDER BY e.n), '[]'::jsonb)
+                      FROM jsonb_array_elements(data) WITH ORDINALITY AS e(value, n));
+          WHEN 'string' THEN
+            RETURN to_jsonb(replace(data #>> '{}', person, pseudonym));
+          ELSE RETURN data;
+        END CASE;
+      END
+      $fn$;
+
+      -- Purging a student: their entries stay (counted, dated, who did what) but no longer
+      -- say who the student was. The school's role may not UPDATE audit_events, so this runs
+      -- as the owner; it refuses anyone but a student whose row is gone and whose deletion the
+      -- trail holds (it cannot blank a living person's trail). Answers the rows it changed.
+      CREATE FUNCTION audit_pseudonymise_student(student uuid) RETURNS integer
+        LANGUAGE plpgsql SECURITY DEFINER AS $fn$
+      DECLARE
+        pseudonym uuid := gen_random_uuid();
+        person    text := student::text;
+        changed   integer;
+      BEGIN
+        IF student IS NULL
+           OR EXISTS (SELECT 1 FROM students s WHERE s.profile_id = student)
+           OR EXISTS (SELECT 1 FROM profiles p WHERE p.id = student)
+           OR NOT EXISTS (SELECT 1 FROM audit_events a
+                           WHERE a.entity_type = 'student' AND a.entity_id = person
+                             AND a.action = 'deleted') THEN
+          RAISE EXCEPTION 'only a purged student''s audit entries may be pseudonymised'
+            USING ERRCODE = '42501';
+        END IF;
+        UPDATE audit_events a
+           SET person_id = CASE WHEN a.person_id = student THEN pseudonym ELSE a.person_id END,
+               actor_profile_id = CASE WHEN a.actor_profile_id = student THEN pseudonym
+                                       ELSE a.actor_profile_id END,
+               entity_id = replace(a.entity_id, person, pseudonym::text),
+               before = audit_redacted(a.before, person, pseudonym::text),
+               after = audit_redacted(a.after, person, pseudonym::text),
+               details = audit_redacted(a.details, person, pseudonym::text)
+         WHERE a.person_id = student OR a.actor_profile_id = student
+            OR a.entity_id LIKE '%' || person || '%'
+            OR a.before::text LIKE '%' || person || '%'
+            OR a.after::text LIKE '%' || person || '%'
+            OR a.details::text LIKE '%' || person || '%';
+        GET DIAGNOSTICS changed = ROW_COUNT;
+        RETURN changed;
+      END
+      $fn$;
+
       -- Writes that name a school's tables by schema (the owner, maintenance) still find the
-      -- school's own audit table and profiles: the functions carry the school's path.
+      -- school's own audit table and profiles: the functions carry the school's path. Only the
+      -- school's role (the one the schema's usage is granted to) may pseudonymise.
       DO $path$
+      DECLARE grantee regrole;
       BEGIN
         EXECUTE format('ALTER FUNCTION audit_changes() SET search_path = %I, pg_temp', current_schema());
         EXECUTE format('ALTER FUNCTION audit_actor_profile(uuid) SET search_path = %I, pg_temp',
                        current_schema());
+        EXECUTE format('ALTER FUNCTION audit_redacted(jsonb, text, text) SET search_path = %I, pg_temp',
+                       current_schema());
+        EXECUTE format('ALTER FUNCTION audit_pseudonymise_student(uuid) SET search_path = %I, pg_temp',
+                       current_schema());
+        REVOKE ALL ON FUNCTION audit_pseudonymise_student(uuid) FROM PUBLIC;
+        FOR grantee IN
+          SELECT DISTINCT acl.grantee::regrole
+            FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) acl
+           WHERE n.nspname = current_schema() AND acl.privilege_type = 'USAGE'
+             AND acl.grantee <> n.nspowner AND acl.grantee <> 0
+        LOOP
+          EXECUTE format('GRANT EXECUTE ON FUNCTION audit_pseudonymise_student(uuid) TO %s', grantee);
+        END LOOP;
       END
       $path$;
     `);
@@ -186,6 +263,8 @@ export class AuditTrail1763900001100 implements MigrationInterface {
       `);
     }
     await db.query(`
+      DROP FUNCTION audit_pseudonymise_student(uuid);
+      DROP FUNCTION audit_redacted(jsonb, text, text);
       DROP FUNCTION audit_changes();
       DROP FUNCTION audit_fields(jsonb);
       DROP FUNCTION audit_actor_profile(uuid);
@@ -193,6 +272,14 @@ export class AuditTrail1763900001100 implements MigrationInterface {
     `);
   }
 }
+
+/**
+ * Keys of a row or an event's details that say who a person is, or what they wrote: on a
+ * purged student's entries their values become '[removed]'. Compared without case, so the
+ * camelCase keys of application events (firstName, userId) match as the rows' snake_case do.
+ */
+const PERSONAL_KEY =
+  '(^|_)(first_?name|middle_?name|last_?name|full_?name|display_?name|student_?name|name|email|local_?username|username|phone|mobile|date_?of_?birth|birth_?date|gender|admission_?number|user_?id|account_?id|note|notes|feedback|reason|comment|address)$';
 
 /**
  * The tables whose changes matter: [table, entity type, key columns, person column]. The

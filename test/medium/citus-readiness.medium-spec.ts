@@ -9,6 +9,7 @@ import {
   type MigrationScope,
   MIXED_STATEMENTS,
   PUBLIC_SECURITY_DEFINER,
+  SCHOOL_SECURITY_DEFINER,
   SCHOOL_TRIGGERS,
 } from '../support/citus-rules';
 import { createMediumTier, type MediumTier, type TestSchool } from '../support/medium';
@@ -215,6 +216,69 @@ describe('SECURITY DEFINER functions of public', () => {
     const alone = /^SELECT (?:[\w*]+(?:, \w+)* FROM )?public\.\w+\([^()]*\)(?: AS \w+)?$/;
     const mixed = calls.filter((call) => !alone.test(call.sql)).map((call) => call.where);
     expect(mixed.sort()).toEqual([...MIXED_STATEMENTS].sort());
+  });
+});
+
+describe("SECURITY DEFINER functions of a school's schema", () => {
+  it('are exactly the listed ones, with the school as their path, executable by its role alone', async () => {
+    const query = `SELECT p.proname AS name, p.proconfig AS config, p.proacl::text[] AS acl
+                     FROM pg_proc p WHERE p.pronamespace = $1::regnamespace AND p.prosecdef
+                    ORDER BY 1`;
+    // First against a definer function added to break the rule (rolled back): it is seen.
+    await owner.query('BEGIN');
+    try {
+      await owner.query(
+        `CREATE FUNCTION "${school.schemaName}".zz_definer() RETURNS int
+           LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'`,
+      );
+      const broken = await rows<{ name: string; config: string[] | null; acl: string[] | null }>(
+        query,
+        [school.schemaName],
+      );
+      expect(broken.find((fn) => fn.name === 'zz_definer')).toEqual({
+        name: 'zz_definer',
+        config: null,
+        acl: null,
+      });
+    } finally {
+      await owner.query('ROLLBACK');
+    }
+    const found = await rows<{ name: string; config: string[] | null; acl: string[] }>(query, [
+      school.schemaName,
+    ]);
+    expect(found.map((fn) => fn.name)).toEqual([...SCHOOL_SECURITY_DEFINER]);
+    const [{ owner: schemaOwner }] = await rows<{ owner: string }>(
+      `SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = $1`,
+      [school.schemaName],
+    );
+    for (const fn of found) {
+      expect({ fn: fn.name, config: fn.config }).toEqual({
+        fn: fn.name,
+        config: [`search_path=${school.schemaName}, pg_temp`],
+      });
+      // The owner's own entry and the school role's; no "=X/…" entry for PUBLIC.
+      const grantees = fn.acl.map((entry) => entry.split('=')[0].replace(/"/g, '')).sort();
+      expect({ fn: fn.name, grantees }).toEqual({
+        fn: fn.name,
+        grantees: [schemaOwner, school.dbRole].sort(),
+      });
+    }
+  });
+
+  it('are called alone in their statement', () => {
+    const calls = ['apps', 'libs'].flatMap((top) =>
+      sourceFiles(join(root, top)).flatMap((file) =>
+        sqlLiterals(readFileSync(file, 'utf8')).flatMap((sql) =>
+          SCHOOL_SECURITY_DEFINER.filter((name) => new RegExp(`\\b${name}\\(`).test(sql)).map(
+            (name) => ({ name, sql: sql.replace(/\s+/g, ' ').trim() }),
+          ),
+        ),
+      ),
+    );
+    expect(calls.map((call) => call.name).sort()).toEqual([...SCHOOL_SECURITY_DEFINER].sort());
+    for (const call of calls) {
+      expect(call.sql).toMatch(new RegExp(`^SELECT ${call.name}\\(\\$1\\)(?: AS \\w+)?$`));
+    }
   });
 });
 

@@ -181,6 +181,14 @@ export const PUBLIC_SECURITY_DEFINER = [
 ] as const;
 
 /**
+ * SECURITY DEFINER functions of a school's own schema. Each reaches only that schema (its path
+ * pinned to it), is executable by the school's role alone and is called alone in its
+ * statement, so wherever Citus runs it, it needs nothing from the coordinator
+ * (docs/SCALE-OUT.md, "The school's own SECURITY DEFINER function").
+ */
+export const SCHOOL_SECURITY_DEFINER = ['audit_pseudonymise_student'] as const;
+
+/**
  * Statements (file: function) that call one of those functions beside a school's tables, in
  * one statement. Citus may send such a statement whole to the worker holding the school, where
  * the function would run without the coordinator's `role` setting (docs/SCALE-OUT.md,

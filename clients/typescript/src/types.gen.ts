@@ -259,6 +259,62 @@ export type AudienceView = {
     kind: 'school' | 'roles' | 'levels' | 'sections' | 'section_guardians';
 };
 
+export type AuditActorView = {
+    /**
+     * Null for jobs and the CLI
+     */
+    accountId: string | null;
+    /**
+     * The profile's current name, while the profile exists
+     */
+    name: string | null;
+    /**
+     * Their profile here then
+     */
+    profileId: string | null;
+};
+
+export type AuditEventPage = {
+    data: Array<AuditEventView>;
+    meta: PageMeta;
+};
+
+export type AuditEventView = {
+    action: string;
+    actor: AuditActorView;
+    /**
+     * Fields after (updated: only those changed)
+     */
+    after: {
+        [key: string]: unknown;
+    } | null;
+    at: string;
+    /**
+     * Fields before (updated: only those changed)
+     */
+    before: {
+        [key: string]: unknown;
+    } | null;
+    clientAddress: string | null;
+    /**
+     * An application event's particulars
+     */
+    details: {
+        [key: string]: unknown;
+    } | null;
+    entityId: string | null;
+    entityType: string;
+    id: string;
+    /**
+     * The person the entry is about (a pseudonym once a student is purged)
+     */
+    personId: string | null;
+    /**
+     * The X-Request-Id of the request
+     */
+    requestId: string | null;
+};
+
 export type BatchView = {
     createdAt: string;
     /**
@@ -6308,6 +6364,89 @@ export type RegistersControllerUnlockResponses = {
 };
 
 export type RegistersControllerUnlockResponse = RegistersControllerUnlockResponses[keyof RegistersControllerUnlockResponses];
+
+export type AuditEventsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * What changed: student, profile, submission, exam_mark, ...
+         */
+        entityType?: string;
+        /**
+         * The entity's id (two ids joined with '/' for a link, such as paperId/studentId)
+         */
+        entityId?: string;
+        /**
+         * Who acted: their account id or their profile id in this school
+         */
+        actor?: string;
+        /**
+         * created, updated, deleted, signed_in, ...
+         */
+        action?: string;
+        /**
+         * From this moment on. An ISO date (2026-11-30: the whole day, in the school time zone) or timestamp (2026-11-30T08:00:00Z)
+         */
+        from?: string;
+        /**
+         * Up to this moment, included. An ISO date (2026-11-30: the whole day, in the school time zone) or timestamp (2026-11-30T08:00:00Z)
+         */
+        to?: string;
+    };
+    url: '/api/audit-events';
+};
+
+export type AuditEventsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type AuditEventsControllerListError = AuditEventsControllerListErrors[keyof AuditEventsControllerListErrors];
+
+export type AuditEventsControllerListResponses = {
+    200: AuditEventPage;
+};
+
+export type AuditEventsControllerListResponse = AuditEventsControllerListResponses[keyof AuditEventsControllerListResponses];
 
 export type AccountLinksControllerAcceptData = {
     body: AcceptLinkDto;
@@ -18298,6 +18437,72 @@ export type StudentAttendanceControllerStudentResponses = {
 };
 
 export type StudentAttendanceControllerStudentResponse = StudentAttendanceControllerStudentResponses[keyof StudentAttendanceControllerStudentResponses];
+
+export type StudentHistoryControllerHistoryData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: {
+        page?: number;
+        pageSize?: number;
+    };
+    url: '/api/students/{id}/history';
+};
+
+export type StudentHistoryControllerHistoryErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentHistoryControllerHistoryError = StudentHistoryControllerHistoryErrors[keyof StudentHistoryControllerHistoryErrors];
+
+export type StudentHistoryControllerHistoryResponses = {
+    200: AuditEventPage;
+};
+
+export type StudentHistoryControllerHistoryResponse = StudentHistoryControllerHistoryResponses[keyof StudentHistoryControllerHistoryResponses];
 
 export type StudentReportCardControllerCardData = {
     body?: never;

@@ -76,7 +76,10 @@ export const guardiansImport: ImportKind = {
       if (first !== undefined) {
         cells.fail('studentAdmissionNumber', 'DUPLICATE_IN_FILE', `Row ${first} says the same`);
       }
-      if (cells.errors.length) continue;
+      if (cells.errors.length) {
+        errors.push(...cells.errors);
+        continue;
+      }
       if (!same) people.set(line.key, line);
       lines.push(line);
     }

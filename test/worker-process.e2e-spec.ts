@@ -184,6 +184,8 @@ describe('worker processes', () => {
         'communication.announcements-sweep',
         'communication.deliveries',
         'communication.deliveries-sweep',
+        'imports.run',
+        'imports.run.dead',
       ]),
     );
     worker.kill('SIGTERM');

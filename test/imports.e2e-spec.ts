@@ -88,12 +88,17 @@ describe('Imports: students, the report, limits and access', () => {
       admission_date: '2025-09-01',
       status: 'active',
     });
-    // The database's audit trigger saw one statement of 800 rows.
-    const audited = await inSchema<{ n: string }>(
+    // The audit trail names the uploader as the writer of all 800, and the import itself.
+    const audited = await inSchema<{ action: string; n: string; by_owner: string }>(
       school,
-      `SELECT count(*) AS n FROM audit_events WHERE entity_type = 'student' AND action = 'created'`,
+      `SELECT action, count(*) AS n, count(*) FILTER (WHERE actor_account_id = $1) AS by_owner
+         FROM audit_events WHERE entity_type IN ('student', 'import') GROUP BY action ORDER BY 1`,
+      [school.ownerUserId],
     );
-    expect(Number(audited[0].n)).toBe(800);
+    expect(audited).toEqual([
+      { action: 'created', n: '800', by_owner: '800' },
+      { action: 'imported', n: '1', by_owner: '1' },
+    ]);
 
     const again = await importFile(t, school, owner, 'students', csvOf(STUDENT_HEADER, good));
     expect(again).toMatchObject({ status: 'succeeded', created: 0, unchanged: 800 });

@@ -1,7 +1,10 @@
 import { Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { recordSchoolEvent } from '@schoolyard/audit';
 import { BillingCoreModule, PlanLimits } from '@schoolyard/billing';
+import { type SchoolyardStore } from '@schoolyard/common';
 import { type JobQueue, Jobs } from '@schoolyard/jobs';
 import { PlatformDatabase, type School, TenantTransactions } from '@schoolyard/tenancy';
+import { ClsService } from 'nestjs-cls';
 import { readCsv } from './csv-reading';
 import { enrolmentsImport } from './enrolments.import';
 import { guardiansImport } from './guardians.import';
@@ -53,6 +56,7 @@ export class ImportRunner implements OnApplicationBootstrap {
     private readonly imports: ImportsRepository,
     private readonly rows: ImportRowsRepository,
     private readonly limits: PlanLimits,
+    private readonly cls: ClsService<SchoolyardStore>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -83,7 +87,10 @@ export class ImportRunner implements OnApplicationBootstrap {
     // Decoding and parsing hold no connection: the transaction opens for the checks and writes.
     const reading = readCsv(claimed.file, importer.columns, importer.required);
     const started = Date.now();
-    const outcome = await this.transactions.run(school, async () => {
+    // The rows are the uploader's doing: the audit trigger reads the actor from the opening
+    // message, which TenantTransactions builds from the (job's) context.
+    if (claimed.actor && this.cls.isActive()) this.cls.get().auditActor = claimed.actor;
+    const outcome = await this.transactions.run(school, async (manager) => {
       if (reading.errors.length) {
         const failed: Outcome = {
           status: 'failed',
@@ -110,6 +117,19 @@ export class ImportRunner implements OnApplicationBootstrap {
         errors,
       };
       await this.imports.finish(importId, result);
+      if (result.status === 'succeeded' && !claimed.dry_run) {
+        await recordSchoolEvent(manager, {
+          action: 'imported',
+          entityType: 'import',
+          entityId: importId,
+          details: {
+            kind: claimed.kind,
+            rows: result.rows,
+            created: result.created,
+            unchanged: result.unchanged,
+          },
+        });
+      }
       return result;
     });
     this.logger.log(

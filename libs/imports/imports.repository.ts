@@ -31,6 +31,14 @@ export interface ImportRow {
 const COLUMNS = `i.id, i.kind, i.dry_run, i.status, i.file_name, i.file_size, i.rows, i.created,
   i.unchanged, i.errors, i.requested_by, i.created_at, i.started_at, i.finished_at`;
 
+export interface ClaimedImport {
+  kind: ImportKindName;
+  dry_run: boolean;
+  file: Buffer;
+  /** The account that uploaded it: the audit trail names it as the writer of every row. */
+  actor: string | null;
+}
+
 export interface Outcome {
   status: 'succeeded' | 'failed';
   rows: number;
@@ -84,12 +92,13 @@ export class ImportsRepository {
    * Takes the import for its job: running from now, answering its file. Undefined when it has
    * finished already (a job sent twice, or retried after it recorded its outcome).
    */
-  claim(id: string): Promise<{ kind: ImportKindName; dry_run: boolean; file: Buffer } | undefined> {
-    return selectRow(
+  claim(id: string): Promise<ClaimedImport | undefined> {
+    return selectRow<ClaimedImport>(
       this.tenant.manager,
       `UPDATE imports SET status = 'running', started_at = coalesce(started_at, now())
         WHERE id = $1 AND status IN ('queued', 'running') AND file IS NOT NULL
-        RETURNING kind, dry_run, file`,
+        RETURNING kind, dry_run, file,
+                  (SELECT p.user_id FROM profiles p WHERE p.id = imports.requested_by) AS actor`,
       [id],
     );
   }

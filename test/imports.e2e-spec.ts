@@ -160,6 +160,13 @@ describe('Imports: students, the report, limits and access', () => {
     expect(over.status).toBe('failed');
     expect(over.errors.map((e) => [e.row, e.code])).toEqual([[6, 'PLAN_LIMIT']]);
     expect(await studentCount(at)).toBe(0);
+
+    // Without a subscription there is no plan to count against: the import fails at once,
+    // rather than waiting out the job's retries.
+    await inSchema(at, 'DELETE FROM public.subscriptions WHERE organization_id = $1', [at.id]);
+    const unplanned = await importFile(t, at, office, 'students', csvOf(STUDENT_HEADER, rows));
+    expect(unplanned).toMatchObject({ status: 'failed', errors: [{ row: 1, code: 'NOT_RUN' }] });
+    expect(await studentCount(at)).toBe(0);
   });
 
   it('refuses a file that is not UTF-8, naming its first bad line, and a header it does not know', async () => {

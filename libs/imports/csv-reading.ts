@@ -22,7 +22,8 @@ export type ImportErrorCode =
   | 'UNKNOWN_STUDENT'
   | 'UNKNOWN_SECTION'
   | 'SECTION_FULL'
-  | 'PLAN_LIMIT';
+  | 'PLAN_LIMIT'
+  | 'NOT_RUN';
 
 /** A data row: its spreadsheet row number and its cells by column name (absent = empty). */
 export interface CsvRow {

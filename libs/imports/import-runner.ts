@@ -1,16 +1,16 @@
 import { Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { recordSchoolEvent } from '@schoolyard/audit';
 import { BillingCoreModule, PlanLimits } from '@schoolyard/billing';
-import { type SchoolyardStore } from '@schoolyard/common';
+import { AppError, type SchoolyardStore } from '@schoolyard/common';
 import { type JobQueue, Jobs } from '@schoolyard/jobs';
 import { PlatformDatabase, type School, TenantTransactions } from '@schoolyard/tenancy';
 import { ClsService } from 'nestjs-cls';
-import { readCsv } from './csv-reading';
+import { type CsvReading, readCsv } from './csv-reading';
 import { enrolmentsImport } from './enrolments.import';
 import { guardiansImport } from './guardians.import';
 import { type ImportKind, type ImportKindName } from './import-kind';
 import { ImportRowsRepository } from './import-rows.repository';
-import { type Outcome, ImportsRepository } from './imports.repository';
+import { type ClaimedImport, type Outcome, ImportsRepository } from './imports.repository';
 import { staffImport } from './staff.import';
 import { studentsImport } from './students.import';
 
@@ -90,7 +90,54 @@ export class ImportRunner implements OnApplicationBootstrap {
     // The rows are the uploader's doing: the audit trigger reads the actor from the opening
     // message, which TenantTransactions builds from the (job's) context.
     if (claimed.actor && this.cls.isActive()) this.cls.get().auditActor = claimed.actor;
-    const outcome = await this.transactions.run(school, async (manager) => {
+    let outcome: Outcome;
+    try {
+      outcome = await this.check(school, importId, claimed, reading);
+    } catch (error) {
+      // A refusal (the school has no subscription) will not pass on a retry, nor will anything
+      // once the retries are spent: the import is failed, nothing written, rather than left
+      // running. Anything else before that is retried (a lost connection, a concurrent import
+      // that took the same key first, which the retry then counts unchanged).
+      if (!(error instanceof AppError) && claimed.attempts <= runImportQueue.retryLimit)
+        throw error;
+      this.logger.warn({ err: error, schoolId, importId }, 'import not run');
+      const message =
+        error instanceof AppError
+          ? error.message
+          : 'The import could not be run; nothing was written: upload the file again';
+      outcome = {
+        status: 'failed',
+        rows: reading.rows.length,
+        created: 0,
+        unchanged: 0,
+        errors: [{ row: 1, column: null, code: 'NOT_RUN', message }],
+      };
+      await this.transactions.run(school, () => this.imports.finish(importId, outcome));
+    }
+    this.logger.log(
+      {
+        schoolId,
+        importId,
+        kind: claimed.kind,
+        dryRun: claimed.dry_run,
+        status: outcome.status,
+        rows: outcome.rows,
+        errors: outcome.errors.length,
+        ms: Date.now() - started,
+      },
+      'import run',
+    );
+  }
+
+  /** Checks every row and, when none failed and it is no dry run, writes them: one transaction. */
+  private check(
+    school: School,
+    importId: string,
+    claimed: ClaimedImport,
+    reading: CsvReading,
+  ): Promise<Outcome> {
+    const importer = IMPORTERS[claimed.kind];
+    return this.transactions.run(school, async (manager) => {
       if (reading.errors.length) {
         const failed: Outcome = {
           status: 'failed',
@@ -132,19 +179,6 @@ export class ImportRunner implements OnApplicationBootstrap {
       }
       return result;
     });
-    this.logger.log(
-      {
-        schoolId,
-        importId,
-        kind: claimed.kind,
-        dryRun: claimed.dry_run,
-        status: outcome.status,
-        rows: outcome.rows,
-        errors: outcome.errors.length,
-        ms: Date.now() - started,
-      },
-      'import run',
-    );
   }
 
   private async school(schoolId: string): Promise<School | undefined> {

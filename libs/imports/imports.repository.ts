@@ -35,6 +35,8 @@ export interface ClaimedImport {
   kind: ImportKindName;
   dry_run: boolean;
   file: Buffer;
+  /** This run's number: 1, then 2 and 3 for the retries. */
+  attempts: number;
   /** The account that uploaded it: the audit trail names it as the writer of every row. */
   actor: string | null;
 }
@@ -95,9 +97,10 @@ export class ImportsRepository {
   claim(id: string): Promise<ClaimedImport | undefined> {
     return selectRow<ClaimedImport>(
       this.tenant.manager,
-      `UPDATE imports SET status = 'running', started_at = coalesce(started_at, now())
+      `UPDATE imports SET status = 'running', started_at = coalesce(started_at, now()),
+              attempts = attempts + 1
         WHERE id = $1 AND status IN ('queued', 'running') AND file IS NOT NULL
-        RETURNING kind, dry_run, file,
+        RETURNING kind, dry_run, file, attempts,
                   (SELECT p.user_id FROM profiles p WHERE p.id = imports.requested_by) AS actor`,
       [id],
     );

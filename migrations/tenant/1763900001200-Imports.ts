@@ -25,6 +25,8 @@ export class Imports1763900001200 implements MigrationInterface {
         unchanged    integer NOT NULL DEFAULT 0,
         -- [{row, column, code, message}], the header being row 1.
         errors       jsonb NOT NULL DEFAULT '[]',
+        -- Runs of its job so far: past the retries, the import is failed rather than left running.
+        attempts     smallint NOT NULL DEFAULT 0,
         requested_by uuid REFERENCES profiles (id) ON DELETE SET NULL,
         created_at   timestamptz NOT NULL DEFAULT now(),
         started_at   timestamptz,

@@ -19,6 +19,7 @@ const ERROR_CODES = [
   'UNKNOWN_SECTION',
   'SECTION_FULL',
   'PLAN_LIMIT',
+  'NOT_RUN',
 ];
 
 /** The multipart form of POST /api/imports (documentation only: the handler reads the parts). */

@@ -181,6 +181,18 @@ describe('Imports: guardians with their links, staff, enrolments', () => {
        SELECT l.id, y.id, s.name, s.capacity FROM l, y,
               (VALUES ('A', 30), ('B', 1)) AS s(name, capacity)`,
     );
+    // A year that has not begun, and a withdrawn student: a single enrolment refuses both.
+    await inSchema(
+      school,
+      `WITH y AS (INSERT INTO academic_years (name, starts_on, ends_on)
+                  VALUES ('2099-2100', '2099-04-01', '2100-03-31') RETURNING id)
+       INSERT INTO sections (level_id, academic_year_id, name, capacity)
+       SELECT l.id, y.id, 'A', 30 FROM academic_levels l, y WHERE l.name = 'Grade 5'`,
+    );
+    await inSchema(
+      school,
+      `UPDATE students SET status = 'withdrawn' WHERE admission_number = 'A-00004'`,
+    );
     const unknown = await importFile(
       t,
       school,
@@ -191,14 +203,18 @@ describe('Imports: guardians with their links, staff, enrolments', () => {
         'A-00002,2025-2026,Grade 5,Z',
         'Z-404,2025-2026,grade 5,a',
         'A-00003,2025-2026,Grade 5,B',
-        'A-00004,2025-2026,Grade 5,B',
+        'A-00001,2025-2026,Grade 5,B',
+        'A-00004,2025-2026,Grade 5,A',
+        'A-00002,2099-2100,Grade 5,A',
       ]),
     );
     expect(unknown.status).toBe('failed');
-    expect(unknown.errors.map((e) => [e.row, e.code])).toEqual([
-      [3, 'UNKNOWN_SECTION'],
-      [4, 'UNKNOWN_STUDENT'],
-      [6, 'SECTION_FULL'],
+    expect(unknown.errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [3, 'section', 'UNKNOWN_SECTION'],
+      [4, 'admissionNumber', 'UNKNOWN_STUDENT'],
+      [6, 'section', 'SECTION_FULL'],
+      [7, 'admissionNumber', 'BAD_VALUE'],
+      [8, 'academicYear', 'BAD_VALUE'],
     ]);
     const none = await inSchema(school, 'SELECT 1 FROM section_students');
     expect(none).toEqual([]);

@@ -12,7 +12,8 @@ interface EnrolmentLine {
 /**
  * Students joining sections, named as the school names them (academic year, level, section;
  * case does not matter). Keyed by student and section: a student in the section now is
- * `unchanged`. A membership opens on the school's today; the section's capacity holds.
+ * `unchanged`. A membership opens on the school's today, under the rules of a single
+ * enrolment: an active student, a year that has begun, the section's capacity.
  */
 export const enrolmentsImport: ImportKind = {
   columns: ['admissionNumber', 'academicYear', 'level', 'section'],
@@ -45,20 +46,24 @@ export const enrolmentsImport: ImportKind = {
         });
     }
 
-    const students = new Map(
-      (await db.studentsByAdmissionNumber(lines.map((l) => l.admissionNumber.toLowerCase()))).map(
-        (s) => [s.key, s.id],
-      ),
+    const foundStudents = await db.studentsByAdmissionNumber(
+      lines.map((l) => l.admissionNumber.toLowerCase()),
+    );
+    const students = new Map(foundStudents.map((s) => [s.key, s.id]));
+    const inactive = new Map(
+      foundStudents.filter((s) => s.status !== 'active').map((s) => [s.id, s.status]),
     );
     const found = await db.sectionsByNames([...new Set(lines.map((l) => l.sectionKey))]);
     const sections = new Map<string, (typeof found)[number] | 'ambiguous'>();
     for (const section of found) {
       sections.set(section.key, sections.has(section.key) ? 'ambiguous' : section);
     }
+    const memberships = await db.currentMemberships([...students.values()]);
     const open = new Set(
-      (await db.openMemberships([...students.values()])).map(
-        (m) => `${m.student_id}|${m.section_id}`,
-      ),
+      memberships.filter((m) => m.open).map((m) => `${m.student_id}|${m.section_id}`),
+    );
+    const endsLater = new Set(
+      memberships.filter((m) => !m.open).map((m) => `${m.student_id}|${m.section_id}`),
     );
 
     const joining: { row: number; section: string; student: string }[] = [];
@@ -86,6 +91,34 @@ export const enrolmentsImport: ImportKind = {
       if (!student || !section || section === 'ambiguous') continue;
       if (open.has(`${student}|${section.id}`)) {
         unchanged += 1;
+        continue;
+      }
+      // The rules of a single enrolment (libs/academics EnrolmentService): an active student,
+      // a year that has begun, no stay in the section still running past today.
+      const refusal = inactive.has(student)
+        ? unknown(
+            line.row,
+            'admissionNumber',
+            'BAD_VALUE',
+            `The student is ${inactive.get(student)}: only active students join sections`,
+          )
+        : section.starts_on
+          ? unknown(
+              line.row,
+              'academicYear',
+              'BAD_VALUE',
+              `The academic year starts on ${section.starts_on}: students join from then`,
+            )
+          : endsLater.has(`${student}|${section.id}`)
+            ? unknown(
+                line.row,
+                'section',
+                'BAD_VALUE',
+                `The student's earlier stay in ${line.section} ends after today`,
+              )
+            : undefined;
+      if (refusal) {
+        errors.push(refusal);
         continue;
       }
       const count = (added.get(section.id) ?? 0) + 1;

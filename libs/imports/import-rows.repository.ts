@@ -15,6 +15,7 @@ const TODAY = `(SELECT (now() AT TIME ZONE timezone)::date FROM school_settings)
 export interface ExistingStudent {
   key: string;
   id: string;
+  status: string;
   first_name: string;
   last_name: string;
 }
@@ -34,6 +35,8 @@ export interface SectionFound {
   id: string;
   capacity: number;
   enrolled: number;
+  /** The section's academic year begins after the school's today, when no one may join yet. */
+  starts_on: string | null;
 }
 
 @Injectable()
@@ -44,7 +47,8 @@ export class ImportRowsRepository {
   studentsByAdmissionNumber(keys: string[]): Promise<ExistingStudent[]> {
     return selectRows<ExistingStudent>(
       this.tenant.manager,
-      `SELECT lower(s.admission_number) AS key, s.profile_id AS id, p.first_name, p.last_name
+      `SELECT lower(s.admission_number) AS key, s.profile_id AS id, s.status, p.first_name,
+              p.last_name
          FROM students s JOIN profiles p ON p.id = s.profile_id
         WHERE lower(s.admission_number) = ANY($1::text[])`,
       [keys],
@@ -95,7 +99,9 @@ export class ImportRowsRepository {
       `SELECT lower(y.name) || '/' || lower(l.name) || '/' || lower(sec.name) AS key,
               sec.id, sec.capacity,
               (SELECT count(*)::int FROM section_students ss
-                WHERE ss.section_id = sec.id AND ss.left_on IS NULL) AS enrolled
+                WHERE ss.section_id = sec.id AND ss.left_on IS NULL) AS enrolled,
+              CASE WHEN y.starts_on > ${TODAY} THEN to_char(y.starts_on, 'YYYY-MM-DD') END
+                AS starts_on
          FROM sections sec
          JOIN academic_years y ON y.id = sec.academic_year_id
          JOIN academic_levels l ON l.id = sec.level_id
@@ -104,11 +110,17 @@ export class ImportRowsRepository {
     );
   }
 
-  openMemberships(studentIds: string[]): Promise<{ section_id: string; student_id: string }[]> {
+  /**
+   * The students' memberships that decide a new one: open ones (already in), and ended ones
+   * that ran past the school's today (joining again today would overlap them).
+   */
+  currentMemberships(
+    studentIds: string[],
+  ): Promise<{ section_id: string; student_id: string; open: boolean }[]> {
     return selectRows(
       this.tenant.manager,
-      `SELECT section_id, student_id FROM section_students
-        WHERE left_on IS NULL AND student_id = ANY($1::uuid[])`,
+      `SELECT section_id, student_id, left_on IS NULL AS open FROM section_students
+        WHERE student_id = ANY($1::uuid[]) AND (left_on IS NULL OR left_on > ${TODAY})`,
       [studentIds],
     );
   }

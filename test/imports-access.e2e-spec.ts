@@ -90,6 +90,21 @@ describe("Imports: one school's own, behind data.import", () => {
     }
   });
 
+  it('takes a file past the 1 MB JSON body limit: the upload has its own (IMPORT_MAX_BYTES)', async () => {
+    const filler = 'x'.repeat(100);
+    const big = csvOf(
+      'admissionNumber,firstName,nickname',
+      Array.from({ length: 12_000 }, (_, i) => `N-${i},${filler},y`),
+    );
+    expect(big.length).toBeGreaterThan(1024 * 1024);
+    const done = await importFile(t, school, owner, 'students', big, { dryRun: true });
+    expect(done).toMatchObject({ status: 'failed', rows: 0 });
+    expect(done.errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [1, 'nickname', 'BAD_HEADER'],
+      [1, 'lastName', 'BAD_HEADER'],
+    ]);
+  });
+
   it('answers 400 to a multipart body it cannot read, storing nothing', async () => {
     const before = await inSchema(school, 'SELECT count(*) AS n FROM imports');
     for (const [contentType, payload] of [

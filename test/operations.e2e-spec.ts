@@ -153,6 +153,8 @@ describe('operations basics', () => {
       '/api/guardians/{id}/reset-password',
       '/api/guardians/{id}/students',
       '/api/guardians/{id}/students/{studentId}',
+      '/api/imports',
+      '/api/imports/{id}',
       '/api/messages/threads',
       '/api/messages/threads/{id}',
       '/api/messages/threads/{id}/messages',

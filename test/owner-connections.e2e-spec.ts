@@ -83,7 +83,7 @@ describe('registration on an owner connection closed after every school', () => 
                     (SELECT state FROM tenant_migration_ledger WHERE organization_id = $2) AS ledger`,
             [schema, school.id],
           );
-          expect(rows[0]).toEqual({ tables: 63, ledger: 'current' });
+          expect(rows[0]).toEqual({ tables: 64, ledger: 'current' });
         }
       });
     } finally {

@@ -136,6 +136,7 @@ describe('school registration', () => {
         'grading_bands',
         'grading_scales',
         'guardians',
+        'imports',
         'message_thread_participants',
         'message_threads',
         'messages',

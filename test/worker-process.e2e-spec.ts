@@ -185,6 +185,8 @@ describe('worker processes', () => {
         'communication.deliveries',
         'communication.deliveries-sweep',
         'audit.retention',
+        'imports.run',
+        'imports.run.dead',
       ]),
     );
     worker.kill('SIGTERM');

@@ -9,6 +9,7 @@ import { CalendarModule } from '@schoolyard/calendar';
 import { ExamsModule } from '@schoolyard/exams';
 import { FeesModule } from '@schoolyard/fees';
 import { CommunicationModule } from '@schoolyard/communication';
+import { ImportsModule } from '@schoolyard/imports';
 import { CourseworkModule } from '@schoolyard/coursework';
 import { ErrorFilter } from '@schoolyard/common';
 import { type AppConfig, ConfigModule } from '@schoolyard/config';
@@ -73,6 +74,7 @@ export class AppModule {
         FeesModule,
         CommunicationModule,
         AuditModule,
+        ImportsModule,
         RateLimitsModule,
         MetricsModule,
       ],

@@ -1,10 +1,13 @@
 import { type IncomingMessage } from 'node:http';
 import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import { HttpStatus } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import {
+  AppError,
   badAddress,
   createValidationPipe,
   errorBody,
@@ -26,6 +29,16 @@ import { SchoolDirectory, TenantTransactionBinding } from '@schoolyard/tenancy';
 
 /** Request bodies above this are refused with 413 before any work is done. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Routes that take multipart/form-data. */
+const MULTIPART_ROUTES = new Set(['/api/imports']);
+
+const unsupportedMultipart = () =>
+  new AppError(
+    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Unsupported content type: send application/json',
+  );
 
 export interface HttpAppOptions extends AppModuleOptions {
   /** Where logs go; standard output unless a test wants to read them. */
@@ -87,6 +100,17 @@ export async function createHttpApp(
   app.get(FastRefusals).attach(fastify);
   app.enableCors(corsOptions(config, app.get(SchoolDirectory)));
   await app.register(fastifyCookie);
+  // Multipart is for uploads (POST /api/imports, whose handler reads the parts as a stream):
+  // its own size limit, IMPORT_MAX_BYTES, apart from the JSON body limit. Any other route
+  // keeps refusing it as it refused every non-JSON body.
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.importMaxBytes, files: 1, fields: 4, parts: 5, fieldSize: 1024 },
+  });
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (request.isMultipart() && !MULTIPART_ROUTES.has(request.routeOptions.url ?? '')) {
+      await reply.code(415).send(errorBody(unsupportedMultipart(), String(request.id)));
+    }
+  });
   app.useGlobalPipes(createValidationPipe());
   const document = describeApi(app, config);
   if (config.apiDocs !== 'off') {

@@ -7,6 +7,7 @@ import { type AppConfig, ConfigModule } from '@schoolyard/config';
 import { DatabaseModule, type DatabaseUrls } from '@schoolyard/database';
 import { ReportCardBatchesModule } from '@schoolyard/exams';
 import { FleetJobsModule, FleetModule } from '@schoolyard/fleet';
+import { ImportJobsModule } from '@schoolyard/imports';
 import { JobsModule } from '@schoolyard/jobs';
 import { MailModule } from '@schoolyard/mail';
 import { AccountCascadeModule } from '@schoolyard/people';
@@ -16,7 +17,7 @@ import { ClsModule } from 'nestjs-cls';
 /**
  * What works jobs, without HTTP: the job runner and every library that registers a queue
  * (mail, the account cascade, payment rechecks, fleet sweeps, absence alerts, report card
- * batches, announcements, notification deliveries, audit retention) on the kernel
+ * batches, announcements, notification deliveries, audit retention, imports) on the kernel
  * they run on.
  */
 @Module({})
@@ -40,6 +41,7 @@ export class WorkerModule {
         AnnouncementsPublishingModule,
         DeliveriesModule,
         AuditRetentionModule,
+        ImportJobsModule,
       ],
     };
   }

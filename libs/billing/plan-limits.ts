@@ -21,4 +21,17 @@ export class PlanLimits {
     const n = await this.subscriptions.countActive(resource);
     if (n >= limit) throw planLimitReached(resource, limit, plan.plan_name);
   }
+
+  /**
+   * How many more active `resource` the plan allows (null: no limit), for a bulk write that
+   * counts its rows against it (imports). Locks like assertRoomFor, until the transaction ends.
+   */
+  async roomFor(resource: LimitedResource): Promise<{ left: number | null; limit: number | null }> {
+    const plan = await this.subscriptions.lockSchoolLimits();
+    if (!plan) throw noSubscription();
+    const limit = resource === 'students' ? plan.max_students : plan.max_staff;
+    if (limit === null) return { left: null, limit };
+    const n = await this.subscriptions.countActive(resource);
+    return { left: Math.max(0, limit - n), limit };
+  }
 }

@@ -57,6 +57,7 @@ describe('loadConfig', () => {
     ['SMS_PROVIDER', 'http', /SMS_HTTP_URL is required when SMS_PROVIDER is http/],
     ['SMS_HTTP_URL', 'ftp://sms.example.com', /SMS_HTTP_URL must be an http\(s\) URL/],
     ['SMS_HTTP_TIMEOUT_MS', '5', /SMS_HTTP_TIMEOUT_MS must be between 100 and 120000/],
+    ['IMPORT_MAX_BYTES', '10', /IMPORT_MAX_BYTES must be between 1024 and 104857600/],
     ['MAIL_FROM', 'A <b@c> <d@e>', /MAIL_FROM must be an address/],
     ['PUBLIC_URL_SCHEME', 'ftp', /PUBLIC_URL_SCHEME must be one of http, https/],
     ['MAIL_RETRY_DELAY_SECONDS', '0', /MAIL_RETRY_DELAY_SECONDS must be between 1 and 3600/],

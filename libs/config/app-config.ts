@@ -137,6 +137,11 @@ export interface AppConfig {
    */
   redisUrl: string | undefined;
   metrics: MetricsSettings;
+  /**
+   * Largest CSV file `POST /api/imports` accepts (bytes), apart from the JSON body limit: a
+   * larger upload is refused with 413 before anything is stored.
+   */
+  importMaxBytes: number;
 }
 
 /**
@@ -689,6 +694,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: corsOrigins(env),
     metrics: metrics(env, environment, port, text(env, 'LISTEN_HOST') ?? '0.0.0.0'),
     redisUrl: redisUrl(env),
+    importMaxBytes: integer(env, 'IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   };
 }
 

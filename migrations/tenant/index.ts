@@ -9,6 +9,7 @@ import { Exams1763900000800 } from './1763900000800-Exams';
 import { Fees1763900000900 } from './1763900000900-Fees';
 import { Communication1763900001000 } from './1763900001000-Communication';
 import { AuditTrail1763900001100 } from './1763900001100-AuditTrail';
+import { Imports1763900001200 } from './1763900001200-Imports';
 
 export { syncPermissionCatalog } from './permission-catalog.sync';
 export * from './permission-catalog';
@@ -27,4 +28,5 @@ export const tenantMigrations: ReadonlyArray<new () => TenantMigration> = [
   Fees1763900000900,
   Communication1763900001000,
   AuditTrail1763900001100,
+  Imports1763900001200,
 ];

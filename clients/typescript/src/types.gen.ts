@@ -1435,6 +1435,71 @@ export type GuardianView = {
     updatedAt: string;
 };
 
+export type ImportPage = {
+    data: Array<ImportView>;
+    meta: PageMeta;
+};
+
+export type ImportRowErrorView = {
+    code: 'BAD_ENCODING' | 'BAD_CSV' | 'BAD_HEADER' | 'BAD_COLUMN_COUNT' | 'MISSING_VALUE' | 'BAD_DATE' | 'BAD_VALUE' | 'BAD_EMAIL' | 'DUPLICATE_IN_FILE' | 'ADMISSION_NUMBER_TAKEN' | 'UNKNOWN_STUDENT' | 'UNKNOWN_SECTION' | 'SECTION_FULL' | 'PLAN_LIMIT' | 'NOT_RUN';
+    /**
+     * The column at fault
+     */
+    column?: string | null;
+    message: string;
+    /**
+     * Row of the file as a spreadsheet shows it: the header is row 1
+     */
+    row: number;
+};
+
+export type ImportUploadForm = {
+    /**
+     * true: check every row and count, write nothing
+     */
+    dryRun?: 'true' | 'false';
+    /**
+     * The CSV file (UTF-8, header row; at most IMPORT_MAX_BYTES)
+     */
+    file: Blob | File;
+    /**
+     * What the file holds (docs/IMPORTS.md)
+     */
+    kind: 'students' | 'guardians' | 'staff' | 'enrolments';
+};
+
+export type ImportView = {
+    /**
+     * Rows that wrote something (or would, in a dry run)
+     */
+    created: number;
+    createdAt: string;
+    dryRun: boolean;
+    errors: Array<ImportRowErrorView>;
+    fileName: string;
+    /**
+     * Bytes
+     */
+    fileSize: number;
+    finishedAt?: string | null;
+    id: string;
+    kind: 'students' | 'guardians' | 'staff' | 'enrolments';
+    requestedBy?: string | null;
+    /**
+     * Data rows read (the header not counted)
+     */
+    rows: number;
+    startedAt?: string | null;
+    /**
+     * succeeded: written (a dry run: nothing wrong found); failed: rows had errors, nothing written
+     */
+    status: 'queued' | 'running' | 'succeeded' | 'failed';
+    /**
+     * Rows already true in the school
+     */
+    unchanged: number;
+};
+
 export type InboxPage = {
     data: Array<NotificationView>;
     meta: PageMeta;
@@ -15493,6 +15558,194 @@ export type GuardiansControllerUnlinkResponses = {
 };
 
 export type GuardiansControllerUnlinkResponse = GuardiansControllerUnlinkResponses[keyof GuardiansControllerUnlinkResponses];
+
+export type ImportsControllerListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        page?: number;
+        pageSize?: number;
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+    };
+    url: '/api/imports';
+};
+
+export type ImportsControllerListErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ImportsControllerListError = ImportsControllerListErrors[keyof ImportsControllerListErrors];
+
+export type ImportsControllerListResponses = {
+    200: ImportPage;
+};
+
+export type ImportsControllerListResponse = ImportsControllerListResponses[keyof ImportsControllerListResponses];
+
+export type ImportsControllerCreateData = {
+    body: ImportUploadForm;
+    path?: never;
+    query?: never;
+    url: '/api/imports';
+};
+
+export type ImportsControllerCreateErrors = {
+    /**
+     * `IMPORT_REQUEST_INVALID`: The upload is not an import form
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `CSRF_TOKEN_INVALID`: Cookie-authenticated changes need the X-CSRF-Token header (the sy_csrf cookie value)
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `IMPORT_FILE_TOO_LARGE`: The file is larger than 0 bytes
+     */
+    413: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ImportsControllerCreateError = ImportsControllerCreateErrors[keyof ImportsControllerCreateErrors];
+
+export type ImportsControllerCreateResponses = {
+    202: ImportView;
+};
+
+export type ImportsControllerCreateResponse = ImportsControllerCreateResponses[keyof ImportsControllerCreateResponses];
+
+export type ImportsControllerGetData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/imports/{id}';
+};
+
+export type ImportsControllerGetErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `IMPORT_NOT_FOUND`: There is no such import in this school
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ImportsControllerGetError = ImportsControllerGetErrors[keyof ImportsControllerGetErrors];
+
+export type ImportsControllerGetResponses = {
+    200: ImportView;
+};
+
+export type ImportsControllerGetResponse = ImportsControllerGetResponses[keyof ImportsControllerGetResponses];
 
 export type MessageThreadsControllerListData = {
     body?: never;

@@ -50,6 +50,21 @@ export interface AuditWorkloadResult {
   /** Median of per-round (p50 audited - p50 not audited) / audit rows, in µs. */
   addedUsPerRow: { statement: number; row: number };
   rounds: Array<Record<Arm, number>>;
+  /**
+   * The same write as one statement in PostgreSQL under EXPLAIN ANALYZE (rolled back), which
+   * times the audit triggers apart from everything else: no HTTP, no pool, none of the
+   * machine's noise between client and server.
+   */
+  database: {
+    statement: string;
+    rows: number;
+    /** Median time inside the audit triggers, ms. */
+    triggerMs: Record<Exclude<Arm, 'none'>, number>;
+    /** Median execution time of the whole statement, triggers included, ms. */
+    executionMs: Record<Arm, number>;
+    /** triggerMs over the rows the statement writes, µs. */
+    triggerUsPerRow: Record<Exclude<Arm, 'none'>, number>;
+  };
 }
 
 export interface AuditResult {
@@ -165,7 +180,9 @@ export async function measureAudit(options: RunOptions): Promise<AuditResult> {
           median(rounds.map((x) => ((x[arm] - x.none) * 1000) / Math.max(1, auditRowsPerRequest))),
           1,
         );
+      const database = await databaseSide(db, plans, workload.name, options.rounds);
       workloads.push({
+        database,
         what: workload.what,
         auditRowsPerRequest,
         p50Ms: {
@@ -335,6 +352,100 @@ async function seed(
   };
 }
 
+const DATABASE_SAMPLES = 10;
+
+/** The workload as one statement, written as the owner inside a transaction rolled back. */
+function statementOf(
+  name: Workload['name'],
+  plan: Plan,
+): { sql: string; params: unknown[]; rows: number } {
+  if (name === 'patch')
+    return {
+      sql: `UPDATE profiles SET first_name = first_name || 'x' WHERE id = $1`,
+      params: [plan.studentId],
+      rows: 1,
+    };
+  if (name === 'register')
+    return {
+      sql: `UPDATE attendance_records SET status = CASE status WHEN 'present' THEN 'absent' ELSE 'present' END,
+                   late_minutes = NULL WHERE session_id = $1`,
+      params: [plan.registerId],
+      rows: REGISTER_STUDENTS,
+    };
+  return {
+    sql: `INSERT INTO section_students (section_id, student_id, joined_on)
+          SELECT $1, unnest($2::uuid[]), current_date`,
+    params: [plan.bulkSectionId, plan.bulkStudents],
+    rows: BULK_STUDENTS,
+  };
+}
+
+async function databaseSide(
+  db: Client,
+  plans: Record<Arm, Plan>,
+  name: Workload['name'],
+  rounds: number,
+): Promise<AuditWorkloadResult['database']> {
+  const once = async (plan: Plan) => {
+    const { sql, params } = statementOf(name, plan);
+    await db.query('BEGIN');
+    try {
+      await db.query(`SELECT set_config('search_path', $1, true)`, [`"${plan.schema}"`]);
+      // An actor, as a request sets one: the profile lookup runs as it would.
+      await db.query(`SELECT set_config('schoolyard.actor', gen_random_uuid()::text, true)`);
+      if (name === 'bulk')
+        await db.query(`DELETE FROM section_students WHERE section_id = $1`, [plan.bulkSectionId]);
+      const explained = await db.query<{
+        'QUERY PLAN': Array<{
+          'Execution Time': number;
+          Triggers?: Array<{ 'Trigger Name': string; Time: number }>;
+        }>;
+      }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+      const [report] = explained.rows[0]['QUERY PLAN'];
+      const trigger = (report.Triggers ?? [])
+        .filter((t) => t['Trigger Name'].includes('_audit_'))
+        .reduce((sum, t) => sum + t.Time, 0);
+      return { trigger, execution: report['Execution Time'] };
+    } finally {
+      await db.query('ROLLBACK');
+    }
+  };
+  for (const arm of ARMS) for (let i = 0; i < 3; i++) await once(plans[arm]);
+  const samples = { trigger: {} as Record<Arm, number[]>, execution: {} as Record<Arm, number[]> };
+  for (const arm of ARMS) {
+    samples.trigger[arm] = [];
+    samples.execution[arm] = [];
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const arm of r % 2 === 0 ? ARMS : [...ARMS].reverse()) {
+      for (let i = 0; i < DATABASE_SAMPLES; i++) {
+        const { trigger, execution } = await once(plans[arm]);
+        samples.trigger[arm].push(trigger);
+        samples.execution[arm].push(execution);
+      }
+    }
+  }
+  const { sql, rows } = statementOf(name, plans.statement);
+  const triggerMs = {
+    statement: round(median(samples.trigger.statement), 3),
+    row: round(median(samples.trigger.row), 3),
+  };
+  return {
+    statement: sql.replace(/\s+/g, ' '),
+    rows,
+    triggerMs,
+    executionMs: {
+      statement: round(median(samples.execution.statement), 3),
+      none: round(median(samples.execution.none), 3),
+      row: round(median(samples.execution.row), 3),
+    },
+    triggerUsPerRow: {
+      statement: round((triggerMs.statement * 1000) / rows, 1),
+      row: round((triggerMs.row * 1000) / rows, 1),
+    },
+  };
+}
+
 function table(result: AuditResult): string {
   const lines = result.workloads.map(
     (w) =>
@@ -342,7 +453,13 @@ function table(result: AuditResult): string {
       `${w.statementOverNone} | ${w.addedUsPerRow.statement} µs | ${w.p50Ms.row} ms | ` +
       `${w.rowOverNone} | ${w.addedUsPerRow.row} µs |\n`,
   );
+  const database = result.workloads.map(
+    (w) =>
+      `| ${w.what.split(':')[0]} (${w.database.rows} rows) | ${w.database.executionMs.statement} ms | ${w.database.executionMs.none} ms | ${w.database.triggerMs.statement} ms | ${w.database.triggerUsPerRow.statement} µs | ${w.database.executionMs.row} ms | ${w.database.triggerMs.row} ms | ${w.database.triggerUsPerRow.row} µs |\n`,
+  );
   return (
+    `\n| in PostgreSQL, one statement (EXPLAIN ANALYZE, median) | statement-level: execution | no trigger: execution | statement-level: in trigger | per row | row-level: execution | row-level: in trigger | per row |\n` +
+    `|---|---|---|---|---|---|---|---|\n${database.join('')}` +
     `\n| audit trigger (${result.rounds} rounds, p50 per arm) | audit rows/request | statement-level (product) | no trigger | ratio | added/row | row-level | ratio | added/row |\n` +
     `|---|---|---|---|---|---|---|---|---|\n${lines.join('')}`
   );

@@ -50,9 +50,10 @@ export async function measureImports(options: RunOptions): Promise<ImportsResult
     for (const rows of SIZES) {
       const times = { dry: [] as number[], commit: [] as number[] };
       // A warm-up round (an 800-row dry run) before the first size only.
-      if (rows === SIZES[0]) await importOnce(server.port, school, bearer, csv(800, batch++), true);
+      if (rows === SIZES[0])
+        await importOnce(server.port, school, bearer, studentsCsv(800, batch++), true);
       for (let r = 0; r < options.rounds; r++) {
-        const file = csv(rows, batch++);
+        const file = studentsCsv(rows, batch++);
         times.dry.push(await importOnce(server.port, school, bearer, file, true, rows));
         times.commit.push(await importOnce(server.port, school, bearer, file, false, rows));
       }
@@ -124,7 +125,7 @@ async function importOnce(
 }
 
 /** `rows` new students; `batch` keeps admission numbers and emails apart between rounds. */
-function csv(rows: number, batch: number): string {
+export function studentsCsv(rows: number, batch: number): string {
   const lines = [HEADER];
   for (let n = 1; n <= rows; n++) {
     const day = String(1 + (n % 28)).padStart(2, '0');

@@ -2,6 +2,8 @@ import { createThrowawayDatabase } from '@schoolyard/database';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { measureAnnouncements } from './announcements';
+import { measureAudit } from './audit';
+import { measureBackup } from './backup';
 import { measureAttendance } from './attendance';
 import { measureDeliveries } from './deliveries';
 import { measureBuilds } from './builds';
@@ -10,6 +12,7 @@ import { measureExams } from './exams';
 import { measureFees } from './fees';
 import { measureFleet } from './fleet';
 import { measureInstances } from './instances';
+import { measureImports } from './imports';
 import { measureIsolation } from './isolation';
 import { measureLogins } from './logins';
 import { measureNoisyNeighbour } from './noisy-neighbour';
@@ -66,6 +69,18 @@ async function runOne(
     Object.assign(results, {
       deliveries: await measureDeliveries({ ...common, deliveryRounds: 3 }),
     });
+  else if (benchmark === 'audit') Object.assign(results, { audit: await measureAudit(common) });
+  else if (benchmark === 'backup')
+    Object.assign(results, {
+      backup: await measureBackup({
+        databaseUrl,
+        rounds: 3,
+        fleetSchools: settings.fleetSchools,
+        students: settings.students,
+      }),
+    });
+  else if (benchmark === 'imports')
+    Object.assign(results, { imports: await measureImports({ ...common, rounds: 3 }) });
   else if (benchmark === 'logins')
     results.logins = await measureLogins({ ...common, concurrency: settings.loginConcurrency });
   else

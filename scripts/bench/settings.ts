@@ -13,6 +13,9 @@ export const BENCHMARKS = [
   'fees',
   'announcements',
   'deliveries',
+  'audit',
+  'backup',
+  'imports',
 ] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 /**
@@ -40,6 +43,8 @@ export interface BenchSettings {
   loginConcurrency: number;
   /** Connections school A floods with in noisy-neighbour. */
   floodConnections: number;
+  /** Students in the school `backup` backs up and restores. */
+  students: number;
   /** Root of another checkout, built: the other side of the `builds` benchmark. */
   against?: string;
 }
@@ -56,6 +61,7 @@ const SHORT: Omit<BenchSettings, 'full'> = {
   migrationConcurrencies: [4, 8],
   loginConcurrency: 16,
   floodConnections: 32,
+  students: 1000,
 };
 
 const FULL: Omit<BenchSettings, 'full'> = {
@@ -80,6 +86,7 @@ const FLAGS: Record<
   '--migration-rounds': 'migrationRounds',
   '--login-concurrency': 'loginConcurrency',
   '--flood-connections': 'floodConnections',
+  '--students': 'students',
 };
 
 /** The short defaults, or `--full`'s sizes, with any `--flag n` on top. */

@@ -58,7 +58,6 @@ describe('Imports: students, the report, limits and access', () => {
     ]);
     expect(await studentCount(school)).toBe(0);
 
-    const started = Date.now();
     const done = await importFile(t, school, owner, 'students', csvOf(STUDENT_HEADER, good));
     expect(done).toMatchObject({
       status: 'succeeded',
@@ -67,7 +66,6 @@ describe('Imports: students, the report, limits and access', () => {
       unchanged: 0,
       errors: [],
     });
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(await studentCount(school)).toBe(800);
     const [one] = await inSchema(
       school,

@@ -1,13 +1,7 @@
 import { bodyOf, caller } from './support/caller';
 import { type Campus, campus } from './support/campus';
 import { inSchema } from './support/school-year';
-import {
-  addMember,
-  createTestApp,
-  registerSchool,
-  signIn,
-  type TestApp,
-} from './support/test-app';
+import { addMember, createTestApp, registerSchool, signIn, type TestApp } from './support/test-app';
 
 /**
  * CSV exports: the contract's header, the rows the list would show (filters included),
@@ -72,7 +66,9 @@ describe('CSV exports', () => {
 
   it('writes staff and guardians (one row per guardian and child)', async () => {
     const staff = await csv('/api/exports/staff.csv?search=Teacher');
-    expect(staff[0]).toBe('email,firstName,middleName,lastName,jobTitle,department,hireDate,status');
+    expect(staff[0]).toBe(
+      'email,firstName,middleName,lastName,jobTitle,department,hireDate,status',
+    );
     expect(staff.slice(1).map((line) => line.split(',').slice(1, 4).join(' '))).toEqual([
       'Ines  Teacher',
       'Otto  Teacher',
@@ -81,14 +77,14 @@ describe('CSV exports', () => {
 
     await inSchema(
       c.school,
-      `INSERT INTO student_guardians (student_id, guardian_id, relationship) VALUES ($1, $2, 'aunt')`,
+      `INSERT INTO student_guardians (student_id, guardian_id, relationship) VALUES ($1, $2, 'grandparent')`,
       [c.ids.cleo, c.ids.gwen],
     );
     const guardians = await csv('/api/exports/guardians.csv');
     expect(guardians).toEqual([
       'email,phone,firstName,middleName,lastName,studentAdmissionNumber,relationship',
       ',,Gwen,,Guardian,C-1,mother',
-      ',,Gwen,,Guardian,C-3,aunt',
+      ',,Gwen,,Guardian,C-3,grandparent',
     ]);
   });
 
@@ -107,7 +103,7 @@ describe('CSV exports', () => {
     const url = `/api/exports/attendance.csv?sectionId=${c.sectionA.id}&from=2025-09-02&to=2025-09-02`;
     expect(await csv(url)).toEqual([
       'date,section,admissionNumber,firstName,lastName,status,lateMinutes,note,kind,period,subjectCode',
-      `2025-09-02,7A,C-1,Ana,Pupil,late,5,'@bus,daily,0,`,
+      `2025-09-02,7A,C-1,Ana,Pupil,late,5,"'@bus",daily,0,`,
       '2025-09-02,7A,C-2,Ben,Pupil,present,,,daily,0,',
     ]);
     const twoDays = await csv(url.replace('to=2025-09-02', 'to=2025-09-03'));
@@ -141,17 +137,18 @@ describe('CSV exports', () => {
 
     // A role with data.export alone: the list's own view permission is still needed.
     const member = await addMember(t, c.school, { firstName: 'Exa', lastName: 'Porter' });
-    await inSchema(
-      c.school,
-      `WITH r AS (INSERT INTO roles (name) VALUES ('Exporter') RETURNING id)
-       INSERT INTO role_permissions (role_id, permission_id)
-       SELECT r.id, p.id FROM r, permissions p WHERE p.code = 'data.export'`,
+    const role = bodyOf<{ id: string }>(
+      await call(c.school, c.owner, 'POST', '/api/roles', {
+        name: 'Exporter',
+        permissions: ['data.export'],
+      }),
+      201,
     );
-    await inSchema(
-      c.school,
-      `INSERT INTO user_roles (user_id, role_id)
-       SELECT $1::uuid, id FROM roles WHERE name = 'Exporter'`,
-      [member.userId],
+    bodyOf(
+      await call(c.school, c.owner, 'POST', `/api/roles/${role.id}/assignments`, {
+        userId: member.userId,
+      }),
+      201,
     );
     const exporter = await signIn(t.app, c.school.host, member.username, member.password);
     for (const file of ['students', 'staff', 'guardians', 'fees']) {

@@ -21,9 +21,7 @@ export class StudentExportProfileView {
   @ApiProperty({ type: String, nullable: true }) middleName!: string | null;
   @ApiProperty() lastName!: string;
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '2014-05-02' }) dateOfBirth!:
-    | string
-    | null;
+  @ApiProperty({ type: String, nullable: true, example: '2014-05-02' }) dateOfBirth!: string | null;
   @ApiProperty({ type: String, nullable: true }) gender!: string | null;
   @ApiProperty() admissionNumber!: string;
   @ApiProperty({ example: '2026-09-01' }) admissionDate!: string;

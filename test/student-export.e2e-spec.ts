@@ -32,7 +32,7 @@ describe('a student subject-access export', () => {
       200,
     );
     const answer = await call(c.school, c.owner, 'GET', `/api/students/${c.ids.ana}/export`);
-    const body = bodyOf<Record<string, any>>(answer, 200);
+    const body = bodyOf<Record<string, unknown>>(answer, 200);
 
     expect(body.student).toMatchObject({
       id: c.ids.ana,

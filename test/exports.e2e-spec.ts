@@ -1,5 +1,6 @@
 import { bodyOf, caller } from './support/caller';
 import { type Campus, campus } from './support/campus';
+import { feesCampus, monthKey, monthStart } from './support/fees';
 import { inSchema } from './support/school-year';
 import { addMember, createTestApp, registerSchool, signIn, type TestApp } from './support/test-app';
 
@@ -188,5 +189,48 @@ describe('a large CSV export', () => {
     expect(numbers).toEqual(
       Array.from({ length: 1200 }, (_, i) => `L-${String(i + 1).padStart(5, '0')}`),
     );
+  });
+});
+
+describe('the fees CSV', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('writes one row per invoice, with the invoices list filters', async () => {
+    const call = caller(t);
+    const f = await feesCampus(t);
+    bodyOf(
+      await call(f.school, f.owner, 'POST', '/api/fees/invoices/generate', {
+        academicYearId: f.academicYear.id,
+        levelId: f.level.id,
+        period: monthKey(monthStart(f.today, -3)),
+      }),
+      200,
+    );
+    const [{ invoices }] = await inSchema<{ invoices: number }>(
+      f.school,
+      'SELECT count(*)::int AS invoices FROM fee_invoices',
+    );
+    expect(invoices).toBeGreaterThan(1);
+    const all = await call(f.school, f.owner, 'GET', '/api/exports/fees.csv');
+    const lines = all.body.slice(1).replace(/\r\n$/, '').split('\r\n');
+    expect(lines).toHaveLength(invoices + 1);
+    for (const line of lines.slice(1)) {
+      expect(line).toMatch(
+        /^INV-\d{6},F-\d,[A-Z][a-z]+,Pupil,\d{4}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},[A-Z]{3},\d+,\d+,\d+,[a-z_]+$/,
+      );
+    }
+    const ana = await call(
+      f.school,
+      f.owner,
+      'GET',
+      `/api/exports/fees.csv?studentId=${f.ids.ana}`,
+    );
+    const anaLines = ana.body.slice(1).replace(/\r\n$/, '').split('\r\n').slice(1);
+    expect(anaLines).toHaveLength(1);
+    expect(anaLines[0]).toMatch(/^INV-\d{6},F-1,Ana,Pupil,/);
   });
 });

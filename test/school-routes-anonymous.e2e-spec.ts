@@ -16,7 +16,7 @@ const document = JSON.parse(readFileSync(join(process.cwd(), 'docs', 'openapi.js
 };
 
 const OURS =
-  /^\/api\/(calendar|attendance|exams|fees|announcements|messages|notifications|audit-events|imports)|^\/api\/students\/\{id\}\/(attendance|sections|report-card|history)|^\/api\/guardians\/my-children\/\{id\}\/(attendance|absence-notes|exam-results|report-card|fees)|^\/api\/academics\/sections\/\{id\}\/students$/;
+  /^\/api\/(calendar|attendance|exams|fees|announcements|messages|notifications|audit-events|imports|exports)|^\/api\/students\/\{id\}\/(attendance|sections|report-card|history|export)|^\/api\/guardians\/my-children\/\{id\}\/(attendance|absence-notes|exam-results|report-card|fees)|^\/api\/academics\/sections\/\{id\}\/students$/;
 
 const PUBLIC = new Set(['/api/fees/esewa/verify']);
 

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { BillingModule, PaymentRechecksModule } from '@schoolyard/billing';
 import { AcademicsModule } from '@schoolyard/academics';
 import { AuditModule, AuditRetentionModule } from '@schoolyard/audit';
+import { ExportsModule } from '@schoolyard/exports';
 import { AttendanceModule } from '@schoolyard/attendance';
 import { CalendarModule } from '@schoolyard/calendar';
 import { ExamsModule } from '@schoolyard/exams';
@@ -75,6 +76,7 @@ export class AppModule {
         CommunicationModule,
         AuditModule,
         ImportsModule,
+        ExportsModule,
         RateLimitsModule,
         MetricsModule,
       ],

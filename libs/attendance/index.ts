@@ -15,3 +15,4 @@ export * from './registers.service';
 export * from './reports.service';
 /** Who an instructor reaches, as SQL over the caller's account: for exams' results and cards. */
 export { callerProfile, callerStaff, taughtSections } from './attendance-scope';
+export { checkRange } from './date-range';

@@ -8,3 +8,4 @@ export * from './reports.service';
 export * from './merchant-settings.service';
 export * from './online-payments.service';
 export * from './online.errors';
+export { InvoiceListQuery } from './dto/invoices.dto';

@@ -6,3 +6,4 @@ export * from './people.module';
 export * from './portal-activation.service';
 export * from './soft-link-audit.service';
 export { createAccounts } from './school-accounts.repository';
+export { StudentListQuery } from './dto/students.dto';

@@ -1034,6 +1034,15 @@ export type EnrolledView = {
     sectionId: string;
 };
 
+export type EnrolmentExportView = {
+    academicYear: string | null;
+    joinedOn: string | null;
+    leftOn: string | null;
+    level: string | null;
+    section: string;
+    sectionId: string;
+};
+
 export type ErrorDetailView = {
     code: string;
     /**
@@ -1406,6 +1415,16 @@ export type GradingScaleView = {
 
 export type GuardianActivationDto = {
     guardianIds: Array<string>;
+};
+
+export type GuardianExportView = {
+    email: string | null;
+    firstName: string;
+    id: string;
+    lastName: string;
+    middleName: string | null;
+    phone: string | null;
+    relationship: string;
 };
 
 export type GuardianPage = {
@@ -2133,6 +2152,16 @@ export type PlanView = {
     purchasable: boolean;
 };
 
+export type PortalAccountExportView = {
+    email: string | null;
+    isActive: boolean;
+    lastSignInAt: string | null;
+    /**
+     * The student's username in this school
+     */
+    username: string;
+};
+
 export type PostMessageDto = {
     body: string;
 };
@@ -2858,6 +2887,118 @@ export type StudentAttendanceView = {
 export type StudentDayView = {
     date: string;
     sessions: Array<StudentSessionView>;
+};
+
+export type StudentExportProfileView = {
+    admissionDate: string;
+    admissionNumber: string;
+    createdAt: string;
+    dateOfBirth: string | null;
+    email: string | null;
+    firstName: string;
+    gender: string | null;
+    id: string;
+    lastName: string;
+    middleName: string | null;
+    status: string;
+};
+
+export type StudentExportView = {
+    /**
+     * Absence notes and their decisions
+     */
+    absenceNotes: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * The portal account; never a password, hash or token
+     */
+    account?: PortalAccountExportView | null;
+    /**
+     * Announcements delivered to the student, and when read
+     */
+    announcementReceipts: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Every attendance mark
+     */
+    attendance: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Audit entries about the student
+     */
+    auditEvents: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Entries of the student's credit with the school
+     */
+    creditEntries: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Fee credit notes
+     */
+    creditNotes: Array<{
+        [key: string]: unknown;
+    }>;
+    enrolments: Array<EnrolmentExportView>;
+    /**
+     * Exam marks per paper
+     */
+    examMarks: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Exam results
+     */
+    examResults: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * When the export was made
+     */
+    exportedAt: string;
+    guardians: Array<GuardianExportView>;
+    /**
+     * Fee invoices
+     */
+    invoices: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Messages in threads the student takes part in
+     */
+    messages: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * In-app notifications to the student
+     */
+    notifications: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Fee receipts
+     */
+    receipts: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Fee refunds
+     */
+    refunds: Array<{
+        [key: string]: unknown;
+    }>;
+    student: StudentExportProfileView;
+    /**
+     * Coursework submissions and their grades
+     */
+    submissions: Array<{
+        [key: string]: unknown;
+    }>;
 };
 
 export type StudentPage = {
@@ -11399,6 +11540,343 @@ export type ExamsControllerStartMarkingResponses = {
 
 export type ExamsControllerStartMarkingResponse = ExamsControllerStartMarkingResponses[keyof ExamsControllerStartMarkingResponses];
 
+export type ExportsControllerAttendanceData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * First day, included (the school's local date)
+         */
+        from: string;
+        /**
+         * Last day, included; at most 366 days after from
+         */
+        to: string;
+        sectionId: string;
+        kind?: 'daily' | 'lesson';
+    };
+    url: '/api/exports/attendance.csv';
+};
+
+export type ExportsControllerAttendanceErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `SECTION_NOT_FOUND`: There is no such section here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExportsControllerAttendanceError = ExportsControllerAttendanceErrors[keyof ExportsControllerAttendanceErrors];
+
+export type ExportsControllerAttendanceResponses = {
+    /**
+     * A CSV file (byte-order mark, header row, then the rows), streamed as it is read
+     */
+    200: string;
+};
+
+export type ExportsControllerAttendanceResponse = ExportsControllerAttendanceResponses[keyof ExportsControllerAttendanceResponses];
+
+export type ExportsControllerFeesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        studentId?: string;
+        academicYearId?: string;
+        /**
+         * overdue: issued or partly paid, past due
+         */
+        status?: 'draft' | 'issued' | 'partly_paid' | 'paid' | 'void' | 'overdue';
+        periodKey?: string;
+    };
+    url: '/api/exports/fees.csv';
+};
+
+export type ExportsControllerFeesErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExportsControllerFeesError = ExportsControllerFeesErrors[keyof ExportsControllerFeesErrors];
+
+export type ExportsControllerFeesResponses = {
+    /**
+     * A CSV file (byte-order mark, header row, then the rows), streamed as it is read
+     */
+    200: string;
+};
+
+export type ExportsControllerFeesResponse = ExportsControllerFeesResponses[keyof ExportsControllerFeesResponses];
+
+export type ExportsControllerGuardiansData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+    };
+    url: '/api/exports/guardians.csv';
+};
+
+export type ExportsControllerGuardiansErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExportsControllerGuardiansError = ExportsControllerGuardiansErrors[keyof ExportsControllerGuardiansErrors];
+
+export type ExportsControllerGuardiansResponses = {
+    /**
+     * A CSV file (byte-order mark, header row, then the rows), streamed as it is read
+     */
+    200: string;
+};
+
+export type ExportsControllerGuardiansResponse = ExportsControllerGuardiansResponses[keyof ExportsControllerGuardiansResponses];
+
+export type ExportsControllerStaffData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+    };
+    url: '/api/exports/staff.csv';
+};
+
+export type ExportsControllerStaffErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExportsControllerStaffError = ExportsControllerStaffErrors[keyof ExportsControllerStaffErrors];
+
+export type ExportsControllerStaffResponses = {
+    /**
+     * A CSV file (byte-order mark, header row, then the rows), streamed as it is read
+     */
+    200: string;
+};
+
+export type ExportsControllerStaffResponse = ExportsControllerStaffResponses[keyof ExportsControllerStaffResponses];
+
+export type ExportsControllerStudentsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Part of a name (of an admission number for students, of a code for programs and subjects, of a title for course content)
+         */
+        search?: string;
+        status?: 'active' | 'graduated' | 'withdrawn' | 'suspended';
+        /**
+         * Only the students in this section now (GET /api/academics/sections/:id/students?on= for another day)
+         */
+        sectionId?: string;
+        sort?: 'lastName' | '-lastName' | 'firstName' | '-firstName' | 'admissionNumber' | '-admissionNumber' | 'admissionDate' | '-admissionDate' | 'createdAt' | '-createdAt';
+    };
+    url: '/api/exports/students.csv';
+};
+
+export type ExportsControllerStudentsErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type ExportsControllerStudentsError = ExportsControllerStudentsErrors[keyof ExportsControllerStudentsErrors];
+
+export type ExportsControllerStudentsResponses = {
+    /**
+     * A CSV file (byte-order mark, header row, then the rows), streamed as it is read
+     */
+    200: string;
+};
+
+export type ExportsControllerStudentsResponse = ExportsControllerStudentsResponses[keyof ExportsControllerStudentsResponses];
+
 export type FeeConcessionsControllerListData = {
     body?: never;
     path?: never;
@@ -18690,6 +19168,69 @@ export type StudentAttendanceControllerStudentResponses = {
 };
 
 export type StudentAttendanceControllerStudentResponse = StudentAttendanceControllerStudentResponses[keyof StudentAttendanceControllerStudentResponses];
+
+export type StudentExportControllerExportData = {
+    body?: never;
+    path: {
+        /**
+         * Id of the resource the path names
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/students/{id}/export';
+};
+
+export type StudentExportControllerExportErrors = {
+    /**
+     * `VALIDATION_FAILED`: The request is not valid
+     */
+    400: ErrorView;
+    /**
+     * `AUTHENTICATION_REQUIRED`: Sign in first: send a Bearer token or the session cookie
+     *
+     * `INVALID_TOKEN`: The access token is not valid here
+     *
+     * `TOKEN_EXPIRED`: The access token has expired; refresh it
+     *
+     * `SESSION_REVOKED`: This session has ended; sign in again
+     */
+    401: ErrorView;
+    /**
+     * `SCHOOL_SUSPENDED`: This school is suspended
+     *
+     * `SCHOOL_ARCHIVED`: This school is archived
+     *
+     * `PASSWORD_CHANGE_REQUIRED`: Change your password before anything else
+     *
+     * `FORBIDDEN`: You need the permission "…" in this school
+     */
+    403: ErrorView;
+    /**
+     * `SCHOOL_NOT_FOUND`: No school is served at this address
+     *
+     * `STUDENT_NOT_FOUND`: There is no such student here
+     */
+    404: ErrorView;
+    /**
+     * `RATE_LIMITED`: Too many requests from this client: try again shortly
+     */
+    429: ErrorView;
+    /**
+     * `SCHOOL_BUSY`: This school has too many requests in progress: try again shortly
+     *
+     * `DATABASE_UNAVAILABLE`: The database is unavailable; try again shortly
+     */
+    503: ErrorView;
+};
+
+export type StudentExportControllerExportError = StudentExportControllerExportErrors[keyof StudentExportControllerExportErrors];
+
+export type StudentExportControllerExportResponses = {
+    200: StudentExportView;
+};
+
+export type StudentExportControllerExportResponse = StudentExportControllerExportResponses[keyof StudentExportControllerExportResponses];
 
 export type StudentHistoryControllerHistoryData = {
     body?: never;

@@ -94,7 +94,13 @@ export class SchoolBackup {
       const manager = runner.manager;
       await this.store.beginSnapshot(manager);
       const schema = school.schemaName;
-      const schemaVersion = await this.store.migrationsOf(manager, schema);
+      // In the release's order (names do not sort by time); one this build does not know
+      // (the school was migrated by a newer build) goes last, and the restore refuses it.
+      const names = this.migrator.ledger.release.names;
+      const rank = (name: string) => (names.includes(name) ? names.indexOf(name) : names.length);
+      const schemaVersion = (await this.store.migrationsOf(manager, schema)).sort(
+        (a, b) => rank(a) - rank(b),
+      );
       const tables = await this.store.tablesOf(manager, schema);
       options.onPlan?.(tables.length);
       const counted = [];

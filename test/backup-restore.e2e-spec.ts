@@ -7,6 +7,8 @@ import {
   TAG_BYTES,
 } from '../libs/fleet/backup-archive';
 import { type BackupSummary, type RestoreSummary } from '@schoolyard/fleet';
+import { purposeKey, SealedText } from '@schoolyard/common';
+import { deploymentKey } from '@schoolyard/people';
 import { roleNameFor, schemaNameFor } from '@schoolyard/tenancy';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -216,9 +218,17 @@ describe('per-school backup and restore', () => {
     await writeFile(file, Buffer.concat([header, sealed, cipher.getAuthTag()]), { mode: 0o600 });
   }
 
-  it('brings an archive made at an older schema version up to the current release', async () => {
+  it('brings an archive made at an older schema version up to the current release, with its merchant secret and its deleted accounts', async () => {
     const school = await registerSchool(t.app);
+    const owner = await signIn(t.app, school.host, school.ownerUsername);
+    const merchant = { merchantCode: 'EPAYTEST', secretKey: 'the school secret' };
+    bodyOf(await call(school, owner, 'PUT', '/api/fees/settings/esewa', merchant), 200);
     const made = await backup(school.slug);
+    const before = await lists(school, school.ownerUsername);
+    // Since the backup the owner's account was deleted: the restore makes it again.
+    await withOwnerClient((db) =>
+      db.query('DELETE FROM public.users WHERE id = $1', [school.ownerUserId]),
+    );
     // The archive as the release before the audit trail would have made it: without the
     // migration and without its table.
     const lines: Buffer[] = [];
@@ -263,9 +273,22 @@ describe('per-school backup and restore', () => {
       return rows.map((row) => row.name);
     });
     expect(migrations).toContain(latest);
-    expect(await lists({ host: `${target}.${t.config.baseDomain}` }, school.ownerUsername)).toEqual(
-      await lists(school, school.ownerUsername),
+    expect(restored.accounts).toEqual({ relinked: 0, recreated: 1, differing: [] });
+    expect(restored.orphans).toEqual([]);
+    // The merchant secret was sealed for the original id: it opens under the new one.
+    const sealed = await withOwnerClient(async (db) => {
+      const { rows } = await db.query<{ secret_sealed: string }>(
+        `SELECT secret_sealed FROM "${schemaNameFor(target)}".fee_merchant_accounts`,
+      );
+      return rows[0].secret_sealed;
+    });
+    const sealer = new SealedText(
+      purposeKey(deploymentKey(t.config, t.urls), 'fee merchant secrets'),
     );
+    expect(sealer.open(restored.organizationId, sealed)).toBe(merchant.secretKey);
+    expect(sealer.open(school.id, sealed)).toBeUndefined();
+    const host = `${target}.${t.config.baseDomain}`;
+    expect(await lists({ host }, school.ownerUsername)).toEqual(before);
   });
 
   it('refuses an archive under a wrong key or with one byte changed, and leaves nothing', async () => {

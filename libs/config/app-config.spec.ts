@@ -127,6 +127,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes a backup key of exactly 32 bytes as base64, or none', () => {
+    expect(loadConfig({}).backupKey).toBeUndefined();
+    const base64 = Buffer.alloc(32, 9).toString('base64');
+    expect(loadConfig({ BACKUP_KEY: base64 }).backupKey).toEqual(Buffer.alloc(32, 9));
+    expect(() => loadConfig({ BACKUP_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      /BACKUP_KEY must be 32 bytes/,
+    );
+    expect(() => loadConfig({ BACKUP_KEY: '09'.repeat(32) })).toThrow(/BACKUP_KEY/);
+  });
+
   it('logs text messages unless an http gateway is named, https only in production', () => {
     expect(loadConfig({}).sms).toEqual({
       provider: 'log',

@@ -122,6 +122,8 @@ export interface AppConfig {
    * elsewhere unset means a key derived from the owner's database URL (stable across restarts).
    */
   credentialsKey: Buffer | undefined;
+  /** BACKUP_KEY: the key of school backup archives; unset, one is derived from CREDENTIALS_KEY. */
+  backupKey: Buffer | undefined;
   billing: BillingSettings;
   rateLimits: RateLimitSettings;
   accounts: AccountSettings;
@@ -375,6 +377,20 @@ function auth(env: Env, environment: AppConfig['environment']): AuthSettings {
     deviceTokenTtlDays: integer(env, 'DEVICE_TOKEN_TTL_DAYS', 365, 1, 730),
     passwordResetTtlMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 60, 5, 1440),
   };
+}
+
+/** Exactly 32 bytes as base64: an archive made under a mistyped key could never be opened. */
+function backupKey(env: Env): Buffer | undefined {
+  const raw = text(env, 'BACKUP_KEY');
+  if (raw === undefined) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) {
+    throw new ConfigError(
+      'BACKUP_KEY',
+      'must be 32 bytes written as base64 (openssl rand -base64 32)',
+    );
+  }
+  return key;
 }
 
 function credentialsKey(env: Env, environment: AppConfig['environment']): Buffer | undefined {
@@ -667,6 +683,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     auth: auth(env, environment),
     credentialsKey: credentialsKey(env, environment),
+    backupKey: backupKey(env),
     billing: billing(env, environment),
     rateLimits: {
       enabled: booleanFlag(env, 'RATE_LIMITS', true),

@@ -1,6 +1,9 @@
 // Fleet operations: provisioning, tenant migration and its ledger, a school's lifecycle.
 export { FleetLedger, type FleetStatus, type SchoolToMigrate } from './fleet-ledger.service';
 export { FleetModule } from './fleet.module';
+export { BACKUP_KEY_PURPOSE } from './backup-archive';
+export { type BackupSummary, SchoolBackup } from './school-backup.service';
+export { type RestoreSummary, SchoolRestore } from './school-restore.service';
 export { SchoolLifecycle, type StatusChange } from './school-lifecycle.service';
 export {
   SchoolProvisioning,

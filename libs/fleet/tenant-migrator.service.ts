@@ -68,19 +68,22 @@ export class TenantMigrator {
 
   /**
    * Runs inside a transaction whose search_path is already the school's schema: the pending
-   * migrations, then the permission catalog sync.
+   * migrations, then the permission catalog sync. With `upTo` (a schema version: migration
+   * names), only those migrations and no sync: a restore builds the schema its archive was
+   * made at, loads the rows, then calls this again without it.
    */
-  async applyPending(runner: QueryRunner): Promise<string[]> {
+  async applyPending(runner: QueryRunner, upTo?: ReadonlySet<string>): Promise<string[]> {
     const applied = await this.schemas.appliedMigrations(runner.manager);
     const ran: string[] = [];
     for (const migration of this.ledger.release.migrations) {
-      if (applied.has(migration.name)) continue;
+      if (applied.has(migration.name) || (upTo && !upTo.has(migration.name))) continue;
       await migration.up(runner);
       ran.push(migration.name);
     }
     // One statement for all of them: a migration that fails throws before it, and the caller
     // rolls back the migrations before it with their rows, as it would any row recorded earlier.
     if (ran.length) await this.schemas.recordMigrations(runner.manager, ran);
+    if (upTo) return ran;
     const synced = await syncPermissionCatalog(runner);
     if (synced.added.length || synced.removed.length) ran.push('permission catalog');
     return ran;

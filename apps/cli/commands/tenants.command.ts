@@ -1,5 +1,6 @@
 import { Command } from 'nest-commander';
 import { CommandGroup } from './command-group';
+import { TenantsBackupCommand, TenantsRestoreCommand } from './tenants-backup.command';
 import {
   TenantsArchiveCommand,
   TenantsCreateCommand,
@@ -21,11 +22,13 @@ export const TENANTS_SUBCOMMANDS = [
   TenantsResumeCommand,
   TenantsArchiveCommand,
   TenantsDropCommand,
+  TenantsBackupCommand,
+  TenantsRestoreCommand,
 ];
 
 @Command({
   name: 'tenants',
-  description: 'The fleet of schools: migrations and lifecycle',
+  description: 'The fleet of schools: migrations, lifecycle, backup and restore',
   subCommands: TENANTS_SUBCOMMANDS,
 })
 export class TenantsCommand extends CommandGroup {}

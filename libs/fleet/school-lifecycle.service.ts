@@ -80,7 +80,10 @@ export class SchoolLifecycle {
     if (school.status !== 'active') {
       const [pending] = await this.migrator.pendingSchools([slug], { includeArchived: true });
       if (pending) {
-        const outcome = await this.migrator.migrateSchool(pending, { includeArchived: true });
+        const outcome = await this.migrator.migrateSchool(pending, {
+          includeArchived: true,
+          actor,
+        });
         if (outcome.status === 'failed') {
           throw new AppError(
             HttpStatus.CONFLICT,

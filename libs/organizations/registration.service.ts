@@ -1,12 +1,7 @@
 import { HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { recordPlatformEvent } from '@schoolyard/audit';
 import { Subscriptions } from '@schoolyard/billing';
-import {
-  AppError,
-  requestStore,
-  type SchoolyardStore,
-  validationFailed,
-} from '@schoolyard/common';
+import { AppError, requestStore, type SchoolyardStore, validationFailed } from '@schoolyard/common';
 import {
   globalUsernameFor,
   localUsernameBase,

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { LeakProbeController } from './support/leak-probe.controller';
-import { createTestApp, signIn, type TestApp } from './support/test-app';
+import {
+  createTestApp,
+  OWNER_PASSWORD,
+  registerSchool,
+  signIn,
+  type TestApp,
+  withOwnerClient,
+} from './support/test-app';
 import { caller } from './support/caller';
 
 /** A secret no code could produce by chance, so finding it in a log means it was logged. */
@@ -74,8 +81,9 @@ describe('secrets never reach the logs', () => {
       admissionDate: '2025-09-01',
     });
     expect(enrolled.statusCode).toBe(201);
+    const studentId = enrolled.json<{ id: string }>().id;
     const activation = await call(school, owner, 'POST', '/api/students/portal-activation', {
-      studentIds: [enrolled.json<{ id: string }>().id],
+      studentIds: [studentId],
     });
     const activated = activation.json<{
       activated: Array<{ username: string; temporaryPassword: string }>;
@@ -104,6 +112,22 @@ describe('secrets never reach the logs', () => {
         })
       ).statusCode,
     ).toBe(200);
+    // The school gives the student a new temporary password: a secret of its own.
+    const reset = await call(school, owner, 'POST', `/api/students/${studentId}/reset-password`);
+    expect(reset.statusCode).toBe(200);
+    const resetPassword = reset.json<{ temporaryPassword: string }>().temporaryPassword;
+    // A second school, signed in to and refused at, whose trail must hold no secret either.
+    const second = await registerSchool(t.app);
+    const secondWrong = secret('second-wrong');
+    expect(
+      (
+        await call(second, null, 'POST', '/api/auth/login', {
+          username: second.ownerUsername,
+          password: secondWrong,
+        })
+      ).statusCode,
+    ).toBe(401);
+    const secondOwner = await signIn(t.app, second.host, second.ownerUsername);
     // A failure on the server side logs its error: no secret may ride along.
     expect((await call(school, owner, 'GET', '/test/probe?mode=sql')).statusCode).toBe(500);
 
@@ -129,6 +153,50 @@ describe('secrets never reach the logs', () => {
     for (const [name, value] of Object.entries(secrets)) {
       expect(value.length).toBeGreaterThan(8);
       expect({ name, logged: written.includes(value) }).toEqual({ name, logged: false });
+    }
+
+    // Nor the audit trails: every row of both schools' and the platform's, read as text.
+    const trails = await withOwnerClient(async (db) => {
+      const texts: string[] = [];
+      for (const slug of [subdomain, second.slug]) {
+        const found = await db.query<{ row: string }>(
+          `SELECT a::text AS row FROM "school_${slug.replace(/-/g, '_')}".audit_events a`,
+        );
+        texts.push(...found.rows.map((row) => row.row));
+      }
+      const platform = await db.query<{ row: string }>(
+        `SELECT p::text AS row FROM public.platform_audit_events p
+          WHERE school_slug = ANY($1::text[]) OR organization_id IN (
+                SELECT id FROM public.organizations WHERE slug = ANY($1::text[]))`,
+        [[subdomain, second.slug]],
+      );
+      texts.push(...platform.rows.map((row) => row.row));
+      const hashes = await db.query<{ password_hash: string }>(
+        `SELECT u.password_hash FROM public.users u
+           JOIN public.school_memberships m ON m.user_id = u.id
+           JOIN public.organizations o ON o.id = m.organization_id
+          WHERE o.slug = ANY($1::text[]) AND u.password_hash IS NOT NULL`,
+        [[subdomain, second.slug]],
+      );
+      return { text: texts.join('\n'), hashes: hashes.rows.map((row) => row.password_hash) };
+    });
+    // The run did reach the trails: activation, the reset and the sign-ins are there.
+    for (const action of ['activated', 'password_reset', 'signed_in', 'sign_in_failed']) {
+      expect(trails.text).toContain(`,${action},`);
+    }
+    expect(trails.text).toContain('school.registered');
+    expect(trails.hashes.length).toBeGreaterThanOrEqual(3);
+    const kept = {
+      ...secrets,
+      resetPassword,
+      secondWrong,
+      secondOwnerPassword: OWNER_PASSWORD,
+      secondAccessToken: secondOwner.accessToken,
+      secondRefreshToken: secondOwner.refreshToken,
+      ...Object.fromEntries(trails.hashes.map((hash, index) => [`hash${index}`, hash])),
+    };
+    for (const [name, value] of Object.entries(kept)) {
+      expect({ name, inTrail: trails.text.includes(value) }).toEqual({ name, inTrail: false });
     }
   });
 });

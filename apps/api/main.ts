@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   if (config.environment !== 'production') {
     // Outside production, schools made by an older build catch up on start. In production the
     // maintainer runs `tenants migrate`, with its progress, summary and exit code.
-    const fleet = await app.get(TenantMigrator).migrateFleet({ concurrency: 2 });
+    const fleet = await app.get(TenantMigrator).migrateFleet({
+      concurrency: 2,
+      actor: 'api:start-up',
+    });
     if (fleet.migrated.length || fleet.failed.length) {
       process.stdout.write(
         `Tenant migrations: ${fleet.migrated.length} schools brought up to date, ${fleet.failed.length} failed` +

@@ -56,6 +56,49 @@ export async function recordSchoolEvent(
 }
 
 /**
+ * Several events in one statement (a batch activation's people): one round trip whatever the
+ * count. With no events the statement still runs and inserts nothing, so a caller that must do
+ * the same work either way (sign-in, for an unknown name) can rely on it.
+ */
+export async function recordSchoolEvents(
+  manager: EntityManager,
+  events: readonly SchoolAuditEvent[],
+): Promise<void> {
+  const rows = events.map((event) => ({
+    actor_account_id: event.actorAccountId ?? null,
+    action: event.action,
+    entity_type: event.entityType,
+    entity_id: event.entityId ?? null,
+    person_id: event.personId ?? null,
+    details: event.details ? withoutSecrets(event.details) : null,
+  }));
+  await execute(
+    manager,
+    `WITH setting AS (
+       SELECT nullif(current_setting('schoolyard.actor', true), '')::uuid AS actor,
+              nullif(current_setting('schoolyard.request_id', true), '') AS request_id,
+              nullif(current_setting('schoolyard.client', true), '') AS client
+     ), event AS (
+       SELECT e.*, coalesce(e.actor_account_id, s.actor) AS actor, s.request_id, s.client,
+              e.actor_account_id IS NULL AS from_setting
+         FROM jsonb_to_recordset($1::jsonb)
+              AS e(actor_account_id uuid, action text, entity_type text, entity_id text,
+                   person_id uuid, details jsonb)
+        CROSS JOIN setting s
+     )
+     INSERT INTO audit_events (actor_account_id, actor_profile_id, request_id, client_address,
+                               action, entity_type, entity_id, person_id, details)
+     SELECT e.actor,
+            CASE WHEN e.from_setting THEN audit_actor_profile(e.actor)
+                 ELSE (SELECT p.id FROM profiles p WHERE p.user_id = e.actor
+                        ORDER BY p.created_at LIMIT 1) END,
+            e.request_id, e.client, e.action, e.entity_type, e.entity_id, e.person_id, e.details
+       FROM event e`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
  * What maintainers and the platform did: CLI lifecycle commands, fleet migrations, backups and
  * restores, platform payments. In `public.platform_audit_events`, through the owner account
  * (CLI, fleet jobs) or the platform role (requests), which may insert and nothing more.

@@ -94,7 +94,7 @@ export class PaymentRechecks implements OnApplicationBootstrap, OnModuleDestroy 
   /** Throws only while the provider cannot answer: that is worth a retry, nothing else is. */
   private async recheck(paymentId: string): Promise<void> {
     try {
-      await this.settlement.recheck(null, paymentId);
+      await this.settlement.recheck(null, paymentId, `job:${recheckQueue.name}`);
     } catch (error) {
       if (error instanceof AppError && error.code !== 'PAYMENT_PROVIDER_UNAVAILABLE') {
         this.logger.warn({ paymentId, code: error.code }, 'payment recheck refused; not retried');

@@ -1,6 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '@schoolyard/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { recordPlatformEvent } from '@schoolyard/audit';
+import { AppError, requestStore, type SchoolyardStore } from '@schoolyard/common';
 import { PlatformDatabase } from '@schoolyard/tenancy';
+import { ClsService } from 'nestjs-cls';
 import { type EntityManager } from 'typeorm';
 import { callbackRefused, providerUnavailable } from './billing.errors';
 import { type PaymentView } from './dto/payments.dto';
@@ -48,6 +50,7 @@ export class PaymentSettlement {
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly payments: PaymentsService,
     private readonly events: PaymentEvents,
+    @Optional() private readonly cls?: ClsService<SchoolyardStore>,
   ) {}
 
   /** The browser back from the provider at `schoolId`'s address, carrying the signed answer. */
@@ -95,16 +98,20 @@ export class PaymentSettlement {
     return this.settle(payment, schoolId);
   }
 
-  /** Asks the provider again: after a timeout, or when the browser never came back. */
-  async recheck(schoolId: string | null, paymentId: string): Promise<PaymentView> {
-    return this.settle(await this.payments.row(schoolId, paymentId), schoolId);
+  /**
+   * Asks the provider again: after a timeout, or when the browser never came back. `actor`
+   * names who asked where no request does (`job:<queue>`, `cli:<user>`), for the platform
+   * audit trail.
+   */
+  async recheck(schoolId: string | null, paymentId: string, actor?: string): Promise<PaymentView> {
+    return this.settle(await this.payments.row(schoolId, paymentId), schoolId, actor);
   }
 
   /**
    * The maintainer's sweep (CLI `payments recheck`): every pending payment, oldest first, or
    * the one named, asked about one at a time so a slow provider is not flooded.
    */
-  async recheckPending(paymentId?: string): Promise<RecheckOutcome[]> {
+  async recheckPending(paymentId?: string, actor?: string): Promise<RecheckOutcome[]> {
     const targets: Array<{ id: string; slug?: string }> = paymentId
       ? [{ id: paymentId }]
       : await this.paymentRows.pendingPayments();
@@ -112,7 +119,7 @@ export class PaymentSettlement {
     for (const target of targets) {
       const school = target.slug === undefined ? {} : { school: target.slug };
       try {
-        const payment = await this.recheck(null, target.id);
+        const payment = await this.recheck(null, target.id, actor);
         outcomes.push({
           paymentId: payment.id,
           ...school,
@@ -148,7 +155,11 @@ export class PaymentSettlement {
     return callbackRefused(refusal.reason, refusal.message);
   }
 
-  private async settle(payment: PaymentRow, schoolId: string | null): Promise<PaymentView> {
+  private async settle(
+    payment: PaymentRow,
+    schoolId: string | null,
+    actor?: string,
+  ): Promise<PaymentView> {
     // A replayed callback for a completed payment is answered from the record: credited once.
     if (isFinal(payment)) return paymentView(payment);
     let status: ProviderStatus;
@@ -166,7 +177,7 @@ export class PaymentSettlement {
       });
       throw providerUnavailable(payment.id, error.kind, error.message);
     }
-    return paymentView(await this.apply(payment.id, status, schoolId));
+    return paymentView(await this.apply(payment.id, status, schoolId, actor));
   }
 
   /** One transaction: the payment row is locked first, so a replay racing this one waits and then finds it done. */
@@ -174,6 +185,7 @@ export class PaymentSettlement {
     paymentId: string,
     status: ProviderStatus,
     schoolId: string | null,
+    actor?: string,
   ): Promise<PaymentRow> {
     return this.requests.transaction(async (manager) => {
       const payment = await this.paymentRows.lockPayment(manager, paymentId);
@@ -187,6 +199,10 @@ export class PaymentSettlement {
       if (status.outcome !== 'complete') {
         const checked = await this.paymentRows.recordCheck(manager, paymentId, status);
         await this.events.record({ ...event, kind: 'provider_status' }, manager);
+        // Still pending, or failed again: nothing new happened to the payment.
+        if (checked.status !== payment.status) {
+          await this.audit(manager, checked, `payment.${checked.status}`, actor);
+        }
         return checked;
       }
       const period = await this.extendSubscription(manager, payment);
@@ -199,6 +215,10 @@ export class PaymentSettlement {
         },
         manager,
       );
+      await this.audit(manager, completed, 'payment.completed', actor, {
+        periodStart: period.starts,
+        periodEnd: period.ends,
+      });
       return completed;
     });
   }
@@ -226,5 +246,36 @@ export class PaymentSettlement {
       periodEnd: period.ends,
     });
     return period;
+  }
+
+  /**
+   * The payment's turn in the platform audit trail, in the transaction that made it. The
+   * actor: whoever the caller names, else the signed-in account of the request, else the
+   * provider whose signed callback brought the news.
+   */
+  private async audit(
+    manager: EntityManager,
+    payment: PaymentRow,
+    action: string,
+    actor: string | undefined,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    const store = this.cls ? requestStore(this.cls) : undefined;
+    await recordPlatformEvent(manager, {
+      actor:
+        actor ??
+        (store?.auditActor ? `account:${store.auditActor}` : `provider:${this.provider.name}`),
+      action,
+      organizationId: payment.organization_id,
+      requestId: store?.requestId,
+      details: {
+        paymentId: payment.id,
+        plan: payment.plan_code,
+        totalMinor: payment.total_minor,
+        currency: payment.currency,
+        providerStatus: payment.provider_status,
+        ...extra,
+      },
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { recordPlatformEvent } from '@schoolyard/audit';
 import { AppError } from '@schoolyard/common';
 import {
   DATABASE_URLS,
@@ -31,6 +32,12 @@ export interface DroppedSchool {
   memberships: number;
 }
 
+const LIFECYCLE_ACTIONS: Record<OrganizationStatus, string> = {
+  active: 'school.resumed',
+  suspended: 'school.suspended',
+  archived: 'school.archived',
+};
+
 const unknownSchool = (slug: string) =>
   new AppError(HttpStatus.NOT_FOUND, 'SCHOOL_NOT_FOUND', `No school has the slug "${slug}"`);
 
@@ -54,25 +61,29 @@ export class SchoolLifecycle {
     return this.registry.listSchools(status ?? null);
   }
 
-  suspend(slug: string): Promise<StatusChange> {
-    return this.setStatus(slug, 'suspended');
+  /** `actor` names who asked, for the platform audit trail: `cli:<operating-system user>`. */
+  suspend(slug: string, actor: string): Promise<StatusChange> {
+    return this.setStatus(slug, 'suspended', actor);
   }
 
-  archive(slug: string): Promise<StatusChange> {
-    return this.setStatus(slug, 'archived');
+  archive(slug: string, actor: string): Promise<StatusChange> {
+    return this.setStatus(slug, 'archived', actor);
   }
 
   /**
    * Back to active. An archived school was skipped by fleet migrations, so it is brought up to
    * date first; if that fails it stays blocked and the error says why.
    */
-  async resume(slug: string): Promise<StatusChange> {
+  async resume(slug: string, actor: string): Promise<StatusChange> {
     const school = await this.bySlug(slug);
     let migrated: string[] = [];
     if (school.status !== 'active') {
       const [pending] = await this.migrator.pendingSchools([slug], { includeArchived: true });
       if (pending) {
-        const outcome = await this.migrator.migrateSchool(pending, { includeArchived: true });
+        const outcome = await this.migrator.migrateSchool(pending, {
+          includeArchived: true,
+          actor,
+        });
         if (outcome.status === 'failed') {
           throw new AppError(
             HttpStatus.CONFLICT,
@@ -83,12 +94,33 @@ export class SchoolLifecycle {
         if (outcome.status === 'migrated') migrated = outcome.applied;
       }
     }
-    return { ...(await this.setStatus(slug, 'active')), migrated };
+    return { ...(await this.setStatus(slug, 'active', actor, migrated)), migrated };
   }
 
-  private async setStatus(slug: string, to: OrganizationStatus): Promise<StatusChange> {
-    const from = await this.registry.changeStatus(slug, to);
-    if (from === undefined) throw unknownSchool(slug);
+  /**
+   * The change and its audit entry commit together. A school already at `to` is left alone and
+   * leaves no entry: nothing happened to it.
+   */
+  private async setStatus(
+    slug: string,
+    to: OrganizationStatus,
+    actor: string,
+    migrated: string[] = [],
+  ): Promise<StatusChange> {
+    const from = await this.owner.transaction(async (manager) => {
+      const previous = await this.registry.changeStatus(manager, slug, to);
+      if (previous === undefined) throw unknownSchool(slug);
+      if (previous.from !== to) {
+        await recordPlatformEvent(manager, {
+          actor,
+          action: LIFECYCLE_ACTIONS[to],
+          organizationId: previous.id,
+          schoolSlug: slug,
+          details: { from: previous.from, to, ...(migrated.length ? { migrated } : {}) },
+        });
+      }
+      return previous.from;
+    });
     return { slug, from, to, migrated: [] };
   }
 
@@ -98,7 +130,7 @@ export class SchoolLifecycle {
    * accounts stay: a person may belong to other schools. Only an archived school can be
    * dropped, so a slip of the keyboard cannot delete a school that is in use.
    */
-  async drop(slug: string, confirmation: string): Promise<DroppedSchool> {
+  async drop(slug: string, confirmation: string, actor: string): Promise<DroppedSchool> {
     if (confirmation !== slug) {
       throw new AppError(
         HttpStatus.BAD_REQUEST,
@@ -140,6 +172,15 @@ export class SchoolLifecycle {
       await this.schemas.dropSchema(runner.manager, school);
       await this.registry.forgetTemporaryPasswords(runner.manager, school.id);
       await this.registry.deleteSchool(runner.manager, school.id);
+      // The organization row is gone; its id stays in the entry (no foreign key) to match
+      // the entries written while it lived.
+      await recordPlatformEvent(runner.manager, {
+        actor,
+        action: 'school.dropped',
+        organizationId: school.id,
+        schoolSlug: slug,
+        details: { schema: school.schemaName, role: school.dbRole, ...counts },
+      });
       await runner.commitTransaction();
       return {
         slug,

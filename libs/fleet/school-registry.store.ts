@@ -70,20 +70,21 @@ export class SchoolRegistryStore {
    * such school). A school already at `to` is not written, so its registry NOTIFY stays quiet.
    */
   async changeStatus(
+    manager: EntityManager,
     slug: string,
     to: OrganizationStatus,
-  ): Promise<OrganizationStatus | undefined> {
-    const row = await selectRow<{ from: OrganizationStatus }>(
-      this.owner.manager,
+  ): Promise<{ from: OrganizationStatus; id: string } | undefined> {
+    const row = await selectRow<{ from: OrganizationStatus; id: string }>(
+      manager,
       `WITH previous AS (SELECT id, status FROM public.organizations WHERE slug = $1 FOR UPDATE),
             changed AS (
               UPDATE public.organizations o SET status = $2, updated_at = now()
                 FROM previous WHERE o.id = previous.id AND previous.status <> $2
               RETURNING o.id)
-       SELECT previous.status AS "from" FROM previous`,
+       SELECT previous.status AS "from", previous.id FROM previous`,
       [slug, to],
     );
-    return row?.from;
+    return row;
   }
 
   async countDependents(manager: EntityManager, id: string): Promise<SchoolDependents> {

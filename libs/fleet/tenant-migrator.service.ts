@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { recordPlatformEvent } from '@schoolyard/audit';
 import { OWNER_DATA_SOURCE, OwnerConnections } from '@schoolyard/database';
 import { syncPermissionCatalog } from '@schoolyard/migrations/tenant';
 import { DataSource, type QueryRunner } from 'typeorm';
@@ -37,11 +38,19 @@ export interface FleetSummary {
 
 export interface FleetOptions {
   concurrency: number;
+  /**
+   * Who runs the migration, for the platform audit trail: `cli:<user>` for `tenants migrate`,
+   * `api:start-up` when the API catches schools up as it starts. Unnamed: `system:migrator`.
+   */
+  actor?: string;
   slugs?: string[];
   /** Called once the pending schools are known, before the first is migrated. */
   onPlan?: (total: number) => void;
   onSchool?: (outcome: SchoolMigrationOutcome, done: number, total: number) => void;
 }
+
+/** Who the platform audit trail names when a caller of the migrator names nobody. */
+const UNNAMED_ACTOR = 'system:migrator';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -73,7 +82,18 @@ export class TenantMigrator {
    * made at, loads the rows, then calls this again without it.
    */
   async applyPending(runner: QueryRunner, upTo?: ReadonlySet<string>): Promise<string[]> {
+    return (await this.applyPendingFrom(runner, upTo)).ran;
+  }
+
+  /** applyPending, also answering the school's version before it (its latest migration). */
+  private async applyPendingFrom(
+    runner: QueryRunner,
+    upTo?: ReadonlySet<string>,
+  ): Promise<{ from: string | null; ran: string[] }> {
     const applied = await this.schemas.appliedMigrations(runner.manager);
+    const from =
+      this.ledger.release.migrations.findLast((migration) => applied.has(migration.name))?.name ??
+      null;
     const ran: string[] = [];
     for (const migration of this.ledger.release.migrations) {
       if (applied.has(migration.name) || (upTo && !upTo.has(migration.name))) continue;
@@ -83,10 +103,10 @@ export class TenantMigrator {
     // One statement for all of them: a migration that fails throws before it, and the caller
     // rolls back the migrations before it with their rows, as it would any row recorded earlier.
     if (ran.length) await this.schemas.recordMigrations(runner.manager, ran);
-    if (upTo) return ran;
+    if (upTo) return { from, ran };
     const synced = await syncPermissionCatalog(runner);
     if (synced.added.length || synced.removed.length) ran.push('permission catalog');
-    return ran;
+    return { from, ran };
   }
 
   async pendingSchools(slugs?: string[], scope: PlanScope = {}): Promise<SchoolToMigrate[]> {
@@ -102,8 +122,9 @@ export class TenantMigrator {
    */
   async migrateSchool(
     school: SchoolToMigrate,
-    scope: PlanScope = {},
+    scope: PlanScope & { actor?: string } = {},
   ): Promise<SchoolMigrationOutcome> {
+    const actor = scope.actor ?? UNNAMED_ACTOR;
     const runner = this.owner.createQueryRunner();
     try {
       await runner.connect();
@@ -124,8 +145,18 @@ export class TenantMigrator {
       await this.schemas.savepoint(runner.manager, 'migrate');
       let outcome: SchoolMigrationOutcome;
       try {
-        const applied = await this.applyPending(runner);
+        const { from, ran: applied } = await this.applyPendingFrom(runner);
         await this.ledger.record(runner.manager, school.id, 'current', null);
+        // With the migrations it describes: the entry exists exactly when they committed.
+        if (applied.length) {
+          await recordPlatformEvent(runner.manager, {
+            actor,
+            action: 'school.migrated',
+            organizationId: school.id,
+            schoolSlug: school.slug,
+            details: { from, to: this.latest, applied },
+          });
+        }
         outcome = applied.length
           ? { slug: school.slug, status: 'migrated', applied }
           : { slug: school.slug, status: 'current' };
@@ -133,6 +164,13 @@ export class TenantMigrator {
         const message = messageOf(error);
         await this.schemas.rollbackToSavepoint(runner.manager, 'migrate');
         await this.ledger.record(runner.manager, school.id, 'failed', message);
+        await recordPlatformEvent(runner.manager, {
+          actor,
+          action: 'school.migration_failed',
+          organizationId: school.id,
+          schoolSlug: school.slug,
+          details: { to: this.latest, error: message },
+        });
         this.logger.warn(`tenant migration failed for ${school.slug}: ${message}`);
         outcome = { slug: school.slug, status: 'failed', error: message };
       }
@@ -163,7 +201,7 @@ export class TenantMigrator {
     const worker = async () => {
       while (next < schools.length) {
         const school = schools[next++];
-        const outcome = await this.migrateSchool(school);
+        const outcome = await this.migrateSchool(school, { actor: options.actor });
         if (outcome.status === 'migrated') summary.migrated.push(outcome.slug);
         else if (outcome.status === 'current') summary.current.push(outcome.slug);
         else if (outcome.status === 'skipped') {
@@ -174,6 +212,21 @@ export class TenantMigrator {
     };
     const workers = Math.max(1, Math.min(options.concurrency, schools.length));
     await Promise.all(Array.from({ length: workers }, worker));
+    // Counts, and the slugs only of what needs a maintainer: a run over 1,000 schools would
+    // otherwise write every slug twice (each school has its own entry).
+    await recordPlatformEvent(this.owner.manager, {
+      actor: options.actor ?? UNNAMED_ACTOR,
+      action: 'fleet.migrated',
+      details: {
+        latest: summary.latest,
+        planned: schools.length,
+        migrated: summary.migrated.length,
+        current: summary.current.length,
+        skipped: summary.skipped,
+        failed: summary.failed,
+        ...(options.slugs ? { slugs: options.slugs } : {}),
+      },
+    });
     return summary;
   }
 }

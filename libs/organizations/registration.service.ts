@@ -1,6 +1,7 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Optional } from '@nestjs/common';
+import { recordPlatformEvent } from '@schoolyard/audit';
 import { Subscriptions } from '@schoolyard/billing';
-import { AppError, validationFailed } from '@schoolyard/common';
+import { AppError, requestStore, type SchoolyardStore, validationFailed } from '@schoolyard/common';
 import {
   globalUsernameFor,
   localUsernameBase,
@@ -10,6 +11,7 @@ import {
 } from '@schoolyard/identity';
 import { SchoolProvisioning, subdomainRefused, subdomainTaken } from '@schoolyard/fleet';
 import { checkSubdomain, type School } from '@schoolyard/tenancy';
+import { ClsService } from 'nestjs-cls';
 import { type EntityManager } from 'typeorm';
 import { type DomainAvailabilityView, type RegistrationView } from './dto/organization-views.dto';
 import {
@@ -59,6 +61,7 @@ export class RegistrationService {
     private readonly subscriptions: Subscriptions,
     private readonly repository: RegistrationRepository,
     private readonly accountTokens: AccountTokensRepository,
+    @Optional() private readonly cls?: ClsService<SchoolyardStore>,
   ) {}
 
   async checkDomain(subdomain: string): Promise<DomainAvailabilityView> {
@@ -70,8 +73,12 @@ export class RegistrationService {
     return { subdomain, available: true };
   }
 
-  /** A school and a new, unverified owner account; a verification message goes with it. */
-  async register(request: RegisterSchoolDto): Promise<RegistrationView> {
+  /**
+   * A school and a new, unverified owner account; a verification message goes with it.
+   * `actor` names a maintainer who registered it for someone (the CLI); otherwise the new
+   * owner's account is the actor in the platform audit trail.
+   */
+  async register(request: RegisterSchoolDto, actor?: string): Promise<RegistrationView> {
     this.refuseBadSubdomain(request.subdomain);
     const username = this.ownerUsername(request.owner);
     const { email, password } = request.owner;
@@ -89,7 +96,7 @@ export class RegistrationService {
     // from being an unhandled rejection.
     const passwordHash = this.passwords.hash(password);
     passwordHash.catch(() => undefined);
-    return this.create(request, { kind: 'new', email, passwordHash }, username);
+    return this.create(request, { kind: 'new', email, passwordHash }, username, actor);
   }
 
   /** A further school owned by the signed-in account, which must have proved its email. */
@@ -123,11 +130,12 @@ export class RegistrationService {
     request: RegisterSchoolDto | CreateSchoolDto,
     owner: SchoolOwner,
     username: string,
+    actor?: string,
   ): Promise<RegistrationView> {
     // A subdomain taken by a concurrent registration is still caught by the provisioning.
     const made = await this.provisioning.provision(
       { subdomain: request.subdomain, name: request.name },
-      (manager, school) => this.seedSchool(manager, school, request, owner, username),
+      (manager, school) => this.seedSchool(manager, school, request, owner, username, actor),
     );
     return {
       organization: {
@@ -154,6 +162,7 @@ export class RegistrationService {
     request: RegisterSchoolDto | CreateSchoolDto,
     owner: SchoolOwner,
     username: string,
+    actor: string | undefined,
   ): Promise<string> {
     const userId =
       owner.kind === 'existing' ? owner.userId : await this.createUser(manager, owner, username);
@@ -169,6 +178,14 @@ export class RegistrationService {
     await this.repository.grantOwnerRole(manager, userId);
     await this.repository.insertMembership(manager, userId, school.id);
     await this.subscriptions.startTrial(manager, school.id);
+    await recordPlatformEvent(manager, {
+      actor: actor ?? `account:${userId}`,
+      action: 'school.registered',
+      organizationId: school.id,
+      schoolSlug: school.slug,
+      requestId: this.cls ? requestStore(this.cls)?.requestId : undefined,
+      details: { name: school.name, ownerAccountId: userId, ownerAccount: owner.kind },
+    });
     // In this transaction: a registration that rolls back mails nothing.
     if (owner.kind === 'new') {
       await this.accountTokens.mailVerification(manager, {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { recordSchoolEvent, recordSchoolEvents } from '@schoolyard/audit';
 import { AuthSessions, Passwords } from '@schoolyard/identity';
 import { SchoolAccess } from '@schoolyard/rbac';
 import { TenantContext, TenantTransactions } from '@schoolyard/tenancy';
@@ -94,6 +95,20 @@ export class PortalAccountControls {
   ): Promise<void> {
     if (people.length === 0) return;
     const left = await this.release(manager, kind, people);
+    const closed = people.flatMap((person) =>
+      person.user_id
+        ? [
+            {
+              action: 'deactivated',
+              entityType: 'account',
+              entityId: person.user_id,
+              personId: person.id,
+              details: { kind, leftSchool: left.includes(person.user_id) },
+            },
+          ]
+        : [],
+    );
+    if (closed.length) await recordSchoolEvents(manager, closed);
     if (people.some((person) => person.user_id)) this.access.changedInTransaction();
     this.forgetSessionsAfterCommit(left);
   }
@@ -118,6 +133,13 @@ export class PortalAccountControls {
       mayReset(
         await this.schoolAccounts.resetAccountPassword(manager, holder.userId, hash, sealed),
       );
+      await recordSchoolEvent(manager, {
+        action: 'password_reset',
+        entityType: 'account',
+        entityId: holder.userId,
+        personId: profileId,
+        details: { kind },
+      });
       this.forgetSessionsAfterCommit([holder.userId]);
       return {
         profileId,

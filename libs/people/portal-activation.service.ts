@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { recordSchoolEvents } from '@schoolyard/audit';
 import { validationFailed } from '@schoolyard/common';
 import { isUniqueViolation } from '@schoolyard/database';
 import { allocateLocalUsernames, Passwords, PrincipalContext } from '@schoolyard/identity';
@@ -88,6 +89,7 @@ export class PortalActivation {
       people.map((person) => person.user_id),
     );
     const slips: CredentialSlipView[] = [];
+    const shown: Array<{ profileId: string; userId: string }> = [];
     for (const person of people) {
       const account = accounts.get(person.user_id);
       if (!account?.temporaryPassword) continue;
@@ -99,6 +101,21 @@ export class PortalActivation {
         username: person.local_username,
         temporaryPassword: password,
       });
+      shown.push({ profileId: person.id, userId: account.id });
+    }
+    // Whoever saw a temporary password could sign in as its holder until it is changed: each
+    // holder's history says who looked, and when.
+    if (shown.length) {
+      await recordSchoolEvents(
+        this.tenant.manager,
+        shown.map(({ profileId, userId }) => ({
+          action: 'credential_slip_viewed',
+          entityType: 'account',
+          entityId: userId,
+          personId: profileId,
+          details: { kind },
+        })),
+      );
     }
     return slips;
   }
@@ -159,6 +176,16 @@ export class PortalActivation {
       toActivate.flatMap((person) =>
         person.email ? [{ profileId: person.id, email: person.email }] : [],
       ),
+    );
+    await recordSchoolEvents(
+      manager,
+      toActivate.map((person, index) => ({
+        action: 'activated',
+        entityType: 'account',
+        entityId: userIds[index],
+        personId: person.id,
+        details: { kind, username: usernames[index] },
+      })),
     );
     this.access.changedInTransaction();
 

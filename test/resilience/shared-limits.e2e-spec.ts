@@ -136,7 +136,7 @@ describe('two instances sharing limits through Redis', () => {
     // Both have served (and cached) the school before it is suspended.
     expect(await status(a, school.host)).toBe(200);
     expect(await status(b, school.host)).toBe(200);
-    await a.t.app.get(SchoolLifecycle).suspend(school.slug);
+    await a.t.app.get(SchoolLifecycle).suspend(school.slug, 'test:shared-limits');
     const refusedBy = async (instance: Instance) => (await status(instance, school.host)) === 403;
     const [onA, onB] = await Promise.all([
       until(() => refusedBy(a), 1000),

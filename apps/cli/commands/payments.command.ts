@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { PaymentSettlement } from '@schoolyard/billing';
 import { InvalidArgumentError } from 'commander';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { cliActor } from '../cli-actor';
 import { CliOutput } from '../cli-output';
 import { CommandGroup } from './command-group';
 
@@ -24,7 +25,7 @@ export class PaymentsRecheckCommand extends CommandRunner {
   }
 
   async run(_args: string[], options: RecheckOptions): Promise<void> {
-    const outcomes = await this.settlement.recheckPending(options.payment);
+    const outcomes = await this.settlement.recheckPending(options.payment, cliActor());
     if (options.json) {
       this.output.json({ checked: outcomes });
     } else {

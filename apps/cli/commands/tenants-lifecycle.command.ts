@@ -6,6 +6,7 @@ import { SchoolLifecycle, type StatusChange, UnverifiedSchools } from '@schoolya
 import { InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { CommandRunner, Option, SubCommand } from 'nest-commander';
+import { cliActor } from '../cli-actor';
 import { CliOutput } from '../cli-output';
 
 interface CreateOptions {
@@ -56,7 +57,7 @@ export class TenantsCreateCommand extends CommandRunner {
         password,
       },
     });
-    const made = await this.registration.register(request);
+    const made = await this.registration.register(request, cliActor());
     const result = {
       ...made,
       owner: { ...made.owner, ...(generated ? { generatedPassword: password } : {}) },
@@ -208,7 +209,7 @@ abstract class StatusCommand extends CommandRunner {
 })
 export class TenantsSuspendCommand extends StatusCommand {
   protected change(slug: string) {
-    return this.lifecycle.suspend(slug);
+    return this.lifecycle.suspend(slug, cliActor());
   }
 }
 
@@ -219,7 +220,7 @@ export class TenantsSuspendCommand extends StatusCommand {
 })
 export class TenantsResumeCommand extends StatusCommand {
   protected change(slug: string) {
-    return this.lifecycle.resume(slug);
+    return this.lifecycle.resume(slug, cliActor());
   }
 }
 
@@ -231,7 +232,7 @@ export class TenantsResumeCommand extends StatusCommand {
 })
 export class TenantsArchiveCommand extends StatusCommand {
   protected change(slug: string) {
-    return this.lifecycle.archive(slug);
+    return this.lifecycle.archive(slug, cliActor());
   }
 }
 
@@ -250,7 +251,7 @@ export class TenantsDropCommand extends CommandRunner {
   }
 
   async run([slug]: string[], options: { confirm?: string; json?: boolean }): Promise<void> {
-    const dropped = await this.lifecycle.drop(slug, options.confirm ?? '');
+    const dropped = await this.lifecycle.drop(slug, options.confirm ?? '', cliActor());
     if (options.json) return this.output.json(dropped);
     this.output.line(
       `dropped ${slug}: schema ${dropped.schema}, role ${dropped.role}, ` +

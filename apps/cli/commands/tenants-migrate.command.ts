@@ -6,6 +6,7 @@ import {
 } from '@schoolyard/fleet';
 import { CommandRunner, Option, SubCommand } from 'nest-commander';
 import { CLI_OWNER_POOL_SIZE } from '../cli-limits';
+import { cliActor } from '../cli-actor';
 import { CliOutput, type Progress } from '../cli-output';
 import { parseCount, parseSlugList } from './options';
 
@@ -37,6 +38,7 @@ export class TenantsMigrateCommand extends CommandRunner {
     const started = Date.now();
     const summary = await this.migrator.migrateFleet({
       concurrency: options.concurrency ?? DEFAULT_MIGRATION_CONCURRENCY,
+      actor: cliActor(),
       slugs: options.schools,
       onPlan: (total) => {
         if (!json) shown.bar = this.output.progress(total, 'migrating');

@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable, Optional } from '@nestjs/common';
+import { type SchoolAuditEvent } from '@schoolyard/audit';
 import { AppError, validationFailed } from '@schoolyard/common';
 import { Metrics } from '@schoolyard/metrics';
 import { type School, TenantContext } from '@schoolyard/tenancy';
@@ -20,6 +21,8 @@ import {
 
 interface Account {
   userId: string;
+  /** The person in this school (school sign-ins only), for the audit trail. */
+  profileId: string | null;
   passwordHash: string;
   isActive: boolean;
   mustChangePassword: boolean;
@@ -95,10 +98,12 @@ export class AuthService {
       this.metrics.signInFailed('invalid_credentials');
       // On nothing for an unknown name: the statement runs either way.
       await this.users.recordFailedSignIn(account?.userId ?? null);
+      if (school) await this.profiles.recordSignIn(school, account && refusal(account, passwordOk));
       throw invalidCredentials();
     }
     await attempt.succeeded();
     await this.users.recordSignIn(account.userId);
+    if (school) await this.profiles.recordSignIn(school, accountEvent(account, 'signed_in'));
     const { sessionId, refreshToken } = await this.sessions.open(
       account.userId,
       school?.id ?? null,
@@ -208,6 +213,7 @@ export class AuthService {
     if (!profile || !user) return null;
     return {
       userId: user.id,
+      profileId: profile.id,
       passwordHash: user.password_hash,
       isActive: user.is_active,
       mustChangePassword: user.must_change_password,
@@ -227,6 +233,7 @@ export class AuthService {
     if (!user) return null;
     return {
       userId: user.id,
+      profileId: null,
       passwordHash: user.password_hash,
       isActive: user.is_active,
       mustChangePassword: user.must_change_password,
@@ -234,4 +241,27 @@ export class AuthService {
       displayName: user.email,
     };
   }
+}
+
+/** The account acts for itself here: no token exists yet, so the request names no actor. */
+function accountEvent(
+  account: Account,
+  action: 'signed_in' | 'sign_in_failed',
+  details?: Record<string, unknown>,
+): SchoolAuditEvent {
+  return {
+    action,
+    entityType: 'account',
+    entityId: account.userId,
+    personId: account.profileId,
+    actorAccountId: account.userId,
+    details,
+  };
+}
+
+/** Why a known name was refused; never what was typed. */
+function refusal(account: Account, passwordOk: boolean): SchoolAuditEvent {
+  return accountEvent(account, 'sign_in_failed', {
+    reason: passwordOk ? 'account_inactive' : 'wrong_password',
+  });
 }

@@ -454,8 +454,9 @@ describe('audit trail', () => {
       c.school,
       `INSERT INTO audit_events (actor_account_id, actor_profile_id, client_address, action,
                                  entity_type, entity_id, details)
-       VALUES ($1, $2, '203.0.113.9', 'signed_in', 'account', $1, '{"username": "cleo.p"}'),
-              ($1, $2, '203.0.113.9', 'viewed', 'student', $3, '{"guardianEmail": "x@y.z"}')`,
+       VALUES ($1::uuid, $2::uuid, '203.0.113.9', 'signed_in', 'account', $1::text,
+               '{"username": "cleo.p"}'),
+              ($1::uuid, $2::uuid, '203.0.113.9', 'viewed', 'student', $3, '{"guardianEmail": "x@y.z"}')`,
       [account, cleo, c.ids.ben],
     );
     const mentioning = (trace: string) =>

@@ -589,4 +589,35 @@ describe('attendance registers', () => {
     );
     expect(untouched.id).toBe(session.id);
   });
+
+  it('records a register saved again unchanged as nothing, and one changed mark as one entry', async () => {
+    const opened = await open(c.owner, daily(today));
+    const { id } = bodyOf<Register>(opened, opened.statusCode === 201 ? 201 : 200);
+    const entries = () =>
+      inSchema<{ entity_id: string; before: object; after: object }>(
+        c.school,
+        `SELECT entity_id, before, after FROM audit_events
+          WHERE entity_type = 'attendance_record' AND entity_id LIKE $1 || '/%' ORDER BY at, id`,
+        [id],
+      );
+    const everyone = [
+      { studentId: c.ids.ana, status: 'present' },
+      { studentId: c.ids.ben, status: 'present' },
+    ];
+    bodyOf(await save(c.owner, id, everyone), 200);
+    const first = (await entries()).length;
+    // The same marks again, by someone else later: only who recorded and when differ.
+    bodyOf(await save(c.as.ines, id, everyone), 200);
+    bodyOf(await save(c.owner, id, everyone), 200);
+    expect(await entries()).toHaveLength(first);
+
+    bodyOf(await save(c.as.ines, id, [{ studentId: c.ids.ben, status: 'absent' }]), 200);
+    const after = await entries();
+    expect(after).toHaveLength(first + 1);
+    expect(after[after.length - 1]).toEqual({
+      entity_id: `${id}/${c.ids.ben}`,
+      before: { status: 'present' },
+      after: { status: 'absent' },
+    });
+  });
 });

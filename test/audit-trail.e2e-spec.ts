@@ -330,7 +330,7 @@ describe('audit trail', () => {
         await db.query('BEGIN');
         try {
           await db.query(`SELECT set_config('role', $1, true)`, [rows[0].db_role]);
-          await db.query(`SELECT "${schema}".audit_pseudonymise_student($1)`, [id]);
+          await db.query(`SELECT "${schema}".audit_pseudonymise_student($1, NULL)`, [id]);
           return 'allowed';
         } catch (error) {
           return (error as { code?: string }).code;
@@ -419,5 +419,178 @@ describe('audit trail', () => {
       schoolRows: 0,
       platformRows: 0,
     });
+  });
+
+  it('records marks saved again unchanged as nothing, and a changed mark without its bookkeeping', async () => {
+    const mark = (marks: number, requestId: string) =>
+      call(
+        c.school,
+        c.owner,
+        'PUT',
+        `/api/exams/papers/${paperId}/marks`,
+        { sectionId: c.sectionA.id, marks: [{ studentId: c.ids.ana, marks }] },
+        { 'x-request-id': requestId },
+      );
+    const byRequest = (requestId: string) =>
+      inSchema<{ action: string; before: object; after: object }>(
+        c.school,
+        'SELECT action, before, after FROM audit_events WHERE request_id = $1',
+        [requestId],
+      );
+    bodyOf(await mark(35, 'audit-mark-again'), 200);
+    expect(await byRequest('audit-mark-again')).toEqual([]);
+    bodyOf(await mark(36, 'audit-mark-changed'), 200);
+    expect(await byRequest('audit-mark-changed')).toEqual([
+      { action: 'updated', before: { marks: 35 }, after: { marks: 36 } },
+    ]);
+  });
+
+  it("pseudonymises an activated student's account too: no entry keeps their ids or names, others' stay", async () => {
+    const cleo = c.ids.cleo;
+    const account = await accountOf(cleo);
+    const schema = schemaOf(c.school);
+    // What the student did here themselves (a sign-in, say), and an entry about someone else.
+    await inSchema(
+      c.school,
+      `INSERT INTO audit_events (actor_account_id, actor_profile_id, client_address, action,
+                                 entity_type, entity_id, details)
+       VALUES ($1::uuid, $2::uuid, '203.0.113.9', 'signed_in', 'account', $1::text,
+               '{"username": "cleo.p"}'),
+              ($1::uuid, $2::uuid, '203.0.113.9', 'viewed', 'student', $3, '{"guardianEmail": "x@y.z"}')`,
+      [account, cleo, c.ids.ben],
+    );
+    const mentioning = (trace: string) =>
+      withOwnerClient(
+        async (db) =>
+          (
+            await db.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM "${schema}".audit_events a
+                WHERE a::text ILIKE '%' || $1 || '%'`,
+              [trace],
+            )
+          ).rows[0].n,
+      );
+    expect(await mentioning(account)).toBeGreaterThan(1);
+    const benBefore = await inSchema(
+      c.school,
+      'SELECT * FROM audit_events WHERE person_id = $1 ORDER BY id',
+      [c.ids.ben],
+    );
+
+    const purged = await call(c.school, c.owner, 'DELETE', `/api/students/${cleo}?permanent=true`);
+    expect(purged.statusCode).toBe(204);
+
+    for (const trace of [cleo, account, 'Cleo', 'cleo.p', '203.0.113.9', 'x@y.z']) {
+      expect({ trace, rows: await mentioning(trace) }).toEqual({ trace, rows: 0 });
+    }
+    // Entries about Ben keep everything (the viewing entry is Cleo's act: her side goes).
+    const benAfter = await inSchema(
+      c.school,
+      'SELECT * FROM audit_events WHERE person_id = $1 ORDER BY id',
+      [c.ids.ben],
+    );
+    expect(benAfter).toEqual(benBefore);
+  });
+
+  it('keys an enrolment on its own id, and records a changed key as deleted plus created', async () => {
+    const [membership] = await inSchema<{ id: string }>(
+      c.school,
+      'SELECT id FROM section_students WHERE student_id = $1 AND section_id = $2',
+      [c.ids.ana, c.sectionA.id],
+    );
+    const [enrolled] = await inSchema<{ entity_id: string }>(
+      c.school,
+      `SELECT entity_id FROM audit_events
+        WHERE entity_type = 'enrolment' AND action = 'created' AND person_id = $1`,
+      [c.ids.ana],
+    );
+    expect(enrolled.entity_id).toBe(membership.id);
+
+    // The owner moves Gwen's link from Ana to Ben by SQL: no row pairs with itself.
+    const schema = schemaOf(c.school);
+    const entries = await withOwnerClient(async (db) => {
+      await db.query('BEGIN');
+      try {
+        await db.query(
+          `UPDATE "${schema}".student_guardians SET student_id = $1
+            WHERE student_id = $2 AND guardian_id = $3`,
+          [c.ids.ben, c.ids.ana, c.ids.gwen],
+        );
+        return (
+          await db.query<{ action: string; entity_id: string; before: object; after: object }>(
+            `SELECT action, entity_id, person_id, before, after FROM "${schema}".audit_events
+              WHERE entity_type = 'guardian_link' AND at >= now() ORDER BY action`,
+          )
+        ).rows;
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    });
+    expect(entries).toEqual([
+      {
+        action: 'created',
+        entity_id: `${c.ids.ben}/${c.ids.gwen}`,
+        person_id: c.ids.ben,
+        before: null,
+        after: expect.objectContaining({
+          student_id: c.ids.ben,
+          guardian_id: c.ids.gwen,
+          relationship: 'mother',
+        }),
+      },
+      {
+        action: 'deleted',
+        entity_id: `${c.ids.ana}/${c.ids.gwen}`,
+        person_id: c.ids.ana,
+        before: expect.objectContaining({
+          student_id: c.ids.ana,
+          guardian_id: c.ids.gwen,
+          relationship: 'mother',
+        }),
+        after: null,
+      },
+    ]);
+  });
+
+  it("cannot be led by a forged 'deleted' entry to rewrite a living role's entries", async () => {
+    const schema = schemaOf(c.school);
+    const outcome = await withOwnerClient(async (db) => {
+      const [{ db_role: role }] = (
+        await db.query<{ db_role: string }>('SELECT db_role FROM organizations WHERE id = $1', [
+          c.school.id,
+        ])
+      ).rows;
+      await db.query('BEGIN');
+      try {
+        const [{ id }] = (
+          await db.query<{ id: string }>(
+            `UPDATE "${schema}".roles SET name = name || ' (renamed)'
+              WHERE id = (SELECT id FROM "${schema}".roles ORDER BY id LIMIT 1) RETURNING id`,
+          )
+        ).rows;
+        const roleEntries = async () =>
+          (
+            await db.query(
+              `SELECT * FROM "${schema}".audit_events
+                WHERE entity_type = 'role' AND entity_id = $1 ORDER BY id`,
+              [id],
+            )
+          ).rows;
+        const before = await roleEntries();
+        await db.query(`SELECT set_config('role', $1, true)`, [role]);
+        await db.query(
+          `INSERT INTO "${schema}".audit_events (action, entity_type, entity_id)
+           VALUES ('deleted', 'student', $1)`,
+          [id],
+        );
+        await db.query(`SELECT "${schema}".audit_pseudonymise_student($1, NULL)`, [id]);
+        await db.query('RESET role');
+        return { before, after: await roleEntries() };
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    });
+    expect(outcome.before.length).toBeGreaterThan(0);
+    expect(outcome.after).toEqual(outcome.before);
   });
 });

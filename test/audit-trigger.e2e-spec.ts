@@ -110,4 +110,39 @@ describe('audit trigger', () => {
       truncate: '42501',
     });
   });
+
+  it("looks the actor's profile up again when the transaction's actor changes", async () => {
+    const school = await registerSchool(t.app);
+    const schema = `school_${school.slug.replace(/-/g, '_')}`;
+    const stranger = '00000000-0000-4000-8000-000000000001';
+    const seen = await withOwnerClient(async (db) => {
+      await db.query('BEGIN');
+      try {
+        const profileOf = async (actor: string) => {
+          await db.query(`SELECT set_config('schoolyard.actor', $1, true)`, [actor]);
+          const { rows } = await db.query<{ profile: string | null }>(
+            `SELECT "${schema}".audit_actor_profile($1) AS profile`,
+            [actor],
+          );
+          return rows[0].profile;
+        };
+        return [
+          await profileOf(school.ownerUserId),
+          await profileOf(stranger),
+          await profileOf(school.ownerUserId),
+        ];
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    });
+    const [{ id: ownerProfile }] = await withOwnerClient(
+      async (db) =>
+        (
+          await db.query<{ id: string }>(`SELECT id FROM "${schema}".profiles WHERE user_id = $1`, [
+            school.ownerUserId,
+          ])
+        ).rows,
+    );
+    expect(seen).toEqual([ownerProfile, null, ownerProfile]);
+  });
 });

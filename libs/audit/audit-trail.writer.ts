@@ -23,9 +23,6 @@ export interface SchoolAuditEvent {
   details?: Record<string, unknown>;
 }
 
-/** Keys that never enter an audit row, whatever a caller passes in `details`. */
-export const SECRET_KEY = /(password|token|secret|hash)/i;
-
 /** Only in a school's transaction (its path and role): the row goes to that school's trail. */
 export async function recordSchoolEvent(
   manager: EntityManager,
@@ -133,8 +130,31 @@ export async function recordPlatformEvent(
   );
 }
 
-function withoutSecrets(details: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(details).filter(([key]) => !SECRET_KEY.test(key)));
+/**
+ * A key naming a secret, compared without case: anywhere in the key for the long words, and
+ * `otp`/`pin` only as a whole word part (`pin`, `pinCode`, `login_otp`, not `shipping`).
+ */
+const SECRET_WORDS = /(password|token|secret|hash|signature|api_?key|credential|sealed)/i;
+
+export function isSecretKey(key: string): boolean {
+  if (SECRET_WORDS.test(key)) return true;
+  // Word parts: split camelCase and separators, then look for a whole `otp` or `pin`.
+  const parts = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.toLowerCase());
+  return parts.includes('otp') || parts.includes('pin');
+}
+
+/** The details without secret-named keys, at any depth (objects inside objects and arrays). */
+export function withoutSecrets<T>(details: T): T {
+  if (Array.isArray(details)) return details.map((item: unknown) => withoutSecrets(item)) as T;
+  if (details === null || typeof details !== 'object' || details instanceof Date) return details;
+  return Object.fromEntries(
+    Object.entries(details)
+      .filter(([key]) => !isSecretKey(key))
+      .map(([key, value]) => [key, withoutSecrets(value)]),
+  ) as T;
 }
 
 /**
@@ -142,16 +162,18 @@ function withoutSecrets(details: Record<string, unknown>): Record<string, unknow
  * longer say who it happened to (one fresh pseudonym for the student's id; personal fields
  * '[removed]'). The school's role may not change audit rows, so a SECURITY DEFINER function
  * of the school's schema does it, refusing a student who still exists. Called alone in its
- * statement. Answers the entries it changed.
+ * statement. `accountId` is the student's account (null if never activated): entries it made
+ * here lose it. Answers the entries it changed.
  */
 export async function pseudonymiseStudentTrail(
   manager: EntityManager,
   studentId: string,
+  accountId: string | null,
 ): Promise<number> {
   const [row] = await selectRows<{ changed: number }>(
     manager,
-    `SELECT audit_pseudonymise_student($1) AS changed`,
-    [studentId],
+    `SELECT audit_pseudonymise_student($1, $2) AS changed`,
+    [studentId, accountId],
   );
   return row.changed;
 }

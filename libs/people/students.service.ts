@@ -78,6 +78,6 @@ export class StudentsService {
     await this.accounts.close(this.tenant.manager, 'student', [student]);
     await this.students.deleteProfile(id);
     // In the same transaction: the trail keeps what happened, no longer to whom.
-    await pseudonymiseStudentTrail(this.tenant.manager, id);
+    await pseudonymiseStudentTrail(this.tenant.manager, id, student.user_id);
   }
 }

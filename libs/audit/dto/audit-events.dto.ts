@@ -9,12 +9,14 @@ const WORD = /^[a-z][a-z0-9_.]{0,63}$/;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-5]):?[0-5]\d)$/;
 
 /**
- * `2026-11-30` or `2026-11-30T08:00:00Z` (offset optional), a day that exists, in years
- * 1000–9999: the forms both JavaScript and PostgreSQL read alike (ISO week dates, ordinal
- * dates and year 0 pass class-validator's ISO check but not PostgreSQL).
+ * `2026-11-30` or `2026-11-30T08:00:00Z`, a day that exists, in years 1000–9999: the forms
+ * both JavaScript and PostgreSQL read alike (ISO week dates, ordinal dates and year 0 pass
+ * class-validator's ISO check but not PostgreSQL). A timestamp must carry its offset (Z or
+ * ±hh:mm up to ±15:59, PostgreSQL's limit): without one, JavaScript would read it in the
+ * server's zone and PostgreSQL in the session's, so the same text could mean two moments.
  */
 export function isAuditMoment(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -34,10 +36,10 @@ const Moment = (field: string) =>
   Satisfies(
     'isAuditMoment',
     isAuditMoment,
-    `${field} must be a date such as 2026-11-30 or a timestamp such as 2026-11-30T08:00:00Z`,
+    `${field} must be a date such as 2026-11-30 or a timestamp with its offset such as 2026-11-30T08:00:00Z`,
   );
 const WHEN =
-  'An ISO date (2026-11-30: the whole day, in the school time zone) or timestamp (2026-11-30T08:00:00Z)';
+  'An ISO date (2026-11-30: the whole day, in the school time zone) or a timestamp with its offset (2026-11-30T08:00:00Z, 2026-11-30T13:45:00+05:45; an offset is required, at most ±15:59)';
 
 export class AuditEventsQuery extends AuditPageQuery {
   @ApiPropertyOptional({

@@ -6594,11 +6594,11 @@ export type AuditEventsControllerListData = {
          */
         action?: string;
         /**
-         * From this moment on. An ISO date (2026-11-30: the whole day, in the school time zone) or timestamp (2026-11-30T08:00:00Z)
+         * From this moment on. An ISO date (2026-11-30: the whole day, in the school time zone) or a timestamp with its offset (2026-11-30T08:00:00Z, 2026-11-30T13:45:00+05:45; an offset is required, at most ±15:59)
          */
         from?: string;
         /**
-         * Up to this moment, included. An ISO date (2026-11-30: the whole day, in the school time zone) or timestamp (2026-11-30T08:00:00Z)
+         * Up to this moment, included. An ISO date (2026-11-30: the whole day, in the school time zone) or a timestamp with its offset (2026-11-30T08:00:00Z, 2026-11-30T13:45:00+05:45; an offset is required, at most ±15:59)
          */
         to?: string;
     };

@@ -12,3 +12,4 @@ export * from './route-policy';
 export * from './route-refusals';
 export * from './sealed-text';
 export * from './csv';
+export * from './csv-columns';

@@ -1,7 +1,13 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { checkRange, notFound } from '@schoolyard/attendance';
-import { IdParams, Route } from '@schoolyard/common';
+import {
+  GUARDIAN_COLUMNS,
+  IdParams,
+  Route,
+  STAFF_COLUMNS,
+  STUDENT_COLUMNS,
+} from '@schoolyard/common';
 import { printedNumber } from '@schoolyard/fees';
 import { CallerScope } from '@schoolyard/rbac';
 import { type FastifyReply } from 'fastify';
@@ -16,37 +22,6 @@ import { StudentExportView } from './dto/student-export.dto';
 import { ExportsRepository } from './exports.repository';
 import { StudentExportService } from './student-export.service';
 
-/** The column contract the importer reads (docs/EXPORTS.md); the order is the file's. */
-export const STUDENT_COLUMNS = [
-  'admissionNumber',
-  'firstName',
-  'middleName',
-  'lastName',
-  'email',
-  'admissionDate',
-  'dateOfBirth',
-  'gender',
-  'status',
-] as const;
-export const STAFF_COLUMNS = [
-  'email',
-  'firstName',
-  'middleName',
-  'lastName',
-  'jobTitle',
-  'department',
-  'hireDate',
-  'status',
-] as const;
-export const GUARDIAN_COLUMNS = [
-  'email',
-  'phone',
-  'firstName',
-  'middleName',
-  'lastName',
-  'studentAdmissionNumber',
-  'relationship',
-] as const;
 /** The contract's columns, then what identifies the register (kind, period, subject). */
 export const ATTENDANCE_COLUMNS = [
   'date',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { likePattern, selectRow } from '@schoolyard/common';
 import { taughtSections } from '@schoolyard/attendance';
 import { invoiceStatusSql } from '@schoolyard/fees';
+import { STUDENT_ORDER_BY } from '@schoolyard/people';
 import { type ScopedCaller } from '@schoolyard/rbac';
 import { TenantContext } from '@schoolyard/tenancy';
 import {
@@ -80,20 +81,6 @@ export interface FeeExportRow {
   status: string;
 }
 
-/** The students list's sorts (libs/people), the profile id breaking ties. */
-const STUDENT_ORDER: Record<StudentsExportQuery['sort'], string> = {
-  lastName: 'p.last_name, p.first_name',
-  '-lastName': 'p.last_name DESC, p.first_name DESC',
-  firstName: 'p.first_name, p.last_name',
-  '-firstName': 'p.first_name DESC, p.last_name DESC',
-  admissionNumber: 'lower(s.admission_number)',
-  '-admissionNumber': 'lower(s.admission_number) DESC',
-  admissionDate: 's.admission_date',
-  '-admissionDate': 's.admission_date DESC',
-  createdAt: 's.created_at',
-  '-createdAt': 's.created_at DESC',
-};
-
 @Injectable()
 export class ExportsRepository {
   constructor(private readonly tenant: TenantContext) {}
@@ -113,7 +100,7 @@ export class ExportsRepository {
           AND ($3::uuid IS NULL OR EXISTS (
                SELECT 1 FROM section_students ss
                 WHERE ss.section_id = $3 AND ss.student_id = s.profile_id AND ss.left_on IS NULL))
-        ORDER BY ${STUDENT_ORDER[query.sort]}, p.id`,
+        ORDER BY ${STUDENT_ORDER_BY[query.sort]}, p.id`,
       [query.status ?? null, likePattern(query.search), query.sectionId ?? null],
     );
   }

@@ -1,3 +1,4 @@
+import { ENROLMENT_COLUMNS } from '@schoolyard/common';
 import { type RowError } from './csv-reading';
 import { type ImportContext, type ImportKind, type ImportPlan } from './import-kind';
 import { FirstSeen, RowReader } from './row-checks';
@@ -16,7 +17,7 @@ interface EnrolmentLine {
  * enrolment: an active student, a year that has begun, the section's capacity.
  */
 export const enrolmentsImport: ImportKind = {
-  columns: ['admissionNumber', 'academicYear', 'level', 'section'],
+  columns: ENROLMENT_COLUMNS,
   required: ['admissionNumber', 'academicYear', 'level', 'section'],
 
   async plan({ rows, db }: ImportContext): Promise<ImportPlan> {

@@ -1,3 +1,4 @@
+import { GUARDIAN_COLUMNS } from '@schoolyard/common';
 import { randomUUID } from 'node:crypto';
 import { type RowError } from './csv-reading';
 import { type ImportContext, type ImportKind, type ImportPlan } from './import-kind';
@@ -22,15 +23,7 @@ interface GuardianLine {
  * already is kept as it is and only their missing links are added.
  */
 export const guardiansImport: ImportKind = {
-  columns: [
-    'email',
-    'phone',
-    'firstName',
-    'middleName',
-    'lastName',
-    'studentAdmissionNumber',
-    'relationship',
-  ],
+  columns: GUARDIAN_COLUMNS,
   required: ['firstName', 'lastName'],
 
   async plan({ rows, db }: ImportContext): Promise<ImportPlan> {

@@ -1,3 +1,4 @@
+import { STAFF_COLUMNS } from '@schoolyard/common';
 import { randomUUID } from 'node:crypto';
 import { type RowError } from './csv-reading';
 import { type ImportContext, type ImportKind, type ImportPlan, overPlan } from './import-kind';
@@ -21,16 +22,7 @@ interface StaffLine {
  * school's today, as onboarding does.
  */
 export const staffImport: ImportKind = {
-  columns: [
-    'email',
-    'firstName',
-    'middleName',
-    'lastName',
-    'jobTitle',
-    'department',
-    'hireDate',
-    'status',
-  ],
+  columns: STAFF_COLUMNS,
   required: ['email', 'firstName', 'lastName'],
 
   async plan({ rows, db, room }: ImportContext): Promise<ImportPlan> {

@@ -1,3 +1,4 @@
+import { STUDENT_COLUMNS } from '@schoolyard/common';
 import { randomUUID } from 'node:crypto';
 import { type RowError } from './csv-reading';
 import { type ImportContext, type ImportKind, type ImportPlan, overPlan } from './import-kind';
@@ -23,17 +24,7 @@ interface StudentLine {
  * with other names it is someone else's number: ADMISSION_NUMBER_TAKEN.
  */
 export const studentsImport: ImportKind = {
-  columns: [
-    'admissionNumber',
-    'firstName',
-    'middleName',
-    'lastName',
-    'email',
-    'admissionDate',
-    'dateOfBirth',
-    'gender',
-    'status',
-  ],
+  columns: STUDENT_COLUMNS,
   required: ['admissionNumber', 'firstName', 'lastName'],
 
   async plan({ rows, db, room }: ImportContext): Promise<ImportPlan> {

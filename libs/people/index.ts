@@ -7,3 +7,4 @@ export * from './portal-activation.service';
 export * from './soft-link-audit.service';
 export { createAccounts } from './school-accounts.repository';
 export { StudentListQuery } from './dto/students.dto';
+export { STUDENT_ORDER_BY } from './students.repository';

@@ -30,8 +30,11 @@ const STUDENT_FILTER = `WHERE ($1::text IS NULL OR s.status = $1)
        SELECT 1 FROM section_students ss
         WHERE ss.section_id = $3 AND ss.student_id = s.profile_id AND ss.left_on IS NULL))`;
 
-/** Sort keys map to fixed SQL; the id breaks ties so pages never overlap. */
-const ORDER_BY: Record<StudentSort, string> = {
+/**
+ * Sort keys map to fixed SQL; the id breaks ties so pages never overlap. The students export
+ * (libs/exports) orders its file the same way.
+ */
+export const STUDENT_ORDER_BY: Record<StudentSort, string> = {
   lastName: 'p.last_name, p.first_name',
   '-lastName': 'p.last_name DESC, p.first_name DESC',
   firstName: 'p.first_name, p.last_name',
@@ -110,7 +113,7 @@ export class StudentsRepository extends PersonRecordsRepository<StudentRow, Stud
     return this.page(
       STUDENT_FILTER,
       [query.status ?? null, likePattern(query.search), query.sectionId ?? null],
-      `${ORDER_BY[query.sort]}, p.id`,
+      `${STUDENT_ORDER_BY[query.sort]}, p.id`,
       query,
     );
   }

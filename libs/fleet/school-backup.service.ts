@@ -9,7 +9,6 @@ import {
   type DatabaseUrls,
   OWNER_DATA_SOURCE,
 } from '@schoolyard/database';
-import { quoteIdentifier } from '@schoolyard/tenancy';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -17,7 +16,6 @@ import { appendFile, chmod, rename, rm, stat, writeFile } from 'node:fs/promises
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import {
   type ArchiveManifest,
@@ -140,16 +138,9 @@ export class SchoolBackup {
       await put(`${JSON.stringify(manifest)}\n`);
       const client = connectionOf(runner);
       if (!client) throw new Error('the backup lost its connection');
-      const q = quoteIdentifier(schema);
       for (const table of tables) {
         await put(`${JSON.stringify({ table: table.name, columns: table.columns })}\n`);
-        // Text format: readable in an emergency, and it loads into a newer table whose column
-        // types were widened, where binary COPY would refuse.
-        const rows = client.query(
-          copyTo(
-            `COPY ${q}.${quoteIdentifier(table.name)} (${table.columns.map(quoteIdentifier).join(', ')}) TO STDOUT`,
-          ),
-        );
+        const rows = this.store.copyOut(client, schema, table.name, table.columns);
         for await (const chunk of rows as AsyncIterable<Buffer>) await put(chunk);
         await put(`${END_OF_TABLE}\n`);
         options.onTable?.(table.name);

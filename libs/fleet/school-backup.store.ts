@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { execute, selectRow, selectRows } from '@schoolyard/common';
 import { quoteIdentifier } from '@schoolyard/tenancy';
+import { type PoolClient } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { type EntityManager } from 'typeorm';
 import { type ArchivePublicRows } from './backup-archive';
 
@@ -22,6 +24,27 @@ export interface AccountDifference {
  */
 @Injectable()
 export class SchoolBackupStore {
+  /**
+   * A table's rows as COPY text, streamed: readable in an emergency, and it loads into a newer
+   * table whose column types were widened, where binary COPY would refuse.
+   */
+  copyOut(client: PoolClient, schema: string, table: string, columns: readonly string[]) {
+    return client.query(
+      copyTo(
+        `COPY ${quoteIdentifier(schema)}.${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) TO STDOUT`,
+      ),
+    );
+  }
+
+  /** The stream a restore writes a table's COPY text into. */
+  copyIn(client: PoolClient, schema: string, table: string, columns: readonly string[]) {
+    return client.query(
+      copyFrom(
+        `COPY ${quoteIdentifier(schema)}.${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`,
+      ),
+    );
+  }
+
   /** One snapshot for everything the backup reads, and no write by mistake. */
   async beginSnapshot(manager: EntityManager): Promise<void> {
     await execute(manager, 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');

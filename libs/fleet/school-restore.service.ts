@@ -12,13 +12,7 @@ import {
   OwnerConnections,
 } from '@schoolyard/database';
 import { deploymentKey } from '@schoolyard/people';
-import {
-  checkSubdomain,
-  quoteIdentifier,
-  roleNameFor,
-  SchoolDirectory,
-  schemaNameFor,
-} from '@schoolyard/tenancy';
+import { checkSubdomain, roleNameFor, SchoolDirectory, schemaNameFor } from '@schoolyard/tenancy';
 import { createDecipheriv, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
@@ -26,7 +20,6 @@ import { open } from 'node:fs/promises';
 import { type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import {
   type ArchiveManifest,
@@ -339,11 +332,7 @@ export class SchoolRestore {
       if (!section.table || !section.columns || !expected.has(section.table)) {
         throw archiveUnreadable('a section names no table of its manifest');
       }
-      const copy = client.query(
-        copyFrom(
-          `COPY ${quoteIdentifier(schemaName)}.${quoteIdentifier(section.table)} (${section.columns.map(quoteIdentifier).join(', ')}) FROM STDIN`,
-        ),
-      );
+      const copy = this.store.copyIn(client, schemaName, section.table, section.columns);
       let count = 0;
       let batch: Buffer[] = [];
       let batchBytes = 0;

@@ -6,17 +6,7 @@ import { type CsvRow, type ImportErrorCode, type RowError } from './csv-reading'
  * forms apply (libs/people DTOs), so an imported person could have been typed in.
  */
 
-export const GENDERS = ['female', 'male', 'other', 'unspecified'] as const;
-export const STUDENT_STATUSES = ['active', 'graduated', 'withdrawn', 'suspended'] as const;
-export const STAFF_STATUSES = ['active', 'left'] as const;
-export const RELATIONSHIPS = [
-  'mother',
-  'father',
-  'guardian',
-  'grandparent',
-  'sibling',
-  'other',
-] as const;
+export { GENDERS, RELATIONSHIPS, STAFF_STATUSES, STUDENT_STATUSES } from '@schoolyard/people';
 
 const NO_CONTROL_CHARACTERS = /^[^\p{C}]+$/u;
 const ADMISSION_NUMBER = /^[\p{L}\p{N}][\p{L}\p{N}\-/. ]*$/u;

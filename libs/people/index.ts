@@ -8,3 +8,6 @@ export * from './soft-link-audit.service';
 export { createAccounts } from './school-accounts.repository';
 export { StudentListQuery } from './dto/students.dto';
 export { STUDENT_ORDER_BY } from './students.repository';
+export { GENDERS, STUDENT_STATUSES } from './dto/students.dto';
+export { STAFF_STATUSES } from './dto/staff.dto';
+export { RELATIONSHIPS } from './dto/person.dto';
